@@ -1,0 +1,3 @@
+from nnviz.app import main
+
+raise SystemExit(main())

@@ -1,0 +1,121 @@
+"""Activation functions with their derivatives, vectorised over numpy arrays."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+from scipy.special import erf, expit
+
+_SQRT2 = np.sqrt(2.0)
+_INV_SQRT_2PI = 1.0 / np.sqrt(2.0 * np.pi)
+_LEAK = 0.01
+
+
+@dataclass(frozen=True)
+class Activation:
+    """An activation function ``f`` and its derivative ``f'``, both elementwise on arrays of z.
+
+    ``formula`` is a one-line plain-text formula for plot titles and tooltips; ``symbol`` is the
+    short name used when the formula is filled in with numbers (``σ(0.3) = 0.574``).
+    """
+
+    name: str
+    display_name: str
+    formula: str
+    symbol: str
+    _value: Callable[[np.ndarray], np.ndarray]
+    _derivative: Callable[[np.ndarray], np.ndarray]
+    saturates: bool = True
+    """Whether f' tends to 0 for large |z| (sigmoid, tanh); ReLU-like units 'die' instead."""
+
+    def value(self, z):
+        return self._value(np.asarray(z, dtype=float))
+
+    def derivative(self, z):
+        return self._derivative(np.asarray(z, dtype=float))
+
+    def __call__(self, z):
+        return self.value(z)
+
+    def __repr__(self):
+        return f"Activation({self.name!r})"
+
+
+def _sigmoid_derivative(z):
+    s = expit(z)
+    return s * (1.0 - s)
+
+
+def _tanh_derivative(z):
+    return 1.0 - np.tanh(z) ** 2
+
+
+def _elu(z):
+    # expm1 of a clipped argument: the unused branch of np.where must not overflow.
+    return np.where(z > 0, z, np.expm1(np.minimum(z, 0.0)))
+
+
+def _softplus(z):
+    return np.logaddexp(0.0, z)
+
+
+def _silu(z):
+    return z * expit(z)
+
+
+def _silu_derivative(z):
+    s = expit(z)
+    return s * (1.0 + z * (1.0 - s))
+
+
+def _gelu(z):
+    return 0.5 * z * (1.0 + erf(z / _SQRT2))
+
+
+def _gelu_derivative(z):
+    cdf = 0.5 * (1.0 + erf(z / _SQRT2))
+    # exp(-z²/2) underflows to 0 for large |z| without a warning, which is the right limit.
+    return cdf + z * _INV_SQRT_2PI * np.exp(-0.5 * np.minimum(z * z, 1e4))
+
+
+ACTIVATIONS: dict[str, Activation] = {
+    a.name: a
+    for a in (
+        Activation("sigmoid", "Sigmoid", "σ(z) = 1 / (1 + e^(−z))", "σ", expit, _sigmoid_derivative),
+        Activation("tanh", "Tanh", "tanh(z)", "tanh", np.tanh, _tanh_derivative),
+        Activation(
+            "relu", "ReLU", "relu(z) = max(0, z)", "relu",
+            lambda z: np.maximum(z, 0.0), lambda z: (z > 0).astype(float), saturates=False,
+        ),
+        Activation(
+            "leaky_relu", "Leaky ReLU", f"lrelu(z) = max({_LEAK}·z, z)", "lrelu",
+            lambda z: np.where(z > 0, z, _LEAK * z), lambda z: np.where(z > 0, 1.0, _LEAK), saturates=False,
+        ),
+        Activation(
+            "elu", "ELU", "elu(z) = z if z > 0 else e^z − 1", "elu",
+            _elu, lambda z: np.where(z > 0, 1.0, np.exp(np.minimum(z, 0.0))), saturates=False,
+        ),
+        Activation(
+            "softplus", "Softplus", "softplus(z) = ln(1 + e^z)", "softplus", _softplus, expit, saturates=False,
+        ),
+        Activation("silu", "SiLU (swish)", "silu(z) = z·σ(z)", "silu", _silu, _silu_derivative, saturates=False),
+        Activation("gelu", "GELU", "gelu(z) = z·Φ(z)", "gelu", _gelu, _gelu_derivative, saturates=False),
+        Activation(
+            "linear", "Linear", "f(z) = z", "id", lambda z: z.copy(), np.ones_like, saturates=False,
+        ),
+    )
+}
+
+
+def get_activation(name: str | Activation) -> Activation:
+    """Look up an activation by name; unknown names raise ``ValueError`` listing the valid ones."""
+    if isinstance(name, Activation):
+        return name
+    try:
+        return ACTIVATIONS[name]
+    except (KeyError, TypeError):
+        raise ValueError(
+            f"unknown activation {name!r}; choose one of: {', '.join(ACTIVATIONS)}"
+        ) from None

@@ -1,0 +1,207 @@
+"""Saving and loading networks: a human-readable JSON document, plus weight exports (.npz, .csv).
+
+Every write is atomic (a temporary file beside the target, then ``os.replace``), so a failure never
+leaves a half-written or emptied file. Every read is bounded and checked: anything wrong raises
+:class:`NetworkFileError` saying what, before any large array is allocated.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from .activations import ACTIVATIONS
+from .initializers import INITIALIZERS
+from .limits import MAX_WEIGHTS, check_layer_sizes
+from .network import Network
+
+FORMAT_NAME = "nnviz-network"
+FORMAT_VERSION = 1
+# A weight written by json takes at most ~25 characters; anything much larger is not a sane file.
+MAX_FILE_BYTES = 32 * MAX_WEIGHTS
+
+
+class NetworkFileError(ValueError):
+    """A network file (or document) that cannot be loaded; the message says why."""
+
+
+def network_to_dict(net: Network) -> dict:
+    """The JSON-ready document for ``net``; floats keep full precision (json writes ``repr``)."""
+    return {
+        "format": FORMAT_NAME,
+        "version": FORMAT_VERSION,
+        "layer_sizes": list(net.layer_sizes),
+        "activation": net.activation,
+        "output_activation": net.output_activation,
+        "init": net.init,
+        "init_scale": net.init_scale,
+        "seed": net.seed,
+        "bias": net.bias,
+        "learning_rate": net.learning_rate,
+        "weights": [w.tolist() for w in net.weights],
+        "biases": [b.tolist() for b in net.biases],
+    }
+
+
+def network_from_dict(doc) -> Network:
+    """Build a network from a document made by :func:`network_to_dict`; raises NetworkFileError."""
+    if not isinstance(doc, dict):
+        raise NetworkFileError(f"expected a JSON object at the top level, found {type(doc).__name__}")
+    if doc.get("format") != FORMAT_NAME:
+        raise NetworkFileError(f"not an nnviz network: 'format' is {doc.get('format')!r}, not {FORMAT_NAME!r}")
+    if doc.get("version") != FORMAT_VERSION:
+        raise NetworkFileError(
+            f"unsupported version {doc.get('version')!r}; this nnviz reads version {FORMAT_VERSION}")
+    missing = [k for k in ("layer_sizes", "activation", "output_activation", "init", "init_scale", "seed",
+                           "bias", "learning_rate", "weights", "biases") if k not in doc]
+    if missing:
+        raise NetworkFileError(f"missing field(s): {', '.join(missing)}")
+    sizes = doc["layer_sizes"]
+    if not isinstance(sizes, list) or not all(isinstance(n, int) and not isinstance(n, bool) for n in sizes):
+        raise NetworkFileError("'layer_sizes' must be a list of whole numbers")
+    try:
+        sizes = check_layer_sizes(sizes)
+    except ValueError as e:
+        raise NetworkFileError(f"'layer_sizes': {e}") from None
+    for key, table in (("activation", ACTIVATIONS), ("output_activation", ACTIVATIONS), ("init", INITIALIZERS)):
+        if doc[key] not in table:
+            raise NetworkFileError(f"{key!r} is {doc[key]!r}; valid: {', '.join(table)}")
+    if not isinstance(doc["bias"], bool):
+        raise NetworkFileError("'bias' must be true or false")
+    shapes = [(sizes[i + 1], sizes[i]) for i in range(len(sizes) - 1)]
+    weights = _arrays(doc["weights"], shapes, "weights")
+    biases = _arrays(doc["biases"], [(s[0],) for s in shapes], "biases")
+    try:
+        net = Network(sizes, activation=doc["activation"], output_activation=doc["output_activation"],
+                      init=doc["init"], init_scale=_number(doc["init_scale"], "init_scale"),
+                      seed=doc["seed"], bias=doc["bias"],
+                      learning_rate=_number(doc["learning_rate"], "learning_rate"))
+    except ValueError as e:
+        raise NetworkFileError(str(e)) from None
+    net.weights, net.biases = weights, biases
+    return net
+
+
+def _number(value, name) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise NetworkFileError(f"{name!r} must be a finite number, got {value!r}")
+    return float(value)
+
+
+def _arrays(values, shapes, name) -> list:
+    if not isinstance(values, list) or len(values) != len(shapes):
+        raise NetworkFileError(f"{name!r} must be a list of {len(shapes)} arrays, one per layer pair")
+    arrays = []
+    for i, (value, shape) in enumerate(zip(values, shapes)):
+        try:
+            a = np.array(value)
+        except (ValueError, TypeError, OverflowError, RecursionError):
+            a = None
+        if a is None or a.dtype.kind not in "iuf" or a.shape != shape:
+            found = "ragged or non-numeric data" if a is None or a.dtype.kind not in "iuf" else f"shape {a.shape}"
+            raise NetworkFileError(f"{name}[{i}] must be a {shape} array of numbers, found {found}")
+        a = a.astype(float)
+        if not np.all(np.isfinite(a)):
+            raise NetworkFileError(f"{name}[{i}] contains NaN or infinite values")
+        arrays.append(a)
+    return arrays
+
+
+def dumps_network(net: Network) -> str:
+    return json.dumps(network_to_dict(net), indent=1)
+
+
+def loads_network(text: str | bytes) -> Network:
+    """Parse a network document from text; raises NetworkFileError for anything wrong."""
+    try:
+        doc = json.loads(text, parse_constant=_refuse_constant)
+    except NetworkFileError:
+        raise
+    except RecursionError:
+        raise NetworkFileError("not a network file: the JSON is nested too deeply") from None
+    except (ValueError, UnicodeDecodeError) as e:
+        raise NetworkFileError(f"not valid JSON: {e}") from None
+    return network_from_dict(doc)
+
+
+def _refuse_constant(name):
+    raise NetworkFileError(f"the file contains {name}; weights and settings must be finite numbers")
+
+
+def save_network(net: Network, path) -> None:
+    """Write ``net`` to ``path`` as JSON, atomically."""
+    atomic_write(path, dumps_network(net).encode("utf-8"))
+
+
+def load_network(path) -> Network:
+    """Read a network written by :func:`save_network`; raises NetworkFileError naming the problem."""
+    path = Path(path)
+    try:
+        with open(path, "rb") as f:
+            data = f.read(MAX_FILE_BYTES + 1)
+    except OSError as e:
+        raise NetworkFileError(f"cannot read {path}: {e.strerror or e}") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise NetworkFileError(f"{path.name} is larger than {MAX_FILE_BYTES // 2**20} MiB; not a network file")
+    try:
+        return loads_network(data)
+    except NetworkFileError as e:
+        raise NetworkFileError(f"{path.name}: {e}") from None
+
+
+def export_weights(net: Network, path) -> None:
+    """Export the weights: ``.npz`` (W0…, b0…, layer_sizes) or ``.csv`` (layer,to,from,weight rows)."""
+    suffix = Path(path).suffix.lower()
+    buffer = io.BytesIO()
+    if suffix == ".npz":
+        arrays = {f"W{i}": w for i, w in enumerate(net.weights)}
+        arrays.update({f"b{i}": b for i, b in enumerate(net.biases)})
+        np.savez(buffer, layer_sizes=np.array(net.layer_sizes), **arrays)
+    elif suffix == ".csv":
+        text = io.StringIO()
+        text.write("layer,to,from,weight\n")
+        for layer, w in enumerate(net.weights):
+            to, frm = np.indices(w.shape)
+            rows = np.column_stack([np.full(w.size, layer), to.ravel(), frm.ravel()])
+            for (l, t, f), value in zip(rows.tolist(), w.ravel().tolist()):
+                text.write(f"{l},{t},{f},{value!r}\n")
+        if net.bias:
+            text.write("# biases: layer,to,,bias\n")
+            for layer, b in enumerate(net.biases):
+                for t, value in enumerate(b.tolist()):
+                    text.write(f"{layer},{t},,{value!r}\n")
+        buffer.write(text.getvalue().encode("utf-8"))
+    else:
+        raise ValueError(f"export weights as .npz or .csv, not {suffix or 'a file without extension'}")
+    atomic_write(path, buffer.getvalue())
+
+
+def atomic_write(path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that the old file stays intact unless the whole write succeeds.
+
+    Raises ``OSError`` whose message names the file and the reason.
+    """
+    path = Path(path)
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+        tmp = None
+    except OSError as e:
+        raise OSError(e.errno, f"could not save {path}: {e.strerror or e}") from e
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass

@@ -1,0 +1,261 @@
+"""The fully-connected network: structure, weights, forward pass and backpropagation."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .activations import Activation, get_activation
+from .initializers import get_initializer
+from .limits import check_layer_sizes
+
+
+@dataclass(frozen=True)
+class Trace:
+    """Everything one forward pass computed.
+
+    ``pre[i]`` is z of layer ``i + 1`` (length L − 1); ``post[i]`` is the activation of layer ``i``
+    (length L, ``post[0]`` is the input as float). Arrays are ``(n,)`` for one input vector or
+    ``(batch, n)`` for a batch.
+    """
+
+    pre: list
+    post: list
+
+    @property
+    def output(self) -> np.ndarray:
+        return self.post[-1]
+
+
+def new_seed() -> int:
+    """A fresh random seed that fits in 32 bits (a spinbox can show it)."""
+    return int(np.random.SeedSequence().generate_state(1)[0] >> 1)
+
+
+class Network:
+    """A fully-connected feed-forward network, ``z = W @ x + b`` layer by layer.
+
+    ``weights[i]`` is an ``(layer_sizes[i+1], layer_sizes[i])`` array, ``biases[i]`` an
+    ``(layer_sizes[i+1],)`` array (zeros and never trained when ``bias`` is False). All randomness
+    comes from ``seed``: the same seed and structure give the same weights. With ``seed=None`` a seed
+    is drawn and stored, so that the network can still be reproduced and saved.
+    """
+
+    def __init__(self, layer_sizes, activation="sigmoid", output_activation=None, init="truncated_normal",
+                 init_scale=1.0, seed=None, bias=False, learning_rate=0.1):
+        self.layer_sizes = check_layer_sizes(layer_sizes)
+        self.activation = activation
+        self.output_activation = output_activation
+        self.init = init
+        self.init_scale = init_scale
+        self.seed = new_seed() if seed is None else _check_seed(seed)
+        self.bias = bool(bias)
+        self.learning_rate = learning_rate
+        self.reinitialize()
+
+    # -- settings, validated on assignment so that a bad value never reaches the maths ------------
+    @property
+    def activation(self) -> str:
+        return self._activation.name
+
+    @activation.setter
+    def activation(self, name):
+        self._activation = get_activation(name)
+
+    @property
+    def output_activation(self) -> str:
+        return self._output_activation.name
+
+    @output_activation.setter
+    def output_activation(self, name):
+        self._output_activation = self._activation if name is None else get_activation(name)
+
+    @property
+    def init(self) -> str:
+        return self._init.name
+
+    @init.setter
+    def init(self, name):
+        self._init = get_initializer(name)
+
+    @property
+    def init_scale(self) -> float:
+        return self._init_scale
+
+    @init_scale.setter
+    def init_scale(self, value):
+        self._init_scale = _check_finite("init_scale", value)
+
+    @property
+    def learning_rate(self) -> float:
+        return self._learning_rate
+
+    @learning_rate.setter
+    def learning_rate(self, value):
+        self._learning_rate = _check_finite("learning_rate", value)
+
+    def activation_of(self, layer: int) -> Activation:
+        """The activation of layer ``layer`` (1 … L−1); the output layer may differ from the hidden ones."""
+        return self._output_activation if layer == len(self.layer_sizes) - 1 else self._activation
+
+    @property
+    def n_weights(self) -> int:
+        return sum(w.size for w in self.weights)
+
+    @property
+    def n_nodes(self) -> int:
+        return sum(self.layer_sizes)
+
+    # -- weights -------------------------------------------------------------------------------------
+    def _draw_layer(self, index: int, n_out: int, n_in: int) -> np.ndarray:
+        # One stream per layer index: redrawing one layer never shifts the numbers of another.
+        rng = np.random.default_rng([self.seed, index])
+        return self._init.draw(rng, n_out, n_in, self._init_scale)
+
+    def reinitialize(self, init=None, seed=None, init_scale=None) -> None:
+        """Draw all weights anew from the (optionally changed) initialiser, seed and scale; biases → 0."""
+        if init is not None:
+            self.init = init
+        if seed is not None:
+            self.seed = _check_seed(seed)
+        if init_scale is not None:
+            self.init_scale = init_scale
+        sizes = self.layer_sizes
+        self.weights = [self._draw_layer(i, sizes[i + 1], sizes[i]) for i in range(len(sizes) - 1)]
+        self.biases = [np.zeros(n) for n in sizes[1:]]
+
+    def resize(self, layer_sizes) -> None:
+        """Change the structure, keeping the weights of every node that remains.
+
+        Hidden-layer matrices are matched from the input side and the output matrix with the output
+        matrix; new rows and columns come from the current initialiser.
+        """
+        new_sizes = check_layer_sizes(layer_sizes)
+        old_w, old_b = self.weights, self.biases
+        n_old, n_new = len(old_w), len(new_sizes) - 1
+        weights, biases = [], []
+        for j in range(n_new):
+            n_out, n_in = new_sizes[j + 1], new_sizes[j]
+            w = self._draw_layer(j, n_out, n_in)
+            b = np.zeros(n_out)
+            src = n_old - 1 if j == n_new - 1 else (j if j < n_old - 1 else None)
+            if src is not None:
+                rows, cols = min(n_out, old_w[src].shape[0]), min(n_in, old_w[src].shape[1])
+                w[:rows, :cols] = old_w[src][:rows, :cols]
+                b[:rows] = old_b[src][:rows]
+            weights.append(w)
+            biases.append(b)
+        self.layer_sizes, self.weights, self.biases = new_sizes, weights, biases
+
+    # -- maths ---------------------------------------------------------------------------------------
+    def _as_input(self, x) -> np.ndarray:
+        x = np.asarray(x, dtype=float)
+        if x.ndim not in (1, 2) or x.shape[-1] != self.layer_sizes[0]:
+            raise ValueError(
+                f"input must have shape ({self.layer_sizes[0]},) or (batch, {self.layer_sizes[0]}), "
+                f"got {x.shape}"
+            )
+        return x
+
+    def forward(self, x) -> Trace:
+        """Forward pass of one ``(n_in,)`` vector or a ``(batch, n_in)`` batch."""
+        a = self._as_input(x)
+        pre, post = [], [a]
+        for i, (w, b) in enumerate(zip(self.weights, self.biases)):
+            z = a @ w.T
+            if self.bias:
+                z += b
+            a = self.activation_of(i + 1).value(z)
+            pre.append(z)
+            post.append(a)
+        return Trace(pre, post)
+
+    def backward(self, trace: Trace, target) -> tuple[list, list]:
+        """Gradients ``(dW, db)`` of E = ½ Σ (t − y)² for a trace from :meth:`forward`.
+
+        For a batch, E is summed over the batch. ``db`` is all zeros when ``bias`` is False.
+        """
+        t = np.asarray(target, dtype=float)
+        y = trace.output
+        if t.shape != y.shape:
+            raise ValueError(f"target must have shape {y.shape}, got {t.shape}")
+        n = len(self.weights)
+        d_w, d_b = [None] * n, [None] * n
+        delta = (y - t) * self.activation_of(n).derivative(trace.pre[-1])
+        for i in range(n - 1, -1, -1):
+            a_prev = trace.post[i]
+            d_w[i] = np.outer(delta, a_prev) if delta.ndim == 1 else delta.T @ a_prev
+            d_b[i] = (delta if delta.ndim == 1 else delta.sum(axis=0)) if self.bias else np.zeros_like(
+                self.biases[i])
+            if i:
+                delta = (delta @ self.weights[i]) * self.activation_of(i).derivative(trace.pre[i - 1])
+        return d_w, d_b
+
+    def gradients(self, x, target) -> tuple[list, list]:
+        """``(dW, db)`` of E = ½ Σ (t − y)² at input ``x``; same shapes as ``weights``/``biases``."""
+        return self.backward(self.forward(x), target)
+
+    def apply_gradients(self, d_w, d_b, learning_rate=None) -> None:
+        """One gradient-descent step: ``W -= lr · dW`` (and ``b`` when biases are on)."""
+        lr = self._learning_rate if learning_rate is None else learning_rate
+        for w, g in zip(self.weights, d_w):
+            w -= lr * g
+        if self.bias:
+            for b, g in zip(self.biases, d_b):
+                b -= lr * g
+
+    def loss(self, x, target) -> float:
+        """E = ½ Σ (t − y)²."""
+        return 0.5 * float(np.sum((np.asarray(target, dtype=float) - self.forward(x).output) ** 2))
+
+    # -- the tutorial's column-vector face -------------------------------------------------------------
+    def run(self, input_vector) -> np.ndarray:
+        """The tutorial's ``run``: one or more input vectors in, the output column(s) ``(n_out, k)`` out."""
+        return self.forward(self._as_rows(input_vector)).output.T
+
+    def train(self, input_vector, target_vector) -> float:
+        """One SGD step on E with ``learning_rate`` for the given vector(s); returns E before the step."""
+        x = self._as_rows(input_vector)
+        t = np.array(target_vector, ndmin=2, dtype=float)
+        if t.shape[-1] != self.layer_sizes[-1] and t.shape[0] == self.layer_sizes[-1]:
+            t = t.T
+        trace = self.forward(x)
+        error = 0.5 * float(np.sum((t - trace.output) ** 2))
+        self.apply_gradients(*self.backward(trace, t))
+        return error
+
+    def _as_rows(self, vectors) -> np.ndarray:
+        # The tutorial passes flat lists, lists of tuples or column vectors; all become (k, n_in) rows.
+        x = np.array(vectors, ndmin=2, dtype=float)
+        if x.shape[-1] != self.layer_sizes[0] and x.shape[0] == self.layer_sizes[0]:
+            x = x.T
+        return x
+
+    def copy(self) -> Network:
+        other = object.__new__(Network)
+        other.__dict__.update(self.__dict__)
+        other.weights = [w.copy() for w in self.weights]
+        other.biases = [b.copy() for b in self.biases]
+        return other
+
+    def __repr__(self):
+        return (f"Network({list(self.layer_sizes)}, activation={self.activation!r}, "
+                f"output_activation={self.output_activation!r}, init={self.init!r}, seed={self.seed})")
+
+
+def _check_seed(seed) -> int:
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:
+        raise ValueError(f"seed must be a whole number from 0 to {2**32 - 1}, got {seed!r}")
+    return int(seed)
+
+
+def _check_finite(name, value) -> float:
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number, got {value!r}") from None
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value!r}")
+    return value
