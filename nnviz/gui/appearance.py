@@ -1,0 +1,82 @@
+"""How things look: theme, palette, presentation scale, weight colour range and level of detail.
+
+Kept apart from :class:`~nnviz.gui.state.NetworkState` because none of it changes the model; the
+views take both and repaint when either changes.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+THEMES = ("light", "dark")
+PALETTES = ("default", "colorblind")
+"""``default``: blue negative, near-white 0, red positive. ``colorblind``: a blue–orange map that
+stays distinct for deuteranopia and protanopia."""
+
+
+class Appearance(QObject):
+    """View options shared by every view; each setter emits ``changed`` only on a real change.
+
+    Attributes:
+        theme: ``"light"`` or ``"dark"``.
+        palette: ``"default"`` or ``"colorblind"``.
+        scale: presentation scale, 1.0 normally; fonts, nodes and edges grow with it (0.5 … 4).
+        weight_range: ``None`` for symmetric ±max|w| (automatic), or a positive fixed limit.
+        per_layer_colors: normalise edge colours per layer instead of over the whole network.
+        max_edges_per_layer: level of detail; the strongest this many edges of each layer are
+            drawn (``None`` draws every edge, the exact full picture).
+    """
+
+    changed = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._values = {
+            "theme": "light",
+            "palette": "default",
+            "scale": 1.0,
+            "weight_range": None,
+            "per_layer_colors": False,
+            "max_edges_per_layer": 20_000,
+        }
+
+    def __getattr__(self, name):
+        values = self.__dict__.get("_values")
+        if values is not None and name in values:
+            return values[name]
+        raise AttributeError(name)
+
+    def set(self, **values) -> None:
+        """Set one or more options; unknown names and bad values raise ``ValueError``."""
+        changed = False
+        for name, value in values.items():
+            if name not in self._values:
+                raise ValueError(f"unknown appearance option {name!r}")
+            value = _check(name, value)
+            if self._values[name] != value:
+                self._values[name] = value
+                changed = True
+        if changed:
+            self.changed.emit()
+
+
+def _check(name, value):
+    if name == "theme" and value not in THEMES:
+        raise ValueError(f"theme must be one of {THEMES}, got {value!r}")
+    if name == "palette" and value not in PALETTES:
+        raise ValueError(f"palette must be one of {PALETTES}, got {value!r}")
+    if name == "scale":
+        value = float(value)
+        if not 0.5 <= value <= 4.0:
+            raise ValueError(f"scale must be between 0.5 and 4, got {value}")
+    if name == "weight_range" and value is not None:
+        value = float(value)
+        if not value > 0 or value == float("inf"):
+            raise ValueError(f"a fixed weight range must be a positive number, got {value}")
+    if name == "per_layer_colors":
+        value = bool(value)
+    if name == "max_edges_per_layer" and value is not None:
+        value = int(value)
+        if value < 1:
+            raise ValueError("max_edges_per_layer must be at least 1, or None for every edge")
+    return value
