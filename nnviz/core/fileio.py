@@ -70,10 +70,13 @@ def network_from_dict(doc) -> Network:
     except ValueError as e:
         raise NetworkFileError(f"'layer_sizes': {e}") from None
     for key, table in (("activation", ACTIVATIONS), ("output_activation", ACTIVATIONS), ("init", INITIALIZERS)):
-        if doc[key] not in table:
+        if not isinstance(doc[key], str) or doc[key] not in table:
             raise NetworkFileError(f"{key!r} is {doc[key]!r}; valid: {', '.join(table)}")
     if not isinstance(doc["bias"], bool):
         raise NetworkFileError("'bias' must be true or false")
+    if not isinstance(doc["seed"], int) or isinstance(doc["seed"], bool):
+        # Network(seed=None) would silently draw a new seed; a file must name its own.
+        raise NetworkFileError(f"'seed' must be a whole number, got {doc['seed']!r}")
     shapes = [(sizes[i + 1], sizes[i]) for i in range(len(sizes) - 1)]
     weights = _arrays(doc["weights"], shapes, "weights")
     biases = _arrays(doc["biases"], [(s[0],) for s in shapes], "biases")
@@ -147,6 +150,8 @@ def load_network(path) -> Network:
             data = f.read(MAX_FILE_BYTES + 1)
     except OSError as e:
         raise NetworkFileError(f"cannot read {path}: {e.strerror or e}") from None
+    if not data or data.isspace():
+        raise NetworkFileError(f"{path.name} is empty; not a network file")
     if len(data) > MAX_FILE_BYTES:
         raise NetworkFileError(f"{path.name} is larger than {MAX_FILE_BYTES // 2**20} MiB; not a network file")
     try:
@@ -195,6 +200,8 @@ def atomic_write(path, data: bytes) -> None:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
+        # mkstemp makes the file private (0600); give it the mode the file had, or a new file's mode.
+        os.chmod(tmp, _file_mode(path))
         os.replace(tmp, path)
         tmp = None
     except OSError as e:
@@ -205,3 +212,12 @@ def atomic_write(path, data: bytes) -> None:
                 os.unlink(tmp)
             except OSError:
                 pass
+
+
+def _file_mode(path: Path) -> int:
+    try:
+        return os.stat(path).st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask

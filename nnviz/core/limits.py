@@ -17,7 +17,7 @@ def check_layer_sizes(layer_sizes) -> tuple[int, ...]:
     """Return ``layer_sizes`` as a tuple of ints, or raise ``ValueError`` saying which limit it breaks."""
     try:
         sizes = tuple(int(n) for n in layer_sizes)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ValueError(f"layer sizes must be whole numbers, got {layer_sizes!r}") from None
     if any(float(n) != s for n, s in zip(layer_sizes, sizes)):
         raise ValueError(f"layer sizes must be whole numbers, got {list(layer_sizes)!r}")

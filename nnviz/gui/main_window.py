@@ -1,0 +1,200 @@
+"""The main window: the network view in the middle, controls and plots in docks, menus for all."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QAction, QFont, QKeySequence
+from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow
+
+from nnviz.core import Network
+
+from .activation_plot import ActivationPlot
+from .appearance import Appearance
+from .controls import ControlsPanel
+from .network_view import NetworkView
+from .shortcuts_dialog import show_shortcuts
+from .state import NetworkState
+from .theme import apply_theme
+
+PRESENTATION_SCALE = 1.75
+SCALE_STEP = 0.25
+
+
+class MainWindow(QMainWindow):
+    """nnviz's window. ``state`` owns the network; ``appearance`` holds the view options.
+
+    Opens on the tutorial network (2-4-2, inputs (3, 4), sigmoid, truncated normal) unless a
+    ``network`` is given.
+    """
+
+    def __init__(self, network: Network | None = None, inputs=None, settings=None, parent=None):
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.state = NetworkState(network, inputs, parent=self)
+        self.appearance = Appearance(self)
+        self._presentation_docks: dict[QDockWidget, bool] | None = None
+        self._base_font = QApplication.font()
+
+        self.view = NetworkView(self.state, self.appearance)
+        self.setCentralWidget(self.view)
+        self.controls = ControlsPanel(self.state)
+        self.activation_plot = ActivationPlot(self.state)
+        self.controls_dock = self._add_dock("Controls", "controlsDock", self.controls, Qt.LeftDockWidgetArea)
+        self.plot_dock = self._add_dock("Activations", "activationDock", self.activation_plot,
+                                        Qt.BottomDockWidgetArea)
+        self._panel_docks: list[QDockWidget] = []
+        self._build_panels()
+
+        self.scene_title = QLabel(self.view)
+        self.scene_title.setObjectName("sceneTitle")
+        self.scene_title.hide()
+
+        self._build_menus()
+        self._size_label = QLabel()
+        self.statusBar().addPermanentWidget(self._size_label)
+        self.state.traceChanged.connect(self._on_trace_changed)
+        self.state.message.connect(self._on_message)
+        self.appearance.changed.connect(self._on_appearance_changed)
+        self._on_trace_changed()
+        self.resize(1280, 800)
+        self.setWindowTitle("nnviz")
+
+    # -- construction ---------------------------------------------------------------------------------
+    def _add_dock(self, title, name, widget, area) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_panels(self) -> None:
+        """The explorer and training panels, tabbed on the right."""
+
+    def _action(self, text, slot, shortcut=None, checkable=False, tip=None, name=None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.setCheckable(checkable)
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        if name:
+            action.setObjectName(name)
+        action.triggered.connect(slot)
+        self.addAction(action)  # shortcuts work even while the menu bar is hidden (full screen)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.quit_action = self._action("&Quit", self.close, QKeySequence.Quit, name="quitAction",
+                                        tip="Close nnviz")
+        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        file_menu.addAction(self.quit_action)
+
+        view_menu = bar.addMenu("&View")
+        self.fit_action = self._action("&Fit to window", self.view.fit, "F", name="fitAction",
+                                       tip="Fit the whole network into the view")
+        self.fullscreen_action = self._action("F&ull screen", self._on_fullscreen, "F11", checkable=True,
+                                              name="fullScreenAction")
+        self.presentation_action = self._action(
+            "&Presentation mode", self._on_presentation, "Ctrl+P", checkable=True, name="presentationAction",
+            tip="Bigger fonts, nodes and edges; panels hidden so the graph fills the screen")
+        self.zoom_in_action = self._action("&Larger", lambda: self._scale_by(SCALE_STEP), "Ctrl++",
+                                           name="zoomInAction")
+        self.zoom_in_action.setShortcuts([QKeySequence("Ctrl++"), QKeySequence("Ctrl+=")])
+        self.zoom_out_action = self._action("&Smaller", lambda: self._scale_by(-SCALE_STEP), "Ctrl+-",
+                                            name="zoomOutAction")
+        self.zoom_reset_action = self._action("&Normal size", self._scale_reset, "Ctrl+0", name="zoomResetAction")
+        self.dark_action = self._action("&Dark theme", self._on_dark, "Ctrl+Shift+D", checkable=True,
+                                        name="darkThemeAction")
+        self.colorblind_action = self._action("&Colour-blind-safe palette", self._on_colorblind, "Ctrl+Shift+B",
+                                              checkable=True, name="colorblindAction",
+                                              tip="Blue–orange edge colours, distinct for red–green colour blindness")
+        for action in (self.fit_action, None, self.fullscreen_action, self.presentation_action, self.zoom_in_action,
+                       self.zoom_out_action, self.zoom_reset_action, None, self.dark_action,
+                       self.colorblind_action, None):
+            view_menu.addAction(action) if action else view_menu.addSeparator()
+        panels = view_menu.addMenu("&Panels")
+        for dock in self.findChildren(QDockWidget):
+            panels.addAction(dock.toggleViewAction())
+
+        net_menu = bar.addMenu("&Network")
+        self.reroll_action = self._action("&Re-roll weights", self.state.reroll, "R", name="rerollAction",
+                                          tip="Pick a new seed and draw all weights anew")
+        self.reinit_action = self._action("Re&initialise (same seed)", self.state.reinitialize, "Ctrl+R",
+                                          name="reinitAction", tip="Draw the weights again from the current seed")
+        net_menu.addAction(self.reroll_action)
+        net_menu.addAction(self.reinit_action)
+
+        self.help_menu = bar.addMenu("&Help")
+        self.shortcuts_action = self._action("&Keyboard shortcuts", lambda: show_shortcuts(self), "F1",
+                                             name="shortcutsAction")
+        self.help_menu.addAction(self.shortcuts_action)
+        self.file_menu, self.view_menu, self.network_menu = file_menu, view_menu, net_menu
+
+    # -- slots ----------------------------------------------------------------------------------------
+    @Slot()
+    def _on_trace_changed(self) -> None:
+        net = self.state.network
+        hidden = len(net.layer_sizes) - 2
+        self._size_label.setText(
+            f"{len(net.layer_sizes)} layers ({hidden} hidden) · {net.n_nodes:,} nodes · {net.n_weights:,} weights")
+        out = self.state.trace.output
+        shown = ", ".join(f"{v:.4g}" for v in out[:8]) + (" …" if len(out) > 8 else "")
+        self.statusBar().showMessage(f"Output: [{shown}]")
+
+    @Slot(str)
+    def _on_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 6000)
+
+    @Slot()
+    def _on_appearance_changed(self) -> None:
+        a = self.appearance
+        apply_theme(a.theme)
+        font = QFont(self._base_font)
+        if self._base_font.pointSizeF() > 0:
+            font.setPointSizeF(self._base_font.pointSizeF() * a.scale)
+        self.setFont(font)
+        for action, checked in ((self.dark_action, a.theme == "dark"),
+                                (self.colorblind_action, a.palette == "colorblind")):
+            if action.isChecked() != checked:
+                action.setChecked(checked)
+
+    @Slot(bool)
+    def _on_fullscreen(self, on: bool) -> None:
+        self.showFullScreen() if on else self.showNormal()
+
+    @Slot(bool)
+    def _on_presentation(self, on: bool) -> None:
+        if on:
+            docks = [d for d in self.findChildren(QDockWidget)]
+            self._presentation_docks = {d: d.isVisible() for d in docks}
+            for d in docks:
+                d.hide()
+            self.appearance.set(scale=PRESENTATION_SCALE)
+        else:
+            for dock, visible in (self._presentation_docks or {}).items():
+                dock.setVisible(visible)
+            self._presentation_docks = None
+            self.appearance.set(scale=1.0)
+        self.view.fit()
+
+    def _scale_by(self, step: float) -> None:
+        self.appearance.set(scale=min(4.0, max(0.5, self.appearance.scale + step)))
+
+    def _scale_reset(self) -> None:
+        self.appearance.set(scale=PRESENTATION_SCALE if self.presentation_action.isChecked() else 1.0)
+
+    @Slot(bool)
+    def _on_dark(self, on: bool) -> None:
+        self.appearance.set(theme="dark" if on else "light")
+
+    @Slot(bool)
+    def _on_colorblind(self, on: bool) -> None:
+        self.appearance.set(palette="colorblind" if on else "default")
+
+    def set_inputs(self, values) -> None:
+        """Set the input vector (a script or the command line)."""
+        self.state.set_inputs(np.asarray(values, dtype=float))
