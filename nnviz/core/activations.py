@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 from scipy.special import erf, expit
@@ -11,6 +11,9 @@ from scipy.special import erf, expit
 _SQRT2 = np.sqrt(2.0)
 _INV_SQRT_2PI = 1.0 / np.sqrt(2.0 * np.pi)
 _LEAK = 0.01
+# z·σ(z) and z·Φ(z) are inf·0 = NaN at z = ±inf (an overflowed layer); clipping z to the largest
+# float gives the right limit (0) there and changes no finite z.
+_BIG = np.finfo(float).max
 
 
 @dataclass(frozen=True)
@@ -62,22 +65,23 @@ def _softplus(z):
 
 
 def _silu(z):
-    return z * expit(z)
+    return np.maximum(z, -_BIG) * expit(z)
 
 
 def _silu_derivative(z):
     s = expit(z)
-    return s * (1.0 + z * (1.0 - s))
+    return s * (1.0 + np.clip(z, -_BIG, _BIG) * (1.0 - s))
 
 
 def _gelu(z):
-    return 0.5 * z * (1.0 + erf(z / _SQRT2))
+    return 0.5 * np.maximum(z, -_BIG) * (1.0 + erf(z / _SQRT2))
 
 
 def _gelu_derivative(z):
     cdf = 0.5 * (1.0 + erf(z / _SQRT2))
-    # exp(-z²/2) underflows to 0 for large |z| without a warning, which is the right limit.
-    return cdf + z * _INV_SQRT_2PI * np.exp(-0.5 * np.minimum(z * z, 1e4))
+    # Clipping z before squaring keeps z² finite; exp(-z²/2) is already 0 beyond |z| = 100.
+    zc = np.clip(z, -100.0, 100.0)
+    return cdf + zc * _INV_SQRT_2PI * np.exp(-0.5 * zc * zc)
 
 
 ACTIVATIONS: dict[str, Activation] = {

@@ -11,6 +11,7 @@ import io
 import json
 import math
 import os
+import reprlib
 import tempfile
 from pathlib import Path
 
@@ -54,10 +55,11 @@ def network_from_dict(doc) -> Network:
     if not isinstance(doc, dict):
         raise NetworkFileError(f"expected a JSON object at the top level, found {type(doc).__name__}")
     if doc.get("format") != FORMAT_NAME:
-        raise NetworkFileError(f"not an nnviz network: 'format' is {doc.get('format')!r}, not {FORMAT_NAME!r}")
-    if doc.get("version") != FORMAT_VERSION:
         raise NetworkFileError(
-            f"unsupported version {doc.get('version')!r}; this nnviz reads version {FORMAT_VERSION}")
+            f"not an nnviz network: 'format' is {_brief(doc.get('format'))}, not {FORMAT_NAME!r}")
+    if type(doc.get("version")) is not int or doc["version"] != FORMAT_VERSION:
+        raise NetworkFileError(
+            f"unsupported version {_brief(doc.get('version'))}; this nnviz reads version {FORMAT_VERSION}")
     missing = [k for k in ("layer_sizes", "activation", "output_activation", "init", "init_scale", "seed",
                            "bias", "learning_rate", "weights", "biases") if k not in doc]
     if missing:
@@ -71,12 +73,12 @@ def network_from_dict(doc) -> Network:
         raise NetworkFileError(f"'layer_sizes': {e}") from None
     for key, table in (("activation", ACTIVATIONS), ("output_activation", ACTIVATIONS), ("init", INITIALIZERS)):
         if not isinstance(doc[key], str) or doc[key] not in table:
-            raise NetworkFileError(f"{key!r} is {doc[key]!r}; valid: {', '.join(table)}")
+            raise NetworkFileError(f"{key!r} is {_brief(doc[key])}; valid: {', '.join(table)}")
     if not isinstance(doc["bias"], bool):
         raise NetworkFileError("'bias' must be true or false")
     if not isinstance(doc["seed"], int) or isinstance(doc["seed"], bool):
         # Network(seed=None) would silently draw a new seed; a file must name its own.
-        raise NetworkFileError(f"'seed' must be a whole number, got {doc['seed']!r}")
+        raise NetworkFileError(f"'seed' must be a whole number, got {_brief(doc['seed'])}")
     shapes = [(sizes[i + 1], sizes[i]) for i in range(len(sizes) - 1)]
     weights = _arrays(doc["weights"], shapes, "weights")
     biases = _arrays(doc["biases"], [(s[0],) for s in shapes], "biases")
@@ -91,9 +93,18 @@ def network_from_dict(doc) -> Network:
     return net
 
 
+def _brief(value) -> str:
+    # A message quotes what the file says, but a 10 MB list must not become a 10 MB dialog.
+    return reprlib.repr(value)
+
+
 def _number(value, name) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise NetworkFileError(f"{name!r} must be a finite number, got {value!r}")
+    try:
+        finite = type(value) in (int, float) and math.isfinite(value)
+    except OverflowError:  # a whole number beyond 1e308
+        finite = False
+    if not finite:
+        raise NetworkFileError(f"{name!r} must be a finite number, got {_brief(value)}")
     return float(value)
 
 
@@ -102,18 +113,36 @@ def _arrays(values, shapes, name) -> list:
         raise NetworkFileError(f"{name!r} must be a list of {len(shapes)} arrays, one per layer pair")
     arrays = []
     for i, (value, shape) in enumerate(zip(values, shapes)):
-        try:
-            a = np.array(value)
-        except (ValueError, TypeError, OverflowError, RecursionError):
-            a = None
-        if a is None or a.dtype.kind not in "iuf" or a.shape != shape:
-            found = "ragged or non-numeric data" if a is None or a.dtype.kind not in "iuf" else f"shape {a.shape}"
+        found = _shape_of(value, len(shape))
+        if found != shape:
+            found = "ragged or non-numeric data" if found is None else f"shape {found}"
             raise NetworkFileError(f"{name}[{i}] must be a {shape} array of numbers, found {found}")
-        a = a.astype(float)
+        try:
+            a = np.array(value, dtype=float)
+        except OverflowError:
+            raise NetworkFileError(f"{name}[{i}] contains a number too large for a float") from None
         if not np.all(np.isfinite(a)):
             raise NetworkFileError(f"{name}[{i}] contains NaN or infinite values")
         arrays.append(a)
     return arrays
+
+
+_NUMBER_TYPES = frozenset((int, float))
+
+
+def _shape_of(value, ndim: int) -> tuple | None:
+    """The shape of ``value`` if it is an ``ndim``-deep (1 or 2) grid of lists of numbers, else None.
+
+    Checked before numpy sees the data: ``np.array`` of arbitrary JSON can allocate far more than the
+    file holds (one long string widens every element of a string array to its length).
+    """
+    rows = [value] if ndim == 1 else value
+    if not isinstance(value, list) or not all(isinstance(row, list) for row in rows):
+        return None
+    widths = {len(row) for row in rows}
+    if len(widths) > 1 or not all(_NUMBER_TYPES.issuperset(map(type, row)) for row in rows):
+        return None
+    return (len(value),) if ndim == 1 else (len(value), widths.pop() if widths else 0)
 
 
 def dumps_network(net: Network) -> str:
@@ -147,17 +176,28 @@ def load_network(path) -> Network:
     path = Path(path)
     try:
         with open(path, "rb") as f:
-            data = f.read(MAX_FILE_BYTES + 1)
+            if os.fstat(f.fileno()).st_size > MAX_FILE_BYTES:
+                raise NetworkFileError(_too_large(path))
+            # read(n) reserves n bytes up front (320 MB here); read in pieces so a small file costs little.
+            chunks, size = [], 0
+            while size <= MAX_FILE_BYTES and (chunk := f.read(1 << 20)):
+                chunks.append(chunk)
+                size += len(chunk)
+        data = b"".join(chunks)
     except OSError as e:
         raise NetworkFileError(f"cannot read {path}: {e.strerror or e}") from None
     if not data or data.isspace():
         raise NetworkFileError(f"{path.name} is empty; not a network file")
-    if len(data) > MAX_FILE_BYTES:
-        raise NetworkFileError(f"{path.name} is larger than {MAX_FILE_BYTES // 2**20} MiB; not a network file")
+    if len(data) > MAX_FILE_BYTES:  # a pipe or device that reported no size
+        raise NetworkFileError(_too_large(path))
     try:
         return loads_network(data)
     except NetworkFileError as e:
         raise NetworkFileError(f"{path.name}: {e}") from None
+
+
+def _too_large(path: Path) -> str:
+    return f"{path.name} is larger than {MAX_FILE_BYTES // 2**20} MiB; not a network file"
 
 
 def export_weights(net: Network, path) -> None:

@@ -19,7 +19,8 @@ def check_layer_sizes(layer_sizes) -> tuple[int, ...]:
         sizes = tuple(int(n) for n in layer_sizes)
     except (TypeError, ValueError, OverflowError):
         raise ValueError(f"layer sizes must be whole numbers, got {layer_sizes!r}") from None
-    if any(float(n) != s for n, s in zip(layer_sizes, sizes)):
+    # ``n != s`` first: float() of a whole number beyond 1e308 raises OverflowError.
+    if any(n != s and float(n) != s for n, s in zip(layer_sizes, sizes)):
         raise ValueError(f"layer sizes must be whole numbers, got {list(layer_sizes)!r}")
     if len(sizes) < 2:
         raise ValueError(f"a network needs at least an input and an output layer, got {len(sizes)} layer(s)")

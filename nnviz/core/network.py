@@ -66,11 +66,12 @@ class Network:
 
     @property
     def output_activation(self) -> str:
-        return self._output_activation.name
+        return (self._output_activation or self._activation).name
 
     @output_activation.setter
     def output_activation(self, name):
-        self._output_activation = self._activation if name is None else get_activation(name)
+        # None: the output layer follows the hidden activation, also when that changes later.
+        self._output_activation = None if name is None else get_activation(name)
 
     @property
     def init(self) -> str:
@@ -98,7 +99,9 @@ class Network:
 
     def activation_of(self, layer: int) -> Activation:
         """The activation of layer ``layer`` (1 … L−1); the output layer may differ from the hidden ones."""
-        return self._output_activation if layer == len(self.layer_sizes) - 1 else self._activation
+        if layer == len(self.layer_sizes) - 1 and self._output_activation is not None:
+            return self._output_activation
+        return self._activation
 
     @property
     def n_weights(self) -> int:
@@ -160,22 +163,28 @@ class Network:
         return x
 
     def forward(self, x) -> Trace:
-        """Forward pass of one ``(n_in,)`` vector or a ``(batch, n_in)`` batch."""
+        """Forward pass of one ``(n_in,)`` vector or a ``(batch, n_in)`` batch.
+
+        Huge weights may overflow: z and activations then hold ±inf (saturated) or NaN (inf − inf),
+        as IEEE arithmetic has it, without a RuntimeWarning on every pass.
+        """
         a = self._as_input(x)
         pre, post = [], [a]
-        for i, (w, b) in enumerate(zip(self.weights, self.biases)):
-            z = a @ w.T
-            if self.bias:
-                z += b
-            a = self.activation_of(i + 1).value(z)
-            pre.append(z)
-            post.append(a)
+        with np.errstate(over="ignore", invalid="ignore"):
+            for i, (w, b) in enumerate(zip(self.weights, self.biases)):
+                z = a @ w.T
+                if self.bias:
+                    z += b
+                a = self.activation_of(i + 1).value(z)
+                pre.append(z)
+                post.append(a)
         return Trace(pre, post)
 
     def backward(self, trace: Trace, target) -> tuple[list, list]:
         """Gradients ``(dW, db)`` of E = ½ Σ (t − y)² for a trace from :meth:`forward`.
 
         For a batch, E is summed over the batch. ``db`` is all zeros when ``bias`` is False.
+        Like :meth:`forward`, overflow gives ±inf or NaN without a warning.
         """
         t = np.asarray(target, dtype=float)
         y = trace.output
@@ -183,14 +192,15 @@ class Network:
             raise ValueError(f"target must have shape {y.shape}, got {t.shape}")
         n = len(self.weights)
         d_w, d_b = [None] * n, [None] * n
-        delta = (y - t) * self.activation_of(n).derivative(trace.pre[-1])
-        for i in range(n - 1, -1, -1):
-            a_prev = trace.post[i]
-            d_w[i] = np.outer(delta, a_prev) if delta.ndim == 1 else delta.T @ a_prev
-            d_b[i] = (delta if delta.ndim == 1 else delta.sum(axis=0)) if self.bias else np.zeros_like(
-                self.biases[i])
-            if i:
-                delta = (delta @ self.weights[i]) * self.activation_of(i).derivative(trace.pre[i - 1])
+        with np.errstate(over="ignore", invalid="ignore"):
+            delta = (y - t) * self.activation_of(n).derivative(trace.pre[-1])
+            for i in range(n - 1, -1, -1):
+                a_prev = trace.post[i]
+                d_w[i] = np.outer(delta, a_prev) if delta.ndim == 1 else delta.T @ a_prev
+                d_b[i] = (delta if delta.ndim == 1 else delta.sum(axis=0)) if self.bias else np.zeros_like(
+                    self.biases[i])
+                if i:
+                    delta = (delta @ self.weights[i]) * self.activation_of(i).derivative(trace.pre[i - 1])
         return d_w, d_b
 
     def gradients(self, x, target) -> tuple[list, list]:
@@ -256,6 +266,8 @@ def _check_finite(name, value) -> float:
         value = float(value)
     except (TypeError, ValueError):
         raise ValueError(f"{name} must be a number, got {value!r}") from None
+    except OverflowError:
+        raise ValueError(f"{name} must be finite, got a whole number too large for a float") from None
     if not math.isfinite(value):
         raise ValueError(f"{name} must be finite, got {value!r}")
     return value

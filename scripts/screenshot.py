@@ -1,0 +1,60 @@
+"""Save PNG screenshots of the main window for the README (runs offscreen, no display needed).
+
+    .venv/bin/python scripts/screenshot.py [--out resources/screenshots]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from nnviz.core import Network  # noqa: E402
+from nnviz.gui.main_window import MainWindow  # noqa: E402
+
+SHOTS = {
+    "window-default": dict(network=None, inputs=None),
+    "window-784-128-64-10": dict(network=Network([784, 128, 64, 10], seed=3), inputs=None),
+}
+
+
+def settle(app, window) -> None:
+    window.state.flush()
+    for _ in range(5):
+        app.processEvents()
+
+
+def shoot(app, name, out: Path, network=None, inputs=None, setup=None, size=(1280, 800)) -> Path:
+    window = MainWindow(network, inputs)
+    window.resize(*size)
+    if setup:
+        setup(window)
+    window.show()
+    settle(app, window)
+    window.view.fit()
+    settle(app, window)
+    path = out / f"{name}.png"
+    window.grab().save(str(path))
+    window.close()
+    window.deleteLater()
+    return path
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent.parent / "resources" / "screenshots")
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    for name, kwargs in SHOTS.items():
+        print(shoot(app, name, args.out, **kwargs))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
