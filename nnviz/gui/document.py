@@ -1,0 +1,535 @@
+"""The file behind the window: path, modified mark, the File-menu actions and lectures (scenes).
+
+A failing open or save shows the reason and changes nothing: the network stays as it was, and the
+file on disk too (every write is atomic).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from types import SimpleNamespace
+
+from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox, QWidget
+
+from nnviz.core import Network, NetworkFileError, new_seed
+from nnviz.core.codegen import python_snippet
+from nnviz.core.fileio import export_weights
+from nnviz.core.scenes import (
+    Scene,
+    example_lecture,
+    is_lecture,
+    read_document,
+    save_scenes,
+    save_state,
+    scenes_from_dict,
+    state_from_dict,
+)
+
+from .export_dialog import FORMATS, ExportDialog, ExportOptions, save_picture
+from .settings import Settings
+
+NETWORK_FILTER = "nnviz network (*.json);;All files (*)"
+LECTURE_FILTER = "nnviz lecture (*.json);;All files (*)"
+WEIGHTS_FILTER = "NumPy arrays (*.npz);;CSV table (*.csv)"
+DEFAULT_VIEW_SIZE = (1280, 800)
+
+
+class Document(QObject):
+    """Keeps track of the open file and offers New, Open, Save, Export, Copy as Python and lectures.
+
+    Args:
+        state: the :class:`~nnviz.gui.state.NetworkState` whose network is the document.
+        parent: the window; dialogs are centred on it.
+        settings: recent files and last folder (:class:`~nnviz.gui.settings.Settings`).
+        appearance: if given, a scene's appearance hints are applied to it.
+        renderer: the picture source for Export image (see :meth:`set_renderer`).
+
+    Signals:
+        titleChanged(str): the window title, with Qt's ``[*]`` placeholder for the modified mark.
+        modifiedChanged(bool): unsaved changes appeared or went away.
+        sceneChanged(str): the title of the lecture scene now shown; ``""`` when none is.
+        message(str): a short report for the status bar ("Saved to …").
+    """
+
+    titleChanged = Signal(str)
+    modifiedChanged = Signal(bool)
+    sceneChanged = Signal(str)
+    message = Signal(str)
+
+    def __init__(self, state, parent=None, settings: Settings | None = None, appearance=None, renderer=None):
+        super().__init__(parent)
+        self._state = state
+        self._window = parent
+        self._settings = settings if settings is not None else Settings()
+        self._appearance = appearance
+        self._renderer = None
+        self._path: Path | None = None
+        self._modified = False
+        self._replacing = False
+        self._scenes: list[Scene] = []
+        self._scene_index = -1
+        self._lecture_path: Path | None = None
+        self._lecture_name = ""
+        self._export_options: ExportOptions | None = None
+        self._build_actions()
+        self.set_renderer(renderer)
+        for signal in (state.structureChanged, state.settingsChanged, state.weightsChanged, state.inputChanged):
+            signal.connect(self._on_state_changed)
+        self._update_scene_actions()
+
+    # -- reading ------------------------------------------------------------------------------------
+    @property
+    def path(self) -> Path | None:
+        """The network file being edited; None for a new network or a lecture scene."""
+        return self._path
+
+    @property
+    def is_modified(self) -> bool:
+        return self._modified
+
+    @property
+    def display_name(self) -> str:
+        if self._path is not None:
+            return self._path.name
+        if self._scene_index >= 0:
+            return f"{self.current_scene.title} ({self._lecture_name}, {self._scene_index + 1}/{len(self._scenes)})"
+        return "untitled"
+
+    @property
+    def window_title(self) -> str:
+        return f"{self.display_name}[*] — nnviz"
+
+    @property
+    def scenes(self) -> tuple[Scene, ...]:
+        """The scenes of the open lecture (empty when none is open)."""
+        return tuple(self._scenes)
+
+    @property
+    def scene_index(self) -> int:
+        """Index of the scene on screen, or -1."""
+        return self._scene_index
+
+    @property
+    def current_scene(self) -> Scene | None:
+        return self._scenes[self._scene_index] if self._scene_index >= 0 else None
+
+    @property
+    def actions(self) -> list[QAction]:
+        """Every action, to add to the window too (so the shortcuts work while the menu bar is hidden)."""
+        return [self.new_action, self.open_action, self.save_action, self.save_as_action,
+                self.export_image_action, self.export_weights_action, self.copy_python_action,
+                self.open_lecture_action, self.example_lecture_action, self.add_scene_action,
+                self.next_scene_action, self.prev_scene_action]
+
+    # -- wiring -------------------------------------------------------------------------------------
+    def set_renderer(self, renderer=None, *, render_image=None, render_svg=None) -> None:
+        """Where Export image gets its picture: an object with ``render_image(w, h) -> QImage`` and
+        ``render_svg(path, w, h)`` (the network view), or the two callables."""
+        if renderer is None and render_image is not None and render_svg is not None:
+            renderer = SimpleNamespace(render_image=render_image, render_svg=render_svg)
+        self._renderer = renderer
+        self.export_image_action.setEnabled(renderer is not None)
+
+    def connect_window(self, window) -> None:
+        """Keep ``window``'s title and modified mark in step with the document."""
+        window.setWindowTitle(self.window_title)
+        window.setWindowModified(self._modified)
+        self.titleChanged.connect(window.setWindowTitle)
+        self.modifiedChanged.connect(window.setWindowModified)
+
+    def populate_file_menu(self, menu: QMenu) -> None:
+        """New, Open…, Open Recent, Save, Save As…, Export image…, Export weights…, Copy as Python."""
+        menu.addAction(self.new_action)
+        menu.addAction(self.open_action)
+        menu.addMenu(self.recent_menu)
+        menu.addSeparator()
+        menu.addAction(self.save_action)
+        menu.addAction(self.save_as_action)
+        menu.addSeparator()
+        menu.addAction(self.export_image_action)
+        menu.addAction(self.export_weights_action)
+        menu.addAction(self.copy_python_action)
+
+    def populate_lecture_menu(self, menu: QMenu) -> None:
+        """Open lecture…, Open example lecture, Add to lecture…, Next scene, Previous scene."""
+        for action in (self.open_lecture_action, self.example_lecture_action, self.add_scene_action, None,
+                       self.next_scene_action, self.prev_scene_action):
+            menu.addAction(action) if action else menu.addSeparator()
+
+    def _build_actions(self) -> None:
+        def action(text, slot, shortcut=None, tip="", name=""):
+            a = QAction(text, self)
+            if shortcut is not None:
+                a.setShortcut(QKeySequence(shortcut))
+            a.setStatusTip(tip)
+            a.setToolTip(tip)
+            a.setObjectName(name)
+            a.triggered.connect(slot)
+            return a
+
+        self.new_action = action("&New", self.new, QKeySequence.New, "Start again with the tutorial network",
+                                 "newAction")
+        self.open_action = action("&Open…", self.open, QKeySequence.Open,
+                                  "Open a saved network or a lecture (.json)", "openAction")
+        self.save_action = action("&Save", self.save, QKeySequence.Save, "Save the network, weights and inputs",
+                                  "saveAction")
+        self.save_as_action = action("Save &As…", self.save_as, "Ctrl+Shift+S",
+                                     "Save the network under a new name", "saveAsAction")
+        self.export_image_action = action("&Export Image…", self.export_image, "Ctrl+Shift+E",
+                                          "Save a picture of the network (PNG or SVG) for slides",
+                                          "exportImageAction")
+        self.export_weights_action = action("Export &Weights…", self.export_weights, None,
+                                            "Save the weights as NumPy arrays (.npz) or a table (.csv)",
+                                            "exportWeightsAction")
+        self.copy_python_action = action("Copy as &Python", self.copy_python, "Ctrl+Shift+C",
+                                         "Copy Python code that rebuilds this exact network with nnviz.core",
+                                         "copyPythonAction")
+        self.open_lecture_action = action("Open &Lecture…", self.open_lecture, "Ctrl+L",
+                                          "Open a lecture: several saved networks, each with a title",
+                                          "openLectureAction")
+        self.example_lecture_action = action("Open E&xample Lecture", self.open_example_lecture, None,
+                                             "Symmetry, vanishing gradients and He initialisation in four scenes",
+                                             "exampleLectureAction")
+        self.add_scene_action = action("&Add to Lecture…", self.add_scene, None,
+                                       "Save the network as a new scene of the lecture", "addSceneAction")
+        self.next_scene_action = action("&Next Scene", self.next_scene, "PgDown", "Show the next scene",
+                                        "nextSceneAction")
+        self.prev_scene_action = action("&Previous Scene", self.prev_scene, "PgUp", "Show the previous scene",
+                                        "prevSceneAction")
+        self.recent_menu = QMenu("Open &Recent", self._window if isinstance(self._window, QWidget) else None)
+        self.recent_menu.setObjectName("recentMenu")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self._fill_recent_menu()
+
+    @Slot()
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        files = self._settings.recent_files()
+        for i, path in enumerate(files):
+            label = f"&{i + 1} {Path(path).name}" if i < 9 else f"1&0 {Path(path).name}"
+            a = self.recent_menu.addAction(label)
+            a.setToolTip(path)
+            a.setStatusTip(path)
+            a.triggered.connect(lambda _=False, p=path: self.open_path(p))
+        if files:
+            self.recent_menu.addSeparator()
+            self.recent_menu.addAction("&Clear Menu", self._settings.clear_recent_files)
+        else:
+            self.recent_menu.addAction("No recent files").setEnabled(False)
+
+    # -- modified mark ------------------------------------------------------------------------------
+    @Slot()
+    def _on_state_changed(self) -> None:
+        if not self._replacing:
+            self._set_modified(True)
+
+    def _set_modified(self, modified: bool) -> None:
+        if modified != self._modified:
+            self._modified = modified
+            self.modifiedChanged.emit(modified)
+
+    def _set_path(self, path) -> None:
+        self._path = None if path is None else Path(path).absolute()
+        self.titleChanged.emit(self.window_title)
+
+    def _replace(self, network: Network, inputs) -> None:
+        """Show ``network``; the signals this sends do not count as edits."""
+        self._replacing = True
+        try:
+            self._state.set_network(network, inputs)
+            self._state.flush()
+        finally:
+            self._replacing = False
+        self._set_modified(False)
+
+    def adopt_path(self, path) -> None:
+        """The state already shows the network saved in ``path`` (opened from the command line)."""
+        self._set_path(path)
+        self._set_modified(False)
+        self._remember(self._path)
+
+    def _remember(self, path: Path) -> None:
+        self._settings.add_recent_file(path)
+        self._settings.set_last_folder(path)
+
+    # -- files --------------------------------------------------------------------------------------
+    def maybe_save(self) -> bool:
+        """If there are unsaved changes, ask Save / Discard / Cancel; True if the caller may go on."""
+        if not self._modified:
+            return True
+        answer = self._ask_save_changes()
+        if answer == "save":
+            return self.save()
+        return answer == "discard"
+
+    @Slot()
+    def new(self) -> bool:
+        """Start again with the tutorial network (2-4-2, inputs 3 and 4, a fresh seed)."""
+        if not self.maybe_save():
+            return False
+        self._close_lecture()
+        self._replace(Network([2, 4, 2], seed=new_seed()), (3.0, 4.0))
+        self._set_path(None)
+        self.message.emit("New network")
+        return True
+
+    @Slot()
+    def open(self) -> bool:
+        if not self.maybe_save():
+            return False
+        path = self._ask_open_path("Open Network or Lecture", NETWORK_FILTER)
+        return self._load(path) if path else False
+
+    def open_path(self, path) -> bool:
+        """Open a network file or a lecture (asks about unsaved changes first)."""
+        if not self.maybe_save():
+            return False
+        return self._load(path)
+
+    def _load(self, path) -> bool:
+        path = Path(path)
+        try:
+            doc = read_document(path)
+            try:
+                if is_lecture(doc):
+                    lecture = scenes_from_dict(doc)
+                else:
+                    network, inputs = state_from_dict(doc)
+            except NetworkFileError as e:
+                raise NetworkFileError(f"{path.name}: {e}") from None
+        except NetworkFileError as e:
+            self._show_error("Could Not Open File", f"{e}\n\nThe network on screen was left as it was.")
+            return False
+        except MemoryError:
+            self._show_error("Could Not Open File", f"{path.name} is too large to open with the memory available.")
+            return False
+        if is_lecture(doc):
+            self._start_lecture(lecture, path.stem, path)
+        else:
+            self._close_lecture()
+            self._replace(network, inputs)
+            self._set_path(path)
+            self.message.emit(f"Opened {path}")
+        self._remember(path.absolute())
+        return True
+
+    @Slot()
+    def save(self) -> bool:
+        return self.save_as() if self._path is None else self.save_to(self._path)
+
+    @Slot()
+    def save_as(self) -> bool:
+        path = self._ask_save_path("Save Network", NETWORK_FILTER, self._suggested_name(".json"))
+        return self.save_to(path) if path else False
+
+    def save_to(self, path) -> bool:
+        """Save the network and its inputs to ``path``; on failure, say why and keep everything as it was."""
+        path = Path(path)
+        try:
+            save_state(path, self._state.network, self._state.inputs)
+        except (OSError, ValueError) as e:  # ValueError: NaN or infinite weights (a diverged training)
+            self._show_error("Could Not Save", f"{e}\n\nThe file on disk was left as it was; "
+                                               "your network is still open.")
+            return False
+        self._set_path(path)
+        self._set_modified(False)
+        self._remember(self._path)
+        self.message.emit(f"Saved to {self._path}")
+        return True
+
+    def _suggested_name(self, suffix: str) -> str:
+        if self._path is not None:
+            stem = self._path.stem
+        elif self.current_scene is not None:
+            stem = re.sub(r"[^\w]+", "-", self.current_scene.title.lower()).strip("-") or "scene"
+        else:
+            stem = "network"
+        return str(Path(self._settings.last_folder()) / f"{stem}{suffix}")
+
+    # -- export -------------------------------------------------------------------------------------
+    @Slot()
+    def export_image(self) -> bool:
+        if self._renderer is None:
+            return False
+        options = self._ask_export_options()
+        if options is None:
+            return False
+        self._export_options = options
+        path = self._ask_save_path("Export Image", FORMATS[options.format], self._suggested_name(f".{options.format}"))
+        if not path:
+            return False
+        width, height = options.pixel_size
+        try:
+            save_picture(self._renderer, path, width, height)
+        except (OSError, ValueError) as e:
+            self._show_error("Could Not Export Image", str(e))
+            return False
+        self._settings.set_last_folder(path)
+        self.message.emit(f"Exported a {width} × {height} picture to {path}")
+        return True
+
+    def _view_size(self) -> tuple[int, int]:
+        size = getattr(self._renderer, "size", None)
+        if callable(size):
+            s = size()
+            if s.width() >= 16 and s.height() >= 16:
+                return s.width(), s.height()
+        return DEFAULT_VIEW_SIZE
+
+    @Slot()
+    def export_weights(self) -> bool:
+        path = self._ask_save_path("Export Weights", WEIGHTS_FILTER, self._suggested_name(".npz"))
+        if not path:
+            return False
+        try:
+            export_weights(self._state.network, path)
+        except (OSError, ValueError) as e:
+            self._show_error("Could Not Export Weights", str(e))
+            return False
+        self._settings.set_last_folder(path)
+        self.message.emit(f"Exported {self._state.network.n_weights:,} weights to {path}")
+        return True
+
+    @Slot()
+    def copy_python(self) -> str:
+        """Put a Python snippet that rebuilds the network on the clipboard; returns it."""
+        code = python_snippet(self._state.network, self._state.inputs)
+        QGuiApplication.clipboard().setText(code)
+        self.message.emit(f"Copied {code.count(chr(10))} lines of Python that rebuild this network")
+        return code
+
+    # -- lectures -----------------------------------------------------------------------------------
+    @Slot()
+    def open_lecture(self) -> bool:
+        if not self.maybe_save():
+            return False
+        path = self._ask_open_path("Open Lecture", LECTURE_FILTER)
+        return self._load(path) if path else False
+
+    @Slot()
+    def open_example_lecture(self) -> bool:
+        if not self.maybe_save():
+            return False
+        self._start_lecture(example_lecture(), "example lecture", None)
+        return True
+
+    def _start_lecture(self, scenes: list[Scene], name: str, path: Path | None) -> None:
+        self._scenes, self._lecture_name = list(scenes), name
+        self._lecture_path = None if path is None else Path(path).absolute()
+        self.show_scene(0)
+        self.message.emit(f"Lecture '{name}': {len(scenes)} scenes; PageDown and PageUp step through them")
+
+    def _close_lecture(self) -> None:
+        if self._scenes:
+            self._scenes, self._scene_index, self._lecture_path = [], -1, None
+            self._update_scene_actions()
+            self.sceneChanged.emit("")
+
+    def show_scene(self, index: int) -> None:
+        """Show scene ``index`` of the open lecture as it was saved (earlier edits to it are dropped)."""
+        scene = self._scenes[index]
+        self._scene_index = index
+        # A copy: edits on screen must not change the lecture, so that stepping back shows the scene as saved.
+        self._replace(scene.network.copy(), scene.inputs)
+        self._apply_hints(scene)
+        self._set_path(None)
+        self._update_scene_actions()
+        self.sceneChanged.emit(scene.title)
+
+    def _apply_hints(self, scene: Scene) -> None:
+        if self._appearance is None:
+            return
+        for key, value in scene.appearance.items():
+            try:
+                self._appearance.set(**{key: value})
+            except ValueError as e:
+                self.message.emit(f"Scene '{scene.title}': ignored the appearance option {key!r}: {e}")
+
+    @Slot()
+    def next_scene(self) -> None:
+        if 0 <= self._scene_index < len(self._scenes) - 1:
+            self.show_scene(self._scene_index + 1)
+
+    @Slot()
+    def prev_scene(self) -> None:
+        if self._scene_index > 0:
+            self.show_scene(self._scene_index - 1)
+
+    def _update_scene_actions(self) -> None:
+        self.next_scene_action.setEnabled(0 <= self._scene_index < len(self._scenes) - 1)
+        self.prev_scene_action.setEnabled(self._scene_index > 0)
+
+    @Slot()
+    def add_scene(self) -> bool:
+        """Save the network on screen as a new scene after the current one (in a new lecture file if
+        the lecture has none yet)."""
+        title = self._ask_scene_title(f"Scene {len(self._scenes) + 1}")
+        if not title:
+            return False
+        path = self._lecture_path
+        if path is None:
+            chosen = self._ask_save_path("Save Lecture", LECTURE_FILTER,
+                                         str(Path(self._settings.last_folder()) / "lecture.json"))
+            if not chosen:
+                return False
+            path = Path(chosen).absolute()
+        try:
+            scene = Scene(title, self._state.network.copy(), self._state.inputs.copy())
+        except ValueError as e:
+            self._show_error("Could Not Add Scene", str(e))
+            return False
+        index = self._scene_index + 1 if self._scenes else 0
+        scenes = self._scenes[:index] + [scene] + self._scenes[index:]
+        try:
+            save_scenes(path, scenes)
+        except (OSError, ValueError) as e:
+            self._show_error("Could Not Save Lecture", f"{e}\n\nThe lecture file was left as it was.")
+            return False
+        self._scenes, self._scene_index, self._lecture_path = scenes, index, path
+        self._lecture_name = path.stem
+        self._remember(path)
+        self._update_scene_actions()
+        self.titleChanged.emit(self.window_title)
+        self.sceneChanged.emit(title)
+        self.message.emit(f"Added scene {index + 1} of {len(scenes)} to {path}")
+        return True
+
+    # -- dialogs (small methods, so that tests can replace them) ----------------------------------
+    def _ask_open_path(self, caption: str, filters: str) -> str | None:
+        path, _ = QFileDialog.getOpenFileName(self._window, caption, self._settings.last_folder(), filters)
+        return path or None
+
+    def _ask_save_path(self, caption: str, filters: str, suggested: str) -> str | None:
+        path, selected = QFileDialog.getSaveFileName(self._window, caption, suggested, filters)
+        if not path:
+            return None
+        match = re.search(r"\(\*(\.\w+)\)", selected or filters)
+        if match and not Path(path).suffix:
+            path += match[1]
+        return path
+
+    def _ask_save_changes(self) -> str:
+        """``"save"``, ``"discard"`` or ``"cancel"``."""
+        box = QMessageBox(QMessageBox.Warning, "Unsaved Changes — nnviz",
+                          f"Save the changes to {self.display_name}?",
+                          QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel, self._window)
+        box.setInformativeText("Your changes to the network are lost if you don't save them.")
+        box.setDefaultButton(QMessageBox.Save)
+        answer = box.exec()
+        return {QMessageBox.Save: "save", QMessageBox.Discard: "discard"}.get(QMessageBox.StandardButton(answer),
+                                                                             "cancel")
+
+    def _show_error(self, title: str, text: str) -> None:
+        QMessageBox.warning(self._window, f"{title} — nnviz", text)
+
+    def _ask_export_options(self) -> ExportOptions | None:
+        dialog = ExportDialog(self._view_size(), self._export_options, self._window)
+        return dialog.options() if dialog.exec() == ExportDialog.Accepted else None
+
+    def _ask_scene_title(self, default: str) -> str | None:
+        title, ok = QInputDialog.getText(self._window, "Add to Lecture — nnviz", "Title of the new scene:",
+                                         text=default)
+        return title.strip() if ok and title.strip() else None

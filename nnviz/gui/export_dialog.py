@@ -1,0 +1,230 @@
+"""Exporting the network picture: the options dialog, size checks and the atomic file writer.
+
+The picture itself comes from a *renderer*: any object with ``render_image(width, height) -> QImage``
+and ``render_svg(path, width, height)`` (the network view is one).
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QSpinBox,
+    QVBoxLayout,
+)
+
+from nnviz.core.fileio import atomic_write
+
+MAX_IMAGE_SIDE = 16384
+"""Widest or tallest picture (Qt's raster limit is 32767; beyond 16k nobody needs more)."""
+MAX_IMAGE_PIXELS = 64_000_000
+"""Most pixels in one PNG: 256 MB of memory while it is drawn."""
+MIN_IMAGE_SIDE = 16
+FORMATS = {"png": "PNG image (*.png)", "svg": "SVG drawing (*.svg)"}
+
+PRESETS = (
+    ("Full HD slide", 1920, 1080),
+    ("4K slide", 3840, 2160),
+    ("Square (social media)", 1080, 1080),
+    ("A4 landscape, 300 dpi", 3508, 2480),
+)
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """What to export: ``format`` is ``"png"`` or ``"svg"``; ``width`` × ``height`` before ``scale``."""
+
+    format: str = "png"
+    width: int = 1920
+    height: int = 1080
+    scale: float = 1.0
+
+    @property
+    def pixel_size(self) -> tuple[int, int]:
+        """The size of the file: width and height times the scale, rounded."""
+        return round(self.width * self.scale), round(self.height * self.scale)
+
+
+def check_size(width: int, height: int) -> None:
+    """Raise ``ValueError`` saying why ``width`` × ``height`` cannot be exported."""
+    if not (MIN_IMAGE_SIDE <= width <= MAX_IMAGE_SIDE and MIN_IMAGE_SIDE <= height <= MAX_IMAGE_SIDE):
+        raise ValueError(f"{width} × {height}: each side must be between {MIN_IMAGE_SIDE} and "
+                         f"{MAX_IMAGE_SIDE} pixels")
+    if width * height > MAX_IMAGE_PIXELS:
+        raise ValueError(f"{width} × {height} is {width * height / 1e6:.0f} million pixels; "
+                         f"the limit is {MAX_IMAGE_PIXELS // 1_000_000} million")
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """``"1920x1080"`` (or ``1920×1080``, ``1920X1080``) → ``(1920, 1080)``; raises ``ValueError``."""
+    match = re.fullmatch(r"\s*(\d{1,6})\s*[x×X*]\s*(\d{1,6})\s*", text)
+    if not match:
+        raise ValueError(f"size must look like 1920x1080, got {text!r}")
+    width, height = int(match[1]), int(match[2])
+    check_size(width, height)
+    return width, height
+
+
+def save_picture(renderer, path, width: int, height: int) -> None:
+    """Draw the picture at ``width`` × ``height`` and write it to ``path`` (``.png`` or ``.svg``).
+
+    The write is atomic: on any failure the old file is left as it was. Raises ``ValueError`` for an
+    unknown extension or a bad size, ``OSError`` (naming the file) if it cannot be written.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".png", ".svg"):
+        raise ValueError(f"export the picture as .png or .svg, not {suffix or 'a file without extension'}")
+    check_size(width, height)
+    if suffix == ".png":
+        image = renderer.render_image(width, height)
+        data = QByteArray()
+        buffer = QBuffer(data)
+        buffer.open(QIODevice.WriteOnly)
+        if image.isNull() or not image.save(buffer, "PNG"):
+            raise OSError(f"could not draw a {width} × {height} picture (not enough memory?)")
+        buffer.close()
+        atomic_write(path, bytes(data))
+    else:
+        # QSvgGenerator writes straight to its file; draw into a scratch file, then replace at once.
+        with tempfile.TemporaryDirectory(prefix="nnviz-svg-") as scratch:
+            scratch_file = Path(scratch) / "picture.svg"
+            renderer.render_svg(str(scratch_file), width, height)
+            try:
+                data = scratch_file.read_bytes()
+            except OSError as e:
+                raise OSError(f"could not draw the SVG drawing: {e.strerror or e}") from e
+        atomic_write(path, data)
+
+
+class ExportDialog(QDialog):
+    """Asks for the picture's format and size.
+
+    ``options()`` holds the choice after ``exec()`` returns ``Accepted``. The size can follow the
+    window (``view_size``), a preset, or typed values; the scale multiplies it (×2 for sharp slides).
+    """
+
+    def __init__(self, view_size: tuple[int, int], initial: ExportOptions | None = None, parent=None):
+        super().__init__(parent)
+        self.setObjectName("exportDialog")
+        self.setWindowTitle("Export Image — nnviz")
+        self._presets = (("Window size", *view_size), *PRESETS)
+        initial = initial or ExportOptions(width=view_size[0], height=view_size[1])
+
+        self.format_combo = QComboBox(objectName="exportFormat")
+        self.format_combo.addItem("PNG image (pixels)", "png")
+        self.format_combo.addItem("SVG drawing (vector, sharp at any size)", "svg")
+        self.format_combo.setToolTip("PNG for slides and documents; SVG to edit or scale the drawing further")
+        self.preset_combo = QComboBox(objectName="exportPreset")
+        for name, w, h in self._presets:
+            self.preset_combo.addItem(f"{name} ({w} × {h})", (w, h))
+        self.preset_combo.addItem("Custom", None)
+        self.preset_combo.setToolTip("A common picture size; or type your own width and height")
+        self.width_spin = self._side_spin("exportWidth", "Width of the picture before scaling")
+        self.height_spin = self._side_spin("exportHeight", "Height of the picture before scaling")
+        self.scale_spin = QDoubleSpinBox(objectName="exportScale")
+        self.scale_spin.setRange(0.25, 8.0)
+        self.scale_spin.setSingleStep(0.25)
+        self.scale_spin.setDecimals(2)
+        self.scale_spin.setSuffix(" ×")
+        self.scale_spin.setToolTip("Multiplies the width and height (×2 turns the window size into a picture "
+                                   "for a high-resolution projector)")
+        self.result_label = QLabel(objectName="exportResult")
+        self.result_label.setWordWrap(True)
+
+        size_row = QHBoxLayout()
+        size_row.addWidget(self.width_spin)
+        size_row.addWidget(QLabel("×"))
+        size_row.addWidget(self.height_spin)
+        size_row.addStretch(1)
+        form = QFormLayout()
+        form.addRow("&Format:", self.format_combo)
+        form.addRow("&Size:", self.preset_combo)
+        form.addRow("", size_row)
+        form.addRow("S&cale:", self.scale_spin)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        self.buttons.button(QDialogButtonBox.Ok).setText("&Export…")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.setMinimumWidth(420)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.result_label)
+        layout.addWidget(self.buttons)
+
+        self.format_combo.setCurrentIndex(max(0, self.format_combo.findData(initial.format)))
+        self.width_spin.setValue(initial.width)
+        self.height_spin.setValue(initial.height)
+        self.scale_spin.setValue(initial.scale)
+        self._match_preset()
+        self.preset_combo.currentIndexChanged.connect(self._on_preset)
+        for spin in (self.width_spin, self.height_spin):
+            spin.valueChanged.connect(self._on_size_edited)
+        self.scale_spin.valueChanged.connect(self._update_result)
+        self.format_combo.currentIndexChanged.connect(self._update_result)
+        self._update_result()
+
+    @staticmethod
+    def _side_spin(name: str, tip: str) -> QSpinBox:
+        spin = QSpinBox(objectName=name)
+        spin.setRange(MIN_IMAGE_SIDE, MAX_IMAGE_SIDE)
+        spin.setSuffix(" px")
+        spin.setToolTip(tip)
+        spin.setAccelerated(True)
+        return spin
+
+    def options(self) -> ExportOptions:
+        return ExportOptions(self.format_combo.currentData(), self.width_spin.value(), self.height_spin.value(),
+                             self.scale_spin.value())
+
+    def _match_preset(self) -> None:
+        size = (self.width_spin.value(), self.height_spin.value())
+        index = next((i for i, (_, w, h) in enumerate(self._presets) if (w, h) == size), len(self._presets))
+        self.preset_combo.blockSignals(True)
+        self.preset_combo.setCurrentIndex(index)
+        self.preset_combo.blockSignals(False)
+
+    @Slot(int)
+    def _on_preset(self, index: int) -> None:
+        size = self.preset_combo.itemData(index)
+        if size is None:
+            return
+        for spin, value in zip((self.width_spin, self.height_spin), size):
+            spin.blockSignals(True)
+            spin.setValue(value)
+            spin.blockSignals(False)
+        self._update_result()
+
+    @Slot()
+    def _on_size_edited(self) -> None:
+        self._match_preset()
+        self._update_result()
+
+    @Slot()
+    def _update_result(self) -> None:
+        options = self.options()
+        width, height = options.pixel_size
+        ok_button = self.buttons.button(QDialogButtonBox.Ok)
+        try:
+            check_size(width, height)
+        except ValueError as e:
+            self.result_label.setText(f"<b>Too large:</b> {e}. Lower the size or the scale.")
+            ok_button.setEnabled(False)
+            return
+        ok_button.setEnabled(True)
+        if options.format == "png":
+            self.result_label.setText(f"The picture will be <b>{width} × {height}</b> pixels.")
+        else:
+            self.result_label.setText(f"The drawing will be <b>{width} × {height}</b> units, "
+                                      "one element per node and edge group.")
