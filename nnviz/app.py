@@ -42,15 +42,22 @@ def add_network_arguments(parser, activations, initializers) -> None:
 
 def network_from_args(parser, args):
     """``(network, inputs)`` from parsed flags; a bad value ends in ``parser.error`` (exit code 2)."""
-    from nnviz.core import Network, NetworkFileError, load_network
+    from nnviz.core import Network, NetworkFileError
+    from nnviz.core.scenes import is_lecture, read_document, scenes_from_dict, state_from_dict
 
+    file_inputs = None
     if args.open:
         structural = [f for f in ("layers", "activation", "output_activation", "init", "init_scale", "seed")
                       if getattr(args, f) is not None]
         if structural:
             parser.error(f"--open cannot be combined with --{structural[0].replace('_', '-')}")
         try:
-            network = load_network(args.open)
+            doc = read_document(args.open)
+            if is_lecture(doc):
+                first = scenes_from_dict(doc)[0]
+                network, file_inputs = first.network, first.inputs
+            else:
+                network, file_inputs = state_from_dict(doc)
         except NetworkFileError as e:
             parser.error(str(e))
     else:
@@ -68,7 +75,7 @@ def network_from_args(parser, args):
             parser.error(str(e))
     inputs = args.inputs
     if inputs is None:
-        inputs = [3.0, 4.0][: network.layer_sizes[0]] if not args.open else None
+        inputs = file_inputs if args.open else [3.0, 4.0][: network.layer_sizes[0]]
     elif len(inputs) != network.layer_sizes[0]:
         parser.error(f"--inputs gives {len(inputs)} value(s) but the input layer has {network.layer_sizes[0]} node(s)")
     elif not all(abs(v) < float("inf") for v in inputs):
@@ -102,7 +109,13 @@ def run_gui(network, inputs, quit_after_paint=False, open_path=None) -> int:
     window = MainWindow(network, inputs)
     install_exception_hook(window)
     if open_path:
-        window.document.adopt_path(open_path)
+        # The network is already shown; a lecture is opened again so that its scenes can be stepped.
+        from nnviz.core.scenes import is_lecture, read_document
+
+        if is_lecture(read_document(open_path)):
+            window.document.open_path(open_path)
+        else:
+            window.document.adopt_path(open_path)
     if quit_after_paint:
         _quit_after_first_paint(window, app)
     window.show()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QAction, QFont, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
 from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow
 
 from nnviz.core import Network
@@ -12,7 +12,9 @@ from nnviz.core import Network
 from .activation_plot import ActivationPlot
 from .appearance import Appearance
 from .controls import ControlsPanel
+from .document import Document
 from .network_view import NetworkView
+from .settings import Settings
 from .shortcuts_dialog import show_shortcuts
 from .state import NetworkState
 from .theme import apply_theme
@@ -28,7 +30,7 @@ class MainWindow(QMainWindow):
     ``network`` is given.
     """
 
-    def __init__(self, network: Network | None = None, inputs=None, settings=None, parent=None):
+    def __init__(self, network: Network | None = None, inputs=None, settings: Settings | None = None, parent=None):
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.state = NetworkState(network, inputs, parent=self)
@@ -43,22 +45,34 @@ class MainWindow(QMainWindow):
         self.controls_dock = self._add_dock("Controls", "controlsDock", self.controls, Qt.LeftDockWidgetArea)
         self.plot_dock = self._add_dock("Activations", "activationDock", self.activation_plot,
                                         Qt.BottomDockWidgetArea)
+        # The left dock runs full height; the plots sit under the graph only.
+        self.setCorner(Qt.BottomLeftCorner, Qt.LeftDockWidgetArea)
+        self.setCorner(Qt.BottomRightCorner, Qt.RightDockWidgetArea)
+        self.resizeDocks([self.plot_dock], [260], Qt.Vertical)
         self._panel_docks: list[QDockWidget] = []
         self._build_panels()
 
         self.scene_title = QLabel(self.view)
         self.scene_title.setObjectName("sceneTitle")
+        self.scene_title.setStyleSheet(
+            "QLabel#sceneTitle { background: rgba(20, 24, 28, 170); color: white; padding: 6px 18px;"
+            " border-radius: 8px; }")
         self.scene_title.hide()
 
+        self.settings = settings if settings is not None else Settings()
+        self.document = Document(self.state, self, settings=self.settings, appearance=self.appearance,
+                                 renderer=self.view)
         self._build_menus()
+        self.document.connect_window(self)
+        self.document.sceneChanged.connect(self._on_scene_changed)
+        self.document.message.connect(self._on_message)
         self._size_label = QLabel()
         self.statusBar().addPermanentWidget(self._size_label)
         self.state.traceChanged.connect(self._on_trace_changed)
         self.state.message.connect(self._on_message)
         self.appearance.changed.connect(self._on_appearance_changed)
         self._on_trace_changed()
-        self.resize(1280, 800)
-        self.setWindowTitle("nnviz")
+        self._restore_settings()
 
     # -- construction ---------------------------------------------------------------------------------
     def _add_dock(self, title, name, widget, area) -> QDockWidget:
@@ -88,6 +102,11 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
+        self.document.populate_file_menu(file_menu)
+        self.addActions(self.document.actions)
+        file_menu.addSeparator()
+        self.document.populate_lecture_menu(file_menu.addMenu("&Lecture"))
+        file_menu.addSeparator()
         self.quit_action = self._action("&Quit", self.close, QKeySequence.Quit, name="quitAction",
                                         tip="Close nnviz")
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
@@ -134,6 +153,29 @@ class MainWindow(QMainWindow):
         self.help_menu.addAction(self.shortcuts_action)
         self.file_menu, self.view_menu, self.network_menu = file_menu, view_menu, net_menu
 
+    # -- settings and closing ---------------------------------------------------------------------------
+    def _restore_settings(self) -> None:
+        self.resize(1280, 800)
+        geometry, window_state = self.settings.geometry(), self.settings.window_state()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if window_state is not None:
+            self.restoreState(window_state)
+        self.appearance.set(theme=self.settings.theme(), palette=self.settings.palette())
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.document.maybe_save():
+            event.ignore()
+            return
+        if self.presentation_action.isChecked():
+            self.presentation_action.trigger()  # save the normal layout, not the presentation one
+        self.settings.set_geometry(self.saveGeometry())
+        self.settings.set_window_state(self.saveState())
+        self.settings.set_theme(self.appearance.theme)
+        self.settings.set_palette(self.appearance.palette)
+        self.settings.sync()
+        super().closeEvent(event)
+
     # -- slots ----------------------------------------------------------------------------------------
     @Slot()
     def _on_trace_changed(self) -> None:
@@ -144,6 +186,25 @@ class MainWindow(QMainWindow):
         out = self.state.trace.output
         shown = ", ".join(f"{v:.4g}" for v in out[:8]) + (" …" if len(out) > 8 else "")
         self.statusBar().showMessage(f"Output: [{shown}]")
+
+    @Slot(str)
+    def _on_scene_changed(self, title: str) -> None:
+        self.scene_title.setText(title)
+        self.scene_title.setVisible(bool(title))
+        self._place_scene_title()
+
+    def _place_scene_title(self) -> None:
+        font = QFont(self.font())
+        font.setPointSizeF(max(font.pointSizeF(), 9.0) * 2.2)
+        font.setBold(True)
+        self.scene_title.setFont(font)
+        self.scene_title.adjustSize()
+        self.scene_title.move(max(8, (self.view.width() - self.scene_title.width()) // 2), 8)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self.scene_title.isVisible():
+            self._place_scene_title()
 
     @Slot(str)
     def _on_message(self, text: str) -> None:
