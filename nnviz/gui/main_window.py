@@ -41,7 +41,7 @@ class MainWindow(QMainWindow):
         self.view = NetworkView(self.state, self.appearance)
         self.setCentralWidget(self.view)
         self.controls = ControlsPanel(self.state)
-        self.activation_plot = ActivationPlot(self.state)
+        self.activation_plot = ActivationPlot(self.state, self.appearance)
         self.controls_dock = self._add_dock("Controls", "controlsDock", self.controls, Qt.LeftDockWidgetArea)
         self.plot_dock = self._add_dock("Activations", "activationDock", self.activation_plot,
                                         Qt.BottomDockWidgetArea)
@@ -146,6 +146,8 @@ class MainWindow(QMainWindow):
                                           name="reinitAction", tip="Draw the weights again from the current seed")
         net_menu.addAction(self.reroll_action)
         net_menu.addAction(self.reinit_action)
+        net_menu.addSeparator()
+        net_menu.addActions(self.controls.menu_actions())
 
         self.help_menu = bar.addMenu("&Help")
         self.shortcuts_action = self._action("&Keyboard shortcuts", lambda: show_shortcuts(self), "F1",

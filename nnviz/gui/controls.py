@@ -1,0 +1,601 @@
+"""The side panel that edits the network: structure, inputs, activation and initialisation."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QPoint, QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QPalette
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QSpinBox,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nnviz.core.activations import ACTIVATIONS
+from nnviz.core.initializers import INITIALIZERS
+from nnviz.core.limits import MAX_HIDDEN_LAYERS, MAX_LAYER_SIZE
+
+RANDOM_INPUT_SEED = 20240601
+"""Seed of the panel's own Generator for "Random": the same clicks give the same inputs in every session."""
+RANDOM_INPUT_LIMIT = 1.0
+"""Random inputs are drawn uniformly from [−limit, limit]."""
+TYPED_SHRINK_DELAY_MS = 800
+"""A typed size that is smaller than the current one waits this long (or for Enter) before it applies."""
+MAX_SEED = 2**31 - 1
+SEED_TOOLTIP = ("Seed of the random weights: the same seed and structure give the same weights. "
+                "Changing it redraws the weights.")
+INPUT_LIMIT = 1000.0
+INPUT_DECIMALS = 3
+INPUTS_WITHOUT_SCROLLING = 16
+"""Up to this many inputs show at once; more scroll inside an area :data:`SCROLLING_INPUT_ROWS` high."""
+SCROLLING_INPUT_ROWS = 8
+EAGER_INPUTS = 128
+"""Input spinboxes made at once; the others are made as they scroll into view (4096 take a second)."""
+INPUTS_PER_TURN = 128
+AHEAD_ROWS = 8
+"""Rows made beyond the visible ones, so that Tab always has a next spinbox to go to."""
+_COLUMN_GAP = 10
+_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+class SizeSpinBox(QSpinBox):
+    """A QSpinBox that knows whether the value is being typed (``typing``) rather than stepped.
+
+    Typing "12" over "4" passes through 1; applying that 1 would throw away the weights of nodes
+    2–4, so the panel waits before it applies a typed shrink.
+    """
+
+    typing = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setAccelerated(True)  # holding an arrow speeds up: 4 → 784 takes seconds, not minutes
+
+    def keyPressEvent(self, event):
+        self.typing = True
+        try:
+            super().keyPressEvent(event)
+        finally:
+            self.typing = False
+
+    def stepBy(self, steps):
+        # Arrow keys arrive through keyPressEvent too, but a step is never a half-typed number.
+        typing, self.typing = self.typing, False
+        try:
+            super().stepBy(steps)
+        finally:
+            self.typing = typing
+
+
+def input_name(index: int) -> str:
+    """``x₁`` for input 0: the notation of the lectures, counting from 1."""
+    return "x" + str(index + 1).translate(_SUBSCRIPTS)
+
+
+def _input_spin(parent=None) -> QDoubleSpinBox:
+    spin = QDoubleSpinBox(parent)
+    spin.setRange(-INPUT_LIMIT, INPUT_LIMIT)
+    spin.setDecimals(INPUT_DECIMALS)
+    spin.setSingleStep(0.1)
+    spin.setAccelerated(True)
+    return spin
+
+
+class InputGrid(QScrollArea):
+    """One QDoubleSpinBox per input, in as many columns as fit the width.
+
+    Spinboxes are placed by hand (a layout of thousands is slow) and made lazily, in input order,
+    as they scroll into view. When the count shrinks, the extra ones are hidden and lose their
+    object name, and come back when it grows again.
+
+    Signals:
+
+    - ``valueEdited(int index, float value)``: the user changed input ``index``.
+    """
+
+    valueEdited = Signal(int, float)
+
+    def __init__(self, values, tab_anchor: QWidget, parent=None):
+        """``values()`` returns the ``(n,)`` inputs to show; spinboxes follow ``tab_anchor`` in Tab order."""
+        super().__init__(parent)
+        self.setObjectName("inputScroll")
+        self._values = values
+        self._tab_anchor = tab_anchor
+        self._spins: list[QDoubleSpinBox] = []
+        self._labels: list[QLabel] = []
+        self._count = 0
+        self._target = 0
+        self._geometry_key = None
+        self._cols = 1
+        self._content = QWidget()
+        self.setWidget(self._content)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        probe = _input_spin()
+        hint = probe.sizeHint()
+        # Room for "-999.999" rather than "-1000.000": one digit less lets two columns fit a 300 px dock.
+        digit = probe.fontMetrics().horizontalAdvance("0")
+        self._spin_size = (hint.width() - digit, hint.height())
+        self._row_height = hint.height() + 4
+        self._create_timer = QTimer(self)
+        self._create_timer.setSingleShot(True)
+        self._create_timer.timeout.connect(self._create_more)
+        self.verticalScrollBar().valueChanged.connect(self._create_visible)
+
+    @property
+    def scrolling(self) -> bool:
+        """Whether there are more inputs than fit, so that the area scrolls."""
+        return self._count > INPUTS_WITHOUT_SCROLLING
+
+    def spin(self, index: int) -> QDoubleSpinBox | None:
+        """The spinbox of input ``index``, or None if it is not made yet."""
+        return self._spins[index] if index < min(self._count, len(self._spins)) else None
+
+    def set_count(self, count: int) -> None:
+        old = self._count
+        if count == old:
+            return
+        self._count = count
+        self._target = min(self._target, count)
+        values = self._values()
+        for index in range(min(old, len(self._spins)), min(count, len(self._spins))):
+            _show_value(self._spins[index], values[index])
+            self._spins[index].setObjectName(f"input_{index}")
+            self._spins[index].show()
+            self._labels[index].show()
+        for index in range(count, min(old, len(self._spins))):
+            self._spins[index].hide()
+            self._spins[index].setObjectName("")
+            self._labels[index].hide()
+        self._relayout()
+        self._create_visible()
+
+    def show_values(self) -> None:
+        values = self._values()
+        for index in range(min(self._count, len(self._spins))):
+            _show_value(self._spins[index], values[index])
+
+    # -- geometry ------------------------------------------------------------------------------------
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        self._relayout()
+        self._create_visible()
+
+    def _relayout(self) -> None:
+        scrolling = self.scrolling
+        self.setVerticalScrollBarPolicy(
+            Qt.ScrollBarPolicy.ScrollBarAlwaysOn if scrolling else Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setFrameShape(QFrame.Shape.StyledPanel if scrolling else QFrame.Shape.NoFrame)
+        width = self.width() - 2 * self.frameWidth()
+        if scrolling:
+            width -= self.verticalScrollBar().sizeHint().width()
+        key = (width, self._count, self.fontMetrics().height())
+        if key == self._geometry_key:
+            return
+        self._geometry_key = key
+        self._label_width = self.fontMetrics().horizontalAdvance(input_name(max(self._count - 1, 0))) + 4
+        self._cols = max(1, (width + _COLUMN_GAP) // (self._label_width + self._spin_size[0] + _COLUMN_GAP))
+        self._col_width = (width - _COLUMN_GAP * (self._cols - 1)) // self._cols
+        rows = -(-self._count // self._cols)
+        self._content.resize(max(width, 1), rows * self._row_height)
+        # A fixed height when scrolling: tied to the column count, a narrower dock would make it taller,
+        # which can bring in the panel's scroll bar, which makes it narrower still.
+        visible_rows = SCROLLING_INPUT_ROWS if scrolling else rows
+        self.setFixedHeight(visible_rows * self._row_height + 2 * self.frameWidth())
+        for index in range(len(self._spins)):
+            self._place(index)
+
+    def _place(self, index: int) -> None:
+        row, col = divmod(index, self._cols)
+        x, y = col * (self._col_width + _COLUMN_GAP), row * self._row_height
+        self._labels[index].setGeometry(x, y, self._label_width - 4, self._spin_size[1])
+        self._spins[index].setGeometry(x + self._label_width, y, self._col_width - self._label_width,
+                                       self._spin_size[1])
+
+    # -- lazy creation ---------------------------------------------------------------------------------
+    def _create_visible(self) -> None:
+        bottom = self.verticalScrollBar().value() + self.viewport().height()
+        rows = bottom // self._row_height + 1 + AHEAD_ROWS
+        self._target = min(self._count, max(self._target, EAGER_INPUTS, rows * self._cols))
+        self._create_more()
+
+    def _create_more(self) -> None:
+        # A few per event-loop turn, so that scrolling to the end of 4096 inputs never freezes.
+        stop = min(self._target, len(self._spins) + INPUTS_PER_TURN)
+        values = self._values()
+        for index in range(len(self._spins), stop):
+            self._create(index, values[index])
+        if len(self._spins) < self._target:
+            self._create_timer.start()
+
+    def _create(self, index: int, value: float) -> None:
+        spin = _input_spin(self._content)
+        spin.setObjectName(f"input_{index}")
+        spin.setToolTip(f"Value of input {input_name(index)}")
+        spin.setAccessibleName(f"Input {index + 1}")
+        spin.setValue(round(float(value), INPUT_DECIMALS))
+        spin.valueChanged.connect(lambda v: self.valueEdited.emit(index, v))
+        label = QLabel(input_name(index), self._content)
+        label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        label.setBuddy(spin)
+        QWidget.setTabOrder(self._spins[-1] if self._spins else self._tab_anchor, spin)
+        self._spins.append(spin)
+        self._labels.append(label)
+        self._place(index)
+        spin.show()
+        label.show()
+
+
+def layer_label(index: int, n_layers: int) -> str:
+    if index == 0:
+        return "Input"
+    if index == n_layers - 1:
+        return "Output"
+    return f"Hidden {index}"
+
+
+def _show_value(spin, value) -> None:
+    """Show ``value`` in ``spin`` without emitting, and only if it differs from what is shown."""
+    if isinstance(spin, QDoubleSpinBox):
+        value = round(float(value), spin.decimals())
+    if spin.value() != value:
+        with QSignalBlocker(spin):
+            spin.setValue(value)
+
+
+def _show_choice(combo: QComboBox, name: str) -> None:
+    index = combo.findData(name)
+    if index != combo.currentIndex():
+        with QSignalBlocker(combo):
+            combo.setCurrentIndex(index)
+
+
+class ControlsPanel(QWidget):
+    """Controls for a :class:`~nnviz.gui.state.NetworkState`; the main window puts it in a dock.
+
+    A control that the user changes calls the state's setter; when the state changes, the controls
+    show the new values with their signals blocked, so nothing is sent back. A refused value
+    (``ValueError``, e.g. more weights than the limit) is explained through ``state.message`` and a
+    tool tip, and the control goes back to the state's value.
+
+    Object names: ``hiddenLayers``, ``layerSize_0`` … ``layerSize_{L-1}``, ``bias``, ``randomInput``,
+    ``input_0`` … ``input_{n-1}``, ``activation``, ``outputActivation``, ``init``, ``initScale``,
+    ``seed``, ``reinit``. :meth:`menu_actions` lists the actions meant for the menus.
+    """
+
+    def __init__(self, state, parent=None):
+        super().__init__(parent)
+        self.setObjectName("controlsPanel")
+        self._state = state
+        self._input_rng = np.random.default_rng(RANDOM_INPUT_SEED)
+        self._layer_rows: list[tuple[QLabel, SizeSpinBox]] = []
+        self._pending_shrink: tuple[SizeSpinBox, object] | None = None
+        self._shrink_timer = QTimer(self)
+        self._shrink_timer.setSingleShot(True)
+        self._shrink_timer.setInterval(TYPED_SHRINK_DELAY_MS)
+        self._shrink_timer.timeout.connect(self._commit_pending_shrink)
+
+        self._build_actions()
+        body = QWidget()
+        column = QVBoxLayout(body)
+        column.setContentsMargins(6, 6, 6, 6)
+        column.setSpacing(8)
+        column.addWidget(self._build_structure())
+        column.addWidget(self._build_inputs())
+        column.addWidget(self._build_activation())
+        column.addWidget(self._build_initialisation())
+        column.addStretch(1)
+        # The whole panel scrolls rather than squashing when the dock is short.
+        scroll = QScrollArea()
+        scroll.setObjectName("controlsScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        scroll.setWidget(body)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+
+        state.structureChanged.connect(self._on_structure_changed)
+        state.settingsChanged.connect(self._on_settings_changed)
+        state.inputChanged.connect(self._on_input_changed)
+        self._on_structure_changed()
+        self._on_settings_changed()
+
+    # -- construction --------------------------------------------------------------------------------
+    def _build_actions(self) -> None:
+        self.random_input_action = QAction("Random &Inputs", self)
+        self.random_input_action.setToolTip(
+            f"Fill every input with a random value in [−{RANDOM_INPUT_LIMIT:g}, {RANDOM_INPUT_LIMIT:g}]")
+        self.random_input_action.triggered.connect(self._randomize_inputs)
+        self.add_layer_action = QAction("&Add Hidden Layer", self)
+        self.add_layer_action.triggered.connect(lambda: self._step_hidden_layers(+1))
+        self.remove_layer_action = QAction("Re&move Hidden Layer", self)
+        self.remove_layer_action.triggered.connect(lambda: self._step_hidden_layers(-1))
+
+    def _label(self, text: str, buddy: QWidget) -> QLabel:
+        """A field label; all of them are as wide as the widest, so that the fields line up across groups."""
+        label = QLabel(text)
+        label.setBuddy(buddy)
+        widest = max(label.fontMetrics().horizontalAdvance(t) for t in (
+            "Hidden layers", "Initialiser", f"Hidden {MAX_HIDDEN_LAYERS}"))
+        label.setMinimumWidth(widest + 4)
+        return label
+
+    def menu_actions(self) -> list[QAction]:
+        """Actions for the main window's menus: random inputs, add and remove a hidden layer.
+
+        They have no shortcuts: the main window owns those. (Re-roll is the window's own action.)
+        """
+        return [self.random_input_action, self.add_layer_action, self.remove_layer_action]
+
+    def _build_structure(self) -> QGroupBox:
+        group = QGroupBox("Structure")
+        self._layer_grid = QGridLayout()
+        self._layer_grid.setColumnStretch(1, 1)
+        self._layer_grid.setVerticalSpacing(3)
+        self._hidden_layers = SizeSpinBox(objectName="hiddenLayers")
+        self._hidden_layers.setRange(0, MAX_HIDDEN_LAYERS)
+        self._hidden_layers.setToolTip(
+            f"Number of hidden layers (0–{MAX_HIDDEN_LAYERS}). A new layer is as wide as the last hidden one.")
+        self._hidden_layers.valueChanged.connect(self._on_hidden_layers_edited)
+        self._hidden_layers.editingFinished.connect(self._commit_pending_shrink)
+        self._layer_grid.addWidget(self._label("Hidden &layers", self._hidden_layers), 0, 0)
+        self._layer_grid.addWidget(self._hidden_layers, 0, 1)
+
+        self._bias = QCheckBox("Use &biases (z = W·x + b)", objectName="bias")
+        self._bias.setToolTip("Give every neuron a bias b, added to its weighted sum. Biases start at 0.")
+        self._bias.toggled.connect(lambda on: self._apply(self._bias, lambda: self._state.set_bias(on)))
+        self._summary = QLabel(objectName="structureSummary")
+        self._summary.setWordWrap(True)
+        self._summary.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+
+        box = QVBoxLayout(group)
+        box.addLayout(self._layer_grid)
+        box.addWidget(self._bias)
+        box.addWidget(self._summary)
+        return group
+
+    def _build_inputs(self) -> QGroupBox:
+        group = QGroupBox("In&puts")
+        self._random_input = QPushButton("Rando&m", objectName="randomInput")
+        self._random_input.setToolTip(self.random_input_action.toolTip())
+        self._random_input.clicked.connect(self._randomize_inputs)
+        self._input_hint = QLabel()
+        self._input_hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        top = QHBoxLayout()
+        top.addWidget(self._input_hint, 1)
+        top.addWidget(self._random_input)
+        self._inputs = InputGrid(lambda: self._state.inputs, tab_anchor=self._random_input)
+        self._inputs.valueEdited.connect(self._on_input_edited)
+        box = QVBoxLayout(group)
+        box.addLayout(top)
+        box.addWidget(self._inputs)
+        return group
+
+    def _build_activation(self) -> QGroupBox:
+        group = QGroupBox("Activation")
+        self._activation = self._activation_combo("activation", "Activation function of every hidden layer")
+        self._activation.currentIndexChanged.connect(lambda: self._apply(
+            self._activation, lambda: self._state.set_activation(self._activation.currentData())))
+        self._output_activation = self._activation_combo(
+            "outputActivation", "Activation function of the output layer. It follows the hidden layers' "
+                                "until you choose a different one here.")
+        self._output_activation.currentIndexChanged.connect(lambda: self._apply(
+            self._output_activation,
+            lambda: self._state.set_output_activation(self._output_activation.currentData())))
+        form = _form(group)
+        form.addRow(self._label("Hi&dden", self._activation), self._activation)
+        form.addRow(self._label("&Output", self._output_activation), self._output_activation)
+        return group
+
+    @staticmethod
+    def _activation_combo(name: str, tooltip: str) -> QComboBox:
+        combo = _combo(name)
+        combo.setToolTip(tooltip)
+        for activation in ACTIVATIONS.values():
+            combo.addItem(activation.display_name, activation.name)
+            combo.setItemData(combo.count() - 1, activation.formula, Qt.ItemDataRole.ToolTipRole)
+        return combo
+
+    def _build_initialisation(self) -> QGroupBox:
+        group = QGroupBox("Initialisation")
+        self._init = _combo("init")
+        for initializer in INITIALIZERS.values():
+            self._init.addItem(initializer.display_name, initializer.name)
+            self._init.setItemData(self._init.count() - 1, initializer.description, Qt.ItemDataRole.ToolTipRole)
+        self._init.currentIndexChanged.connect(lambda: self._apply(
+            self._init, lambda: self._state.set_init(self._init.currentData())))
+
+        self._init_scale = QDoubleSpinBox(objectName="initScale")
+        self._init_scale.setRange(0.0, 100.0)
+        self._init_scale.setSingleStep(0.1)
+        self._init_scale.setDecimals(2)
+        self._init_scale.setToolTip("Every initial weight is multiplied by this factor. Changing it redraws "
+                                    "the weights.")
+        self._init_scale.valueChanged.connect(lambda v: self._apply(
+            self._init_scale, lambda: self._state.set_init_scale(v)))
+
+        self._seed = QSpinBox(objectName="seed")
+        self._seed.setRange(0, MAX_SEED)
+        self._seed.setToolTip(SEED_TOOLTIP)
+        self._seed.valueChanged.connect(lambda v: self._apply(self._seed, lambda: self._state.set_seed(v)))
+        self._seed.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self._reinit = QPushButton("&Re-roll", objectName="reinit")
+        self._reinit.setToolTip("Draw new random weights from a fresh seed")
+        self._reinit.clicked.connect(self._reroll)
+        seed_row = QHBoxLayout()
+        seed_row.addWidget(self._seed, 1)
+        seed_row.addWidget(self._reinit)
+
+        form = _form(group)
+        # In a narrow dock the seed row goes under its label rather than cutting digits off.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        form.addRow(self._label("&Initialiser", self._init), self._init)
+        form.addRow(self._label("Sc&ale", self._init_scale), self._init_scale)
+        form.addRow(self._label("&Seed", self._seed), seed_row)
+        return group
+
+    # -- layer rows ------------------------------------------------------------------------------------
+    def _add_layer_row(self) -> None:
+        index = len(self._layer_rows)
+        spin = SizeSpinBox(objectName=f"layerSize_{index}")
+        spin.setRange(1, MAX_LAYER_SIZE)
+        spin.valueChanged.connect(lambda value: self._on_layer_size_edited(index, value))
+        spin.editingFinished.connect(self._commit_pending_shrink)
+        label = self._label("", spin)
+        self._layer_grid.addWidget(label, index + 1, 0)
+        self._layer_grid.addWidget(spin, index + 1, 1)
+        # Rows are added after the rest of the panel exists; put each right after the previous one.
+        previous = self._layer_rows[-1][1] if self._layer_rows else self._hidden_layers
+        QWidget.setTabOrder(previous, spin)
+        self._layer_rows.append((label, spin))
+
+    def _remove_layer_row(self) -> None:
+        label, spin = self._layer_rows.pop()
+        if self._pending_shrink and self._pending_shrink[0] is spin:
+            self._cancel_pending_shrink()
+        for widget in (label, spin):
+            self._layer_grid.removeWidget(widget)
+            widget.setParent(None)
+            widget.deleteLater()
+
+    # -- state → widgets -------------------------------------------------------------------------------
+    def _on_structure_changed(self) -> None:
+        sizes = self._state.network.layer_sizes
+        n_layers = len(sizes)
+        pending = self._pending_shrink[0] if self._pending_shrink else None
+        if pending is not self._hidden_layers:
+            _show_value(self._hidden_layers, n_layers - 2)
+        while len(self._layer_rows) < n_layers:
+            self._add_layer_row()
+        while len(self._layer_rows) > n_layers:
+            self._remove_layer_row()
+        for index, (label, spin) in enumerate(self._layer_rows):
+            name = layer_label(index, n_layers)
+            if label.text() != name:
+                label.setText(name)
+                spin.setToolTip("Number of inputs (nodes in the input layer)" if index == 0
+                                else f"Number of nodes in the {name.lower()} layer")
+                spin.setAccessibleName(f"{name} layer size")
+            if spin is not pending:
+                _show_value(spin, sizes[index])
+        self._inputs.set_count(sizes[0])
+        self._input_hint.setText("1 input" if sizes[0] == 1 else f"{sizes[0]:,} inputs")
+        self.add_layer_action.setEnabled(n_layers - 2 < MAX_HIDDEN_LAYERS)
+        self.remove_layer_action.setEnabled(n_layers > 2)
+        self._update_summary()
+
+    def _update_summary(self) -> None:
+        network = self._state.network
+        text = f"{' → '.join(map(str, network.layer_sizes))} · {network.n_weights:,} weights"
+        if network.bias:
+            text += f" + {sum(network.layer_sizes[1:]):,} biases"
+        self._summary.setText(text)
+
+    def _on_settings_changed(self) -> None:
+        network = self._state.network
+        _show_choice(self._activation, network.activation)
+        _show_choice(self._output_activation, network.output_activation)
+        _show_choice(self._init, network.init)
+        self._init.setToolTip(f"How the weights are drawn: {INITIALIZERS[network.init].description}")
+        _show_value(self._init_scale, network.init_scale)
+        # Seeds from files may exceed what a QSpinBox holds; the tool tip then gives the real one.
+        _show_value(self._seed, min(network.seed, MAX_SEED))
+        self._seed.setToolTip(SEED_TOOLTIP if network.seed <= MAX_SEED else
+                              f"{SEED_TOOLTIP}\nThis network's seed is {network.seed}, more than the box shows.")
+        if self._bias.isChecked() != network.bias:
+            with QSignalBlocker(self._bias):
+                self._bias.setChecked(network.bias)
+        self._update_summary()
+
+    def _on_input_changed(self) -> None:
+        self._inputs.show_values()
+
+    def _sync(self) -> None:
+        self._on_structure_changed()
+        self._on_settings_changed()
+        self._on_input_changed()
+
+    # -- widgets → state -------------------------------------------------------------------------------
+    def _apply(self, widget: QWidget, change) -> None:
+        """Run ``change()`` (a state setter); on ``ValueError`` explain it. Then show the state's values."""
+        try:
+            change()
+        except ValueError as error:
+            self._state.message.emit(str(error))
+            QToolTip.showText(widget.mapToGlobal(QPoint(0, widget.height())), str(error), widget)
+        # The state is exact at once: show it now rather than a turn later (this also reverts a refusal).
+        self._sync()
+
+    def _on_hidden_layers_edited(self, count: int) -> None:
+        self._size_edited(self._hidden_layers, count, self._state.hidden_layer_count,
+                          lambda: self._state.set_hidden_layer_count(self._hidden_layers.value()))
+
+    def _on_layer_size_edited(self, index: int, size: int) -> None:
+        spin = self._layer_rows[index][1]
+        self._size_edited(spin, size, self._state.network.layer_sizes[index],
+                          lambda: self._state.set_layer_size(index, spin.value()))
+
+    def _size_edited(self, spin: SizeSpinBox, value: int, current: int, change) -> None:
+        if spin.typing and value < current:
+            self._pending_shrink = (spin, change)
+            self._shrink_timer.start()
+            return
+        self._cancel_pending_shrink()
+        self._apply(spin, change)
+
+    def _commit_pending_shrink(self) -> None:
+        if self._pending_shrink is None:
+            return
+        spin, change = self._pending_shrink
+        self._cancel_pending_shrink()
+        self._apply(spin, change)
+
+    def _cancel_pending_shrink(self) -> None:
+        self._pending_shrink = None
+        self._shrink_timer.stop()
+
+    def _step_hidden_layers(self, step: int) -> None:
+        count = min(max(self._state.hidden_layer_count + step, 0), MAX_HIDDEN_LAYERS)
+        self._apply(self._hidden_layers, lambda: self._state.set_hidden_layer_count(count))
+
+    def _on_input_edited(self, index: int, value: float) -> None:
+        self._apply(self._inputs.spin(index), lambda: self._state.set_input(index, value))
+
+    def _randomize_inputs(self) -> None:
+        values = self._input_rng.uniform(-RANDOM_INPUT_LIMIT, RANDOM_INPUT_LIMIT, self._state.n_inputs)
+        # Rounded to what a spinbox shows, so that the state holds exactly the numbers on screen.
+        self._apply(self._random_input, lambda: self._state.set_inputs(values.round(INPUT_DECIMALS)))
+
+    def _reroll(self) -> None:
+        self._apply(self._reinit, self._state.reroll)
+
+
+def _combo(name: str) -> QComboBox:
+    """A combo box that a narrow dock may squeeze (long names are elided) instead of widening the panel."""
+    combo = QComboBox(objectName=name)
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(10)
+    return combo
+
+
+def _form(group: QGroupBox) -> QFormLayout:
+    form = QFormLayout(group)
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    form.setVerticalSpacing(4)
+    return form
