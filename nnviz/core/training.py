@@ -1,0 +1,396 @@
+"""Mini-batch gradient descent on a :class:`~nnviz.core.network.Network`, and its picture on the plane.
+
+The loss is the mean squared error
+
+    E = ½ · mean over samples of Σ over output units (t − y)²,
+
+the network's own ½ Σ (t − y)² averaged over the samples, so that its size does not depend on the
+number of samples or the batch size. ``backward`` returns gradients summed over a batch; they are
+divided by the batch size here. L2 adds ``l2 · W`` to each weight gradient (the gradient of
+``(l2 / 2) · ||W||²``; biases are not decayed); the reported loss is the data term alone.
+Momentum keeps a velocity per array: ``v ← momentum · v − lr · g;  W ← W + v``.
+
+Targets. Classification labels are class indices 0 … k−1 (float or int arrays of whole numbers).
+With one output unit (two classes only) label 1 → ``hi`` and label 0 → ``lo``; with several output
+units the target is one-hot, ``hi`` for the label's unit and ``lo`` for the others. ``(lo, hi)`` is
+(−1, 1) for a tanh or linear output and (0, 1) for every other activation (see
+:func:`class_levels`). Regression needs one output unit and uses the targets as they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .network import Network
+
+SYMMETRIC_OUTPUTS = frozenset({"tanh", "linear"})
+"""Output activations trained towards −1/+1 for classification; all others towards 0/1."""
+
+EVAL_LIMIT = 1000
+"""At most this many samples (evenly strided) are used to measure the loss after each epoch, so that
+one epoch of a large data set never stalls on its evaluation; smaller sets are measured exactly."""
+
+
+class TrainingDiverged(ArithmeticError):
+    """A step would have made a weight infinite or NaN (the weights are left as they were before it),
+    or the loss measured after an epoch is no longer finite."""
+
+
+@dataclass
+class History:
+    """The loss (and accuracy) after each epoch; ``epoch[0] == 0`` is the state before training.
+
+    All lists have the same length. ``test_loss`` and ``test_accuracy`` are empty without test data,
+    and the accuracy lists are empty for regression. Accuracies are fractions in [0, 1].
+    """
+
+    epoch: list = field(default_factory=list)
+    train_loss: list = field(default_factory=list)
+    test_loss: list = field(default_factory=list)
+    train_accuracy: list = field(default_factory=list)
+    test_accuracy: list = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.epoch)
+
+
+# -- targets and evaluation ------------------------------------------------------------------------
+def class_levels(network: Network) -> tuple[float, float]:
+    """``(lo, hi)``: the target values for "not this class" and "this class" at the output."""
+    output = network.activation_of(len(network.layer_sizes) - 1)
+    return (-1.0, 1.0) if output.name in SYMMETRIC_OUTPUTS else (0.0, 1.0)
+
+
+def looks_like_classification(y, max_classes: int = 20) -> bool:
+    """True if ``y`` holds whole numbers 0 … k−1 with 2 ≤ k ≤ ``max_classes`` (class labels)."""
+    y = np.asarray(y, dtype=float)
+    if y.size == 0 or not np.all(np.isfinite(y)) or not np.array_equal(y, np.round(y)):
+        return False
+    return bool(y.min() == 0 and 1 <= y.max() < max_classes)
+
+
+def n_classes(y) -> int:
+    """The number of classes of label array ``y`` (``max + 1``)."""
+    return int(np.max(y)) + 1 if len(y) else 0
+
+
+def targets_for(network: Network, y, classification: bool) -> np.ndarray:
+    """The ``(n, n_out)`` target array for labels or regression targets ``y`` of shape ``(n,)``.
+
+    Raises ``ValueError`` if the labels do not fit the output layer (a label ≥ the number of output
+    units, anything but 0/1 for one output unit, or several output units for regression).
+    """
+    y = np.asarray(y, dtype=float).ravel()
+    n_out = network.layer_sizes[-1]
+    if not classification:
+        if n_out != 1:
+            raise ValueError(f"regression needs 1 output unit, the network has {n_out}")
+        return y[:, None].copy()
+    labels = y.astype(int)
+    if not np.array_equal(labels, y) or (len(y) and labels.min() < 0):
+        raise ValueError("class labels must be whole numbers 0, 1, 2, …")
+    lo, hi = class_levels(network)
+    if n_out == 1:
+        if len(y) and labels.max() > 1:
+            raise ValueError(f"{n_classes(labels)} classes need {n_classes(labels)} output units, the network has 1")
+        return np.where(labels[:, None] == 1, hi, lo)
+    if len(y) and labels.max() >= n_out:
+        raise ValueError(f"{n_classes(labels)} classes need {n_classes(labels)} output units, the network has {n_out}")
+    targets = np.full((len(y), n_out), lo)
+    targets[np.arange(len(y)), labels] = hi
+    return targets
+
+
+def predict_labels(network: Network, X) -> np.ndarray:
+    """Predicted class indices ``(n,)`` for inputs ``X`` ``(n, n_in)``."""
+    return _labels_of(network, network.forward(X).output)
+
+
+def _labels_of(network: Network, output: np.ndarray) -> np.ndarray:
+    # One unit: above the middle of class_levels is class 1; several units: the largest one.
+    if output.shape[1] == 1:
+        lo, hi = class_levels(network)
+        return (output[:, 0] > (lo + hi) / 2).astype(int)
+    return np.argmax(output, axis=1)
+
+
+def evaluate(network: Network, X, y, classification: bool) -> tuple[float, float | None]:
+    """``(loss, accuracy)`` on ``X`` ``(n, n_in)`` and ``y`` ``(n,)``; accuracy is None for regression."""
+    targets = targets_for(network, y, classification)
+    with np.errstate(over="ignore", invalid="ignore"):
+        output = network.forward(X).output
+        loss = 0.5 * float(np.mean(np.sum((targets - output) ** 2, axis=1)))
+    if not classification:
+        return loss, None
+    return loss, float(np.mean(_labels_of(network, output) == np.asarray(y).astype(int)))
+
+
+# -- the optimiser ---------------------------------------------------------------------------------
+class Trainer:
+    """Mini-batch SGD with L2 and momentum, run in pieces (an epoch or a few batches at a time).
+
+    Holds everything that lasts between steps: the momentum velocities, the epoch counter, the
+    position in the current epoch's shuffled order and the random generator. The network's weight
+    arrays are changed in place. ``batch_size``, ``learning_rate`` (None: use the network's own,
+    read at every step), ``l2`` and ``momentum`` may be changed between steps.
+
+    ``X`` is ``(n, n_in)``, ``y`` is ``(n,)`` (class indices or regression targets); the same for the
+    optional test set. ``classification=None`` decides from ``y`` (:func:`looks_like_classification`).
+    ``seed=None`` uses the network's seed, so that the same network and data train the same way.
+    """
+
+    def __init__(self, network: Network, X, y, batch_size=10, learning_rate=None, l2=0.0, momentum=0.0,
+                 seed=None, X_test=None, y_test=None, classification=None):
+        self.network = network
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.l2 = l2
+        self.momentum = momentum
+        self.seed = network.seed if seed is None else seed
+        self.set_data(X, y, X_test, y_test, classification)
+        self.restart()
+
+    # -- settings, checked on assignment ---------------------------------------------------------
+    @property
+    def batch_size(self) -> int:
+        return self._batch_size
+
+    @batch_size.setter
+    def batch_size(self, value):
+        if int(value) != value or value < 1:
+            raise ValueError(f"batch size must be a whole number ≥ 1, got {value!r}")
+        self._batch_size = int(value)
+
+    @property
+    def learning_rate(self) -> float | None:
+        return self._learning_rate
+
+    @learning_rate.setter
+    def learning_rate(self, value):
+        if value is not None and not (np.isfinite(value) and value > 0):
+            raise ValueError(f"learning rate must be a positive number, got {value!r}")
+        self._learning_rate = None if value is None else float(value)
+
+    @property
+    def l2(self) -> float:
+        return self._l2
+
+    @l2.setter
+    def l2(self, value):
+        if not (np.isfinite(value) and value >= 0):
+            raise ValueError(f"L2 must be a number ≥ 0, got {value!r}")
+        self._l2 = float(value)
+
+    @property
+    def momentum(self) -> float:
+        return self._momentum
+
+    @momentum.setter
+    def momentum(self, value):
+        if not (np.isfinite(value) and 0 <= value < 1):
+            raise ValueError(f"momentum must be in [0, 1), got {value!r}")
+        self._momentum = float(value)
+
+    # -- data and state ----------------------------------------------------------------------------
+    def set_data(self, X, y, X_test=None, y_test=None, classification=None) -> None:
+        """Train on new data from the next batch on (a new epoch starts); the history is kept."""
+        X, y = _as_data(X, y, "training")
+        if len(X) == 0:
+            raise ValueError("there are no training samples")
+        if X_test is not None and y_test is not None:
+            X_test, y_test = _as_data(X_test, y_test, "test")
+            if len(X_test) == 0:
+                X_test = y_test = None
+        else:
+            X_test = y_test = None
+        if classification is None:
+            classification = looks_like_classification(y)
+        self.X, self.y, self.X_test, self.y_test = X, y, X_test, y_test
+        self.classification = bool(classification)
+        self._check_fit()
+        self._targets = targets_for(self.network, y, self.classification)
+        self._order = None
+        self._position = 0
+
+    def restart(self) -> None:
+        """Epoch 0: zero velocities, the generator re-seeded, the history holding only the current loss."""
+        self.epoch = 0
+        self.history = History()
+        self._rng = np.random.default_rng(self.seed)
+        self._velocity = None
+        self._order = None
+        self._position = 0
+        self._targets = targets_for(self.network, self.y, self.classification)
+        self._record()
+
+    def _check_fit(self) -> None:
+        n_in = self.network.layer_sizes[0]
+        if self.X.shape[1] != n_in:
+            raise ValueError(f"the data has {self.X.shape[1]} inputs, the network has {n_in}")
+        if self.X_test is not None and self.X_test.shape[1] != n_in:
+            raise ValueError(f"the test data has {self.X_test.shape[1]} inputs, the network has {n_in}")
+
+    @property
+    def batches_per_epoch(self) -> int:
+        return -(-len(self.X) // self._batch_size)
+
+    @property
+    def epoch_progress(self) -> float:
+        """How far into the current epoch, 0 … 1."""
+        return self._position / len(self.X)
+
+    # -- stepping ------------------------------------------------------------------------------------
+    def step_batches(self, n: int = 1) -> int:
+        """Run ``n`` mini-batches; returns how many epochs were completed (and recorded) meanwhile.
+
+        Raises :class:`TrainingDiverged` (weights unchanged by the failing batch) when a step would
+        give non-finite weights, and ``ValueError`` when the network no longer fits the data.
+        """
+        finished = 0
+        for _ in range(n):
+            if self._order is None:
+                self._order = self._rng.permutation(len(self.X))
+                self._position = 0
+            batch = self._order[self._position:self._position + self._batch_size]
+            self._step(batch)
+            self._position += len(batch)
+            if self._position >= len(self.X):
+                self._order = None
+                self._position = 0
+                self.epoch += 1
+                self._record()
+                finished += 1
+                if not np.isfinite(self.history.train_loss[-1]):
+                    raise TrainingDiverged("the loss is no longer finite; lower the learning rate and reset")
+        return finished
+
+    def step_epoch(self) -> None:
+        """Run batches up to the end of the current epoch (a whole epoch when at its start)."""
+        while not self.step_batches(1):
+            pass
+
+    def _step(self, batch: np.ndarray) -> None:
+        network = self.network
+        if self._targets.shape[1] != network.layer_sizes[-1] or self.X.shape[1] != network.layer_sizes[0]:
+            self._check_fit()
+            self._targets = targets_for(network, self.y, self.classification)
+        with np.errstate(over="ignore", invalid="ignore"):
+            d_w, d_b = network.backward(network.forward(self.X[batch]), self._targets[batch])
+            scale = 1.0 / len(batch)
+            lr = network.learning_rate if self._learning_rate is None else self._learning_rate
+            if not self._velocity_fits():
+                self._velocity = ([np.zeros_like(w) for w in network.weights],
+                                  [np.zeros_like(b) for b in network.biases])
+            updates_w = [self._momentum * v - lr * (g * scale + self._l2 * w)
+                         for v, g, w in zip(self._velocity[0], d_w, network.weights)]
+            updates_b = [self._momentum * v - lr * g * scale for v, g in zip(self._velocity[1], d_b)]
+            new_w = [w + u for w, u in zip(network.weights, updates_w)]
+            new_b = [b + u for b, u in zip(network.biases, updates_b)] if network.bias else None
+        if not all(np.isfinite(a).all() for a in new_w + (new_b or [])):
+            raise TrainingDiverged("the weights grew without bound; lower the learning rate and reset")
+        for w, new in zip(network.weights, new_w):
+            w[...] = new  # in place: the views hold on to these arrays
+        if new_b is not None:
+            for b, new in zip(network.biases, new_b):
+                b[...] = new
+        self._velocity = (updates_w, updates_b)
+
+    def _velocity_fits(self) -> bool:
+        # After a resize the old velocities no longer match; they start again from zero.
+        return self._velocity is not None and [v.shape for v in self._velocity[0]] == [
+            w.shape for w in self.network.weights]
+
+    def _record(self) -> None:
+        history = self.history
+        history.epoch.append(self.epoch)
+        loss, accuracy = evaluate(self.network, *_subsample(self.X, self.y), self.classification)
+        history.train_loss.append(loss)
+        if accuracy is not None:
+            history.train_accuracy.append(accuracy)
+        if self.X_test is not None:
+            loss, accuracy = evaluate(self.network, *_subsample(self.X_test, self.y_test), self.classification)
+            history.test_loss.append(loss)
+            if accuracy is not None:
+                history.test_accuracy.append(accuracy)
+
+
+def _as_data(X, y, what: str) -> tuple[np.ndarray, np.ndarray]:
+    X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
+    if X.ndim != 2 or y.ndim != 1 or len(X) != len(y):
+        raise ValueError(f"{what} data must be X (n, d) and y (n,), got {X.shape} and {y.shape}")
+    return X, y
+
+
+def _subsample(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    if len(X) <= EVAL_LIMIT:
+        return X, y
+    stride = -(-len(X) // EVAL_LIMIT)
+    return X[::stride], y[::stride]
+
+
+def fit(network: Network, X, y, epochs: int, batch_size=10, learning_rate=None, l2=0.0, momentum=0.0,
+        seed=None, callback: Callable[[int, History], bool | None] | None = None, X_test=None, y_test=None,
+        classification=None) -> History:
+    """Train ``network`` in place for ``epochs`` epochs of mini-batch SGD; returns the :class:`History`.
+
+    ``X`` ``(n, n_in)``, ``y`` ``(n,)``: class indices 0 … k−1 or regression targets (see the module
+    docstring for the targets and the loss). ``callback(epoch, history)`` runs after every epoch;
+    returning ``False`` stops training. See :class:`Trainer` for the other arguments.
+    """
+    trainer = Trainer(network, X, y, batch_size=batch_size, learning_rate=learning_rate, l2=l2,
+                      momentum=momentum, seed=seed, X_test=X_test, y_test=y_test,
+                      classification=classification)
+    for _ in range(int(epochs)):
+        trainer.step_epoch()
+        if callback is not None and callback(trainer.epoch, trainer.history) is False:
+            break
+    return trainer.history
+
+
+# -- the input plane ---------------------------------------------------------------------------------
+def grid_coordinates(bounds, resolution: int) -> tuple[np.ndarray, np.ndarray]:
+    """Pixel-centre coordinates ``(xs, ys)``, each ``(resolution,)``, of a grid over
+    ``bounds = (x_min, x_max, y_min, y_max)``; pixel ``[i, j]`` is at ``(xs[j], ys[i])``."""
+    x_min, x_max, y_min, y_max = (float(b) for b in bounds)
+    if not (x_max > x_min and y_max > y_min):
+        raise ValueError(f"bounds must be (x_min, x_max, y_min, y_max) with min < max, got {bounds}")
+    resolution = int(resolution)
+    if resolution < 1:
+        raise ValueError(f"resolution must be at least 1, got {resolution}")
+    centres = (np.arange(resolution) + 0.5) / resolution
+    return x_min + centres * (x_max - x_min), y_min + centres * (y_max - y_min)
+
+
+def _plane_trace(network: Network, bounds, resolution: int):
+    if network.layer_sizes[0] != 2:
+        raise ValueError(f"the input plane needs a network with 2 inputs, this one has {network.layer_sizes[0]}")
+    xs, ys = grid_coordinates(bounds, resolution)
+    gx, gy = np.meshgrid(xs, ys)  # gx[i, j] = xs[j], gy[i, j] = ys[i]
+    with np.errstate(over="ignore", invalid="ignore"):
+        return network.forward(np.column_stack([gx.ravel(), gy.ravel()]))
+
+
+def _as_images(activations: np.ndarray, resolution: int) -> np.ndarray:
+    # (res², n) rows in grid order → (n, res, res), row i at ys[i].
+    return np.ascontiguousarray(activations.T.reshape(-1, resolution, resolution))
+
+
+def predict_grid(network: Network, bounds, resolution: int = 100) -> np.ndarray:
+    """The network's output over the input plane, ``(n_out, resolution, resolution)``.
+
+    ``[k, i, j]`` is output unit ``k`` at ``(xs[j], ys[i])`` of :func:`grid_coordinates`: row 0 is
+    the bottom (``y_min``). One forward pass of the whole grid; the network must have 2 inputs.
+    """
+    return _as_images(_plane_trace(network, bounds, resolution).output, resolution)
+
+
+def neuron_grids(network: Network, bounds, resolution: int = 32) -> list[np.ndarray]:
+    """Every neuron's activation over the input plane: one ``(n_units, res, res)`` array per layer.
+
+    Layer 0 is the input (x and y themselves), the last is the output, laid out as in
+    :func:`predict_grid`. Computed with one forward pass of the grid.
+    """
+    return [_as_images(post, resolution) for post in _plane_trace(network, bounds, resolution).post]

@@ -1,0 +1,355 @@
+"""The network's output over the input plane as a heatmap, with the data points on it.
+
+For 2-input networks only. Click the plane to add a training point of class A (label 1), Shift+click
+for class B (label 0). Optionally computes every neuron's response over the plane and hands it out
+(``nodeImagesChanged``) for thumbnails in the network view.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QImage, QPainter
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
+
+from nnviz.core.activations import Activation
+from nnviz.core.training import class_levels, neuron_grids, predict_grid
+
+from .colors import activation_range, fade, map_rgb, rgb, theme_colors, weight_colormap
+from .training_data import TrainingData
+
+RESOLUTION = 96
+THUMBNAIL_STRIDE = 3
+"""Thumbnails take every 3rd pixel of the plane's grid: 32 × 32, from the same forward pass, at exactly the
+pixel centres of a 32 × 32 grid (see ``grid_coordinates``)."""
+CATEGORICAL = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2",
+               "#7f7f7f", "#bcbd22")
+HEATMAP_STRENGTH = 0.6  # the plane is paler than the points so that they stay readable
+
+
+def class_colors(palette: str = "default", theme: str = "light") -> tuple[str, str]:
+    """``(class B, class A)``: the negative and positive ends of the edge colours (blue, red)."""
+    ends = map_rgb(weight_colormap(palette, theme), [0.0, 1.0])
+    return tuple(pg.mkColor(*np.rint(c).astype(int)).name() for c in ends)
+
+
+def plane_colormap(palette: str = "default", theme: str = "light", strength: float = 1.0) -> pg.ColorMap:
+    """Diverging map over [0, 1] for values −1 … 1: the edge colours' ends (blue, red; blue, orange
+    in the colour-blind palette) through the background at 0. ``strength`` < 1 pales the ends."""
+    background = rgb(theme_colors(theme).background)
+    ends = fade(map_rgb(weight_colormap(palette, theme), [0.0, 1.0]), theme_colors(theme).background, strength)
+    return pg.ColorMap([0.0, 0.5, 1.0], np.rint([ends[0], background, ends[1]]).astype(np.uint8))
+
+
+def node_image(values: np.ndarray, palette: str = "default", theme: str = "light") -> QImage:
+    """A ``(res, res)`` array in [−1, 1] (row 0 = bottom of the plane) as a QImage, top row first."""
+    lut = plane_colormap(palette, theme).getLookupTable(nPts=256, alpha=False)
+    index = np.clip(np.rint((np.asarray(values)[::-1] + 1.0) * 127.5), 0, 255).astype(np.uint8)
+    rgb_rows = np.ascontiguousarray(lut[index])
+    height, width = index.shape
+    return QImage(rgb_rows.data, width, height, 3 * width, QImage.Format_RGB888).copy()
+
+
+def unit_range(values: np.ndarray, activation: Activation | None) -> np.ndarray:
+    """A neuron's values mapped to [−1, 1]: a bounded activation by its range (sigmoid 0 … 1 → −1 … 1,
+    tanh as it is), the input and unbounded activations divided by their largest |value|."""
+    bounds = activation_range(activation) if activation is not None else None
+    if bounds is not None:
+        low, high = bounds
+        return np.clip((values - low) / (high - low) * 2.0 - 1.0, -1.0, 1.0)
+    peak = float(np.max(np.abs(values))) if values.size else 0.0
+    return values / peak if peak > 0 and np.isfinite(peak) else np.zeros_like(values)
+
+
+class DecisionBoundary(QWidget):
+    """The state's network over the plane of its two inputs, with the training and test points of
+    ``source`` (a TrainingPanel or a :class:`TrainingData`); as in TensorFlow Playground, training
+    points are edged in the background colour and test points in the text colour.
+
+    Signals:
+
+    - ``nodeImagesChanged(object)``: with thumbnails on, after every change of the weights:
+      ``{(layer, index): (32, 32) float array in [−1, 1]}`` for every node (layer 0 is the input),
+      row 0 the bottom of the plane (see :func:`unit_range`; :func:`node_image` turns one into a
+      QImage in the plane's colours); ``{}`` when thumbnails are turned off or the network has no
+      2-D input plane. At most at display rate during training (it follows ``weightsChanged``).
+    """
+
+    nodeImagesChanged = Signal(object)
+
+    def __init__(self, state, source, parent=None, *, appearance=None):
+        super().__init__(parent)
+        self.setObjectName("decisionBoundary")
+        self.state = state
+        self.data: TrainingData = source if isinstance(source, TrainingData) else source.data
+        self._appearance = appearance
+        self._had_images = False
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(0)
+        self._refresh_timer.timeout.connect(self._refresh)
+        self._stale = {"plane", "points"}
+
+        self.plot = pg.PlotWidget()
+        self.plot.setMenuEnabled(False)
+        self.plot.hideButtons()
+        self.plot.setMinimumSize(220, 220)
+        self.plot.setToolTip("Click: add a class A point · Shift+click: add a class B point")
+        view = self.plot.getViewBox()
+        view.setMouseEnabled(x=False, y=False)
+        self.plot.getPlotItem().setLabel("bottom", "x₁")
+        self.plot.getPlotItem().setLabel("left", "x₂")
+        self.heatmap = _SmoothImage(axisOrder="row-major")
+        self.plot.addItem(self.heatmap)
+        self.train_points = pg.ScatterPlotItem(symbol="o")
+        self.test_points = pg.ScatterPlotItem(symbol="o")
+        self.plot.addItem(self.test_points)
+        self.plot.addItem(self.train_points)
+        self.plot.scene().sigMouseClicked.connect(self._on_scene_clicked)
+
+        self.showTestData = QCheckBox("Test data", objectName="showTestData", checked=True)
+        self.showTestData.setToolTip("Show the test points (edged in the text colour)")
+        self.discretize = QCheckBox("Discretise", objectName="discretize")
+        self.discretize.setToolTip("Colour the plane by the predicted class only")
+        self.neuronThumbnails = QCheckBox("Neuron thumbnails", objectName="neuronThumbnails")
+        self.neuronThumbnails.setToolTip("Show each neuron's response over the plane in the network view")
+        self.showTestData.toggled.connect(lambda: self._invalidate("points"))
+        self.discretize.toggled.connect(lambda: self._invalidate("plane"))
+        self.neuronThumbnails.toggled.connect(lambda: self._invalidate("plane"))
+        self.legend = QLabel(objectName="boundaryLegend", wordWrap=True)
+        self.unavailable = QLabel(objectName="boundaryUnavailable", wordWrap=True, alignment=Qt.AlignCenter)
+
+        self.stack = QStackedWidget()
+        self.stack.addWidget(_Square(self.plot))
+        self.stack.addWidget(self.unavailable)
+        toggles = QHBoxLayout()
+        for box in (self.showTestData, self.discretize, self.neuronThumbnails):
+            toggles.addWidget(box)
+        toggles.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.stack, 1)
+        layout.addWidget(self.legend)
+        layout.addLayout(toggles)
+
+        for signal in (state.structureChanged, state.settingsChanged, state.weightsChanged):
+            signal.connect(lambda: self._invalidate("plane"))
+        self.data.changed.connect(lambda: self._invalidate("plane", "points"))
+        if appearance is not None:
+            appearance.changed.connect(lambda: self._invalidate("plane", "points"))
+        self._refresh()
+
+    # -- reading ------------------------------------------------------------------------------------
+    @property
+    def available(self) -> bool:
+        """True when the network and the data both have the 2 inputs the plane needs."""
+        return self.state.network.layer_sizes[0] == 2 and self.data.bounds is not None
+
+    def data_position(self, scene_pos: QPointF) -> tuple[float, float] | None:
+        """The input-plane coordinates under a scene position, or None outside the plane."""
+        point = self.plot.getViewBox().mapSceneToView(scene_pos)
+        x_min, x_max, y_min, y_max = self.data.bounds
+        if not (x_min <= point.x() <= x_max and y_min <= point.y() <= y_max):
+            return None
+        return point.x(), point.y()
+
+    def add_point_at(self, scene_pos: QPointF, class_b: bool = False) -> bool:
+        """Add a training point of class A (label 1) or B (label 0) under ``scene_pos``; True if added."""
+        if not self.available:
+            return False
+        position = self.data_position(scene_pos)
+        if position is None:
+            return False
+        try:
+            self.data.add_point(*position, label=0 if class_b else 1)
+        except ValueError as error:
+            self.state.message.emit(f"{error}.")
+            return False
+        return True
+
+    # -- refreshing ---------------------------------------------------------------------------------
+    def _invalidate(self, *kinds: str) -> None:
+        # "plane": the network or the colours changed; "points": the data or their styling did.
+        self._stale.update(kinds)
+        if not self._refresh_timer.isActive():
+            self._refresh_timer.start()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self._refresh_timer.start()
+
+    def _refresh(self) -> None:
+        self._refresh_timer.stop()
+        available = self.available
+        self.stack.setCurrentIndex(0 if available else 1)
+        for box in (self.showTestData, self.discretize):
+            box.setEnabled(available)
+        self.neuronThumbnails.setEnabled(available)
+        thumbnails = self.neuronThumbnails.isChecked() and available
+        if not thumbnails and self._had_images:
+            self._had_images = False
+            self.nodeImagesChanged.emit({})
+        if not available:
+            n_in, d = self.state.network.layer_sizes[0], self.data.n_inputs
+            self.unavailable.setText(
+                f"The decision boundary needs a 2-input network and 2-input data.\n"
+                f"The network has {n_in} input{'s' * (n_in != 1)}, the {self.data.display_name} data have {d}.")
+            self.legend.setText("")
+            self._stale.clear()
+            return
+        draw = self.isVisible()
+        if "plane" in self._stale and (draw or thumbnails):
+            if thumbnails:  # one forward pass gives the plane and every neuron's thumbnail
+                layers = neuron_grids(self.state.network, self.data.bounds, RESOLUTION)
+                self._emit_thumbnails(layers)
+                grid = layers[-1]
+            else:
+                grid = predict_grid(self.state.network, self.data.bounds, RESOLUTION)
+            if draw:
+                self._draw_plane(grid)
+                self._stale.discard("plane")
+        if draw and "points" in self._stale:
+            self._show_points()
+            self._stale.discard("points")
+
+    def _palette(self) -> str:
+        return self._appearance.palette if self._appearance is not None else "default"
+
+    def _theme(self) -> str:
+        return self._appearance.theme if self._appearance is not None else "light"
+
+    def _draw_plane(self, grid: np.ndarray) -> None:
+        x_min, x_max, y_min, y_max = self.data.bounds
+        colors = theme_colors(self._theme())
+        self.plot.setBackground(colors.background)
+        for name in ("left", "bottom"):
+            axis = self.plot.getPlotItem().getAxis(name)
+            axis.setPen(colors.muted)
+            axis.setTextPen(colors.foreground)
+        self._show_heatmap(grid)
+        self.heatmap.setRect(QRectF(x_min, y_min, x_max - x_min, y_max - y_min))
+        self.plot.getViewBox().setRange(xRange=(x_min, x_max), yRange=(y_min, y_max), padding=0)
+
+    def _show_heatmap(self, grid: np.ndarray) -> None:
+        """``grid`` ``(n_out, res, res)`` from predict_grid → a colour-mapped or RGB image."""
+        network, data = self.state.network, self.data
+        discrete = self.discretize.isChecked()
+        self.discretize.setEnabled(data.classification)
+        pale = plane_colormap(self._palette(), self._theme(), HEATMAP_STRENGTH)
+        if len(grid) == 1 or len(grid) == 2 and data.classification:
+            if data.classification:
+                lo, hi = class_levels(network)
+                if len(grid) == 1:
+                    values, levels, middle = grid[0], (lo, hi), (lo + hi) / 2
+                else:  # one-hot with two units: class A's unit minus class B's
+                    values, levels, middle = grid[1] - grid[0], (lo - hi, hi - lo), 0.0
+                if discrete:
+                    values = np.where(values > middle, levels[1], levels[0])
+                self.legend.setText(self._legend("the output" if len(grid) == 1 else "output 1 − output 0"))
+            else:
+                peak = max(float(np.max(np.abs(data.y_train))), 1e-9)
+                values, levels = grid[0], (-peak, peak)
+                self.legend.setText(self._legend(f"the output from −{peak:.2g} to +{peak:.2g}",
+                                                 f"−{peak:.2g}", f"+{peak:.2g}"))
+            self.heatmap.setColorMap(pale)
+            self.heatmap.setImage(values, levels=levels, autoLevels=False)
+        else:
+            self.heatmap.setLookupTable(None)
+            self.heatmap.setImage(self._class_colours(grid, discrete), autoLevels=False, levels=(0, 255))
+            self.legend.setText(self._legend("the predicted class, paler where the network is unsure"))
+
+    def _legend(self, plane: str, low: str = "class B (0)", high: str = "class A (1)") -> str:
+        """Rich text: what the plane shows, the two end colours, the point styles and the clicks."""
+        class_b, class_a = class_colors(self._palette(), self._theme())
+        swatches = (f'<span style="color:{class_a}">●</span> {high} &nbsp; '
+                    f'<span style="color:{class_b}">●</span> {low}')
+        if self.data.classification and self.data.n_classes > 2:
+            swatches = "one colour per class"
+        clicks = " · click adds class A, Shift+click class B" if self.data.classification else ""
+        light = self._theme() == "light"
+        train = ("white" if light else "dark") if self.data.classification else "grey"
+        test = "dark" if light else "light"
+        return f"Plane: {plane}. {swatches}<br>{train.capitalize()}-edged points train, {test}-edged ones test{clicks}."
+
+    def _class_colours(self, grid: np.ndarray, discrete: bool) -> np.ndarray:
+        """RGB ``(res, res, 3)`` for k ≥ 3 output units: the arg-max class, paler where the margin is small."""
+        lo, hi = class_levels(self.state.network)
+        ordered = np.sort(grid, axis=0)
+        margin = np.ones(grid.shape[1:]) if discrete else np.clip((ordered[-1] - ordered[-2]) / (hi - lo), 0, 1)
+        colours = np.array([pg.mkColor(CATEGORICAL[k % len(CATEGORICAL)]).getRgb()[:3] for k in range(len(grid))],
+                           dtype=float)
+        background = rgb(theme_colors(self._theme()).background)
+        strength = HEATMAP_STRENGTH * margin[..., None]
+        return np.rint(background + strength * (colours[np.argmax(grid, axis=0)] - background)).astype(np.uint8)
+
+    def _point_brushes(self, y: np.ndarray) -> list:
+        # Shared brush objects, so that the scatter plot renders each colour's symbol once.
+        data = self.data
+        if data.classification:
+            if data.n_classes <= 2:
+                class_b, class_a = class_colors(self._palette(), self._theme())
+                palette = [pg.mkBrush(class_b), pg.mkBrush(class_a)]
+            else:
+                palette = [pg.mkBrush(c) for c in CATEGORICAL]
+            return [palette[int(label) % len(palette)] for label in y]
+        peak = max(float(np.max(np.abs(data.y_train))), 1e-9)
+        cmap = plane_colormap(self._palette(), self._theme())
+        return [pg.mkBrush(c) for c in cmap.map((np.clip(y / peak, -1, 1) + 1) / 2, mode="qcolor")]
+
+    def _show_points(self) -> None:
+        data = self.data
+        scale = self._appearance.scale if self._appearance is not None else 1.0
+        # Playground's convention: training points edged in the background colour, test points in the text colour.
+        # Regression targets near 0 take the background colour, so their edge must differ from it.
+        colors = theme_colors(self._theme())
+        outline = pg.mkPen(colors.background if data.classification else colors.muted, width=1)
+        colours = self._point_brushes(data.y_train)
+        self.train_points.setData(pos=data.X_train, size=8 * scale, brush=colours, pen=outline)
+        show_test = self.showTestData.isChecked() and len(data.y_test) > 0
+        self.test_points.setVisible(show_test)
+        if show_test:
+            edge = pg.mkPen(theme_colors(self._theme()).foreground, width=1.5 * scale)
+            self.test_points.setData(pos=data.X_test, size=8 * scale, brush=self._point_brushes(data.y_test), pen=edge)
+
+    def _emit_thumbnails(self, layers: list) -> None:
+        network = self.state.network
+        images = {}
+        for layer, layer_grids in enumerate(layers):
+            activation = network.activation_of(layer) if layer else None  # layer 0: x₁, x₂ themselves
+            start = THUMBNAIL_STRIDE // 2
+            for index, values in enumerate(layer_grids[:, start::THUMBNAIL_STRIDE, start::THUMBNAIL_STRIDE]):
+                images[(layer, index)] = unit_range(values, activation)
+        self._had_images = True
+        self.nodeImagesChanged.emit(images)
+
+    # -- mouse --------------------------------------------------------------------------------------
+    def _on_scene_clicked(self, event) -> None:
+        if event.button() != Qt.LeftButton or event.double():
+            return
+        if self.add_point_at(event.scenePos(), class_b=bool(event.modifiers() & Qt.ShiftModifier)):
+            event.accept()
+
+
+class _Square(QWidget):
+    """Keeps its one child square and centred, so that the plane keeps its aspect without empty margins."""
+
+    def __init__(self, child: QWidget):
+        super().__init__()
+        self._child = child
+        child.setParent(self)
+
+    def resizeEvent(self, event) -> None:
+        side = min(self.width(), self.height())
+        self._child.setGeometry((self.width() - side) // 2, (self.height() - side) // 2, side, side)
+
+    def minimumSizeHint(self):
+        return self._child.minimumSize()
+
+
+class _SmoothImage(pg.ImageItem):
+    """An ImageItem drawn with bilinear smoothing: the boundary reads as a curve, not as a staircase."""
+
+    def paint(self, painter, *args):
+        painter.setRenderHint(QPainter.SmoothPixmapTransform, True)
+        super().paint(painter, *args)

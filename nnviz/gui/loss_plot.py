@@ -1,0 +1,102 @@
+"""Live training and test loss curves over the epochs."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from nnviz.core.training import History
+
+from .colors import theme_colors
+
+
+class LossPlot(QWidget):
+    """The loss after each epoch: training (solid) and test (dashed), linear or logarithmic y axis.
+
+    Draw a :class:`~nnviz.core.training.History` with :meth:`set_history`; ``objectName`` ``lossPlot``,
+    the log toggle is ``logLoss``.
+    """
+
+    def __init__(self, appearance=None, parent=None):
+        super().__init__(parent)
+        self.setObjectName("lossPlot")
+        self._appearance = appearance
+        self.plot = pg.PlotWidget()
+        self.plot.setMinimumHeight(140)
+        self.plot.setMenuEnabled(False)
+        self.plot.setMouseEnabled(x=False, y=False)
+        self.plot.hideButtons()
+        item = self.plot.getPlotItem()
+        item.setLabel("bottom", "epoch")
+        item.setLabel("left", "loss")
+        item.showGrid(x=True, y=True, alpha=0.15)
+        for name in ("left", "bottom"):
+            item.getAxis(name).enableAutoSIPrefix(False)
+        self.train_curve = item.plot(connect="finite")
+        self.test_curve = item.plot(connect="finite")
+        for curve in (self.train_curve, self.test_curve):
+            curve.setClipToView(True)
+            curve.setDownsampling(auto=True, method="peak")
+        self.log_toggle = QCheckBox("Logarithmic loss axis")
+        self.log_toggle.setObjectName("logLoss")
+        self.log_toggle.setToolTip("Show the loss on a log scale: slow late progress stays visible")
+        self.log_toggle.toggled.connect(self._on_log_toggled)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.key = QLabel(objectName="lossKey")
+        row = QHBoxLayout()
+        row.addWidget(self.log_toggle)
+        row.addStretch(1)
+        row.addWidget(self.key)
+        layout.addWidget(self.plot, 1)
+        layout.addLayout(row)
+        if appearance is not None:
+            appearance.changed.connect(self._apply_theme)
+        self._apply_theme()
+
+    def set_history(self, history: History) -> None:
+        epochs = np.asarray(history.epoch, dtype=float)
+        # The epoch axis starts at 0 and spans at least 10 epochs, so that a new run does not look empty.
+        last = epochs[-1] if len(epochs) else 0.0
+        self.plot.getPlotItem().setXRange(0.0, max(10.0, last), padding=0.02)
+        self.train_curve.setData(epochs, _positive(history.train_loss))
+        if history.test_loss:
+            self.test_curve.setData(epochs, _positive(history.test_loss))
+        else:
+            self.test_curve.setData([], [])
+        self.test_curve.setVisible(bool(history.test_loss))
+        # A line needs two points: before the first epoch, mark the starting loss with a dot.
+        for curve in (self.train_curve, self.test_curve):
+            curve.setSymbol("o" if len(epochs) == 1 else None)
+
+    def _on_log_toggled(self, on: bool) -> None:
+        self.plot.getPlotItem().setLogMode(y=on)
+
+    def _apply_theme(self) -> None:
+        theme = self._appearance.theme if self._appearance is not None else "light"
+        colors = theme_colors(theme)
+        self.plot.setBackground(colors.background)
+        item = self.plot.getPlotItem()
+        for name in ("left", "bottom"):
+            axis = item.getAxis(name)
+            axis.setPen(colors.muted)
+            axis.setTextPen(colors.foreground)
+        # Training solid in the text colour, test dashed in the muted one: neither is a class colour.
+        for curve, color, style in ((self.train_curve, colors.foreground, Qt.SolidLine),
+                                    (self.test_curve, colors.muted, Qt.DashLine)):
+            curve.setPen(pg.mkPen(color, width=2, style=style))
+            curve.setSymbolBrush(color)
+            curve.setSymbolPen(color)
+            curve.setSymbolSize(6)
+        self.key.setText(f'<span style="color:{colors.foreground}">━━</span> training&nbsp;&nbsp;'
+                         f'<span style="color:{colors.muted}">╍╍</span> test')
+
+
+def _positive(values) -> np.ndarray:
+    # A loss of exactly 0 has no logarithm: the smallest positive float keeps the log axis drawable.
+    # A diverged (infinite) loss is left out of the curve.
+    values = np.maximum(np.asarray(values, dtype=float), np.finfo(float).tiny)
+    values[~np.isfinite(values)] = np.nan
+    return values

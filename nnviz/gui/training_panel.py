@@ -1,0 +1,406 @@
+"""The Training panel: data, hyper-parameters, speed, Play/Pause/Step/Reset and the loss curves.
+
+The loop itself (time slices, what restarts what) is :class:`~nnviz.gui.training_runner.TrainingRunner`.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QStyle,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nnviz.core import new_seed
+from nnviz.core.datasets import DATASETS, DatasetError
+from nnviz.core.datasets import load_csv as read_csv
+from nnviz.core.training import History, Trainer
+
+from .loss_plot import LossPlot
+from .settings import Settings
+from .training_data import CSV, DISPLAY_NAMES, TrainingData
+from .training_runner import TrainingRunner
+
+SPEEDS = ((1, "1 epoch/s"), (3, "3 epochs/s"), (10, "10 epochs/s"), (30, "30 epochs/s"), (100, "100 epochs/s"),
+          (300, "300 epochs/s"), (None, "As fast as possible"))
+DEFAULT_SPEED = 100
+
+
+class _CompactSpinBox(QDoubleSpinBox):
+    """A double spin box that shows 0.003 as "0.003", not "0.00300"."""
+
+    def textFromValue(self, value: float) -> str:
+        return f"{value:.6g}"
+
+    def valueFromText(self, text: str) -> float:
+        try:
+            return float(text.replace(",", "."))
+        except ValueError:
+            return self.value()
+
+
+class TrainingPanel(QWidget):
+    """Train the state's network on a data set and watch it happen.
+
+    ``data`` is the :class:`~nnviz.gui.training_data.TrainingData` (also the decision boundary's source),
+    ``runner`` the :class:`~nnviz.gui.training_runner.TrainingRunner` (its signals ``playingChanged``,
+    ``progressed``, ``trainerChanged``, ``stopped`` tell what training does). Menu actions:
+    ``playAction`` (Space), ``stepAction``, ``resetAction`` for a Train menu and ``loadCsvAction`` for
+    the File menu; see :meth:`menu_actions`. ``settings`` (optional) remembers the CSV folder.
+    """
+
+    def __init__(self, state, appearance=None, parent=None, *, settings: Settings | None = None):
+        super().__init__(parent)
+        self.setObjectName("trainingPanel")
+        self.state = state
+        self._settings = settings
+        self.data = TrainingData(self)
+        self.runner = TrainingRunner(state, self.data, self)
+        self._csv_reader: ThreadPoolExecutor | None = None
+        self._csv_job = None
+        self._csv_poll = QTimer(self, interval=30)
+        self._csv_poll.timeout.connect(self._poll_csv)
+        self._build_actions()
+        self._build_widgets(appearance)
+        self.runner.playingChanged.connect(self._on_playing_changed)
+        self.runner.progressed.connect(self._show_progress)
+        self.runner.trainerChanged.connect(self._on_trainer_changed)
+        self.runner.stopped.connect(self._on_stopped)
+        self.data.changed.connect(self._show_data)
+        state.settingsChanged.connect(self._sync_learning_rate)
+        self._sync_learning_rate()
+        self._show_data()
+        self._on_trainer_changed()
+        self._show_progress()
+
+    # -- construction -------------------------------------------------------------------------------
+    def _build_actions(self) -> None:
+        style = self.style()
+        self.playAction = QAction(style.standardIcon(QStyle.SP_MediaPlay), "&Play", self)
+        self.playAction.setObjectName("playAction")
+        self.playAction.setCheckable(True)
+        self.playAction.setShortcut(QKeySequence(Qt.Key_Space))
+        self.playAction.setStatusTip("Start or pause training (Space)")
+        self.playAction.toggled.connect(self._on_play_toggled)
+        self.stepAction = QAction(style.standardIcon(QStyle.SP_MediaSkipForward), "&Step One Epoch", self)
+        self.stepAction.setObjectName("stepAction")
+        self.stepAction.setStatusTip("Train to the end of the current epoch, then pause")
+        self.stepAction.triggered.connect(self.step)
+        self.resetAction = QAction(style.standardIcon(QStyle.SP_BrowserReload), "&Reset Training", self)
+        self.resetAction.setObjectName("resetAction")
+        self.resetAction.setStatusTip("Re-initialise the weights from the current seed and start at epoch 0")
+        self.resetAction.triggered.connect(self.reset)
+        self.loadCsvAction = QAction("Load &CSV…", self)
+        self.loadCsvAction.setObjectName("loadCsvAction")
+        self.loadCsvAction.setStatusTip("Train on your own data: numeric input columns and a last label/target column")
+        self.loadCsvAction.triggered.connect(self._choose_csv)
+        for action in (self.playAction, self.stepAction, self.resetAction, self.loadCsvAction):
+            self.addAction(action)  # so that Space works even before the lead puts them in menus
+
+    def menu_actions(self) -> dict[str, list[QAction]]:
+        """The actions by the menu they belong in."""
+        return {"Train": [self.playAction, self.stepAction, self.resetAction], "File": [self.loadCsvAction]}
+
+    def _build_widgets(self, appearance) -> None:
+        self.dataset = QComboBox(objectName="dataset")
+        self.dataset.setToolTip("The data to train on (Load CSV… in the File menu adds your own)")
+        for name in DATASETS:
+            self.dataset.addItem(DISPLAY_NAMES[name], name)
+        self.dataset.currentIndexChanged.connect(self._on_dataset_chosen)
+        self.regenerate = QToolButton(objectName="regenerate")
+        self.regenerate.setIcon(self.style().standardIcon(QStyle.SP_BrowserReload))
+        self.regenerate.setToolTip("Draw new points and a new training/test split (new data seed)")
+        self.regenerate.clicked.connect(lambda: self.data.set_seed(new_seed()))
+        self.noise = QSpinBox(objectName="noise", suffix=" %", minimum=0, maximum=50, singleStep=5)
+        self.noise.setToolTip("Gaussian noise added to the points (to the targets for regression)")
+        self.noise.valueChanged.connect(lambda v: self.data.set_noise(v / 50.0))
+        self.trainShare = QSpinBox(objectName="trainShare", suffix=" %", minimum=10, maximum=100, singleStep=10)
+        self.trainShare.setValue(round(100 * self.data.train_share))
+        self.trainShare.setToolTip("Share of the points used for training; the rest tests generalisation")
+        self.trainShare.valueChanged.connect(lambda v: self.data.set_train_share(v / 100.0))
+        self.dataInfo = QLabel(objectName="dataInfo", wordWrap=True)
+        self.mismatch = QLabel(objectName="mismatch", wordWrap=True)
+        self.mismatch.setStyleSheet("color: #c0392b;")
+        self.matchInputs = QPushButton("Match Network to Data", objectName="matchInputs")
+        self.matchInputs.setToolTip("Set the input and output layer sizes to what the data need")
+        self.matchInputs.clicked.connect(self.match_network_to_data)
+        self.hint = QLabel(objectName="trainingHint", wordWrap=True)
+        self.hint.setStyleSheet("color: palette(placeholder-text);")
+
+        row = QHBoxLayout()
+        row.addWidget(self.dataset, 1)
+        row.addWidget(self.regenerate)
+        data_form = QFormLayout()
+        data_form.addRow("Data set", row)
+        data_form.addRow("Noise", self.noise)
+        data_form.addRow("Training share", self.trainShare)
+        data_box = QGroupBox("Data")
+        data_layout = QVBoxLayout(data_box)
+        data_layout.addLayout(data_form)
+        for widget in (self.dataInfo, self.mismatch, self.matchInputs, self.hint):
+            data_layout.addWidget(widget)
+
+        self.learningRate = _CompactSpinBox(objectName="learningRate", decimals=6, minimum=1e-5, maximum=10.0)
+        self.learningRate.setStepType(QDoubleSpinBox.AdaptiveDecimalStepType)
+        self.learningRate.setToolTip("Step size of gradient descent (the network's learning rate)")
+        self.learningRate.valueChanged.connect(self._on_learning_rate_edited)
+        self.batchSize = QSpinBox(objectName="batchSize", minimum=1, maximum=1000, value=10)
+        self.batchSize.setToolTip("Samples per gradient step; the gradient is averaged over the batch")
+        self.batchSize.valueChanged.connect(lambda v: self.runner.set_option("batch_size", v))
+        self.l2 = _CompactSpinBox(objectName="l2", decimals=6, minimum=0.0, maximum=1.0)
+        self.l2.setStepType(QDoubleSpinBox.AdaptiveDecimalStepType)
+        self.l2.setSingleStep(0.001)
+        self.l2.setToolTip("L2 regularisation: each step also pulls every weight towards 0 by lr · L2 · w")
+        self.l2.valueChanged.connect(lambda v: self.runner.set_option("l2", v))
+        self.momentum = QDoubleSpinBox(objectName="momentum", decimals=2, minimum=0.0, maximum=0.99, singleStep=0.1)
+        self.momentum.setToolTip("Momentum: the share of the previous step carried into the next (0 = plain SGD)")
+        self.momentum.valueChanged.connect(lambda v: self.runner.set_option("momentum", v))
+        train_form = QFormLayout()
+        train_form.addRow("Learning rate", self.learningRate)
+        train_form.addRow("Batch size", self.batchSize)
+        train_form.addRow("L2 penalty", self.l2)
+        train_form.addRow("Momentum", self.momentum)
+        self.speed = QComboBox(objectName="speed")
+        self.speed.setToolTip("At most this many epochs a second, slow enough to watch the boundary move")
+        for value, text in SPEEDS:
+            self.speed.addItem(text, value)
+        self.speed.currentIndexChanged.connect(self._on_speed_chosen)
+        self.speed.setCurrentIndex(self.speed.findData(DEFAULT_SPEED))
+        train_form.addRow("Speed", self.speed)
+
+        self.playPause = QPushButton(objectName="playPause")
+        self.playPause.setToolTip("Start or pause training (Space)")
+        self.playPause.clicked.connect(self.playAction.trigger)
+        self.stepButton = QPushButton(self.stepAction.icon(), "Step", objectName="step")
+        self.stepButton.setToolTip(self.stepAction.statusTip())
+        self.stepButton.clicked.connect(self.step)
+        self.resetButton = QPushButton(self.resetAction.icon(), "Reset", objectName="reset")
+        self.resetButton.setToolTip(self.resetAction.statusTip())
+        self.resetButton.clicked.connect(self.reset)
+        buttons = QHBoxLayout()
+        for button in (self.playPause, self.stepButton, self.resetButton):
+            buttons.addWidget(button)
+        self.epochLabel = QLabel(objectName="epochLabel")
+        font = self.epochLabel.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        self.epochLabel.setFont(font)
+        self.epochLabel.setToolTip("Epochs trained: one epoch shows every training point once")
+        self.metrics = QLabel(objectName="trainingMetrics", wordWrap=True)
+        self.problem = QLabel(objectName="trainingProblem", wordWrap=True)
+        self.problem.setStyleSheet("color: #c0392b;")
+        self.problem.hide()
+        self.loss_plot = LossPlot(appearance)
+
+        train_box = QGroupBox("Training")
+        train_layout = QVBoxLayout(train_box)
+        train_layout.addLayout(train_form)
+        train_layout.addLayout(buttons)
+        train_layout.addWidget(self.epochLabel)
+        train_layout.addWidget(self.metrics)
+        train_layout.addWidget(self.problem)
+        train_layout.addWidget(self.loss_plot, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(data_box)
+        layout.addWidget(train_box, 1)
+        self._on_playing_changed(False)
+
+    # -- reading ------------------------------------------------------------------------------------
+    @property
+    def trainer(self) -> Trainer | None:
+        """The running optimiser, or None while the network does not fit the data."""
+        return self.runner.trainer
+
+    @property
+    def epoch(self) -> int:
+        return self.runner.epoch
+
+    @property
+    def is_playing(self) -> bool:
+        return self.runner.is_playing
+
+    # -- commands -----------------------------------------------------------------------------------
+    def play(self) -> None:
+        self.runner.play()
+
+    def pause(self) -> None:
+        self.runner.pause()
+
+    def step(self) -> None:
+        """Train to the end of the current epoch (the counter goes up by exactly one), then pause."""
+        self.runner.step()
+
+    def reset(self) -> None:
+        """Pause, re-initialise the weights from the current seed and start again at epoch 0."""
+        self.runner.reset()
+
+    def load_csv(self, path) -> bool:
+        """Train on the CSV file at ``path``; a bad file shows its error and changes nothing."""
+        QGuiApplication.setOverrideCursor(Qt.WaitCursor)
+        try:
+            self.data.load_csv(path)
+        except DatasetError as error:
+            QGuiApplication.restoreOverrideCursor()
+            self._show_error("Cannot load the CSV file", str(error))
+            return False
+        QGuiApplication.restoreOverrideCursor()
+        rows = len(self.data.y_train) + len(self.data.y_test)
+        self.state.message.emit(f"Loaded {self.data.display_name}: {rows} rows")
+        return True
+
+    def match_network_to_data(self) -> None:
+        """Set the input (and, if needed, output) layer size to what the data need."""
+        try:
+            self.state.set_layer_sizes(self.data.matching_sizes(self.state.network.layer_sizes))
+        except ValueError as error:
+            self._show_error("Cannot match the network to the data", str(error))
+
+    # -- showing the runner's state -----------------------------------------------------------------
+    def _on_play_toggled(self, on: bool) -> None:
+        self.runner.set_playing(on)
+        if self.runner.is_playing != on:  # refused: the network does not fit the data
+            self._on_playing_changed(self.runner.is_playing)
+
+    def _on_playing_changed(self, on: bool) -> None:
+        self.playAction.blockSignals(True)
+        self.playAction.setChecked(on)
+        self.playAction.blockSignals(False)
+        icon = self.style().standardIcon(QStyle.SP_MediaPause if on else QStyle.SP_MediaPlay)
+        self.playPause.setIcon(icon)
+        self.playPause.setText("Pause" if on else "Play")
+        self.playAction.setIcon(icon)
+        self.playAction.setText("&Pause" if on else "&Play")
+        if on:
+            self.problem.hide()
+
+    def _on_trainer_changed(self) -> None:
+        problem = self.runner.fit_problem
+        self.mismatch.setText(problem or "")
+        self.mismatch.setVisible(bool(problem))
+        self.matchInputs.setVisible(bool(problem))
+        self.problem.hide()
+        hints = self.data.hints(self.state.network)
+        self.hint.setText("Tip: " + " ".join(hints) if hints else "")
+        self.hint.setVisible(bool(hints))
+        for widget in (self.playAction, self.stepAction, self.playPause, self.stepButton):
+            widget.setEnabled(problem is None)
+
+    def _on_stopped(self, problem: str) -> None:
+        self.problem.setText(problem)
+        self.problem.show()
+
+    def _show_progress(self) -> None:
+        trainer = self.runner.trainer
+        self.epochLabel.setText(f"Epoch {self.epoch:,}")
+        if trainer is None:
+            self.metrics.setText("")
+            self.loss_plot.set_history(History())
+            return
+        history = trainer.history
+        lines = [_pair("Loss", history.train_loss, history.test_loss, "{:.4g}")]
+        if history.train_accuracy:
+            lines.append(_pair("Accuracy", history.train_accuracy, history.test_accuracy, "{:.1%}"))
+        self.metrics.setText("\n".join(lines))
+        self.loss_plot.set_history(history)
+
+    def _show_data(self, *_) -> None:
+        data = self.data
+        index = self.dataset.findData(CSV)
+        if data.has_csv:
+            label = f"Custom CSV ({data.display_name})"
+            if index < 0:
+                self.dataset.addItem(label, CSV)
+            else:
+                self.dataset.setItemText(index, label)
+        self.dataset.blockSignals(True)
+        self.dataset.setCurrentIndex(self.dataset.findData(data.name))
+        self.dataset.blockSignals(False)
+        self.noise.setEnabled(data.name != CSV)
+        n_train, n_test = len(data.y_train), len(data.y_test)
+        kind = f"{data.n_classes} classes" if data.classification else "regression"
+        self.dataInfo.setText(f"{n_train} training and {n_test} test points · {data.n_inputs} inputs · {kind}")
+
+    # -- settings -----------------------------------------------------------------------------------
+    def _on_dataset_chosen(self, index: int) -> None:
+        self.data.set_dataset(self.dataset.itemData(index))
+
+    def _on_learning_rate_edited(self, value: float) -> None:
+        try:
+            self.state.set_learning_rate(value)
+        except ValueError as error:
+            self.state.message.emit(str(error))
+
+    def _sync_learning_rate(self) -> None:
+        self.learningRate.blockSignals(True)
+        self.learningRate.setValue(self.state.network.learning_rate)
+        self.learningRate.blockSignals(False)
+
+    def _on_speed_chosen(self, index: int) -> None:
+        self.runner.speed = self.speed.itemData(index)
+
+    # -- files --------------------------------------------------------------------------------------
+    def load_csv_in_background(self, path) -> None:
+        """Read ``path`` on a worker thread (a big file takes seconds), then switch to it; a bad file shows
+        its error and changes nothing. Load CSV… is disabled meanwhile."""
+        if self._csv_job is not None:
+            return
+        if self._csv_reader is None:
+            self._csv_reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nnviz-csv")
+        path = os.fspath(path)
+        self._csv_job = (path, self._csv_reader.submit(read_csv, path))
+        self.loadCsvAction.setEnabled(False)
+        self.dataInfo.setText(f"Reading {os.path.basename(path)}…")
+        self._csv_poll.start()
+
+    def _poll_csv(self) -> None:
+        path, future = self._csv_job
+        if not future.done():
+            return
+        self._csv_poll.stop()
+        self._csv_job = None
+        self.loadCsvAction.setEnabled(True)
+        try:
+            self.data.set_csv(path, *future.result())
+        except DatasetError as error:
+            self._show_data()
+            self._show_error("Cannot load the CSV file", str(error))
+            return
+        rows = len(self.data.y_train) + len(self.data.y_test)
+        self.state.message.emit(f"Loaded {self.data.display_name}: {rows} rows")
+
+    def _choose_csv(self) -> None:
+        path = self._ask_csv_path()
+        if path:
+            if self._settings is not None:
+                self._settings.set_last_folder(path)
+            self.load_csv_in_background(path)
+
+    def _ask_csv_path(self) -> str:
+        start = self._settings.last_folder() if self._settings is not None else os.path.expanduser("~")
+        path, _ = QFileDialog.getOpenFileName(self, "Load CSV Data", start,
+                                              "CSV files (*.csv *.tsv *.txt);;All files (*)")
+        return path
+
+    def _show_error(self, title: str, text: str) -> None:
+        QMessageBox.warning(self, title, text)
+
+
+def _pair(what: str, train: list, test: list, number: str) -> str:
+    text = f"{what}: training {number.format(train[-1])}"
+    return text + (f" · test {number.format(test[-1])}" if test else "")

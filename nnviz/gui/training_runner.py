@@ -1,0 +1,242 @@
+"""Runs training on the GUI thread in time slices, so that the window never freezes.
+
+A timer runs mini-batches for at most ``SLICE_SECONDS`` per tick, then returns to the event loop.
+The weights change in place; the views are told (``state.notify_weights_changed``) at most
+``DISPLAY_HZ`` times a second. An optional speed limit (epochs per second) keeps training slow
+enough to watch.
+
+What restarts what:
+
+- ``reset`` re-initialises the weights from the current seed, pauses, and starts again at epoch 0.
+- New data (data set, noise, training share, data seed) restart the epoch counter, the loss curves
+  and the momentum but keep the weights, and training keeps playing: the same network meets new data.
+- A change of structure, activation, initialiser, seed or bias does the same (the weights are
+  whatever that change left). A network that no longer fits the data (input or output size) pauses
+  training; ``fit_problem`` says why.
+- Points added to the data join the running training set without restarting anything.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from nnviz.core.training import Trainer, TrainingDiverged
+
+SLICE_SECONDS = 0.015
+DISPLAY_HZ = 30
+
+
+class TrainingRunner(QObject):
+    """Trains ``state.network`` on a :class:`~nnviz.gui.training_data.TrainingData` in time slices.
+
+    Signals:
+
+    - ``playingChanged(bool)``: training started or paused.
+    - ``progressed()``: the epoch counter or the history moved on (at most at display rate).
+    - ``trainerChanged()``: the history restarted, or the network started or stopped fitting the data.
+    - ``stopped(str)``: training stopped by itself; the text says why and what to do.
+    """
+
+    playingChanged = Signal(bool)
+    progressed = Signal()
+    trainerChanged = Signal()
+    stopped = Signal(str)
+
+    def __init__(self, state, data, parent=None):
+        super().__init__(parent)
+        self.state = state
+        self.data = data
+        self._options = {"batch_size": 10, "l2": 0.0, "momentum": 0.0}
+        self._speed: float | None = None
+        self._trainer: Trainer | None = None
+        self._model_key = None
+        self._playing = False
+        self._stop_at_epoch: int | None = None
+        self._credit = 0.0  # batches the speed limit allows now
+        self._last_tick = 0.0
+        self._last_publish = 0.0
+        self._weights_dirty = False
+        self.fit_problem: str | None = None
+        """Why the network cannot train on the data (None when it can)."""
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self._tick)
+        state.structureChanged.connect(self._on_model_changed)
+        state.settingsChanged.connect(self._on_model_changed)
+        data.changed.connect(self._on_data_changed)
+        self.rebuild()
+
+    # -- reading ------------------------------------------------------------------------------------
+    @property
+    def trainer(self) -> Trainer | None:
+        """The optimiser, or None while the network does not fit the data."""
+        return self._trainer
+
+    @property
+    def epoch(self) -> int:
+        return self._trainer.epoch if self._trainer is not None else 0
+
+    @property
+    def is_playing(self) -> bool:
+        return self._playing
+
+    @property
+    def is_busy(self) -> bool:
+        """True while playing or finishing a step."""
+        return self._timer.isActive()
+
+    # -- options ------------------------------------------------------------------------------------
+    def set_option(self, name: str, value) -> None:
+        """Set ``batch_size``, ``l2`` or ``momentum``; takes effect from the next batch."""
+        if name not in self._options:
+            raise ValueError(f"unknown training option {name!r}")
+        if self._trainer is not None:
+            setattr(self._trainer, name, value)  # validates
+        self._options[name] = value
+
+    @property
+    def speed(self) -> float | None:
+        """The speed limit in epochs per second; None trains as fast as the machine allows."""
+        return self._speed
+
+    @speed.setter
+    def speed(self, epochs_per_second: float | None) -> None:
+        if epochs_per_second is not None and not (math.isfinite(epochs_per_second) and epochs_per_second > 0):
+            raise ValueError(f"speed must be a positive number of epochs per second, got {epochs_per_second!r}")
+        self._speed = epochs_per_second
+        self._credit = 0.0
+        self._last_tick = time.perf_counter()
+        if self._stop_at_epoch is None:
+            self._timer.setInterval(self._play_interval())
+
+    # -- commands -----------------------------------------------------------------------------------
+    def set_playing(self, on: bool) -> None:
+        on = bool(on) and self._trainer is not None
+        self._stop_at_epoch = None
+        if on:
+            self._credit = 0.0
+            self._last_tick = time.perf_counter()
+            self._timer.setInterval(self._play_interval())
+            self._timer.start()
+        else:
+            self._timer.stop()
+            self._publish(force=True)
+        if on != self._playing:
+            self._playing = on
+            self.playingChanged.emit(on)
+
+    def play(self) -> None:
+        self.set_playing(True)
+
+    def pause(self) -> None:
+        self.set_playing(False)
+
+    def step(self) -> None:
+        """Pause, then train to the end of the current epoch at full speed: the counter goes up by one."""
+        if self._trainer is None:
+            return
+        target = (self._stop_at_epoch or self._trainer.epoch) + 1
+        self.pause()
+        self._stop_at_epoch = target
+        self._timer.setInterval(0)
+        self._timer.start()
+
+    def reset(self) -> None:
+        """Pause, re-initialise the weights from the current seed and start again at epoch 0."""
+        self.pause()
+        self.state.reinitialize()
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        """A new trainer for the current network and data (epoch 0), or none if they do not fit."""
+        self._model_key = self._current_model_key()
+        self._stop_at_epoch = None
+        self.fit_problem = self.data.fit_problem(self.state.network.layer_sizes)
+        if self.fit_problem:
+            self._trainer = None
+            self.pause()
+        else:
+            data = self.data
+            self._trainer = Trainer(self.state.network, data.X_train, data.y_train, X_test=data.X_test,
+                                    y_test=data.y_test, classification=data.classification, **self._options)
+            if not self._playing:
+                self._timer.stop()
+        self.trainerChanged.emit()
+        self.progressed.emit()
+
+    # -- the loop -----------------------------------------------------------------------------------
+    def _play_interval(self) -> int:
+        # Unlimited: yield to the event loop and come straight back. Limited: a few ms between ticks
+        # spreads the batches evenly without spinning.
+        return 0 if self._speed is None else 4
+
+    def _tick(self) -> None:
+        trainer = self._trainer
+        if trainer is None:
+            self.pause()
+            return
+        now = time.perf_counter()
+        deadline = now + SLICE_SECONDS
+        stepping = self._stop_at_epoch is not None
+        allowance = math.inf
+        if not stepping and self._speed is not None:
+            per_second = self._speed * trainer.batches_per_epoch
+            # Credit for at most one display frame, so that a stall is not followed by a burst.
+            self._credit = min(self._credit + (now - self._last_tick) * per_second, per_second / DISPLAY_HZ + 1)
+            self._last_tick = now
+            allowance = int(self._credit)
+        ran = 0
+        try:
+            while ran < allowance:
+                trainer.step_batches(1)
+                ran += 1
+                if stepping and trainer.epoch >= self._stop_at_epoch:
+                    self._stop_at_epoch = None
+                    self._timer.stop()
+                    break
+                if time.perf_counter() >= deadline:
+                    break
+        except TrainingDiverged:
+            self._halt("Training stopped: the weights grew without bound. Lower the learning rate and press Reset.")
+        except ValueError as error:  # the network was changed so that it no longer fits the data
+            self._halt(f"Training stopped: {error}.")
+        if not stepping and self._speed is not None:
+            self._credit -= ran
+        self._weights_dirty |= ran > 0
+        self._publish(force=not self._timer.isActive())
+
+    def _halt(self, problem: str) -> None:
+        self._stop_at_epoch = None
+        self._weights_dirty = True
+        self.pause()
+        self.state.message.emit(problem)
+        self.stopped.emit(problem)
+
+    def _publish(self, force: bool = False) -> None:
+        now = time.perf_counter()
+        if not self._weights_dirty or (not force and now - self._last_publish < 1.0 / DISPLAY_HZ):
+            return
+        self._last_publish = now
+        self._weights_dirty = False
+        self.state.notify_weights_changed()
+        self.progressed.emit()
+
+    # -- following the model and the data -----------------------------------------------------------
+    def _current_model_key(self) -> tuple:
+        net = self.state.network
+        return (id(net), net.layer_sizes, net.activation, net.output_activation, net.init, net.init_scale,
+                net.seed, net.bias)
+
+    def _on_model_changed(self) -> None:
+        if self._current_model_key() != self._model_key:
+            self.rebuild()
+
+    def _on_data_changed(self, replaced: bool) -> None:
+        if replaced or self._trainer is None:
+            self.rebuild()
+            return
+        data = self.data
+        self._trainer.set_data(data.X_train, data.y_train, data.X_test, data.y_test, data.classification)
+        self.progressed.emit()
