@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+
+# nnviz multiplies small matrices many times a second; BLAS threads only add hand-over cost there
+# (measured 10-20x slower per training batch on 2 busy cores). Must be set before numpy loads.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 from nnviz import __version__
 
