@@ -12,10 +12,12 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from nnviz.core import Network  # noqa: E402
 from nnviz.gui.main_window import MainWindow  # noqa: E402
+from nnviz.gui.settings import Settings  # noqa: E402
 
 SHOTS = {
     "window-default": dict(network=None, inputs=None),
@@ -30,7 +32,10 @@ def settle(app, window) -> None:
 
 
 def shoot(app, name, out: Path, network=None, inputs=None, setup=None, size=(1280, 800)) -> Path:
-    window = MainWindow(network, inputs)
+    # A throw-away settings file: the picture must not depend on the developer's saved layout.
+    settings = Settings(QSettings(str(out / ".screenshot-settings.ini"), QSettings.IniFormat))
+    settings.qsettings.clear()
+    window = MainWindow(network, inputs, settings=settings)
     window.resize(*size)
     if setup:
         setup(window)
@@ -40,8 +45,10 @@ def shoot(app, name, out: Path, network=None, inputs=None, setup=None, size=(128
     settle(app, window)
     path = out / f"{name}.png"
     window.grab().save(str(path))
+    window.document.maybe_save = lambda: True  # nothing to ask: the shot is not a user's work
     window.close()
     window.deleteLater()
+    (out / ".screenshot-settings.ini").unlink(missing_ok=True)
     return path
 
 

@@ -1,10 +1,15 @@
 """nnviz's model: numpy + scipy only, no Qt. Usable from a notebook, the GUI and scripts alike."""
 
 from .activations import ACTIVATIONS, Activation, get_activation
+from .datasets import DATASETS, DatasetError, load_csv, make_dataset, train_test_split
 from .fileio import NetworkFileError, export_weights, load_network, save_network
 from .initializers import INITIALIZERS, Initializer, get_initializer, truncated_normal_sample
 from .limits import MAX_HIDDEN_LAYERS, MAX_LAYER_SIZE, MAX_WEIGHTS, check_layer_sizes
 from .network import Network, Trace, new_seed
+from .presets import PRESETS
+from .scenes import Scene, load_scenes, save_scenes
+from .stats import find_symmetric_units, histogram, layer_statistics, sample_inputs, shared_bins
+from .training import History, Trainer, fit, neuron_grids, predict_grid
 from .tutorial import NeuralNetwork, truncated_normal
 
 __all__ = [
@@ -14,4 +19,8 @@ __all__ = [
     "Network", "Trace", "new_seed",
     "NeuralNetwork", "truncated_normal",
     "NetworkFileError", "export_weights", "load_network", "save_network",
+    "DATASETS", "DatasetError", "load_csv", "make_dataset", "train_test_split",
+    "PRESETS", "Scene", "load_scenes", "save_scenes",
+    "find_symmetric_units", "histogram", "layer_statistics", "sample_inputs", "shared_bins",
+    "History", "Trainer", "fit", "neuron_grids", "predict_grid",
 ]

@@ -61,7 +61,8 @@ def _elu(z):
 
 
 def _softplus(z):
-    return np.logaddexp(0.0, z)
+    with np.errstate(invalid="ignore"):  # logaddexp flags NaN in → NaN out (z of an overflowed layer)
+        return np.logaddexp(0.0, z)
 
 
 def _silu(z):

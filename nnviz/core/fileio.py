@@ -33,7 +33,16 @@ class NetworkFileError(ValueError):
 
 
 def network_to_dict(net: Network) -> dict:
-    """The JSON-ready document for ``net``; floats keep full precision (json writes ``repr``)."""
+    """The JSON-ready document for ``net``; floats keep full precision (json writes ``repr``).
+
+    Raises ``ValueError`` if a weight or bias is NaN or infinite (a script can put one there): json
+    would write it, and the loader would then refuse the file.
+    """
+    for name, arrays in (("weights", net.weights), ("biases", net.biases)):
+        for i, a in enumerate(arrays):
+            if not np.all(np.isfinite(a)):
+                raise ValueError(f"cannot save: {name}[{i}] contains NaN or infinite values; "
+                                 "a network file holds finite numbers only")
     return {
         "format": FORMAT_NAME,
         "version": FORMAT_VERSION,
@@ -245,7 +254,9 @@ def atomic_write(path, data: bytes) -> None:
         os.replace(tmp, path)
         tmp = None
     except OSError as e:
-        raise OSError(e.errno, f"could not save {path}: {e.strerror or e}") from e
+        message = f"could not save {path}: {e.strerror or e}"
+        # OSError(None, message) would read "[Errno None] could not save …".
+        raise (OSError(message) if e.errno is None else OSError(e.errno, message)) from e
     finally:
         if tmp is not None:
             try:

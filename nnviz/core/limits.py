@@ -12,6 +12,9 @@ MAX_HIDDEN_LAYERS = 32
 MAX_WEIGHTS = 10_000_000
 """Most weights in the whole network (80 MB of float64)."""
 
+MAX_INIT_SCALE = 1e6
+"""Largest ``|init_scale|``: far beyond any useful scale, and far from overflowing a weight."""
+
 
 def check_layer_sizes(layer_sizes) -> tuple[int, ...]:
     """Return ``layer_sizes`` as a tuple of ints, or raise ``ValueError`` saying which limit it breaks."""

@@ -9,7 +9,7 @@ import numpy as np
 
 from .activations import Activation, get_activation
 from .initializers import get_initializer
-from .limits import check_layer_sizes
+from .limits import MAX_INIT_SCALE, check_layer_sizes
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,11 @@ class Network:
 
     @init_scale.setter
     def init_scale(self, value):
-        self._init_scale = _check_finite("init_scale", value)
+        value = _check_finite("init_scale", value)
+        if abs(value) > MAX_INIT_SCALE:
+            # A scale of 1e308 would draw infinite weights.
+            raise ValueError(f"init_scale must be between {-MAX_INIT_SCALE:g} and {MAX_INIT_SCALE:g}, got {value:g}")
+        self._init_scale = value
 
     @property
     def learning_rate(self) -> float:

@@ -53,20 +53,23 @@ class ExceptionHook(QObject):
             (self._previous or sys.__excepthook__)(exc_type, exc, tb)
             return
         self.count += 1
-        summary = f"{exc_type.__name__}: {exc}"
-        log.error("unexpected error\n%s", "".join(traceback.format_exception(exc_type, exc, tb)))
+        summary = f"{exc_type.__name__}: {_describe(exc)}"
+        details = "".join(traceback.format_exception(exc_type, exc, tb))
+        log.error("unexpected error\n%s", details)
         self.errorOccurred.emit(summary)
         if self._dialog_open:
             self._suppressed += 1  # one dialog for a burst: a failing paint slot must not stack hundreds
             return
         self._dialog_open = True
         # Not from inside the failing slot: show it once control is back in the event loop.
-        QTimer.singleShot(0, lambda: self._report(summary, "".join(traceback.format_exception(exc_type, exc, tb))))
+        QTimer.singleShot(0, lambda: self._report(summary, details))
 
     def _report(self, summary: str, details: str) -> None:
         try:
             recovery = self.save_recovery_copy()
             self.show_dialog(summary, details, recovery)
+        except Exception:  # noqa: BLE001 - raised from here it would come back to the hook: a report loop
+            log.exception("could not report the error")
         finally:
             self._dialog_open = False
             self._suppressed = 0
@@ -97,6 +100,13 @@ class ExceptionHook(QObject):
         document = getattr(self._window, "document", None)
         if box.clickedButton() is save and document is not None:
             document.save_as()
+
+
+def _describe(exc) -> str:
+    try:
+        return str(exc)
+    except Exception:  # noqa: BLE001 - an exception whose str() fails must still be reported
+        return "(no description)"
 
 
 def install_exception_hook(window) -> ExceptionHook:

@@ -222,7 +222,8 @@ class InitExplorer(QWidget):
     def showEvent(self, event) -> None:
         super().showEvent(event)
         if self._dirty:
-            self.refresh()
+            # On the next turn, so that the window paints first (launch time, tab switches).
+            self._schedule_timer.start()
 
     # -- presets ------------------------------------------------------------------------------------
     def _on_preset_chosen(self, index: int) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
 from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow
 
@@ -12,12 +12,15 @@ from nnviz.core import Network
 from .activation_plot import ActivationPlot
 from .appearance import Appearance
 from .controls import ControlsPanel
+from .decision_boundary import DecisionBoundary
+from .init_explorer import InitExplorer
 from .document import Document
 from .network_view import NetworkView
 from .settings import Settings
 from .shortcuts_dialog import show_shortcuts
 from .state import NetworkState
 from .theme import apply_theme
+from .training_panel import TrainingPanel
 
 PRESENTATION_SCALE = 1.75
 SCALE_STEP = 0.25
@@ -37,6 +40,7 @@ class MainWindow(QMainWindow):
         self.appearance = Appearance(self)
         self._presentation_docks: dict[QDockWidget, bool] | None = None
         self._base_font = QApplication.font()
+        self.settings = settings if settings is not None else Settings()
 
         self.view = NetworkView(self.state, self.appearance)
         self.setCentralWidget(self.view)
@@ -48,7 +52,6 @@ class MainWindow(QMainWindow):
         # The left dock runs full height; the plots sit under the graph only.
         self.setCorner(Qt.BottomLeftCorner, Qt.LeftDockWidgetArea)
         self.setCorner(Qt.BottomRightCorner, Qt.RightDockWidgetArea)
-        self.resizeDocks([self.plot_dock], [260], Qt.Vertical)
         self._panel_docks: list[QDockWidget] = []
         self._build_panels()
 
@@ -59,7 +62,6 @@ class MainWindow(QMainWindow):
             " border-radius: 8px; }")
         self.scene_title.hide()
 
-        self.settings = settings if settings is not None else Settings()
         self.document = Document(self.state, self, settings=self.settings, appearance=self.appearance,
                                  renderer=self.view)
         self._build_menus()
@@ -83,7 +85,18 @@ class MainWindow(QMainWindow):
         return dock
 
     def _build_panels(self) -> None:
-        """The explorer and training panels, tabbed on the right."""
+        """The initialisation explorer, the training panel and the decision plane, on the right."""
+        self.init_explorer = InitExplorer(self.state, self.appearance)
+        self.init_dock = self._add_dock("Initialisation", "initDock", self.init_explorer, Qt.RightDockWidgetArea)
+        self.init_explorer.symmetricUnitsChanged.connect(self.view.set_marked_nodes)
+        self.training = TrainingPanel(self.state, self.appearance, settings=self.settings)
+        self.boundary = DecisionBoundary(self.state, self.training, appearance=self.appearance)
+        self.training_dock = self._add_dock("Training", "trainingDock", self.training, Qt.RightDockWidgetArea)
+        self.boundary_dock = self._add_dock("Decision plane", "boundaryDock", self.boundary, Qt.RightDockWidgetArea)
+        self.boundary.nodeImagesChanged.connect(self.view.set_node_images)
+        self.tabifyDockWidget(self.init_dock, self.training_dock)
+        self.tabifyDockWidget(self.training_dock, self.boundary_dock)
+        self.init_dock.raise_()
 
     def _action(self, text, slot, shortcut=None, checkable=False, tip=None, name=None) -> QAction:
         action = QAction(text, self)
@@ -113,22 +126,22 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.quit_action)
 
         view_menu = bar.addMenu("&View")
-        self.fit_action = self._action("&Fit to window", self.view.fit, "F", name="fitAction",
+        self.fit_action = self._action("&Fit to Window", self.view.fit, "F", name="fitAction",
                                        tip="Fit the whole network into the view")
-        self.fullscreen_action = self._action("F&ull screen", self._on_fullscreen, "F11", checkable=True,
+        self.fullscreen_action = self._action("F&ull Screen", self._on_fullscreen, "F11", checkable=True,
                                               name="fullScreenAction")
         self.presentation_action = self._action(
-            "&Presentation mode", self._on_presentation, "Ctrl+P", checkable=True, name="presentationAction",
+            "&Presentation Mode", self._on_presentation, "Ctrl+P", checkable=True, name="presentationAction",
             tip="Bigger fonts, nodes and edges; panels hidden so the graph fills the screen")
         self.zoom_in_action = self._action("&Larger", lambda: self._scale_by(SCALE_STEP), "Ctrl++",
                                            name="zoomInAction")
         self.zoom_in_action.setShortcuts([QKeySequence("Ctrl++"), QKeySequence("Ctrl+=")])
         self.zoom_out_action = self._action("&Smaller", lambda: self._scale_by(-SCALE_STEP), "Ctrl+-",
                                             name="zoomOutAction")
-        self.zoom_reset_action = self._action("&Normal size", self._scale_reset, "Ctrl+0", name="zoomResetAction")
-        self.dark_action = self._action("&Dark theme", self._on_dark, "Ctrl+Shift+D", checkable=True,
+        self.zoom_reset_action = self._action("&Normal Size", self._scale_reset, "Ctrl+0", name="zoomResetAction")
+        self.dark_action = self._action("&Dark Theme", self._on_dark, "Ctrl+Shift+D", checkable=True,
                                         name="darkThemeAction")
-        self.colorblind_action = self._action("&Colour-blind-safe palette", self._on_colorblind, "Ctrl+Shift+B",
+        self.colorblind_action = self._action("&Colour-Blind-Safe Palette", self._on_colorblind, "Ctrl+Shift+B",
                                               checkable=True, name="colorblindAction",
                                               tip="Blue–orange edge colours, distinct for red–green colour blindness")
         for action in (self.fit_action, None, self.fullscreen_action, self.presentation_action, self.zoom_in_action,
@@ -140,17 +153,25 @@ class MainWindow(QMainWindow):
             panels.addAction(dock.toggleViewAction())
 
         net_menu = bar.addMenu("&Network")
-        self.reroll_action = self._action("&Re-roll weights", self.state.reroll, "R", name="rerollAction",
+        self.reroll_action = self._action("&Re-roll Weights", self.state.reroll, "R", name="rerollAction",
                                           tip="Pick a new seed and draw all weights anew")
-        self.reinit_action = self._action("Re&initialise (same seed)", self.state.reinitialize, "Ctrl+R",
+        self.reinit_action = self._action("Re&initialise (Same Seed)", self.state.reinitialize, "Ctrl+R",
                                           name="reinitAction", tip="Draw the weights again from the current seed")
         net_menu.addAction(self.reroll_action)
         net_menu.addAction(self.reinit_action)
         net_menu.addSeparator()
         net_menu.addActions(self.controls.menu_actions())
+        net_menu.addSeparator()
+        net_menu.addActions(self.init_explorer.actions())
+
+        train_actions = self.training.menu_actions()
+        self.train_menu = bar.addMenu("&Train")
+        self.train_menu.addActions(train_actions["Train"])
+        file_menu.insertActions(self.quit_action, train_actions["File"])
+        file_menu.insertSeparator(self.quit_action)
 
         self.help_menu = bar.addMenu("&Help")
-        self.shortcuts_action = self._action("&Keyboard shortcuts", lambda: show_shortcuts(self), "F1",
+        self.shortcuts_action = self._action("&Keyboard Shortcuts", lambda: show_shortcuts(self), "F1",
                                              name="shortcutsAction")
         self.help_menu.addAction(self.shortcuts_action)
         self.file_menu, self.view_menu, self.network_menu = file_menu, view_menu, net_menu
@@ -161,14 +182,26 @@ class MainWindow(QMainWindow):
         geometry, window_state = self.settings.geometry(), self.settings.window_state()
         if geometry is not None:
             self.restoreGeometry(geometry)
-        if window_state is not None:
-            self.restoreState(window_state)
+        self._default_layout_pending = window_state is None or not self.restoreState(window_state)
         self.appearance.set(theme=self.settings.theme(), palette=self.settings.palette())
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._default_layout_pending:
+            # Dock sizes only stick once the window has its size. The graph is the point: side panels
+            # start narrow, the plots short.
+            self._default_layout_pending = False
+            QTimer.singleShot(0, self._apply_default_dock_sizes)
+
+    def _apply_default_dock_sizes(self) -> None:
+        self.resizeDocks([self.controls_dock, self.init_dock], [290, 400], Qt.Horizontal)
+        self.resizeDocks([self.plot_dock], [240], Qt.Vertical)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.document.maybe_save():
             event.ignore()
             return
+        self.training.pause()  # a closed window computes nothing more
         if self.presentation_action.isChecked():
             self.presentation_action.trigger()  # save the normal layout, not the presentation one
         self.settings.set_geometry(self.saveGeometry())

@@ -1,0 +1,221 @@
+"""The legend strip under the network: the activation scale and the weight scale (±max|w|)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QLinearGradient, QPainter, QPen
+
+from nnviz.core import Network
+from nnviz.gui.colors import (
+    ThemeColors,
+    activation_colormap,
+    input_range,
+    shared_activation_range,
+    theme_colors,
+    weight_colormap,
+)
+from nnviz.gui.edge_picture import color_limits
+
+HEIGHT_PX = 34.0
+"""Height of a one-row legend at scale 1; two rows take ``TWO_ROWS_PX`` (times the shrink factor)."""
+TWO_ROWS_PX = 58.0
+BARS_PX = (90.0, 180.0)
+"""Natural length of the activation and the weight bar at scale 1."""
+MIN_BARS_PX = (44.0, 72.0)
+"""Shortest bars before the legend breaks into two rows or shrinks."""
+GROUP_GAP_PX = 36.0
+SIDE_PX = 8.0
+"""Room kept free at both ends of the strip."""
+STOPS = 24
+"""Colour stops of a gradient bar: smooth enough, and an SVG stays small."""
+
+
+@dataclass(frozen=True)
+class Legend:
+    """What the strip says: the two colour maps and the labels at their ends. ``activation_note``
+    tells the inputs' own span when they are coloured over it (empty otherwise)."""
+
+    weight_map: pg.ColorMap
+    weight_title: str
+    weight_low: str
+    weight_high: str
+    activation_map: pg.ColorMap
+    activation_low: str
+    activation_high: str
+    theme: ThemeColors
+    scale: float = 1.0
+    activation_note: str = ""
+
+
+@dataclass(frozen=True)
+class LegendLayout:
+    """How the legend fits a width: one or two ``rows``, bar lengths and a shrink ``factor`` (≤ 1)
+    applied to text and bars (pixels at the legend's scale)."""
+
+    rows: int
+    bars: tuple[float, float]
+    factor: float
+
+    def height(self, scale: float) -> float:
+        return (HEIGHT_PX if self.rows == 1 else max(HEIGHT_PX, TWO_ROWS_PX * self.factor)) * scale
+
+
+def _fonts(scale: float) -> tuple[QFont, QFont]:
+    title_font, label_font = QFont(), QFont()
+    title_font.setPixelSize(max(1, round(12 * scale)))
+    title_font.setBold(True)
+    label_font.setPixelSize(max(1, round(11.5 * scale)))
+    return title_font, label_font
+
+
+def _groups(legend: Legend) -> list[tuple[str, str, str, str, pg.ColorMap]]:
+    """(title, low, high, note, colour map) of the activation and the weight scale."""
+    return [("Activation", legend.activation_low, legend.activation_high, legend.activation_note,
+             legend.activation_map),
+            (legend.weight_title, legend.weight_low, legend.weight_high, "", legend.weight_map)]
+
+
+def _text_widths(legend: Legend, scale: float) -> list[float]:
+    """Width of each group without its bar, at ``scale``: texts and the gaps between the parts."""
+    title_font, label_font = _fonts(scale)
+    title_metrics, label_metrics = QFontMetricsF(title_font), QFontMetricsF(label_font)
+    pad = 6 * scale
+    widths = []
+    for title, low, high, note, _ in _groups(legend):
+        texts = label_metrics.horizontalAdvance(low) + label_metrics.horizontalAdvance(high)
+        if note:
+            texts += label_metrics.horizontalAdvance(note) + 2 * pad
+        widths.append(title_metrics.horizontalAdvance(title) + texts + 3 * pad)
+    return widths
+
+
+def legend_layout(legend: Legend, width: float) -> LegendLayout:
+    """The largest arrangement of ``legend`` that fits ``width`` pixels: one row, then one row with
+    shorter bars, then two rows (activation above weight), then two rows shrunk to fit."""
+    s = legend.scale
+    room = max(width - 2 * SIDE_PX * s, 1.0)
+    text = _text_widths(legend, s)
+    natural, shortest = [b * s for b in BARS_PX], [b * s for b in MIN_BARS_PX]
+    for rows in (1, 2):
+        def needed(bars, rows=rows):
+            groups = [t + b for t, b in zip(text, bars)]
+            return sum(groups) + GROUP_GAP_PX * s if rows == 1 else max(groups)
+        if needed(natural) <= room:
+            return LegendLayout(rows, tuple(natural), 1.0)
+        if needed(shortest) <= room:
+            # Bars share what the text leaves, in proportion to their natural lengths.
+            t = (room - needed(shortest)) / (needed(natural) - needed(shortest))
+            return LegendLayout(rows, tuple(a + t * (b - a) for a, b in zip(shortest, natural)), 1.0)
+    factor = room / max(t + b for t, b in zip(text, shortest))
+    return LegendLayout(2, tuple(b * factor for b in shortest), factor)
+
+
+def legend_height(legend: Legend, width: float) -> float:
+    """Height in pixels the legend needs at ``width`` (two rows when one does not fit)."""
+    return legend_layout(legend, width).height(legend.scale)
+
+
+def _gradient_bar(painter: QPainter, rect: QRectF, cmap: pg.ColorMap, outline: str, radius: float) -> None:
+    gradient = QLinearGradient(rect.topLeft(), rect.topRight())
+    for pos in np.linspace(0.0, 1.0, STOPS):
+        gradient.setColorAt(float(pos), cmap.mapToQColor(float(pos)))
+    painter.setPen(QPen(QColor(outline), 1))
+    painter.setBrush(gradient)
+    painter.drawRoundedRect(rect, radius, radius)
+
+
+def paint_legend(painter: QPainter, rect: QRectF, legend: Legend) -> None:
+    """Draw ``legend`` centred in ``rect`` (device pixels): ``Activation 0 ▭ 1   Weight −m ▭ +m``,
+    on two rows or smaller when ``rect`` is too narrow for one (see :func:`legend_layout`)."""
+    arrangement = legend_layout(legend, rect.width())
+    s = legend.scale * arrangement.factor
+    title_font, label_font = _fonts(s)
+    pad, group_gap = 6 * s, GROUP_GAP_PX * s
+    groups = [(*group, bar) for group, bar in zip(_groups(legend), arrangement.bars)]
+    widths = [w + bar for w, bar in zip(_text_widths(legend, s), arrangement.bars)]
+    if arrangement.rows == 1:
+        rows = [(groups, sum(widths) + group_gap, rect.center().y())]
+    else:
+        pitch = (TWO_ROWS_PX - 10) / 2 * s
+        rows = [([group], w, rect.center().y() + (i - 0.5) * pitch) for i, (group, w) in enumerate(zip(groups, widths))]
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    for row, row_width, cy in rows:
+        x = rect.center().x() - row_width / 2
+        for title, low, high, note, cmap, bar in row:
+            x = _paint_text(painter, x, cy, s, title, title_font, legend.theme.foreground) + pad
+            x = _paint_text(painter, x, cy, s, low, label_font, legend.theme.muted) + pad
+            bar_rect = QRectF(x, cy - 5 * s, bar, 10 * s)
+            _gradient_bar(painter, bar_rect, cmap, legend.theme.muted, 2 * s)
+            if cmap is legend.weight_map:  # mark zero, the centre of the diverging map
+                painter.setPen(QPen(QColor(legend.theme.foreground), 1.2 * s))
+                painter.drawLine(QPointF(bar_rect.center().x(), bar_rect.top() - 3 * s),
+                                 QPointF(bar_rect.center().x(), bar_rect.bottom() + 3 * s))
+            x = _paint_text(painter, x + bar + pad, cy, s, high, label_font, legend.theme.muted)
+            if note:
+                x = _paint_text(painter, x + 2 * pad, cy, s, note, label_font, legend.theme.muted)
+            x += group_gap
+    painter.restore()
+
+
+def _paint_text(painter: QPainter, x: float, cy: float, s: float, text: str, font: QFont, color: str) -> float:
+    """Draw ``text`` from ``x``, centred on ``cy``; returns where it ends."""
+    painter.setFont(font)
+    painter.setPen(QColor(color))
+    advance = QFontMetricsF(font).horizontalAdvance(text)
+    painter.drawText(QRectF(x, cy - 10 * s, advance + 1, 20 * s), Qt.AlignmentFlag.AlignVCenter, text)
+    return x + advance
+
+
+def make_legend(network: Network, appearance, inputs) -> Legend:
+    """The legend for ``network`` with input vector ``inputs`` as ``appearance`` draws it.
+
+    Input nodes outside the activations' range are coloured over their own span (see
+    :func:`~nnviz.gui.colors.input_range`); the legend then says so after the activation bar.
+    """
+    look = appearance
+    if look.per_layer_colors and look.weight_range is None:
+        title, low, high = "Weight (per layer)", "\u2212max", "+max"
+    else:
+        limit = color_limits(network, look.weight_range, False)[0]
+        title, low, high = "Weight", f"\u2212{limit:.3g}", f"+{limit:.3g}"
+    bounds = shared_activation_range(network)
+    act_low, act_high = ("low", "high") if bounds is None else (f"{bounds[0]:g}", f"{bounds[1]:g}")
+    x_low, x_high = input_range(network, inputs)
+    note = "" if (x_low, x_high) == bounds else f"inputs {x_low:.3g} \u2026 {x_high:.3g}".replace("-", "\u2212")
+    return Legend(weight_colormap(look.palette, look.theme), title, low, high, activation_colormap(),
+                  act_low.replace("-", "\u2212"), act_high.replace("-", "\u2212"), theme_colors(look.theme),
+                  look.scale, note)
+
+
+class ColorBar(pg.GraphicsWidget):
+    """The legend as a layout item under the view box: full width, as high as the legend needs
+    at that width (two rows in a narrow window)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.legend: Legend | None = None
+        self.setFixedHeight(HEIGHT_PX)
+
+    def set_legend(self, legend: Legend) -> None:
+        self.legend = legend
+        self._fit_height()
+        self.update()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        if self.legend is not None:
+            height = round(legend_height(self.legend, self.size().width()))
+            if height != round(self.size().height()):
+                self.setFixedHeight(height)
+
+    def paint(self, painter: QPainter, option=None, widget=None) -> None:
+        if self.legend is not None:
+            paint_legend(painter, self.boundingRect(), self.legend)

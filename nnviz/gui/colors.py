@@ -1,0 +1,132 @@
+"""Colour maps and theme colours of the network view.
+
+Weights use a diverging map centred on 0 (blue negative, grey 0, red positive; blue–orange in the
+colour-blind palette). The zero colour is a grey that stays visible on both the light and the dark
+background. Activations use the sequential viridis map. Faded colours are mixed with the background
+rather than drawn translucent: opaque lines are drawn ten times faster by Qt's raster engine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyqtgraph as pg
+
+from nnviz.core.activations import Activation
+
+
+@dataclass(frozen=True)
+class ThemeColors:
+    """Colours of one theme as ``#rrggbb`` strings."""
+
+    background: str
+    foreground: str
+    muted: str
+    node_outline: str
+    selection: str
+    mark: str
+    bias_fill: str
+
+
+THEMES = {
+    "light": ThemeColors(background="#ffffff", foreground="#202124", muted="#6b7078", node_outline="#3c4043",
+                         selection="#111111", mark="#d81b9c", bias_fill="#eef0f2"),
+    "dark": ThemeColors(background="#1b1d22", foreground="#e8eaed", muted="#9aa0a6", node_outline="#c9ccd1",
+                        selection="#ffffff", mark="#ff5fd2", bias_fill="#2d3038"),
+}
+
+# Evenly spaced from the negative end through zero to the positive end. On the dark background
+# the strong colours are the bright ones, so the dark maps run straight from grey to the ends.
+_WEIGHT_STOPS = {
+    ("default", "light"): ("#1d4f91", "#5b9bd5", "#c4c7cc", "#ec8a6b", "#b8141f"),
+    ("default", "dark"): ("#4f9dff", "#6f757f", "#ff5a4a"),
+    ("colorblind", "light"): ("#224f9c", "#79a3d6", "#c4c7cc", "#f3ad62", "#d55e00"),
+    ("colorblind", "dark"): ("#5aa0ff", "#6f757f", "#ff9d2e"),
+}
+
+
+def theme_colors(theme: str) -> ThemeColors:
+    return THEMES[theme]
+
+
+def weight_colormap(palette: str = "default", theme: str = "light") -> pg.ColorMap:
+    """Diverging map over [0, 1]: 0 is −max|w|, 0.5 is a zero weight, 1 is +max|w|."""
+    stops = _WEIGHT_STOPS[(palette, theme)]
+    return pg.ColorMap(np.linspace(0.0, 1.0, len(stops)), list(stops), name=f"weights-{palette}-{theme}")
+
+
+def activation_colormap() -> pg.ColorMap:
+    """Sequential map for node activations: dark purple low, yellow high (viridis)."""
+    return pg.colormap.get("viridis")
+
+
+def rgb(color: str) -> np.ndarray:
+    """``#rrggbb`` as a float ``(3,)`` array in 0 … 255."""
+    return np.array([int(color[i:i + 2], 16) for i in (1, 3, 5)], dtype=float)
+
+
+def map_rgb(cmap: pg.ColorMap, positions) -> np.ndarray:
+    """``(n, 3)`` float colours 0 … 255 of ``cmap`` at ``positions`` in [0, 1]."""
+    return cmap.map(np.clip(np.asarray(positions, dtype=float), 0.0, 1.0), mode=pg.ColorMap.FLOAT)[:, :3] * 255
+
+
+def fade(colors: np.ndarray, background: str, alpha) -> np.ndarray:
+    """``colors`` ``(n, 3)`` mixed with ``background``: ``alpha`` 1 keeps the colour, 0 gives the background."""
+    alpha = np.asarray(alpha, dtype=float).reshape(-1, 1)
+    return colors * alpha + rgb(background) * (1.0 - alpha)
+
+
+def text_colors(fills: np.ndarray) -> np.ndarray:
+    """``(n,)`` bool: True where black text reads better than white on ``fills`` ``(n, 3)``."""
+    luminance = fills @ np.array([0.299, 0.587, 0.114])
+    return luminance > 140
+
+
+def activation_range(activation: Activation) -> tuple[float, float] | None:
+    """``(low, high)`` of a bounded activation (σ: 0 … 1, tanh: −1 … 1); ``None`` for unbounded ones."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        ends = activation.value(np.array([-1e3, 1e3]))
+    if np.all(np.isfinite(ends)) and np.all(np.abs(ends) <= 10):
+        return float(ends[0]), float(ends[1])
+    return None
+
+
+def value_span(values: np.ndarray) -> tuple[float, float]:
+    """``(low, high)`` of the finite ``values`` with 0 included."""
+    finite = values[np.isfinite(values)]
+    if not finite.size:
+        return 0.0, 0.0
+    return min(0.0, float(finite.min())), max(0.0, float(finite.max()))
+
+
+def shared_activation_range(network) -> tuple[float, float] | None:
+    """The range of the computed layers' activation when they share one bounded activation, else None."""
+    ranges = {activation_range(network.activation_of(layer)) for layer in range(1, len(network.layer_sizes))}
+    return ranges.pop() if len(ranges) == 1 else None
+
+
+def input_range(network, inputs: np.ndarray) -> tuple[float, float]:
+    """The span input nodes are coloured over: the activations' range when the inputs lie inside it
+    (x = 0.5 then looks like a = 0.5), otherwise the inputs' own span with 0 included."""
+    shared, span = shared_activation_range(network), value_span(np.asarray(inputs, dtype=float))
+    if shared is not None and shared[0] <= span[0] and span[1] <= shared[1]:
+        return shared
+    return span
+
+
+def normalise_activations(values: np.ndarray, activation: Activation | None,
+                          span: tuple[float, float] | None = None) -> np.ndarray:
+    """Positions in [0, 1] on the activation map for one layer's ``(n,)`` values.
+
+    ``span`` (low, high) if given; else a bounded activation's own range, so that 0.9 looks the same
+    in every layer and for every input; else (no activation, or an unbounded one) the layer's own span
+    with 0 included. Non-finite values (a diverged network) map to the ends, nan to the low end.
+    """
+    bounds = span or (activation_range(activation) if activation is not None else None)
+    low, high = bounds if bounds is not None else value_span(values)
+    if high - low <= 1e-12:
+        return np.full(values.shape, 0.5)
+    with np.errstate(invalid="ignore", over="ignore"):
+        levels = (values - low) / (high - low)
+    return np.nan_to_num(np.clip(levels, 0.0, 1.0), nan=0.0)

@@ -1,0 +1,288 @@
+"""The edges of one weight layer, drawn as a few batches of lines (one ``drawLines`` per pen).
+
+Edges are sorted weakest first and binned by signed magnitude, so strong edges land on top of weak
+ones and a dense fan shows where the strong weights are instead of whichever colour came last.
+Dense layers fade weak edges towards the background; small ones also grow thicker with |w| and are
+antialiased (both cost too much for tens of thousands of lines).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pyqtgraph as pg
+from pyqtgraph.Qt.internals import PrimitiveArray
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QImage, QPaintEngine, QPainter, QPen, QTransform
+
+from nnviz.gui.colors import fade, map_rgb
+
+LEVELS = 24
+"""Magnitude bins per sign: 48 pens at most per layer."""
+ANTIALIAS_MAX_EDGES = 2000
+"""Above this many drawn edges a layer is drawn with 1 px aliased lines (AA costs ×3, wide pens ×2)."""
+INTERLEAVE_EDGES = 64
+"""Lines per chunk when a dense layer alternates negative and positive chunks (see :func:`edge_batches`)."""
+OVERDRAW = 12
+"""A dense fan on a raster device draws only its strongest lines, enough to cover its area this many
+times over: every pixel shows its strongest line anyway, and the weaker lines below it cost most of
+the time (a 784-wide fan of 20 000 lines covers each pixel ~40 times at 1280×800)."""
+MAX_CACHE_PIXELS = 4096 * 4096
+"""Largest cached picture; beyond it only the visible part is cached (deep zoom)."""
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Lines drawn with one pen: ``lines`` is ``(m, 4)`` x0, y0, x1, y1 in scene units."""
+
+    color: tuple[int, int, int]
+    width: float
+    lines: np.ndarray
+    antialias: bool
+
+
+@dataclass(frozen=True)
+class EdgeSet:
+    """The edges a layer item draws, weakest first: ``(m, 4)`` lines, ``(m,)`` target index,
+    ``(m,)`` source index (−1 for the bias unit) and ``(m,)`` weight or bias value."""
+
+    lines: np.ndarray
+    to: np.ndarray
+    frm: np.ndarray
+    values: np.ndarray
+
+    @classmethod
+    def empty(cls) -> EdgeSet:
+        return cls(np.empty((0, 4)), np.empty(0, int), np.empty(0, int), np.empty(0))
+
+    def __len__(self):
+        return len(self.values)
+
+
+def edge_batches(edges: EdgeSet, limit: float, cmap: pg.ColorMap, background: str, scale: float = 1.0,
+                 emphasis: float = 1.0, density: int | None = None, layer_max: float | None = None,
+                 min_alpha: float | None = None) -> list[Batch]:
+    """Pens and lines for ``edges``, weakest first.
+
+    The colour follows |w| / ``limit`` (comparable between layers); fading and thickness follow
+    |w| / ``layer_max`` (the layer's largest |w|, by default that of ``edges``), so a layer of small
+    weights still shows which of its edges matter. ``emphasis`` < 1 fades everything (the rest of the
+    network while a node is selected); ``density``, the edge count of the layer (``len(edges)`` by
+    default), decides how strongly weak edges fade and whether pens are wide and antialiased;
+    ``min_alpha`` overrides how much colour the weakest edges keep (highlighted edges stay vivid).
+    """
+    if len(edges) == 0:
+        return []
+    n = len(edges) if density is None else density
+    # A diverged network may hold inf or nan: inf gets the full colour, nan the colour of zero.
+    top = layer_max if layer_max else finite_max(edges.values) or 1.0
+    magnitude = np.nan_to_num(np.abs(edges.values), nan=0.0, posinf=top)
+    level = np.minimum((np.clip(magnitude / top, 0.0, 1.0) * LEVELS).astype(int), LEVELS - 1)
+    positive = edges.values > 0
+    order = np.argsort(level * 2 + positive, kind="stable")  # stable: weakest first inside a bin
+    crowd = _crowd(n)
+    antialias = n <= ANTIALIAS_MAX_EDGES
+    max_width = (1.0 + 4.0 * (1.0 - crowd) ** 2) if antialias else 1.0
+    floor_alpha = _floor_alpha(crowd) if min_alpha is None else min_alpha
+    gamma = 1.0 + 0.6 * crowd
+    centre = (np.arange(LEVELS) + 0.5) / LEVELS
+    reach = 0.5 * np.clip(centre * top / limit, 0.0, 1.0)
+    alpha = emphasis * (floor_alpha + (1.0 - floor_alpha) * centre ** gamma)
+    colors = [np.rint(fade(map_rgb(cmap, 0.5 + sign * reach), background, alpha)).astype(int) for sign in (-1, 1)]
+    widths = (1.0 + (max_width - 1.0) * centre) * scale
+    # In a dense fan many lines cross every pixel and the last one drawn shows: alternate chunks of
+    # negative and positive edges of a level so that neither sign paints over the other wholesale.
+    chunk = None if antialias else INTERLEAVE_EDGES
+    counts = np.bincount(level * 2 + positive, minlength=2 * LEVELS)
+    bounds = np.r_[0, np.cumsum(counts)]
+    batches = []
+    for lvl in range(LEVELS):
+        parts = []
+        for sign in (0, 1):
+            chosen = order[bounds[2 * lvl + sign]:bounds[2 * lvl + sign + 1]]
+            pieces = 1 if chunk is None else max(1, -(-len(chosen) // chunk))
+            parts.append([(sign, piece) for piece in np.array_split(chosen, pieces) if len(piece)])
+        first, second = parts if lvl % 2 == 0 else parts[::-1]
+        for sign, piece in _alternate(first, second):
+            batches.append(Batch(tuple(colors[sign][lvl]), float(widths[lvl]), edges.lines[piece], antialias))
+    return batches
+
+
+def finite_max(*arrays) -> float:
+    """The largest finite entry of ``|arrays|`` (0.0 if there is none)."""
+    best = 0.0
+    for array in arrays:
+        array = np.asarray(array, dtype=float)
+        if not array.size:
+            continue
+        peak = max(float(array.max()), -float(array.min()))  # two passes, no temporary array
+        if not np.isfinite(peak):  # a diverged network: look at the finite entries only
+            finite = np.abs(array[np.isfinite(array)])
+            peak = float(finite.max()) if finite.size else 0.0
+        best = max(best, peak)
+    return best
+
+
+def _crowd(n: int) -> float:
+    """0 for ≤ 100 edges, 1 for ≥ 20 000: weak edges fade more and pens thin as a fan gets denser."""
+    return float(np.clip(math.log(max(n, 1) / 100) / math.log(200), 0.0, 1.0))
+
+
+def _floor_alpha(crowd: float) -> float:
+    """How much colour the weakest edges keep."""
+    return 0.55 - 0.45 * crowd
+
+
+def _lines_per_zoom(edges: EdgeSet) -> float:
+    """Lines needed per pixel-per-unit of zoom to cover the fan of ``edges`` ``OVERDRAW`` times.
+
+    The fan is the trapezoid between its two columns; covering it k times takes about
+    k · area / mean line length lines, and both scale with the zoom (area ∝ zoom², length ∝ zoom).
+    Lines crowd where the columns are dense, so k must be well above 1 for the rest to be covered.
+    """
+    xs, ys = edges.lines[:, 0::2], edges.lines[:, 1::2]
+    left, right = xs.min(), xs.max()
+    spans = [np.ptp(ys[xs == side]) for side in (left, right)]
+    area = (right - left) * (sum(spans) / 2 + 0.5)  # + a little: a column of one node has no span
+    # An aliased 1 px line sets one pixel per step along its longer axis.
+    mean_length = float(np.maximum(np.abs(xs[:, 1] - xs[:, 0]), np.abs(ys[:, 1] - ys[:, 0])).mean())
+    return OVERDRAW * area / max(mean_length, 1e-9)
+
+
+def _alternate(first: list, second: list) -> list:
+    """Items of ``first`` and ``second`` taken in turn (the longer list's rest at the end)."""
+    merged = [item for pair in zip(first, second) for item in pair]
+    k = min(len(first), len(second))
+    return merged + first[k:] + second[k:]
+
+
+def draw_batches(painter: QPainter, batches: list[Batch], transform: QTransform, offset=(0.0, 0.0),
+                 ratio: float = 1.0) -> None:
+    """Draw ``batches`` mapped by ``transform``, minus ``offset`` pixels, all scaled by ``ratio``.
+
+    The lines are mapped with numpy and drawn with the painter's world transform reset, so pen
+    widths are pixels on every device (screen, image, SVG); ``ratio`` > 1 draws for a HiDPI image.
+    """
+    transform = transform * QTransform.fromScale(ratio, ratio)
+    offset = (offset[0] * ratio, offset[1] * ratio)
+    painter.resetTransform()
+    m = np.array([[transform.m11(), transform.m12()], [transform.m21(), transform.m22()]])
+    shift = np.array([transform.dx() - offset[0], transform.dy() - offset[1]])
+    buffer = PrimitiveArray(QLineF, 4)
+    for batch in batches:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, batch.antialias)
+        pen = QPen(QColor(*batch.color), batch.width * ratio)
+        pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+        painter.setPen(pen)
+        buffer.resize(len(batch.lines))
+        points = buffer.ndarray().reshape(-1, 2, 2)
+        points[:] = batch.lines.reshape(-1, 2, 2) @ m + shift
+        painter.drawLines(*buffer.drawargs())
+
+
+class EdgeLayerItem(pg.GraphicsObject):
+    """All drawn edges of weight layer ``layer`` (into layer ``layer + 1``), bias edges included.
+
+    On screen the picture is cached per zoom level, so panning and repainting the nodes on an input
+    change only copy an image; the lines are drawn again only when the batches or the zoom change.
+    """
+
+    def __init__(self, layer: int, parent=None):
+        super().__init__(parent)
+        self.layer = layer
+        self.edges = EdgeSet.empty()
+        """What is drawn and can be hovered or clicked: the base edges, then the highlighted ones."""
+        self._batches: list[Batch] = []
+        self._bounds = QRectF()
+        self._cache: tuple | None = None  # (key, image, x0, y0)
+        self._lines_per_zoom: float | None = None  # see _batches_at
+
+    def set_batches(self, edges: EdgeSet, batches: list[Batch], exact: bool = False) -> None:
+        """Show ``batches``; ``edges`` is kept for hit tests. ``exact`` paints every line even where
+        the strongest ones already cover a dense fan (see :data:`OVERDRAW`)."""
+        self.edges = edges
+        self._batches = batches
+        self._cache = None
+        dense = len(edges) > ANTIALIAS_MAX_EDGES and not exact
+        self._lines_per_zoom = _lines_per_zoom(edges) if dense else None
+        if len(edges.lines):
+            x = edges.lines[:, 0::2]
+            y = edges.lines[:, 1::2]
+            bounds = QRectF(QPointF(x.min(), y.min()), QPointF(x.max(), y.max()))
+        else:
+            bounds = QRectF()
+        if bounds != self._bounds:
+            self.prepareGeometryChange()
+            self._bounds = bounds
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        # Lines are pixels wide whatever the zoom; a small margin in units covers their width at any
+        # zoom where the column gap is visible at all.
+        return self._bounds.adjusted(-0.1, -0.1, 0.1, 0.1)
+
+    def _batches_at(self, pixels_per_unit: float) -> list[Batch]:
+        """The batches worth drawing in pixels at this zoom: for a dense fan, the strongest lines
+        that cover it ``OVERDRAW`` times (see :data:`OVERDRAW`)."""
+        if self._lines_per_zoom is None:
+            return self._batches
+        budget = math.ceil(self._lines_per_zoom * pixels_per_unit)
+        start, count = len(self._batches), 0
+        while start > 0 and count < budget:
+            start -= 1
+            count += len(self._batches[start].lines)
+        return self._batches[start:]
+
+    def paint(self, painter: QPainter, option=None, widget=None) -> None:
+        transform = painter.worldTransform()
+        engine = painter.paintEngine()
+        raster = engine is not None and engine.type() == QPaintEngine.Type.Raster
+        if widget is None or not raster:
+            # Vector output (SVG) keeps every line: it may be zoomed into later.
+            batches = self._batches_at(math.sqrt(abs(transform.determinant()))) if raster else self._batches
+            painter.save()
+            try:
+                draw_batches(painter, batches, transform)
+            finally:
+                painter.restore()
+            return
+        image, x0, y0 = self._cached_image(painter, transform)
+        if image is not None:
+            painter.save()
+            painter.resetTransform()
+            painter.drawImage(QPointF(x0 + transform.dx(), y0 + transform.dy()), image)
+            painter.restore()
+
+    def _cached_image(self, painter: QPainter, transform):
+        """The picture for this zoom, drawn again only when the batches or the zoom changed."""
+        device = painter.device()
+        ratio = device.devicePixelRatioF()
+        linear = (transform.m11(), transform.m12(), transform.m21(), transform.m22(), ratio)
+        area = transform.mapRect(self.boundingRect()).adjusted(-8, -8, 8, 8)
+        if area.width() * area.height() * ratio * ratio > MAX_CACHE_PIXELS:
+            # Zoomed far in: cache only what is on the device, for this exact pan position.
+            area = area.intersected(QRectF(0, 0, device.width(), device.height()))
+            key = (*linear, transform.dx(), transform.dy())
+        else:
+            key = linear
+        if self._cache is None or self._cache[0] != key:
+            area.translate(-transform.dx(), -transform.dy())
+            x0, y0 = math.floor(area.left()), math.floor(area.top())
+            width, height = math.ceil(area.width() * ratio) + 2, math.ceil(area.height() * ratio) + 2
+            if width <= 2 or height <= 2:
+                self._cache = (key, None, 0, 0)
+                return self._cache[1:]
+            image = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
+            image.fill(0)
+            batches = self._batches_at(math.sqrt(abs(transform.determinant())) * ratio)
+            cache_painter = QPainter(image)
+            try:
+                draw_batches(cache_painter, batches, transform, (x0 + transform.dx(), y0 + transform.dy()), ratio)
+            finally:
+                cache_painter.end()
+            image.setDevicePixelRatio(ratio)
+            self._cache = (key, image, x0, y0)
+        return self._cache[1:]
+

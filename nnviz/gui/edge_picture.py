@@ -1,0 +1,141 @@
+"""Which edges each weight layer draws, where, and with which pens: the network view's edge model.
+
+A selection is ``("node", layer, index)``, ``("edge", layer, to, frm)`` (``frm`` −1: a bias edge)
+or ``("bias", layer)``, as kept by the view.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from PySide6.QtGui import QColor
+
+from nnviz.core import Network
+from nnviz.core.layout import NetworkLayout, strongest_edges
+from nnviz.gui.colors import theme_colors, weight_colormap
+from nnviz.gui.edge_item import ANTIALIAS_MAX_EDGES, Batch, EdgeSet, edge_batches, finite_max
+
+FADED = 0.22
+"""Emphasis of the edges that do not touch the selected node."""
+HIGHLIGHT_ALPHA = 0.8
+"""Colour the weakest edge of a selected node keeps (its edges must stand out from the faded rest)."""
+
+
+@dataclass(frozen=True)
+class EdgeStyle:
+    """The appearance options edges depend on."""
+
+    palette: str
+    theme: str
+    scale: float
+    max_edges_per_layer: int | None
+
+
+def color_limits(network: Network, weight_range: float | None, per_layer: bool) -> list[float]:
+    """The |w| that gets the full colour, per weight layer: fixed, per layer, or the network's max|w|."""
+    if weight_range is not None:
+        return [float(weight_range)] * len(network.weights)
+    maxima = [finite_max(w, b) if network.bias else finite_max(w) for w, b in zip(network.weights, network.biases)]
+    limits = maxima if per_layer else [max(maxima)] * len(maxima)
+    return [limit if limit > 0 else 1.0 for limit in limits]
+
+
+def layer_picture(network: Network, layout: NetworkLayout, layer: int, limit: float, style: EdgeStyle,
+                  selected: tuple | None) -> tuple[EdgeSet, list[Batch]]:
+    """The edges of weight layer ``layer`` to keep for hovering, and the batches to draw them.
+
+    The strongest ``max_edges_per_layer`` edges (and the bias edges) weakest first; with a node or
+    bias unit selected the rest fades and all its edges go on top; a selected edge gets a halo.
+    """
+    weights = network.weights[layer]
+    biases = network.biases[layer] if network.bias else None
+    cmap = weight_colormap(style.palette, style.theme)
+    background = theme_colors(style.theme).background
+    layer_max = finite_max(weights) if biases is None else finite_max(weights, biases)
+    edges = edge_set(network, layout, layer, strongest_edges(np.abs(weights), style.max_edges_per_layer), biases)
+    emphasis = FADED if selected is not None and selected[0] in ("node", "bias") else 1.0
+    batches = edge_batches(edges, limit, cmap, background, style.scale, emphasis, layer_max=layer_max)
+    highlight = _highlighted_edges(network, layout, layer, selected)
+    if len(highlight):
+        batches += edge_batches(highlight, limit, cmap, background, style.scale, layer_max=layer_max,
+                                min_alpha=HIGHLIGHT_ALPHA)
+        edges = _joined(edges, highlight)
+    if selected is not None and selected[0] == "edge" and selected[1] == layer:
+        _, _, to, frm = selected
+        edge = (bias_edges(network, layout, layer, to) if frm < 0
+                else edge_set(network, layout, layer, np.array([to * weights.shape[1] + frm]), None))
+        (batch,) = edge_batches(edge, limit, cmap, background, style.scale, density=1, layer_max=layer_max)
+        halo = QColor(theme_colors(style.theme).selection).getRgb()[:3]
+        batches += [Batch(halo, batch.width + 4 * style.scale, edge.lines, True),
+                    Batch(batch.color, max(batch.width, 3.0 * style.scale), edge.lines, True)]
+    return edges, batches
+
+
+def edge_set(network: Network, layout: NetworkLayout, layer: int, flat_indices: np.ndarray, biases) -> EdgeSet:
+    """Edges ``weights[layer].flat[flat_indices]`` (weakest first) plus, if given, the bias edges."""
+    weights = network.weights[layer]
+    to, frm = np.divmod(flat_indices, weights.shape[1])
+    values = weights[to, frm]
+    if biases is not None:
+        to = np.concatenate([np.arange(len(biases)), to])
+        frm = np.concatenate([np.full(len(biases), -1), frm])
+        values = np.concatenate([biases, values])
+        order = np.argsort(np.abs(values), kind="stable")
+        to, frm, values = to[order], frm[order], values[order]
+    sources = layout.positions[layer][np.maximum(frm, 0)]
+    targets = layout.positions[layer + 1][to]
+    if len(to) > ANTIALIAS_MAX_EDGES:
+        # A full fan between two evenly spaced columns crosses itself on a lattice and leaves whole
+        # pixel columns empty (white streaks 1/2, 1/3 … of the way across). Moving each end a
+        # little inside its node, by a fixed amount per edge, breaks the lattice.
+        spread = 1.6 * np.array([layout.radii[layer], layout.radii[layer + 1]])
+        sources[:, 1] += spread[0] * (_edge_hash(to, frm, 1) - 0.5)
+        targets[:, 1] += spread[1] * (_edge_hash(to, frm, 2) - 0.5)
+    if biases is not None:
+        sources[frm < 0] = layout.bias_positions[layer]
+    return EdgeSet(np.column_stack([sources, targets]), to, frm, values)
+
+
+def bias_edges(network: Network, layout: NetworkLayout, layer: int, index: int | None = None) -> EdgeSet:
+    """The edges from the bias unit of ``layer`` (into node ``index`` only, if given), weakest first."""
+    biases = network.biases[layer]
+    to = np.arange(len(biases)) if index is None else np.array([index])
+    to = to[np.argsort(np.abs(biases[to]), kind="stable")]
+    lines = np.column_stack([np.repeat(layout.bias_positions[layer][None], len(to), axis=0),
+                             layout.positions[layer + 1][to]])
+    return EdgeSet(lines, to, np.full(len(to), -1), biases[to])
+
+
+def _highlighted_edges(network: Network, layout: NetworkLayout, layer: int, selected: tuple | None) -> EdgeSet:
+    """All edges of ``layer`` (not only the strongest kept) touching the selected node or bias unit."""
+    if selected is None or selected[0] == "edge":
+        return EdgeSet.empty()
+    if selected[0] == "bias":
+        return bias_edges(network, layout, layer) if selected[1] == layer else EdgeSet.empty()
+    _, node_layer, index = selected
+    weights = network.weights[layer]
+    n_in = weights.shape[1]
+    if node_layer == layer + 1:  # edges into the node
+        order = np.argsort(np.abs(weights[index]), kind="stable")
+        edges = edge_set(network, layout, layer, index * n_in + order, None)
+        return _joined(bias_edges(network, layout, layer, index), edges) if network.bias else edges
+    if node_layer == layer:  # edges out of the node
+        order = np.argsort(np.abs(weights[:, index]), kind="stable")
+        return edge_set(network, layout, layer, order * n_in + index, None)
+    return EdgeSet.empty()
+
+
+def _joined(first: EdgeSet, second: EdgeSet) -> EdgeSet:
+    return EdgeSet(*(np.concatenate([a, b]) for a, b in zip(
+        (first.lines, first.to, first.frm, first.values), (second.lines, second.to, second.frm, second.values))))
+
+
+def _edge_hash(to: np.ndarray, frm: np.ndarray, salt: int) -> np.ndarray:
+    """A fixed pseudo-random number in [0, 1) per edge (a splitmix64 step): the same edge always gets
+    the same value, and no pattern lines up with the columns."""
+    x = (to.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15) + frm.astype(np.uint64) * np.uint64(0xC2B2AE3D27D4EB4F)
+         + np.uint64(salt))
+    x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return (x >> np.uint64(11)).astype(float) / 2.0**53

@@ -1,0 +1,505 @@
+"""The network view: nodes in columns, edges coloured by weight, hover to read, click to edit.
+
+One edge item per weight layer (a few batched ``drawLines`` each), one node item, one legend strip:
+the scene holds a handful of items whatever the network size. Changes are collected and applied
+once per event-loop turn (and at the latest right before a paint); an input change only recolours
+the nodes, the edge pictures stay cached.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPoint, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QColor, QCursor, QImage, QPainter, QTransform
+from PySide6.QtWidgets import QMenu, QToolTip
+
+from nnviz.core.layout import NetworkLayout, bias_at, compute_layout, fit_frame, nearest_segment, node_at
+from nnviz.gui import network_text
+from nnviz.gui.appearance import Appearance
+from nnviz.gui.color_bar import HEIGHT_PX, ColorBar, Legend, make_legend, paint_legend
+from nnviz.gui.colors import theme_colors
+from nnviz.gui.edge_item import EdgeLayerItem
+from nnviz.gui.edge_picture import EdgeStyle, color_limits, layer_picture
+from nnviz.gui.node_item import TITLE_MARGIN_PX, NodeItem, NodePicture, node_picture
+from nnviz.gui.weight_editor import STEP, WeightEditor
+
+HIT_PX = 5.0
+"""How close (pixels) the pointer must be to an edge or a small node to hover or click it."""
+MAX_PIXELS_PER_UNIT = 120.0
+"""Fit never magnifies a tiny network beyond this (node radius ≈ 41 px at scale 1)."""
+
+
+class NetworkView(pg.GraphicsView):
+    """Draws ``state.network`` and its forward pass; zoom with the wheel, pan by dragging.
+
+    Hover a node or an edge for its numbers; click a node to highlight its edges; click an edge to
+    edit its weight (Alt+wheel or ↑/↓ nudge the selected edge, Escape clears the selection).
+
+    Signals:
+        nodeClicked(int layer, int index): a node was clicked.
+        edgeClicked(int layer, int to, int frm): the edge ``weights[layer][to, frm]`` was clicked;
+            ``frm`` is −1 for the bias edge into node ``to``.
+    """
+
+    nodeClicked = Signal(int, int)
+    edgeClicked = Signal(int, int, int)
+
+    def __init__(self, state, appearance: Appearance | None = None, parent=None):
+        super().__init__(parent)
+        self.setObjectName("networkView")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAccessibleName("Network view")
+        self.setWhatsThis("The network: edges coloured by weight (blue negative, red positive), nodes by "
+                          "activation. Wheel zooms, dragging pans, F fits. Hover for numbers, click a node "
+                          "to highlight its edges, click an edge to edit its weight.")
+        self.state = state
+        self.appearance = appearance if appearance is not None else Appearance(self)
+        self._layout: NetworkLayout | None = None
+        self._layout_version = 0
+        self._edge_items: list[EdgeLayerItem] = []
+        self._drawn: dict[int, tuple] = {}  # layer → (style key, weights, biases) of its edge picture
+        self._selected: tuple | None = None
+        self._marks: dict[int, np.ndarray] = {}
+        self._node_images: dict = {}
+        self._node_qimages: dict | None = {}
+        self._legend: Legend | None = None
+        self._auto_fit = True  # until the user zooms or pans, keep the network fitted
+        self._editor: WeightEditor | None = None
+        self._dirty = {"layout", "edges", "nodes", "legend", "fit"}
+
+        # Before the view box joins the scene, so that our refresh runs before it prepares its paint.
+        self.scene().sigPrepareForPaint.connect(self._refresh)
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(0)
+        self._refresh_timer.timeout.connect(self._refresh)
+
+        column = pg.GraphicsLayout()
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        self.setCentralItem(column)
+        self._viewbox = pg.ViewBox(lockAspect=True, invertY=True, enableMenu=False, defaultPadding=0)
+        self._color_bar = ColorBar()
+        column.addItem(self._viewbox, row=0, col=0)
+        column.addItem(self._color_bar, row=1, col=0)
+        self._node_item = NodeItem()
+        self._node_item.setZValue(10)
+        self._viewbox.addItem(self._node_item)
+        self._viewbox.sigRangeChangedManually.connect(self._on_range_changed_manually)
+        self._viewbox.sigResized.connect(self._on_viewbox_resized)
+        self.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        self.scene().sigMouseClicked.connect(self._on_mouse_clicked)
+
+        # No shortcuts here: the window binds F to fit(), and Escape and Return are handled in
+        # keyPressEvent (only while the view has the focus; the weight editor popup, a child of the
+        # view, needs them for itself). "\t" shows the key in menus.
+        self.fit_action = self._action("&Fit Network to View", self.fit,
+                                       "Zoom and pan so that the whole network is visible")
+        self.clear_selection_action = self._action("Clear &Selection\tEsc", self.clear_selection,
+                                                   "Un-highlight the selected node or edge")
+        self.edit_weight_action = self._action("&Edit Selected Weight…\tReturn", self.edit_selected_edge,
+                                               "Type a new value for the selected edge")
+        self.edit_weight_action.setEnabled(False)
+
+        state.structureChanged.connect(self._on_structure_changed)
+        state.settingsChanged.connect(self._on_settings_changed)
+        state.weightsChanged.connect(self._on_weights_changed)
+        state.traceChanged.connect(self._on_trace_changed)
+        self.appearance.changed.connect(self._on_appearance_changed)
+        self._apply_background()
+        self._invalidate()
+
+    def _action(self, text: str, slot, tip: str) -> QAction:
+        action = QAction(text, self)
+        action.setToolTip(tip)
+        action.setStatusTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)
+        return action
+
+    def sizeHint(self) -> QSize:
+        return QSize(900, 560)
+
+    # -- public -------------------------------------------------------------------------------------
+    @property
+    def selected(self) -> tuple | None:
+        """``("node", layer, index)``, ``("edge", layer, to, frm)``, ``("bias", layer)`` or ``None``."""
+        return self._selected
+
+    @property
+    def weight_editor(self) -> WeightEditor:
+        if self._editor is None:
+            self._editor = WeightEditor(self)
+        return self._editor
+
+    def fit(self) -> None:
+        """Zoom and pan so that the whole network and its titles fill the view."""
+        self._refresh()
+        rect = self._viewbox.boundingRect()
+        if rect.width() < 20 or rect.height() < 20:
+            self._dirty.add("fit")  # not laid out yet: fit once the view box has a size
+            return
+        ppu, left, top = self._fit_frame(rect.width(), rect.height())
+        self._viewbox.setRange(QRectF(left, top, rect.width() / ppu, rect.height() / ppu), padding=0)
+        self._auto_fit = True
+
+    def set_marked_nodes(self, marks: dict[int, list[int]]) -> None:
+        """Outline nodes (dashed ring), e.g. symmetric units: ``{layer: [index, …]}``; ``{}`` clears."""
+        self._marks = self._existing_marks({int(layer): np.unique(np.asarray(indices, dtype=int))
+                                            for layer, indices in marks.items() if len(indices)})
+        self._invalidate("nodes")
+
+    def _existing_marks(self, marks: dict[int, np.ndarray]) -> dict[int, np.ndarray]:
+        """``marks`` without the nodes the network does not have (any more)."""
+        sizes = self.state.network.layer_sizes
+        return {layer: idx[(idx >= 0) & (idx < sizes[layer])] for layer, idx in marks.items()
+                if 0 <= layer < len(sizes)}
+
+    def select_node(self, layer: int, index: int) -> None:
+        self._select(("node", int(layer), int(index)))
+
+    def select_edge(self, layer: int, to: int, frm: int) -> None:
+        self._select(("edge", int(layer), int(to), int(frm)))
+
+    def clear_selection(self) -> None:
+        self._select(None)
+
+    def edit_selected_edge(self, global_pos: QPoint | None = None) -> None:
+        """Open the inline editor for the selected edge, if an edge is selected."""
+        if self._selected is not None and self._selected[0] == "edge":
+            self.edit_edge(*self._selected[1:], global_pos)
+
+    def edit_edge(self, layer: int, to: int, frm: int, global_pos: QPoint | None = None) -> None:
+        """Select the edge ``weights[layer][to, frm]`` (``frm`` −1: the bias into ``to``) and open the
+        inline editor next to ``global_pos`` (default: the middle of the edge)."""
+        self._select(("edge", int(layer), int(to), int(frm)))
+        network = self.state.network
+        if global_pos is None:
+            global_pos = self._edge_global_pos(layer, to, frm)
+        n_layers = len(network.layer_sizes)
+        target = network_text.node_name(layer + 1, to, n_layers)
+        if frm < 0:
+            title, value = f"bias → {target}", float(network.biases[layer][to])
+        else:
+            title = f"w: {network_text.node_name(layer, frm, n_layers)} → {target}"
+            value = float(network.weights[layer][to, frm])
+        self.weight_editor.open_for(title, value, lambda v: self._set_edge_value(layer, to, frm, v), global_pos)
+
+    def node_scene_pos(self, layer: int, index: int):
+        """Scene position (QPointF) of the centre of a node, e.g. to point at it or to test hovering."""
+        self._refresh()
+        return self._viewbox.mapViewToScene(pg.Point(*self._layout.positions[layer][index]))
+
+    def edge_scene_pos(self, layer: int, to: int, frm: int, along: float = 0.5):
+        """Scene position (QPointF) of the point ``along`` (0 … 1 from the source) the edge
+        ``weights[layer][to, frm]`` (``frm`` −1: from the bias unit)."""
+        self._refresh()
+        return self._viewbox.mapViewToScene(pg.Point(*self._edge_point(layer, to, frm, along)))
+
+    def hit_test(self, scene_pos) -> tuple | None:
+        """What is under ``scene_pos``: a node, a bias unit or an edge (see :attr:`selected`), or None."""
+        self._refresh()
+        layout = self._layout
+        point = self._viewbox.mapSceneToView(scene_pos)
+        point = (point.x(), point.y())
+        tolerance = HIT_PX * self._viewbox.viewPixelSize()[0]
+        node = node_at(layout, point, tolerance)
+        if node is not None:
+            return ("node", *node)
+        bias = bias_at(layout, point, tolerance)
+        if bias is not None:
+            return ("bias", bias)
+        layer = int(np.searchsorted(layout.column_x, point[0])) - 1
+        if 0 <= layer < len(self._edge_items):
+            edges = self._edge_items[layer].edges
+            index = nearest_segment(point, edges.lines, tolerance)
+            if index >= 0:
+                return ("edge", layer, int(edges.to[index]), int(edges.frm[index]))
+        return None
+
+    def tooltip_text(self, scene_pos) -> str:
+        """The hover text (rich text) for ``scene_pos``; empty over blank space."""
+        hit = self.hit_test(scene_pos)
+        network, trace = self.state.network, self.state.trace
+        if hit is None:
+            return ""
+        if hit[0] == "node":
+            return network_text.describe_node(network, trace, hit[1], hit[2])
+        if hit[0] == "bias":
+            return network_text.describe_bias_unit(network, hit[1])
+        return network_text.describe_edge(network, trace, *hit[1:])
+
+    def render_image(self, width: int, height: int) -> QImage:
+        """The network fitted into a ``width`` × ``height`` image on the theme background, legend below."""
+        image = QImage(int(width), int(height), QImage.Format.Format_ARGB32_Premultiplied)
+        image.fill(QColor(theme_colors(self.appearance.theme).background))
+        painter = QPainter(image)
+        try:
+            self._paint_offscreen(painter, int(width), int(height))
+        finally:
+            painter.end()
+        return image
+
+    def render_svg(self, path, width: int, height: int) -> None:
+        """Write the picture of :meth:`render_image` as SVG (one path per edge batch, one per node)."""
+        from PySide6.QtSvg import QSvgGenerator  # only the export needs QtSvg
+
+        generator = QSvgGenerator()
+        generator.setFileName(str(path))
+        generator.setSize(QSize(int(width), int(height)))
+        generator.setViewBox(QRectF(0, 0, int(width), int(height)))
+        generator.setTitle("nnviz network")
+        generator.setDescription(f"Network {list(self.state.network.layer_sizes)}")
+        painter = QPainter()
+        if not painter.begin(generator):
+            raise OSError(f"cannot write an SVG file to {path}")
+        try:
+            painter.fillRect(QRectF(0, 0, width, height), QColor(theme_colors(self.appearance.theme).background))
+            self._paint_offscreen(painter, int(width), int(height))
+        finally:
+            painter.end()
+
+    # -- state and appearance -------------------------------------------------------------------------
+    def _on_structure_changed(self):
+        self._invalidate("layout", "edges", "nodes", "legend", "fit")
+
+    def _on_settings_changed(self):
+        self._invalidate("layout", "edges", "nodes", "legend")
+
+    def _on_weights_changed(self):
+        self._invalidate("edges", "legend")
+
+    def _on_trace_changed(self):
+        self._invalidate("nodes", "legend")  # the legend states the inputs' span
+
+    def _on_appearance_changed(self):
+        self._node_qimages = None  # their colours follow the palette and theme
+        self._apply_background()
+        self._invalidate("layout", "edges", "nodes", "legend")
+
+    def _apply_background(self):
+        self.setBackground(theme_colors(self.appearance.theme).background)
+
+    def _invalidate(self, *parts: str) -> None:
+        self._dirty.update(parts)
+        if not self._refresh_timer.isActive():
+            self._refresh_timer.start()
+
+    def _refresh(self) -> None:
+        """Bring the items up to date with everything that changed since the last refresh."""
+        if not self._dirty - {"fit"}:
+            if "fit" in self._dirty and self._layout is not None:
+                self._dirty.discard("fit")
+                self.fit()
+            return
+        dirty, self._dirty = self._dirty, set()
+        network = self.state.network
+        if "layout" in dirty or self._layout is None:
+            self._relayout()
+            if self._auto_fit:  # bias units or the presentation scale may need another frame
+                dirty.add("fit")
+        if "edges" in dirty or "layout" in dirty:
+            self._rebuild_edges()
+        if "nodes" in dirty or "layout" in dirty:
+            self._node_item.set_picture(self._node_picture())
+        if "legend" in dirty:
+            self._legend = make_legend(network, self.appearance, self.state.inputs)
+            self._color_bar.set_legend(self._legend)
+        if "fit" in dirty:
+            self.fit()
+
+    def _relayout(self) -> None:
+        network = self.state.network
+        self._layout = compute_layout(network.layer_sizes, network.bias)
+        self._layout_version += 1
+        x0, _, x1, _ = self._layout.bounds
+        self._viewbox.setLimits(minXRange=0.5, maxXRange=20 * (x1 - x0) + 200)  # lost neither in a node nor afar
+        n_edge_layers = len(network.layer_sizes) - 1
+        while len(self._edge_items) > n_edge_layers:
+            item = self._edge_items.pop()
+            self._viewbox.removeItem(item)
+            self._drawn.pop(item.layer, None)
+        while len(self._edge_items) < n_edge_layers:
+            item = EdgeLayerItem(len(self._edge_items))
+            self._viewbox.addItem(item)
+            self._edge_items.append(item)
+        if self._selected is not None and not self._selection_exists(self._selected):
+            self._selected = None
+            self.edit_weight_action.setEnabled(False)
+            if self._editor is not None:
+                self._editor.close()
+        self._marks = self._existing_marks(self._marks)
+
+    # -- edges --------------------------------------------------------------------------------------
+    def _rebuild_edges(self) -> None:
+        """Redraw the edge layers whose weights, colour limit, style or selection changed."""
+        network, look = self.state.network, self.appearance
+        limits = color_limits(network, look.weight_range, look.per_layer_colors)
+        style = EdgeStyle(look.palette, look.theme, look.scale, look.max_edges_per_layer)
+        key = (self._layout_version, style, self._selected)
+        for item, limit in zip(self._edge_items, limits):
+            layer = item.layer
+            weights = network.weights[layer]
+            biases = network.biases[layer] if network.bias else None
+            drawn = self._drawn.get(layer)
+            if (drawn is not None and drawn[0] == (key, limit) and np.array_equal(drawn[1], weights)
+                    and (biases is None or np.array_equal(drawn[2], biases))):
+                continue  # still right: e.g. one weight of another layer was edited
+            item.set_batches(*layer_picture(network, self._layout, layer, limit, style, self._selected),
+                             exact=style.max_edges_per_layer is None)  # None: the exact full picture
+            self._drawn[layer] = ((key, limit), weights.copy(), None if biases is None else biases.copy())
+
+    # -- nodes --------------------------------------------------------------------------------------
+    def set_node_images(self, images: dict) -> None:
+        """Show a picture inside each node big enough for one: ``{(layer, index): (h, w) array in
+        [−1, 1]}``, row 0 the bottom of the input plane (the decision plane's neuron responses);
+        ``{}`` removes them."""
+        self._node_images = dict(images)
+        self._node_qimages = None
+        self._invalidate("nodes")
+
+    def _node_picture(self) -> NodePicture:
+        look = self.appearance
+        if self._node_qimages is None:
+            from nnviz.gui.decision_boundary import node_image  # the plane's colours, only when used
+
+            self._node_qimages = {key: node_image(values, look.palette, look.theme)
+                                  for key, values in self._node_images.items()}
+        return node_picture(self.state.network, self.state.trace, self._layout, theme_colors(look.theme),
+                            look.scale, self._marks, self._selected, self._node_qimages)
+
+    # -- selection and editing ------------------------------------------------------------------------
+    def _selection_exists(self, selection: tuple) -> bool:
+        sizes = self.state.network.layer_sizes
+        kind, layer = selection[0], selection[1]
+        if kind == "node":
+            return 0 <= layer < len(sizes) and 0 <= selection[2] < sizes[layer]
+        if kind == "bias":
+            return self.state.network.bias and 0 <= layer < len(sizes) - 1
+        to, frm = selection[2], selection[3]
+        return (0 <= layer < len(sizes) - 1 and 0 <= to < sizes[layer + 1] and frm < sizes[layer]
+                and (frm >= 0 or (frm == -1 and self.state.network.bias)))
+
+    def _select(self, selection: tuple | None) -> None:
+        if selection is not None and not self._selection_exists(selection):
+            raise ValueError(f"nothing to select at {selection}")
+        if selection == self._selected:
+            return
+        self._selected = selection
+        self.edit_weight_action.setEnabled(selection is not None and selection[0] == "edge")
+        self._invalidate("edges", "nodes")
+
+    def _set_edge_value(self, layer: int, to: int, frm: int, value: float) -> None:
+        if not self._selection_exists(("edge", layer, to, frm)):  # the network changed under the editor
+            self.weight_editor.close()
+            return
+        if frm < 0:
+            self.state.set_bias_value(layer, to, value)
+        else:
+            self.state.set_weight(layer, to, frm, value)
+
+    def _nudge_selected_edge(self, steps: float) -> bool:
+        if self._selected is None or self._selected[0] != "edge":
+            return False
+        _, layer, to, frm = self._selected
+        network = self.state.network
+        value = network.biases[layer][to] if frm < 0 else network.weights[layer][to, frm]
+        self._set_edge_value(layer, to, frm, round(float(value) + steps * STEP, 10))
+        return True
+
+    def _edge_point(self, layer: int, to: int, frm: int, along: float) -> np.ndarray:
+        layout = self._layout
+        start = layout.bias_positions[layer] if frm < 0 else layout.positions[layer][frm]
+        return start + along * (layout.positions[layer + 1][to] - start)
+
+    def _edge_global_pos(self, layer: int, to: int, frm: int) -> QPoint:
+        return self.viewport().mapToGlobal(self.mapFromScene(self.edge_scene_pos(layer, to, frm)))
+
+    # -- mouse and keys -------------------------------------------------------------------------------
+    def _on_mouse_moved(self, scene_pos) -> None:
+        text = self.tooltip_text(scene_pos)
+        if text:
+            QToolTip.showText(QCursor.pos(), text, self)
+            self.viewport().setCursor(Qt.CursorShape.PointingHandCursor)
+        else:
+            QToolTip.hideText()
+            self.viewport().unsetCursor()
+
+    def _on_mouse_clicked(self, event) -> None:
+        hit = self.hit_test(event.scenePos())
+        if event.button() == Qt.MouseButton.RightButton:
+            self._context_menu(hit, event.screenPos().toPoint())
+            return
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        event.accept()
+        if hit is None:
+            self.clear_selection()
+            return
+        self._select(hit)
+        if hit[0] == "node":
+            self.nodeClicked.emit(hit[1], hit[2])
+        elif hit[0] == "edge":
+            self.edgeClicked.emit(*hit[1:])
+            self.edit_edge(*hit[1:], event.screenPos().toPoint())
+
+    def _context_menu(self, hit, global_pos: QPoint) -> None:
+        menu = QMenu(self)
+        if hit is not None and hit[0] == "edge":
+            menu.addAction("Edit Weight…", lambda: self.edit_edge(*hit[1:], global_pos))
+            menu.addSeparator()
+        menu.addAction(self.fit_action)
+        menu.addAction(self.clear_selection_action)
+        menu.popup(global_pos)
+
+    def _on_range_changed_manually(self, _mask) -> None:
+        self._auto_fit = False
+
+    def _on_viewbox_resized(self, _viewbox) -> None:
+        if self._auto_fit or "fit" in self._dirty:
+            self.fit()
+
+    def wheelEvent(self, event):
+        if event.modifiers() & Qt.KeyboardModifier.AltModifier:
+            # Some platforms turn Alt+wheel into a horizontal scroll: take whichever axis moved.
+            delta = event.angleDelta()
+            notches = (delta.y() or delta.x()) / 120
+            if self._nudge_selected_edge(notches):
+                event.accept()
+                return
+        super().wheelEvent(event)
+
+    def keyPressEvent(self, event):
+        key = event.key()
+        step = 0.2 if event.modifiers() & Qt.KeyboardModifier.ShiftModifier else 1.0
+        if key == Qt.Key.Key_Escape and self._selected is not None:
+            self.clear_selection()
+        elif key in (Qt.Key.Key_Up, Qt.Key.Key_Down) and self._nudge_selected_edge(
+                step if key == Qt.Key.Key_Up else -step):
+            pass
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.edit_weight_action.isEnabled():
+            self.edit_selected_edge()
+        else:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+
+    # -- fitting and off-screen painting ------------------------------------------------------------
+    def _fit_frame(self, width: float, height: float) -> tuple[float, float, float]:
+        """``(pixels per unit, left, top)`` fitting the network and its titles into width × height px."""
+        s = self.appearance.scale
+        return fit_frame(self._layout, width, height, margins=(30 * s, (TITLE_MARGIN_PX + 10) * s, 16 * s),
+                         max_pixels_per_unit=MAX_PIXELS_PER_UNIT * s)
+
+    def _paint_offscreen(self, painter: QPainter, width: int, height: int) -> None:
+        self._refresh()
+        bar_height = HEIGHT_PX * self.appearance.scale
+        ppu, left, top = self._fit_frame(width, height - bar_height)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setWorldTransform(QTransform(ppu, 0, 0, ppu, -left * ppu, -top * ppu))
+        for item in self._edge_items:
+            item.paint(painter)
+        self._node_item.paint(painter)
+        painter.resetTransform()
+        paint_legend(painter, QRectF(0, height - bar_height, width, bar_height), self._legend)

@@ -1,0 +1,296 @@
+"""Every node, bias unit and layer title of the network, painted by one graphics item.
+
+Drawing happens in device pixels (positions mapped with numpy), so circles, text and outlines keep
+their pixel size at any zoom. Columns too packed for circles are drawn as a band of activation-
+coloured tiles, batched per colour.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyqtgraph as pg
+from pyqtgraph.Qt.internals import PrimitiveArray
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPen
+
+from nnviz.core import Network, Trace
+from nnviz.core.layout import NetworkLayout, value_font_px
+from nnviz.gui.colors import (
+    ThemeColors,
+    activation_colormap,
+    input_range,
+    map_rgb,
+    normalise_activations,
+    text_colors,
+)
+from nnviz.gui.network_text import column_titles
+
+TITLE_PX = 14.0
+SUBTITLE_PX = 11.5
+TITLE_MARGIN_PX = 50.0
+"""Room above the highest node for the two title lines."""
+SHORT_TITLES_BELOW_PX = 90.0
+"""Column gap (pixels at scale 1) below which titles shrink to "In", "H1", "Out" with no subtitle."""
+NO_TITLES_BELOW_PX = 26.0
+"""Column gap below which there are no titles at all."""
+MIN_IMAGE_RADIUS_PX = 9.0
+"""Nodes smaller than this show their activation colour, not their picture."""
+BAND_LEVELS = 64
+"""Colour steps of a packed column (one drawRects each)."""
+
+
+@dataclass
+class NodePicture:
+    """What the node item shows; the view fills it in and calls :meth:`NodeItem.update`.
+
+    ``titles[i]`` is (title, subtitle, short title) of column i. ``levels[i]`` is ``(n_i,)`` in
+    [0, 1] (position on the activation map), ``values[i]`` the ``(n_i,)`` activations printed inside
+    big nodes; ``marks`` maps a layer to the ``(k,)`` node indices to outline; ``selected`` is
+    ``(layer, index)`` of the selected node or ``None``; ``selected_bias`` the layer of the selected
+    bias unit or ``None``; ``images`` maps ``(layer, index)`` to a picture drawn inside the node.
+    """
+
+    layout: NetworkLayout
+    titles: list[tuple[str, str, str]]
+    levels: list[np.ndarray]
+    values: list[np.ndarray]
+    theme: ThemeColors
+    scale: float = 1.0
+    marks: dict[int, np.ndarray] = field(default_factory=dict)
+    selected: tuple[int, int] | None = None
+    selected_bias: int | None = None
+    images: dict[tuple[int, int], QImage] = field(default_factory=dict)
+
+
+def node_picture(network: Network, trace: Trace, layout: NetworkLayout, theme: ThemeColors, scale: float,
+                 marks: dict[int, np.ndarray], selected: tuple | None, images: dict) -> NodePicture:
+    """The picture of ``network``'s nodes for ``trace`` (``selected`` as kept by the view)."""
+    inputs = np.asarray(trace.post[0], dtype=float)
+    levels = [normalise_activations(inputs, None, input_range(network, inputs))]
+    levels += [normalise_activations(trace.post[layer], network.activation_of(layer))
+               for layer in range(1, len(network.layer_sizes))]
+    return NodePicture(
+        layout=layout, titles=column_titles(network), levels=levels,
+        values=[np.asarray(a, dtype=float) for a in trace.post], theme=theme, scale=scale, marks=dict(marks),
+        selected=selected[1:] if selected is not None and selected[0] == "node" else None,
+        selected_bias=selected[1] if selected is not None and selected[0] == "bias" else None,
+        images=images,
+    )
+
+
+def _font(pixels: float, bold: bool = False) -> QFont:
+    font = QFont()
+    font.setPixelSize(max(1, round(pixels)))
+    font.setBold(bold)
+    return font
+
+
+def title_overhangs(titles: list[tuple[str, str, str]], scale: float) -> tuple[tuple[float, float], ...]:
+    """How far (left, right) in pixels the first and last column's titles reach out from the column
+    centre: ``(full titles, short titles)``, a little room to the window edge included."""
+    title_metrics = QFontMetricsF(_font(TITLE_PX * scale, bold=True))
+    subtitle_metrics = QFontMetricsF(_font(SUBTITLE_PX * scale))
+    pad = 6 * scale
+
+    def half(column: int, short: bool) -> float:
+        title, subtitle, short_title = titles[column]
+        if short:
+            return title_metrics.horizontalAdvance(short_title) / 2 + pad
+        return max(title_metrics.horizontalAdvance(title), subtitle_metrics.horizontalAdvance(subtitle)) / 2 + pad
+
+    return (half(0, False), half(-1, False)), (half(0, True), half(-1, True))
+
+
+def _short(value: float) -> str:
+    text = f"{value:.2f}" if abs(value) < 10 else f"{value:.3g}"
+    return text.replace("-", "\u2212")
+
+
+class NodeItem(pg.GraphicsObject):
+    """Nodes, bias units and column titles; one item for the whole network."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.picture: NodePicture | None = None
+        self._lut = np.rint(map_rgb(activation_colormap(), np.linspace(0, 1, 256))).astype(int)
+        self._bounds = QRectF()
+        self._side_px = 40.0  # how far titles and rings reach out of the columns, in pixels
+
+    def set_picture(self, picture: NodePicture) -> None:
+        x0, y0, x1, y1 = picture.layout.bounds
+        bounds = QRectF(x0, y0, x1 - x0, y1 - y0)
+        side_px = max(40.0 * picture.scale, *title_overhangs(picture.titles, picture.scale)[0])
+        if bounds != self._bounds or side_px != self._side_px:
+            self.prepareGeometryChange()
+            self._bounds = bounds
+            self._side_px = side_px
+        self.picture = picture
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        # Titles and rings are sized in pixels; the margin in units must cover them at the current
+        # zoom, so it is recomputed when the view's scale changes (viewTransformChanged).
+        view = self.getViewBox()
+        units_per_px = 1.0
+        if view is not None:
+            size = view.viewPixelSize()
+            if size[0] > 0:
+                units_per_px = size[0]
+        scale = self.picture.scale if self.picture else 1.0
+        side, top = self._side_px * units_per_px, (TITLE_MARGIN_PX + 10) * scale * units_per_px
+        return self._bounds.adjusted(-side, -top, side, 40 * scale * units_per_px)
+
+    def viewTransformChanged(self):
+        self.prepareGeometryChange()
+
+    # -- painting -----------------------------------------------------------------------------------
+    def paint(self, painter: QPainter, option=None, widget=None) -> None:
+        pic = self.picture
+        if pic is None:
+            return
+        transform = painter.worldTransform()
+        pixels_per_unit = float(np.sqrt(abs(transform.determinant())))
+        m = np.array([[transform.m11(), transform.m12()], [transform.m21(), transform.m22()]])
+        shift = np.array([transform.dx(), transform.dy()])
+        painter.save()
+        try:
+            painter.resetTransform()
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            layout = pic.layout
+            for layer, pos in enumerate(layout.positions):
+                centres = pos @ m + shift
+                radius = layout.radii[layer] * pixels_per_unit
+                colors = self._lut[np.rint(pic.levels[layer] * 255).astype(int)]
+                if layout.is_dense(layer, pixels_per_unit):
+                    self._paint_band(painter, centres, layout.pitches[layer] * pixels_per_unit, radius, pic, layer)
+                else:
+                    self._paint_circles(painter, centres, radius, colors, pic, layer)
+                self._paint_rings(painter, centres, radius, pic, layer)
+            if layout.bias_positions is not None:
+                self._paint_bias_units(painter, layout.bias_positions @ m + shift,
+                                       layout.bias_radius * pixels_per_unit, pic)
+            self._paint_titles(painter, layout, m, shift, pixels_per_unit, pic)
+        finally:
+            painter.restore()
+
+    def _paint_circles(self, painter, centres, radius, colors, pic: NodePicture, layer: int) -> None:
+        """Circles filled with the activation colour, or with the node's picture and a ring in it."""
+        outline = QPen(QColor(pic.theme.node_outline), 1.2 * pic.scale) if radius >= 3 else Qt.PenStyle.NoPen
+        pictured = np.zeros(len(centres), dtype=bool)
+        for index, ((x, y), color) in enumerate(zip(centres, colors)):
+            image = pic.images.get((layer, index)) if radius >= MIN_IMAGE_RADIUS_PX else None
+            if image is None:
+                painter.setPen(outline)
+                painter.setBrush(QColor(*color))
+                painter.drawEllipse(QPointF(x, y), radius, radius)
+                continue
+            pictured[index] = True
+            disc = QPainterPath()
+            disc.addEllipse(QPointF(x, y), radius, radius)
+            painter.save()
+            try:
+                painter.setClipPath(disc, Qt.ClipOperation.IntersectClip)
+                painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+                painter.drawImage(QRectF(x - radius, y - radius, 2 * radius, 2 * radius), image)
+            finally:
+                painter.restore()
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setPen(QPen(QColor(*color), 3.0 * pic.scale))
+            painter.drawEllipse(QPointF(x, y), radius, radius)
+        font_px = value_font_px(radius, pic.scale)
+        if not font_px:
+            return
+        painter.setFont(_font(font_px, bold=True))
+        dark_text = text_colors(colors.astype(float))
+        plate = QColor(pic.theme.background)
+        plate.setAlpha(210)
+        for (x, y), value, dark, on_picture in zip(centres, pic.values[layer], dark_text, pictured):
+            text = _short(value)
+            if on_picture:  # on a small plate low in the node, so that the picture stays visible
+                width = 0.62 * font_px * len(text) + 6
+                rect = QRectF(x - width / 2, y + 0.9 * radius - 1.5 * font_px, width, 1.35 * font_px)
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(plate)
+                painter.drawRoundedRect(rect, 3, 3)
+                painter.setPen(QColor(pic.theme.foreground))
+            else:
+                rect = QRectF(x - radius, y - radius, 2 * radius, 2 * radius)
+                painter.setPen(QColor("#111111" if dark else "#ffffff"))
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+
+    def _paint_band(self, painter, centres, pitch, radius, pic: NodePicture, layer: int) -> None:
+        """A packed column: one tile per node, touching, batched per colour step."""
+        width = max(2 * radius, 7.0 * pic.scale)
+        steps = np.rint(pic.levels[layer] * (BAND_LEVELS - 1)).astype(int)
+        colors = self._lut[np.rint(np.arange(BAND_LEVELS) / (BAND_LEVELS - 1) * 255).astype(int)]
+        rects = PrimitiveArray(QRectF, 4)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        for step in np.unique(steps):
+            chosen = centres[steps == step]
+            rects.resize(len(chosen))
+            tiles = rects.ndarray()
+            tiles[:, 0] = chosen[:, 0] - width / 2
+            tiles[:, 1] = chosen[:, 1] - pitch / 2
+            tiles[:, 2] = width
+            tiles[:, 3] = pitch
+            painter.setBrush(QColor(*colors[step]))
+            painter.drawRects(*rects.drawargs())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(QPen(QColor(pic.theme.node_outline), 1.0 * pic.scale))
+        top, bottom = centres[0, 1] - pitch / 2, centres[-1, 1] + pitch / 2
+        painter.drawRect(QRectF(centres[0, 0] - width / 2, top, width, bottom - top))
+
+    def _paint_rings(self, painter, centres, radius, pic: NodePicture, layer: int) -> None:
+        """Marked nodes get a dashed ring, the selected node a solid one."""
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        ring = max(radius, 3.0 * pic.scale)
+        marked = pic.marks.get(layer)
+        if marked is not None and len(marked):
+            pen = QPen(QColor(pic.theme.mark), 2.5 * pic.scale, Qt.PenStyle.DashLine)
+            painter.setPen(pen)
+            for x, y in centres[marked]:
+                painter.drawEllipse(QPointF(x, y), ring + 4 * pic.scale, ring + 4 * pic.scale)
+        if pic.selected is not None and pic.selected[0] == layer:
+            x, y = centres[pic.selected[1]]
+            painter.setPen(QPen(QColor(pic.theme.selection), 3.0 * pic.scale))
+            painter.drawEllipse(QPointF(x, y), ring + 2.5 * pic.scale, ring + 2.5 * pic.scale)
+
+    def _paint_bias_units(self, painter, centres, half, pic: NodePicture) -> None:
+        """Bias units: small rounded squares holding the constant 1 they feed forward."""
+        painter.setFont(_font(min(11.0 * pic.scale, 1.2 * half), bold=True))
+        for layer, (x, y) in enumerate(centres):
+            selected = pic.selected_bias == layer
+            width = (3.0 if selected else 1.2) * pic.scale
+            painter.setPen(QPen(QColor(pic.theme.selection if selected else pic.theme.node_outline), width))
+            painter.setBrush(QBrush(QColor(pic.theme.bias_fill)))
+            rect = QRectF(x - half, y - half, 2 * half, 2 * half)
+            painter.drawRoundedRect(rect, 0.3 * half, 0.3 * half)
+            if half >= 6:
+                painter.setPen(QColor(pic.theme.foreground))
+                painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, "1")
+
+    def _paint_titles(self, painter, layout: NetworkLayout, m, shift, pixels_per_unit, pic: NodePicture) -> None:
+        """Column titles in one row above the highest node; short forms when the columns are close."""
+        gap_px = (layout.column_x[1] - layout.column_x[0]) * pixels_per_unit
+        short = gap_px < SHORT_TITLES_BELOW_PX * pic.scale
+        if gap_px < NO_TITLES_BELOW_PX * pic.scale:
+            return
+        top = np.array([0.0, layout.top]) @ m + shift
+        title_font, subtitle_font = _font(TITLE_PX * pic.scale, bold=True), _font(SUBTITLE_PX * pic.scale)
+        width = gap_px - 6
+        for (title, subtitle, short_title), x in zip(pic.titles, layout.column_x):
+            cx = float(np.array([x, 0.0]) @ m[:, 0] + shift[0])
+            title = short_title if short else title
+            rect = QRectF(cx - width / 2, top[1] - TITLE_MARGIN_PX * pic.scale, width, 20 * pic.scale)
+            painter.setFont(title_font)
+            painter.setPen(QColor(pic.theme.foreground))
+            painter.drawText(rect, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom, title)
+            if not short:
+                painter.setFont(subtitle_font)
+                painter.setPen(QColor(pic.theme.muted))
+                painter.drawText(rect.translated(0, 18 * pic.scale),
+                                 Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom, subtitle)

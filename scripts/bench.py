@@ -1,0 +1,200 @@
+"""nnviz benchmarks, one section per part of the app; run ``.venv/bin/python scripts/bench.py``.
+
+``--only view`` (or ``--only view,stats``) runs some sections. To add a section, write a function
+that prints its table and add it to ``SECTIONS``.
+
+View targets per update (input change → forward → recolour → repaint into 1280×800): ≤ 16 ms up to
+64-64-64-10, ≤ 33 ms at 784-128-64-10 and 784-512-512-10 with the default level of detail.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+
+import numpy as np
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+VIEW_CASES = [(2, 4, 2), (8, 16, 16, 4), (64, 64, 64, 10), (784, 128, 64, 10), (784, 512, 512, 10)]
+WIDTH, HEIGHT = 1280, 800
+
+
+def _median_ms(run, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return 1e3 * float(np.median(times))
+
+
+def _app():
+    from PySide6.QtWidgets import QApplication
+
+    return QApplication.instance() or QApplication([])
+
+
+def _shown_view(sizes, seed=0):
+    """A NetworkView of ``sizes`` shown off-screen at 1280×800, and its state."""
+    from nnviz.core import Network
+    from nnviz.gui.network_view import NetworkView
+    from nnviz.gui.state import NetworkState
+
+    rng = np.random.default_rng(seed)
+    state = NetworkState(Network(list(sizes), seed=seed), inputs=rng.random(sizes[0]))
+    view = NetworkView(state)
+    view.resize(WIDTH, HEIGHT)
+    view.show()
+    return state, view
+
+
+def _repaint(view, image) -> None:
+    """Paint the view's viewport into ``image`` exactly as on screen (scene render, caches included).
+
+    The view applies pending changes right before it paints, so this is the whole update; events are
+    not processed here, or the shown widget would paint a second time.
+    """
+    from PySide6.QtWidgets import QWidget
+
+    QWidget.render(view.viewport(), image)
+
+
+def _painted_batches(view, pixels_per_unit: float) -> list:
+    """The line batches the view paints at this zoom (a dense fan paints only its strongest lines)."""
+    return [batch for item in view._edge_items for batch in item._batches_at(pixels_per_unit)]
+
+
+def _matplotlib_ms(batches, repeats: int) -> float:
+    """``batches`` (same lines, same colours) as one LineCollection on a 1280×800 Agg canvas."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.collections import LineCollection
+    from matplotlib.figure import Figure
+
+    segments = np.concatenate([batch.lines.reshape(-1, 2, 2) for batch in batches])
+    colors = np.concatenate([np.repeat([np.array(batch.color) / 255], len(batch.lines), axis=0)
+                             for batch in batches])
+    figure = Figure(figsize=(WIDTH / 100, HEIGHT / 100), dpi=100)
+    canvas = FigureCanvasAgg(figure)
+    axes = figure.add_axes((0, 0, 1, 1))
+    axes.set_axis_off()
+    axes.add_collection(LineCollection(segments, colors=colors, linewidths=1.0, antialiased=len(segments) < 2000))
+    axes.autoscale_view()
+    return _median_ms(canvas.draw, repeats)
+
+
+def _time_view_case(sizes, image, repeats: int) -> tuple:
+    """One row of the view table for a network of ``sizes``."""
+
+    def first_build():
+        state, view = _shown_view(sizes)
+        _repaint(view, image)
+        view.close()
+        view.deleteLater()
+
+    build = _median_ms(first_build, repeats)
+    _app().processEvents()
+    state, view = _shown_view(sizes)
+    _repaint(view, image)
+    values = iter(np.linspace(0.0, 1.0, 10_000))
+    zooms = iter(np.tile([1.02, 1 / 1.02], 10_000))
+
+    def input_update():
+        state.set_input(0, next(values))
+        state.flush()
+        _repaint(view, image)
+
+    def weight_edit():  # the widest weight layer is the costliest to redraw
+        state.set_weight(0, 0, 0, next(values))
+        state.flush()
+        _repaint(view, image)
+
+    def all_weights():  # what a training step does
+        state.network.weights[-1] *= 1.0001
+        state.notify_weights_changed()
+        state.flush()
+        _repaint(view, image)
+
+    def zoom_step():
+        factor = next(zooms)
+        view._viewbox.scaleBy((factor, factor))
+        _repaint(view, image)
+
+    input_update()  # warm-up
+    timings = [_median_ms(run, repeats) for run in (input_update, weight_edit, all_weights, zoom_step)]
+    kept = [batch for item in view._edge_items for batch in item._batches]
+    painted = _painted_batches(view, 1.0 / view._viewbox.viewPixelSize()[0])
+    n_kept, n_painted = (sum(len(batch.lines) for batch in batches) for batches in (kept, painted))
+    mpl_repeats = 3 if n_kept > 5000 else repeats
+    mpl_kept, mpl_painted = _matplotlib_ms(kept, mpl_repeats), _matplotlib_ms(painted, mpl_repeats)
+    view.close()
+    view.deleteLater()
+    _app().processEvents()
+    return ("-".join(map(str, sizes)), state.network.n_weights, n_kept, n_painted, *timings, build,
+            mpl_kept, mpl_painted)
+
+
+def bench_view() -> list[tuple]:
+    """Time the network view per network size; print a table and return its rows."""
+    from PySide6.QtGui import QImage
+
+    _app()
+    image = QImage(WIDTH, HEIGHT, QImage.Format.Format_ARGB32_Premultiplied)
+    repeats = 20
+    rows = [_time_view_case(sizes, image, repeats) for sizes in VIEW_CASES]
+    print(f"\nNetwork view at {WIDTH}×{HEIGHT}: median ms over {repeats} runs (matplotlib: 3 runs above 5000 lines)")
+    header = ("network", "weights", "kept", "painted", "input", "edit", "all w", "zoom", "build", "mpl kept",
+              "mpl paint", "mpl/zoom")
+    print("{:<16}{:>8}{:>7}{:>9}{:>8}{:>7}{:>7}{:>7}{:>7}{:>10}{:>10}{:>10}".format(*header))
+    for name, n_weights, n_kept, n_painted, update, edit, every, zoom, build, mpl_kept, mpl_painted in rows:
+        print(f"{name:<16}{n_weights:>8}{n_kept:>7}{n_painted:>9}{update:>8.1f}{edit:>7.1f}{every:>7.1f}"
+              f"{zoom:>7.1f}{build:>7.1f}{mpl_kept:>10.1f}{mpl_painted:>10.1f}{mpl_kept / zoom:>9.1f}×")
+    print("kept: edges after the level of detail (hover-able); painted: lines a dense fan really paints at this "
+          "size.\ninput: set_input → forward → recolour → repaint (edges from cache); edit: one weight of the first "
+          "layer;\nall w: every weight changed (a training step); zoom: all edges redrawn at a new scale; build: new "
+          "view to first frame.\nmpl kept / mpl paint: the same kept / painted lines and colours as a LineCollection, "
+          "canvas.draw() on Agg.")
+    return rows
+
+
+def bench_stats_section():
+    from bench_stats import bench_stats
+
+    return bench_stats()
+
+
+def bench_training_section():
+    from bench_training import bench_training
+
+    return bench_training()
+
+
+def bench_launch_section():
+    from bench_launch import bench_launch
+
+    return bench_launch()
+
+
+SECTIONS = {"view": bench_view, "stats": bench_stats_section, "training": bench_training_section,
+            "launch": bench_launch_section}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", default=",".join(SECTIONS),
+                        help=f"comma-separated sections to run (default: all of {', '.join(SECTIONS)})")
+    args = parser.parse_args(argv)
+    chosen = [name.strip() for name in args.only.split(",") if name.strip()]
+    unknown = [name for name in chosen if name not in SECTIONS]
+    if unknown:
+        parser.error(f"unknown section(s) {', '.join(unknown)}; choose from {', '.join(SECTIONS)}")
+    for name in chosen:
+        SECTIONS[name]()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
