@@ -9,9 +9,11 @@ from nnviz.core.layout import (
     MIN_COLUMN_GAP,
     bias_at,
     compute_layout,
+    fill_scale,
     fit_frame,
     nearest_segment,
     node_at,
+    picture_size,
     segment_distances,
     strongest_edges,
     value_font_px,
@@ -158,3 +160,38 @@ def test_fit_frame_does_not_blow_up_tiny_networks():
     layout = compute_layout([2, 4, 2])
     ppu, _, _ = fit_frame(layout, 4000, 3000, max_pixels_per_unit=120)
     assert ppu == 120
+
+
+def test_fit_frame_keeps_wide_titles_inside():
+    layout = compute_layout([2, 4, 2])
+    overhang = (80.0, 120.0)  # titles reach this far out from the first and last column's centre
+    ppu, left, _ = fit_frame(layout, 500, 400, margins=(10, 0, 0), overhang=overhang)
+    first_px = (layout.column_x[0] - left) * ppu
+    last_px = (layout.column_x[-1] - left) * ppu
+    assert first_px - overhang[0] >= -1e-9 and last_px + overhang[1] <= 500 + 1e-9
+    assert first_px - overhang[0] == pytest.approx(500 - last_px - overhang[1])  # centred
+    assert first_px - overhang[0] == pytest.approx(0, abs=1e-6)  # and tight: the titles limit the zoom
+    # Narrow titles change nothing: the nodes and margins are the limit.
+    assert fit_frame(layout, 500, 400, (10, 0, 0), overhang=(1, 1)) == fit_frame(layout, 500, 400, (10, 0, 0))
+
+
+@pytest.mark.parametrize("overhang", [(0.0, 0.0), (90.0, 40.0)])
+def test_picture_size_is_what_fit_frame_fills(overhang):
+    layout = compute_layout([3, 7, 2], bias=True)
+    margins = (30.0, 60.0, 50.0)
+    ppu, _, _ = fit_frame(layout, 900, 600, margins, overhang=overhang)
+    width, height = picture_size(layout, ppu, margins, overhang)
+    assert width <= 900 + 1e-9 and height <= 600 + 1e-9
+    assert width == pytest.approx(900) or height == pytest.approx(600)
+
+
+def test_fill_scale_grows_a_tiny_picture_to_the_frame():
+    layout = compute_layout([2, 4, 2])
+    margins, overhang = (30.0, 60.0, 50.0), (50.0, 60.0)
+    k = fill_scale(layout, 1920, 1080, 120, margins, overhang)
+    assert k > 1
+    # Everything k times bigger: the capped zoom now fills one side of the frame exactly.
+    ppu, _, _ = fit_frame(layout, 1920, 1080, tuple(k * m for m in margins), 120 * k, tuple(k * o for o in overhang))
+    assert ppu == pytest.approx(120 * k)
+    width, height = picture_size(layout, ppu, tuple(k * m for m in margins), tuple(k * o for o in overhang))
+    assert width == pytest.approx(1920) or height == pytest.approx(1080)

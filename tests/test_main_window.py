@@ -123,3 +123,26 @@ def test_quit_closes_and_leaves_no_timer_running(window, qtbot):
     assert not window.training.is_playing
     # Lazy one-shot repaints may still be queued; they finish, and nothing keeps ticking.
     qtbot.waitUntil(lambda: not [t for t in window.findChildren(QTimer) if t.isActive()], timeout=2000)
+
+
+def test_keyboard_r_rerolls_and_ctrl_q_quits(window, qtbot):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.view.setFocus()
+    before = window.state.network.seed
+    QTest.keyClick(window.view, Qt.Key_R)
+    assert window.state.network.seed != before
+    QTest.keyClick(window.view, Qt.Key_Q, Qt.ControlModifier)
+    assert not window.isVisible()
+
+
+def test_closing_with_unsaved_changes_asks_and_cancel_keeps_the_window(window, qtbot):
+    window.state.set_input(0, 2.5)
+    window.state.flush()
+    asked = []
+    window.document._ask_save_changes = lambda: asked.append(1) or "cancel"
+    window.close()
+    assert asked and window.isVisible()

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication
 
 from nnviz.core import Network
 from nnviz.gui.appearance import Appearance
+from nnviz.gui.color_bar import legend_height
 from nnviz.gui.colors import theme_colors
 from nnviz.gui.edge_item import EdgeLayerItem
 from nnviz.gui.network_text import number
@@ -323,3 +324,185 @@ def test_level_of_detail_follows_the_appearance(qtbot):
     appearance.set(max_edges_per_layer=None)
     view.grab()
     assert len(edge_items(view)[0].edges) == weights.size
+
+
+def settle_legend(qtbot, view) -> None:
+    """Wait until the legend strip has the height its width needs (the layout follows a turn later)."""
+    bar = view._color_bar
+    qtbot.waitUntil(lambda: round(bar.size().height()) == round(legend_height(bar.legend, bar.size().width())))
+
+
+def background_rgb(view) -> list[int]:
+    return [int(theme_colors(view.appearance.theme).background[i:i + 2], 16) for i in (1, 3, 5)]
+
+
+@pytest.mark.parametrize("scale", [1.0, 1.75, 2.5])
+@pytest.mark.parametrize("width", [320, 480, 580, 900, 1400])
+def test_titles_and_legend_stay_inside_the_view(qtbot, width, scale):
+    appearance = Appearance()
+    appearance.set(scale=scale)
+    _, view = make_view(qtbot, appearance=appearance, size=(width, 480 if width < 900 else 700))
+    settle_legend(qtbot, view)
+    image = grab(view)
+    background = background_rgb(view)
+    # Nothing drawn touches an edge of the view: no title or legend is cut off.
+    for edge in (image[:, :2], image[:, -2:], image[:2], image[-2:]):
+        assert (edge.reshape(-1, 3) == background).all()
+    # The legend is there: both colour bars show their ends (viridis yellow, the weight map's red).
+    legend = image[-int(view._color_bar.size().height()):].reshape(-1, 3).astype(int)
+    assert ((legend[:, 0] > 200) & (legend[:, 1] > 200) & (legend[:, 2] < 90)).sum() > 4
+    assert ((legend[:, 0] > 150) & (legend[:, 1] < 60) & (legend[:, 2] < 60)).sum() > 4
+
+
+def test_a_small_view_at_a_big_scale_keeps_its_legend_whole(qtbot):
+    appearance = Appearance()
+    appearance.set(scale=2.0)
+    _, view = make_view(qtbot, appearance=appearance, size=(400, 300))
+    settle_legend(qtbot, view)
+    assert view._color_bar.size().height() > 2 * 34  # two rows
+    image = grab(view)
+    assert (image[:, :2].reshape(-1, 3) == background_rgb(view)).all()
+    assert (image[:, -2:].reshape(-1, 3) == background_rgb(view)).all()
+
+
+def test_hover_and_click_to_edit_work_in_a_narrow_scaled_view(qtbot):
+    appearance = Appearance()
+    appearance.set(scale=2.5)
+    state, view = make_view(qtbot, appearance=appearance, size=(480, 480))
+    assert "Hidden 1 · node 2" in view.tooltip_text(view.node_scene_pos(1, 1))
+    assert number(state.network.weights[1][1, 2]) in view.tooltip_text(view.edge_scene_pos(1, 1, 2, along=0.4))
+    with qtbot.waitSignal(view.edgeClicked) as clicked:
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
+                         pos=viewport_point(view, view.edge_scene_pos(1, 1, 2, along=0.4)))
+    assert clicked.args == [1, 1, 2]
+    view.weight_editor.spin.setValue(-0.3)
+    assert state.network.weights[1][1, 2] == pytest.approx(-0.3)
+
+
+def ink_box(rgb: np.ndarray, background) -> tuple[int, int, int, int]:
+    """(x0, y0, x1, y1) of everything that is not background."""
+    ys, xs = np.nonzero((rgb != background).any(axis=2))
+    return xs.min(), ys.min(), xs.max(), ys.max()
+
+
+def test_an_export_fills_its_frame_like_a_slide(qtbot):
+    _, view = make_view(qtbot)
+    for width, height in ((1280, 720), (1920, 1080), (2560, 1440)):
+        x0, y0, x1, y1 = ink_box(pixels(view.render_image(width, height)), background_rgb(view))
+        assert x1 - x0 > 0.9 * width and y1 - y0 > 0.9 * height
+        assert x0 > 0 and y0 > 0 and x1 < width - 1 and y1 < height - 1  # but nothing cut off
+
+
+def test_a_bigger_export_is_the_same_picture_sharper(qtbot):
+    def halved(image: np.ndarray) -> np.ndarray:
+        return image.reshape(image.shape[0] // 2, 2, image.shape[1] // 2, 2, 3).mean(axis=(1, 3))
+
+    for sizes in ((3, 5, 2), (6, 24, 24, 4)):  # a tiny network fills the frame; a bigger one fits it
+        _, view = make_view(qtbot, sizes=sizes, inputs=np.linspace(0, 1, sizes[0]))
+        small = pixels(view.render_image(1920, 1080)).astype(float)
+        big = pixels(view.render_image(3840, 2160)).astype(float)
+        assert np.abs(halved(big) - small).mean() < 3.0
+    # The export's Scale ×2: twice the pixels, the same picture.
+    plain = pixels(view.render_image(640, 360)).astype(float)
+    sharp = pixels(view.render_image(1280, 720, scale=2.0)).astype(float)
+    unscaled = pixels(view.render_image(1280, 720)).astype(float)
+    assert np.abs(halved(sharp) - plain).mean() < 10.0
+    assert np.abs(halved(unscaled) - plain).mean() > 20.0  # (labels half as big: another picture)
+
+
+@pytest.mark.parametrize("width,height,scale", [(1001, 333, 1.0), (640, 360, 1.5), (3840, 2160, 1.0)])
+def test_render_image_has_exactly_the_size_asked(qtbot, width, height, scale):
+    _, view = make_view(qtbot)
+    image = view.render_image(width, height, scale)
+    assert (image.width(), image.height()) == (width, height)
+
+
+def test_an_export_leaves_out_the_selection(qtbot, tmp_path):
+    _, view = make_view(qtbot, bias=True)
+    clean = pixels(view.render_image(960, 540))
+    clean_svg = tmp_path / "clean.svg"
+    view.render_svg(clean_svg, 960, 540)
+    for select, where in ((view.select_node, (1, 2)), (view.select_edge, (0, 1, 0)), (view.select_edge, (1, 0, -1))):
+        select(*where)
+        assert view.selected is not None
+        assert np.array_equal(pixels(view.render_image(960, 540)), clean)
+        path = tmp_path / "selected.svg"
+        view.render_svg(path, 960, 540)
+        assert path.read_bytes() == clean_svg.read_bytes()
+
+
+def test_svg_states_its_size_in_pixels(qtbot, tmp_path):
+    from PySide6.QtSvg import QSvgRenderer
+
+    _, view = make_view(qtbot, sizes=(3, 5, 2), inputs=(1, 2, 3))
+    path = tmp_path / "net.svg"
+    view.render_svg(path, 1280, 720, 2.0)
+    root = ET.parse(path).getroot()
+    assert (root.get("width"), root.get("height"), root.get("viewBox")) == ("1280", "720", "0 0 1280 720")
+    assert QSvgRenderer(str(path)).defaultSize().toTuple() == (1280, 720)
+
+
+def fan_colours(image: np.ndarray, x0: int, x1: int, y0: int, y1: int) -> tuple[float, float, float]:
+    """Fractions of reddish, bluish and other pixels in a rectangle of ``image``."""
+    area = image[y0:y1, x0:x1].astype(int)
+    red = (area[..., 0] > area[..., 2] + 40).mean()
+    blue = (area[..., 2] > area[..., 0] + 40).mean()
+    return red, blue, 1 - red - blue
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_dense_fans_show_lines_of_both_signs(qtbot, theme):
+    appearance = Appearance()
+    appearance.set(theme=theme)
+    rng = np.random.default_rng(0)
+    state, view = make_view(qtbot, sizes=(784, 512, 512, 10), inputs=rng.random(784), appearance=appearance,
+                            size=(580, 480))
+    image = grab(view)
+    for layer in (0, 1):  # the two big fans, the middle third of each
+        left = viewport_point(view, view.node_scene_pos(layer, 0))
+        right = viewport_point(view, view.node_scene_pos(layer + 1, 0))
+        bottom = viewport_point(view, view.node_scene_pos(layer + 1, state.network.layer_sizes[layer + 1] - 1))
+        third = (right.x() - left.x()) // 3
+        red, blue, other = fan_colours(image, left.x() + third, right.x() - third, left.y() + 20, bottom.y() - 20)
+        # Neither sign covers the other: a weave of single lines, with a little background between.
+        assert red > 0.3 and blue > 0.3 and abs(red - blue) < 0.15
+        assert other > 0.03
+
+
+def test_a_selected_node_in_a_dense_fan_keeps_the_faded_rest(qtbot):
+    rng = np.random.default_rng(0)
+    _, view = make_view(qtbot, sizes=(784, 128, 10), inputs=rng.random(784), size=(580, 480))
+    view.select_node(1, 40)
+    view.grab()
+    pixels_per_unit = 1 / view._viewbox.viewPixelSize()[0]
+    item = edge_items(view)[0]
+    painted = item._batches_at(pixels_per_unit)
+    highlighted = [batch for batch in item._batches if batch.on_top]
+    assert sum(len(batch.lines) for batch in highlighted) == 784  # every edge into the node, on top
+    assert painted[-len(highlighted):] == highlighted
+    assert sum(len(batch.lines) for batch in painted if not batch.on_top) > 500  # and the rest behind them
+
+
+@pytest.mark.parametrize("scale", [1.0, 2.5, 4.0])
+def test_the_legend_fits_every_width(qapp, scale):
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QColor, QPainter
+
+    from nnviz.gui.color_bar import make_legend, paint_legend
+
+    appearance = Appearance()
+    appearance.set(scale=scale)
+    legend = make_legend(Network([2, 4, 2], seed=1), appearance, np.array([3.0, 4.0]))
+    rows = set()
+    for width in range(120, 1800, 41):
+        height = legend_height(legend, width)
+        image = QImage(width, int(np.ceil(height)), QImage.Format.Format_RGB32)
+        image.fill(QColor("white"))
+        painter = QPainter(image)
+        paint_legend(painter, QRectF(0, 0, width, height), legend)
+        painter.end()
+        rgb = pixels(image)
+        assert (rgb[:, :2] == 255).all() and (rgb[:, -2:] == 255).all(), width
+        assert (rgb != 255).any(axis=2).sum() > 200  # and it was drawn
+        rows.add(1 if height <= 34 * scale else 2)
+    assert rows == {1, 2}  # one row when wide, two when narrow

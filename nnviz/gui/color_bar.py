@@ -93,9 +93,10 @@ def _text_widths(legend: Legend, scale: float) -> list[float]:
     return widths
 
 
-def legend_layout(legend: Legend, width: float) -> LegendLayout:
+def legend_layout(legend: Legend, width: float, height: float = float("inf")) -> LegendLayout:
     """The largest arrangement of ``legend`` that fits ``width`` pixels: one row, then one row with
-    shorter bars, then two rows (activation above weight), then two rows shrunk to fit."""
+    shorter bars, then two rows (activation above weight), then two rows shrunk to fit; shrunk
+    further if ``height`` is less than it needs (a strip not yet grown to its new height)."""
     s = legend.scale
     room = max(width - 2 * SIDE_PX * s, 1.0)
     text = _text_widths(legend, s)
@@ -105,13 +106,25 @@ def legend_layout(legend: Legend, width: float) -> LegendLayout:
             groups = [t + b for t, b in zip(text, bars)]
             return sum(groups) + GROUP_GAP_PX * s if rows == 1 else max(groups)
         if needed(natural) <= room:
-            return LegendLayout(rows, tuple(natural), 1.0)
+            arrangement = LegendLayout(rows, tuple(natural), 1.0)
+            break
         if needed(shortest) <= room:
             # Bars share what the text leaves, in proportion to their natural lengths.
             t = (room - needed(shortest)) / (needed(natural) - needed(shortest))
-            return LegendLayout(rows, tuple(a + t * (b - a) for a, b in zip(shortest, natural)), 1.0)
-    factor = room / max(t + b for t, b in zip(text, shortest))
-    return LegendLayout(2, tuple(b * factor for b in shortest), factor)
+            arrangement = LegendLayout(rows, tuple(a + t * (b - a) for a, b in zip(shortest, natural)), 1.0)
+            break
+    else:
+        factor = room / max(t + b for t, b in zip(text, shortest))
+        for _ in range(3):  # fonts come in whole pixels: make sure the rounded sizes fit too
+            widest = max(t + b * factor for t, b in zip(_text_widths(legend, s * factor), shortest))
+            if widest <= room:
+                break
+            factor *= room / widest
+        arrangement = LegendLayout(2, tuple(b * factor for b in shortest), factor)
+    if arrangement.rows == 2 and TWO_ROWS_PX * arrangement.factor * s > height:
+        shrink = height / (TWO_ROWS_PX * arrangement.factor * s)
+        arrangement = LegendLayout(2, tuple(b * shrink for b in arrangement.bars), arrangement.factor * shrink)
+    return arrangement
 
 
 def legend_height(legend: Legend, width: float) -> float:
@@ -131,7 +144,7 @@ def _gradient_bar(painter: QPainter, rect: QRectF, cmap: pg.ColorMap, outline: s
 def paint_legend(painter: QPainter, rect: QRectF, legend: Legend) -> None:
     """Draw ``legend`` centred in ``rect`` (device pixels): ``Activation 0 ▭ 1   Weight −m ▭ +m``,
     on two rows or smaller when ``rect`` is too narrow for one (see :func:`legend_layout`)."""
-    arrangement = legend_layout(legend, rect.width())
+    arrangement = legend_layout(legend, rect.width(), rect.height())
     s = legend.scale * arrangement.factor
     title_font, label_font = _fonts(s)
     pad, group_gap = 6 * s, GROUP_GAP_PX * s

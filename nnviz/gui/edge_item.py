@@ -23,24 +23,28 @@ LEVELS = 24
 """Magnitude bins per sign: 48 pens at most per layer."""
 ANTIALIAS_MAX_EDGES = 2000
 """Above this many drawn edges a layer is drawn with 1 px aliased lines (AA costs ×3, wide pens ×2)."""
-INTERLEAVE_EDGES = 64
-"""Lines per chunk when a dense layer alternates negative and positive chunks (see :func:`edge_batches`)."""
-OVERDRAW = 12
-"""A dense fan on a raster device draws only its strongest lines, enough to cover its area this many
-times over: every pixel shows its strongest line anyway, and the weaker lines below it cost most of
-the time (a 784-wide fan of 20 000 lines covers each pixel ~40 times at 1280×800)."""
+INTERLEAVE_EDGES = 16
+"""Lines per chunk when a dense layer interleaves negative and positive chunks (see :func:`edge_batches`):
+small, because the last chunks drawn cover much of a dense fan and must not all be of one sign."""
+OVERDRAW = 3
+"""A dense fan on a raster device draws only its strongest lines, enough to cover its area about this
+many times over (a 784-wide fan of 20 000 lines would cover each pixel ~40 times at 1280×800). Then
+single lines stay visible, in both colours, with a little background between them: the fan shows
+where its strong weights are instead of a solid colour, and the lines below would cost most of the time."""
 MAX_CACHE_PIXELS = 4096 * 4096
 """Largest cached picture; beyond it only the visible part is cached (deep zoom)."""
 
 
 @dataclass(frozen=True)
 class Batch:
-    """Lines drawn with one pen: ``lines`` is ``(m, 4)`` x0, y0, x1, y1 in scene units."""
+    """Lines drawn with one pen: ``lines`` is ``(m, 4)`` x0, y0, x1, y1 in scene units. ``on_top``
+    batches (a selection's edges) come last and are drawn whatever the level of detail."""
 
     color: tuple[int, int, int]
     width: float
     lines: np.ndarray
     antialias: bool
+    on_top: bool = False
 
 
 @dataclass(frozen=True)
@@ -104,8 +108,7 @@ def edge_batches(edges: EdgeSet, limit: float, cmap: pg.ColorMap, background: st
             chosen = order[bounds[2 * lvl + sign]:bounds[2 * lvl + sign + 1]]
             pieces = 1 if chunk is None else max(1, -(-len(chosen) // chunk))
             parts.append([(sign, piece) for piece in np.array_split(chosen, pieces) if len(piece)])
-        first, second = parts if lvl % 2 == 0 else parts[::-1]
-        for sign, piece in _alternate(first, second):
+        for sign, piece in _interleave(*parts):
             batches.append(Batch(tuple(colors[sign][lvl]), float(widths[lvl]), edges.lines[piece], antialias))
     return batches
 
@@ -136,11 +139,11 @@ def _floor_alpha(crowd: float) -> float:
 
 
 def _lines_per_zoom(edges: EdgeSet) -> float:
-    """Lines needed per pixel-per-unit of zoom to cover the fan of ``edges`` ``OVERDRAW`` times.
+    """1 px lines needed per pixel-per-unit of zoom to cover the fan of ``edges`` ``OVERDRAW`` times.
 
     The fan is the trapezoid between its two columns; covering it k times takes about
     k · area / mean line length lines, and both scale with the zoom (area ∝ zoom², length ∝ zoom).
-    Lines crowd where the columns are dense, so k must be well above 1 for the rest to be covered.
+    Lines crowd in the middle of the fan and thin out towards its top and bottom corners.
     """
     xs, ys = edges.lines[:, 0::2], edges.lines[:, 1::2]
     left, right = xs.min(), xs.max()
@@ -151,11 +154,12 @@ def _lines_per_zoom(edges: EdgeSet) -> float:
     return OVERDRAW * area / max(mean_length, 1e-9)
 
 
-def _alternate(first: list, second: list) -> list:
-    """Items of ``first`` and ``second`` taken in turn (the longer list's rest at the end)."""
-    merged = [item for pair in zip(first, second) for item in pair]
-    k = min(len(first), len(second))
-    return merged + first[k:] + second[k:]
+def _interleave(first: list, second: list) -> list:
+    """Items of ``first`` and ``second`` evenly interleaved, each list keeping its order: neither
+    gets a run of its own at the end (the last chunks drawn cover a dense fan)."""
+    keys = [(i + 0.5) / len(first) for i in range(len(first))] + [(i + 0.5) / len(second) for i in range(len(second))]
+    merged = first + second
+    return [merged[i] for i in np.argsort(keys, kind="stable")]
 
 
 def draw_batches(painter: QPainter, batches: list[Batch], transform: QTransform, offset=(0.0, 0.0),
@@ -228,11 +232,12 @@ class EdgeLayerItem(pg.GraphicsObject):
         that cover it ``OVERDRAW`` times (see :data:`OVERDRAW`)."""
         if self._lines_per_zoom is None:
             return self._batches
-        budget = math.ceil(self._lines_per_zoom * pixels_per_unit)
-        start, count = len(self._batches), 0
+        budget = self._lines_per_zoom * pixels_per_unit  # in 1 px wide lines: wider ones cover more
+        start = next((i for i, batch in enumerate(self._batches) if batch.on_top), len(self._batches))
+        count = 0.0
         while start > 0 and count < budget:
             start -= 1
-            count += len(self._batches[start].lines)
+            count += len(self._batches[start].lines) * self._batches[start].width
         return self._batches[start:]
 
     def paint(self, painter: QPainter, option=None, widget=None) -> None:
@@ -276,7 +281,7 @@ class EdgeLayerItem(pg.GraphicsObject):
                 return self._cache[1:]
             image = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
             image.fill(0)
-            batches = self._batches_at(math.sqrt(abs(transform.determinant())) * ratio)
+            batches = self._batches_at(math.sqrt(abs(transform.determinant())))
             cache_painter = QPainter(image)
             try:
                 draw_batches(cache_painter, batches, transform, (x0 + transform.dx(), y0 + transform.dy()), ratio)

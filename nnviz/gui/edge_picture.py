@@ -6,7 +6,7 @@ or ``("bias", layer)``, as kept by the view.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from PySide6.QtGui import QColor
@@ -30,6 +30,19 @@ class EdgeStyle:
     theme: str
     scale: float
     max_edges_per_layer: int | None
+
+
+def selection_exists(network: Network, selection: tuple) -> bool:
+    """Whether ``network`` has the node, edge or bias unit ``selection`` names."""
+    sizes = network.layer_sizes
+    kind, layer = selection[0], selection[1]
+    if kind == "node":
+        return 0 <= layer < len(sizes) and 0 <= selection[2] < sizes[layer]
+    if kind == "bias":
+        return network.bias and 0 <= layer < len(sizes) - 1
+    to, frm = selection[2], selection[3]
+    return (0 <= layer < len(sizes) - 1 and 0 <= to < sizes[layer + 1] and frm < sizes[layer]
+            and (frm >= 0 or (frm == -1 and network.bias)))
 
 
 def color_limits(network: Network, weight_range: float | None, per_layer: bool) -> list[float]:
@@ -58,8 +71,8 @@ def layer_picture(network: Network, layout: NetworkLayout, layer: int, limit: fl
     batches = edge_batches(edges, limit, cmap, background, style.scale, emphasis, layer_max=layer_max)
     highlight = _highlighted_edges(network, layout, layer, selected)
     if len(highlight):
-        batches += edge_batches(highlight, limit, cmap, background, style.scale, layer_max=layer_max,
-                                min_alpha=HIGHLIGHT_ALPHA)
+        batches += [replace(batch, on_top=True) for batch in edge_batches(
+            highlight, limit, cmap, background, style.scale, layer_max=layer_max, min_alpha=HIGHLIGHT_ALPHA)]
         edges = _joined(edges, highlight)
     if selected is not None and selected[0] == "edge" and selected[1] == layer:
         _, _, to, frm = selected
@@ -67,8 +80,8 @@ def layer_picture(network: Network, layout: NetworkLayout, layer: int, limit: fl
                 else edge_set(network, layout, layer, np.array([to * weights.shape[1] + frm]), None))
         (batch,) = edge_batches(edge, limit, cmap, background, style.scale, density=1, layer_max=layer_max)
         halo = QColor(theme_colors(style.theme).selection).getRgb()[:3]
-        batches += [Batch(halo, batch.width + 4 * style.scale, edge.lines, True),
-                    Batch(batch.color, max(batch.width, 3.0 * style.scale), edge.lines, True)]
+        batches += [Batch(halo, batch.width + 4 * style.scale, edge.lines, True, on_top=True),
+                    Batch(batch.color, max(batch.width, 3.0 * style.scale), edge.lines, True, on_top=True)]
     return edges, batches
 
 

@@ -1,7 +1,8 @@
 """Exporting the network picture: the options dialog, size checks and the atomic file writer.
 
-The picture itself comes from a *renderer*: any object with ``render_image(width, height) -> QImage``
-and ``render_svg(path, width, height)`` (the network view is one).
+The picture itself comes from a *renderer*: any object with ``render_image(width, height, scale) -> QImage``
+and ``render_svg(path, width, height, scale)`` (the network view is one); ``scale`` is the pixel ratio
+the size was multiplied by, so that the picture looks the same at every scale, only sharper.
 """
 
 from __future__ import annotations
@@ -76,8 +77,9 @@ def parse_size(text: str) -> tuple[int, int]:
     return width, height
 
 
-def save_picture(renderer, path, width: int, height: int) -> None:
-    """Draw the picture at ``width`` × ``height`` and write it to ``path`` (``.png`` or ``.svg``).
+def save_picture(renderer, path, width: int, height: int, scale: float = 1.0) -> None:
+    """Draw the picture at ``width`` × ``height`` pixels, ``scale`` times the detail of the size
+    chosen (see :class:`ExportOptions`), and write it to ``path`` (``.png`` or ``.svg``).
 
     The write is atomic: on any failure the old file is left as it was. Raises ``ValueError`` for an
     unknown extension or a bad size, ``OSError`` (naming the file) if it cannot be written.
@@ -88,7 +90,7 @@ def save_picture(renderer, path, width: int, height: int) -> None:
         raise ValueError(f"export the picture as .png or .svg, not {suffix or 'a file without extension'}")
     check_size(width, height)
     if suffix == ".png":
-        image = renderer.render_image(width, height)
+        image = renderer.render_image(width, height, scale)
         data = QByteArray()
         buffer = QBuffer(data)
         buffer.open(QIODevice.WriteOnly)
@@ -100,7 +102,7 @@ def save_picture(renderer, path, width: int, height: int) -> None:
         # QSvgGenerator writes straight to its file; draw into a scratch file, then replace at once.
         with tempfile.TemporaryDirectory(prefix="nnviz-svg-") as scratch:
             scratch_file = Path(scratch) / "picture.svg"
-            renderer.render_svg(str(scratch_file), width, height)
+            renderer.render_svg(str(scratch_file), width, height, scale)
             try:
                 data = scratch_file.read_bytes()
             except OSError as e:
@@ -138,8 +140,8 @@ class ExportDialog(QDialog):
         self.scale_spin.setSingleStep(0.25)
         self.scale_spin.setDecimals(2)
         self.scale_spin.setSuffix(" ×")
-        self.scale_spin.setToolTip("Multiplies the width and height (×2 turns the window size into a picture "
-                                   "for a high-resolution projector)")
+        self.scale_spin.setToolTip("Multiplies the width and height: the same picture, sharper (×2 turns the "
+                                   "window size into a picture for a high-resolution projector)")
         self.result_label = QLabel(objectName="exportResult")
         self.result_label.setWordWrap(True)
 

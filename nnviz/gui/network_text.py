@@ -105,3 +105,15 @@ def describe_bias_unit(network: Network, layer: int) -> str:
     n_layers = len(network.layer_sizes)
     return (f"<b>Bias unit of {layer_title(layer, n_layers)}</b><br>"
             f"a constant 1; its edges carry the biases b of {layer_title(layer + 1, n_layers)}")
+
+
+def describe(network: Network, trace: Trace, hit: tuple | None) -> str:
+    """Rich text for what the pointer is on: ``hit`` is a selection as the view keeps it
+    (``("node", layer, index)``, ``("edge", layer, to, frm)``, ``("bias", layer)``), or ``None``: ""."""
+    if hit is None:
+        return ""
+    if hit[0] == "node":
+        return describe_node(network, trace, hit[1], hit[2])
+    if hit[0] == "bias":
+        return describe_bias_unit(network, hit[1])
+    return describe_edge(network, trace, *hit[1:])

@@ -11,23 +11,21 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPoint, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QColor, QCursor, QImage, QPainter, QTransform
+from PySide6.QtGui import QAction, QCursor, QImage
 from PySide6.QtWidgets import QMenu, QToolTip
 
-from nnviz.core.layout import NetworkLayout, bias_at, compute_layout, fit_frame, nearest_segment, node_at
-from nnviz.gui import network_text
+from nnviz.core.layout import NetworkLayout, bias_at, compute_layout, nearest_segment, node_at
+from nnviz.gui import network_export, network_text
 from nnviz.gui.appearance import Appearance
-from nnviz.gui.color_bar import HEIGHT_PX, ColorBar, Legend, make_legend, paint_legend
+from nnviz.gui.color_bar import ColorBar, Legend, make_legend
 from nnviz.gui.colors import theme_colors
 from nnviz.gui.edge_item import EdgeLayerItem
-from nnviz.gui.edge_picture import EdgeStyle, color_limits, layer_picture
-from nnviz.gui.node_item import TITLE_MARGIN_PX, NodeItem, NodePicture, node_picture
+from nnviz.gui.edge_picture import EdgeStyle, color_limits, layer_picture, selection_exists
+from nnviz.gui.node_item import NodeItem, fit_network, node_picture
 from nnviz.gui.weight_editor import STEP, WeightEditor
 
 HIT_PX = 5.0
 """How close (pixels) the pointer must be to an edge or a small node to hover or click it."""
-MAX_PIXELS_PER_UNIT = 120.0
-"""Fit never magnifies a tiny network beyond this (node radius ≈ 41 px at scale 1)."""
 
 
 class NetworkView(pg.GraphicsView):
@@ -140,7 +138,8 @@ class NetworkView(pg.GraphicsView):
         if rect.width() < 20 or rect.height() < 20:
             self._dirty.add("fit")  # not laid out yet: fit once the view box has a size
             return
-        ppu, left, top = self._fit_frame(rect.width(), rect.height())
+        ppu, left, top = fit_network(self._layout, network_text.column_titles(self.state.network), rect.width(),
+                                     rect.height(), self.appearance.scale)
         self._viewbox.setRange(QRectF(left, top, rect.width() / ppu, rect.height() / ppu), padding=0)
         self._auto_fit = True
 
@@ -220,45 +219,22 @@ class NetworkView(pg.GraphicsView):
 
     def tooltip_text(self, scene_pos) -> str:
         """The hover text (rich text) for ``scene_pos``; empty over blank space."""
-        hit = self.hit_test(scene_pos)
-        network, trace = self.state.network, self.state.trace
-        if hit is None:
-            return ""
-        if hit[0] == "node":
-            return network_text.describe_node(network, trace, hit[1], hit[2])
-        if hit[0] == "bias":
-            return network_text.describe_bias_unit(network, hit[1])
-        return network_text.describe_edge(network, trace, *hit[1:])
+        return network_text.describe(self.state.network, self.state.trace, self.hit_test(scene_pos))
 
-    def render_image(self, width: int, height: int) -> QImage:
-        """The network fitted into a ``width`` × ``height`` image on the theme background, legend below."""
-        image = QImage(int(width), int(height), QImage.Format.Format_ARGB32_Premultiplied)
-        image.fill(QColor(theme_colors(self.appearance.theme).background))
-        painter = QPainter(image)
-        try:
-            self._paint_offscreen(painter, int(width), int(height))
-        finally:
-            painter.end()
-        return image
+    def render_image(self, width: int, height: int, scale: float = 1.0) -> QImage:
+        """The picture for an export, exactly ``width`` × ``height`` pixels: the network fitted with
+        its titles, the legend below, no selection. ``scale`` is the pixel ratio (2: the picture of
+        half the size, twice as sharp); see :mod:`nnviz.gui.network_export`."""
+        return network_export.render_image(self._figure(), int(width), int(height), scale)
 
-    def render_svg(self, path, width: int, height: int) -> None:
-        """Write the picture of :meth:`render_image` as SVG (one path per edge batch, one per node)."""
-        from PySide6.QtSvg import QSvgGenerator  # only the export needs QtSvg
+    def render_svg(self, path, width: int, height: int, scale: float = 1.0) -> None:
+        """Write the picture of :meth:`render_image` to ``path`` as SVG; raises ``OSError``."""
+        network_export.write_svg(self._figure(), path, int(width), int(height), scale)
 
-        generator = QSvgGenerator()
-        generator.setFileName(str(path))
-        generator.setSize(QSize(int(width), int(height)))
-        generator.setViewBox(QRectF(0, 0, int(width), int(height)))
-        generator.setTitle("nnviz network")
-        generator.setDescription(f"Network {list(self.state.network.layer_sizes)}")
-        painter = QPainter()
-        if not painter.begin(generator):
-            raise OSError(f"cannot write an SVG file to {path}")
-        try:
-            painter.fillRect(QRectF(0, 0, width, height), QColor(theme_colors(self.appearance.theme).background))
-            self._paint_offscreen(painter, int(width), int(height))
-        finally:
-            painter.end()
+    def _figure(self) -> network_export.Figure:
+        self._refresh()
+        return network_export.Figure(self.state.network, self.state.trace, self._layout, self.appearance,
+                                     self._legend, self._marks, self._pictures())
 
     # -- state and appearance -------------------------------------------------------------------------
     def _on_structure_changed(self):
@@ -302,7 +278,9 @@ class NetworkView(pg.GraphicsView):
         if "edges" in dirty or "layout" in dirty:
             self._rebuild_edges()
         if "nodes" in dirty or "layout" in dirty:
-            self._node_item.set_picture(self._node_picture())
+            look = self.appearance
+            self._node_item.set_picture(node_picture(network, self.state.trace, self._layout, theme_colors(look.theme),
+                                                     look.scale, self._marks, self._selected, self._pictures()))
         if "legend" in dirty:
             self._legend = make_legend(network, self.appearance, self.state.inputs)
             self._color_bar.set_legend(self._legend)
@@ -324,7 +302,7 @@ class NetworkView(pg.GraphicsView):
             item = EdgeLayerItem(len(self._edge_items))
             self._viewbox.addItem(item)
             self._edge_items.append(item)
-        if self._selected is not None and not self._selection_exists(self._selected):
+        if self._selected is not None and not selection_exists(self.state.network, self._selected):
             self._selected = None
             self.edit_weight_action.setEnabled(False)
             if self._editor is not None:
@@ -359,30 +337,19 @@ class NetworkView(pg.GraphicsView):
         self._node_qimages = None
         self._invalidate("nodes")
 
-    def _node_picture(self) -> NodePicture:
-        look = self.appearance
+    def _pictures(self) -> dict:
+        """The node pictures as images in the current colours, made when first needed."""
         if self._node_qimages is None:
             from nnviz.gui.decision_boundary import node_image  # the plane's colours, only when used
 
+            look = self.appearance
             self._node_qimages = {key: node_image(values, look.palette, look.theme)
                                   for key, values in self._node_images.items()}
-        return node_picture(self.state.network, self.state.trace, self._layout, theme_colors(look.theme),
-                            look.scale, self._marks, self._selected, self._node_qimages)
+        return self._node_qimages
 
     # -- selection and editing ------------------------------------------------------------------------
-    def _selection_exists(self, selection: tuple) -> bool:
-        sizes = self.state.network.layer_sizes
-        kind, layer = selection[0], selection[1]
-        if kind == "node":
-            return 0 <= layer < len(sizes) and 0 <= selection[2] < sizes[layer]
-        if kind == "bias":
-            return self.state.network.bias and 0 <= layer < len(sizes) - 1
-        to, frm = selection[2], selection[3]
-        return (0 <= layer < len(sizes) - 1 and 0 <= to < sizes[layer + 1] and frm < sizes[layer]
-                and (frm >= 0 or (frm == -1 and self.state.network.bias)))
-
     def _select(self, selection: tuple | None) -> None:
-        if selection is not None and not self._selection_exists(selection):
+        if selection is not None and not selection_exists(self.state.network, selection):
             raise ValueError(f"nothing to select at {selection}")
         if selection == self._selected:
             return
@@ -391,7 +358,7 @@ class NetworkView(pg.GraphicsView):
         self._invalidate("edges", "nodes")
 
     def _set_edge_value(self, layer: int, to: int, frm: int, value: float) -> None:
-        if not self._selection_exists(("edge", layer, to, frm)):  # the network changed under the editor
+        if not selection_exists(self.state.network, ("edge", layer, to, frm)):  # the network changed under the editor
             self.weight_editor.close()
             return
         if frm < 0:
@@ -484,22 +451,3 @@ class NetworkView(pg.GraphicsView):
             super().keyPressEvent(event)
             return
         event.accept()
-
-    # -- fitting and off-screen painting ------------------------------------------------------------
-    def _fit_frame(self, width: float, height: float) -> tuple[float, float, float]:
-        """``(pixels per unit, left, top)`` fitting the network and its titles into width × height px."""
-        s = self.appearance.scale
-        return fit_frame(self._layout, width, height, margins=(30 * s, (TITLE_MARGIN_PX + 10) * s, 16 * s),
-                         max_pixels_per_unit=MAX_PIXELS_PER_UNIT * s)
-
-    def _paint_offscreen(self, painter: QPainter, width: int, height: int) -> None:
-        self._refresh()
-        bar_height = HEIGHT_PX * self.appearance.scale
-        ppu, left, top = self._fit_frame(width, height - bar_height)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        painter.setWorldTransform(QTransform(ppu, 0, 0, ppu, -left * ppu, -top * ppu))
-        for item in self._edge_items:
-            item.paint(painter)
-        self._node_item.paint(painter)
-        painter.resetTransform()
-        paint_legend(painter, QRectF(0, height - bar_height, width, bar_height), self._legend)

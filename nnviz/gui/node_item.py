@@ -16,7 +16,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPen
 
 from nnviz.core import Network, Trace
-from nnviz.core.layout import NetworkLayout, value_font_px
+from nnviz.core.layout import NetworkLayout, fit_frame, value_font_px
 from nnviz.gui.colors import (
     ThemeColors,
     activation_colormap,
@@ -30,13 +30,13 @@ from nnviz.gui.network_text import column_titles
 TITLE_PX = 14.0
 SUBTITLE_PX = 11.5
 TITLE_MARGIN_PX = 50.0
-"""Room above the highest node for the two title lines."""
-SHORT_TITLES_BELOW_PX = 90.0
-"""Column gap (pixels at scale 1) below which titles shrink to "In", "H1", "Out" with no subtitle."""
-NO_TITLES_BELOW_PX = 26.0
-"""Column gap below which there are no titles at all."""
+"""Distance from the highest node up to the top of the column titles (two lines)."""
+SUBTITLE_DROP_PX = 18.0
+"""The subtitle line sits this far below the title line; a short title takes the subtitle's line."""
 MIN_IMAGE_RADIUS_PX = 9.0
 """Nodes smaller than this show their activation colour, not their picture."""
+MAX_PIXELS_PER_UNIT = 120.0
+"""Fit never magnifies a tiny network beyond this at scale 1 (node radius ≈ 41 px)."""
 BAND_LEVELS = 64
 """Colour steps of a packed column (one drawRects each)."""
 
@@ -87,20 +87,58 @@ def _font(pixels: float, bold: bool = False) -> QFont:
     return font
 
 
-def title_overhangs(titles: list[tuple[str, str, str]], scale: float) -> tuple[tuple[float, float], ...]:
-    """How far (left, right) in pixels the first and last column's titles reach out from the column
-    centre: ``(full titles, short titles)``, a little room to the window edge included."""
+@dataclass(frozen=True)
+class TitleMode:
+    """One way to title the columns, all sizes in pixels: ``"full"`` (title and subtitle),
+    ``"short"`` ("In", "H1", "Out") or ``"none"``. It is used while the columns are at least
+    ``min_gap`` apart; it needs ``top`` above the highest node, and the first and last column's
+    titles reach ``overhang`` (left, right) out from the column centre."""
+
+    name: str
+    min_gap: float
+    top: float
+    overhang: tuple[float, float]
+
+
+def title_modes(titles: list[tuple[str, str, str]], scale: float) -> tuple[TitleMode, TitleMode, TitleMode]:
+    """The full, short and no-title modes for ``titles`` (see :func:`column_titles`) at ``scale``:
+    a mode needs the columns far enough apart that neighbouring titles do not touch."""
     title_metrics = QFontMetricsF(_font(TITLE_PX * scale, bold=True))
     subtitle_metrics = QFontMetricsF(_font(SUBTITLE_PX * scale))
     pad = 6 * scale
+    full = [max(title_metrics.horizontalAdvance(t), subtitle_metrics.horizontalAdvance(sub)) for t, sub, _ in titles]
+    short = [title_metrics.horizontalAdvance(t) for _, _, t in titles]
+    return (
+        TitleMode("full", max(full) + 2 * pad, (TITLE_MARGIN_PX + 10) * scale, (full[0] / 2 + pad, full[-1] / 2 + pad)),
+        TitleMode("short", max(short) + 2 * pad, (TITLE_MARGIN_PX - SUBTITLE_DROP_PX + 10) * scale,
+                  (short[0] / 2 + pad, short[-1] / 2 + pad)),
+        TitleMode("none", 0.0, 14 * scale, (0.0, 0.0)),
+    )
 
-    def half(column: int, short: bool) -> float:
-        title, subtitle, short_title = titles[column]
-        if short:
-            return title_metrics.horizontalAdvance(short_title) / 2 + pad
-        return max(title_metrics.horizontalAdvance(title), subtitle_metrics.horizontalAdvance(subtitle)) / 2 + pad
 
-    return (half(0, False), half(-1, False)), (half(0, True), half(-1, True))
+def title_mode(modes: tuple[TitleMode, ...], gap_px: float) -> TitleMode:
+    """The first of ``modes`` that fits columns ``gap_px`` apart."""
+    return next(mode for mode in modes if gap_px >= mode.min_gap)
+
+
+def fit_network(layout: NetworkLayout, titles: list[tuple[str, str, str]], width: float, height: float,
+                scale: float) -> tuple[float, float, float]:
+    """``(pixels per unit, left, top)`` showing ``layout`` and its column ``titles`` centred in
+    ``width`` × ``height`` pixels at presentation ``scale`` (see :func:`~nnviz.core.layout.fit_frame`),
+    magnified no more than :data:`MAX_PIXELS_PER_UNIT` × ``scale``.
+
+    Full titles while they fit, else short ones (they need less room, but the zoom is kept where
+    they stay short), else none.
+    """
+    max_pixels_per_unit = MAX_PIXELS_PER_UNIT * scale
+    gap = layout.column_x[1] - layout.column_x[0]
+    for mode in title_modes(titles, scale):
+        frame = fit_frame(layout, width, height, (30 * scale, mode.top, 16 * scale), max_pixels_per_unit,
+                          mode.overhang)
+        if frame[0] * gap >= mode.min_gap:
+            break
+        max_pixels_per_unit = min(max_pixels_per_unit, 0.999 * mode.min_gap / gap)
+    return frame
 
 
 def _short(value: float) -> str:
@@ -117,11 +155,13 @@ class NodeItem(pg.GraphicsObject):
         self._lut = np.rint(map_rgb(activation_colormap(), np.linspace(0, 1, 256))).astype(int)
         self._bounds = QRectF()
         self._side_px = 40.0  # how far titles and rings reach out of the columns, in pixels
+        self._title_modes: tuple[TitleMode, ...] = ()
 
     def set_picture(self, picture: NodePicture) -> None:
         x0, y0, x1, y1 = picture.layout.bounds
         bounds = QRectF(x0, y0, x1 - x0, y1 - y0)
-        side_px = max(40.0 * picture.scale, *title_overhangs(picture.titles, picture.scale)[0])
+        self._title_modes = title_modes(picture.titles, picture.scale)
+        side_px = max(40.0 * picture.scale, *self._title_modes[0].overhang)
         if bounds != self._bounds or side_px != self._side_px:
             self.prepareGeometryChange()
             self._bounds = bounds
@@ -163,7 +203,7 @@ class NodeItem(pg.GraphicsObject):
                 centres = pos @ m + shift
                 radius = layout.radii[layer] * pixels_per_unit
                 colors = self._lut[np.rint(pic.levels[layer] * 255).astype(int)]
-                if layout.is_dense(layer, pixels_per_unit):
+                if layout.is_dense(layer, pixels_per_unit, 3.0 * pic.scale):
                     self._paint_band(painter, centres, layout.pitches[layer] * pixels_per_unit, radius, pic, layer)
                 else:
                     self._paint_circles(painter, centres, radius, colors, pic, layer)
@@ -274,23 +314,25 @@ class NodeItem(pg.GraphicsObject):
                 painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, "1")
 
     def _paint_titles(self, painter, layout: NetworkLayout, m, shift, pixels_per_unit, pic: NodePicture) -> None:
-        """Column titles in one row above the highest node; short forms when the columns are close."""
+        """Column titles in one row above the highest node; short forms, or none, when columns are close."""
         gap_px = (layout.column_x[1] - layout.column_x[0]) * pixels_per_unit
-        short = gap_px < SHORT_TITLES_BELOW_PX * pic.scale
-        if gap_px < NO_TITLES_BELOW_PX * pic.scale:
+        mode = title_mode(self._title_modes, gap_px).name
+        if mode == "none":
             return
         top = np.array([0.0, layout.top]) @ m + shift
         title_font, subtitle_font = _font(TITLE_PX * pic.scale, bold=True), _font(SUBTITLE_PX * pic.scale)
         width = gap_px - 6
+        drop = SUBTITLE_DROP_PX * pic.scale
+        bottom = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom
         for (title, subtitle, short_title), x in zip(pic.titles, layout.column_x):
             cx = float(np.array([x, 0.0]) @ m[:, 0] + shift[0])
-            title = short_title if short else title
             rect = QRectF(cx - width / 2, top[1] - TITLE_MARGIN_PX * pic.scale, width, 20 * pic.scale)
             painter.setFont(title_font)
             painter.setPen(QColor(pic.theme.foreground))
-            painter.drawText(rect, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom, title)
-            if not short:
-                painter.setFont(subtitle_font)
-                painter.setPen(QColor(pic.theme.muted))
-                painter.drawText(rect.translated(0, 18 * pic.scale),
-                                 Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom, subtitle)
+            if mode == "short":
+                painter.drawText(rect.translated(0, drop), bottom, short_title)
+                continue
+            painter.drawText(rect, bottom, title)
+            painter.setFont(subtitle_font)
+            painter.setPen(QColor(pic.theme.muted))
+            painter.drawText(rect.translated(0, drop), bottom, subtitle)

@@ -1,0 +1,115 @@
+"""Bursts and hours of use: the window stays responsive, exact, and does not grow.
+
+The soak length is ``--soak-changes`` (150 by default to keep CI quick; run 5000 by hand:
+``pytest tests/test_soak.py --soak-changes 5000 -s`` prints the figures).
+"""
+
+import gc
+import tracemalloc
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QEvent, QSettings, QTimer
+from PySide6.QtWidgets import QApplication, QDoubleSpinBox, QSpinBox
+
+from nnviz.gui.main_window import MainWindow
+from nnviz.gui.settings import Settings
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    w = MainWindow(settings=Settings(QSettings(str(tmp_path / "s.ini"), QSettings.IniFormat)))
+    w.document._ask_save_changes = lambda: "discard"
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def ticking_timer(qtbot):
+    ticks = []
+    timer = QTimer()
+    timer.setInterval(5)
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start()
+    return timer, ticks
+
+
+def test_ten_thousand_spinbox_changes_stay_exact_and_responsive(window, qtbot):
+    spin = window.findChild(QDoubleSpinBox, "input_0")
+    size = window.findChild(QSpinBox, "layerSize_1")
+    window.state.flush()
+    before = window.state.recompute_count
+    timer, ticks = ticking_timer(qtbot)
+    for i in range(10_000):
+        spin.setValue((i % 2001 - 1000) / 10)
+        if i % 1000 == 0:
+            size.setValue(3 + i // 1000)
+    spin.setValue(0.125)
+    size.setValue(7)
+    qtbot.waitUntil(lambda: len(ticks) >= 5, timeout=3000)  # the event loop is free again
+    timer.stop()
+    assert window.state.recompute_count - before <= 3
+    assert window.state.network.layer_sizes == (2, 7, 2)
+    np.testing.assert_array_equal(window.state.inputs, [0.125, 4.0])
+    expected = window.state.network.forward(np.array([0.125, 4.0]))
+    np.testing.assert_array_equal(window.state.trace.output, expected.output)
+
+
+def structure_change(state, rng):
+    kind = rng.integers(4)
+    if kind == 0:
+        state.set_hidden_layer_count(int(rng.integers(0, 6)))
+    elif kind == 1 and len(state.network.layer_sizes) > 2:
+        state.set_layer_size(int(rng.integers(1, len(state.network.layer_sizes) - 1)), int(rng.integers(1, 12)))
+    elif kind == 2:
+        state.set_layer_size(0, int(rng.integers(1, 6)))
+    else:
+        state.reroll()
+
+
+def counts(window):
+    QApplication.sendPostedEvents(None, QEvent.DeferredDelete)
+    gc.collect()
+    return {
+        "scene items": len(window.view.scene().items()),
+        "widgets": len(QApplication.allWidgets()),
+        "timers": len(window.findChildren(QTimer)),
+    }
+
+
+def test_hours_of_use_do_not_leak(window, qtbot, request):
+    n_changes = request.config.getoption("--soak-changes")
+    rng = np.random.default_rng(0)
+    state = window.state
+
+    def run(n):
+        for _ in range(n):
+            structure_change(state, rng)
+            state.flush()
+            QApplication.processEvents()
+
+    # Warm up: the largest structure the random changes can reach fills every lazily grown pool
+    # (input spinboxes, plot rows) once; then come back to the same structure to compare.
+    state.set_layer_sizes([5, 11, 11, 11, 11, 11, 2])
+    state.flush()
+    QApplication.processEvents()
+    run(20)
+    state.set_layer_sizes([2, 4, 2])
+    state.flush()
+    QApplication.processEvents()
+    baseline = counts(window)
+    tracemalloc.start()
+    heap_before = tracemalloc.get_traced_memory()[0]
+    run(n_changes)
+    state.set_layer_sizes([2, 4, 2])
+    state.flush()
+    QApplication.processEvents()
+    gc.collect()
+    heap_after = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    after = counts(window)
+    print(f"\n{n_changes} structure changes: {baseline} -> {after}; "
+          f"Python heap {heap_before / 1e6:.2f} MB -> {heap_after / 1e6:.2f} MB")
+    assert after == baseline
+    assert heap_after - heap_before < 2_000_000
