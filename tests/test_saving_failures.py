@@ -211,3 +211,29 @@ def test_atomic_write_is_the_one_writer(monkeypatch, tmp_path):
     export_weights(net, tmp_path / "a.csv")
     assert calls == [tmp_path / "a.json", tmp_path / "a.npz", tmp_path / "a.csv"]
     assert listing(tmp_path) == []
+
+
+def test_saving_through_a_symlink_updates_the_linked_file(tmp_path):
+    """An atomic rename onto the link would replace the link and leave the real file stale."""
+    (tmp_path / "lectures").mkdir()
+    real = tmp_path / "lectures" / "net.json"
+    save_network(Network([2, 2], seed=1), real)
+    link = tmp_path / "net.json"
+    link.symlink_to(real)
+    save_network(Network([3, 4, 1], seed=2), link)
+    assert link.is_symlink()
+    assert load_network(real).layer_sizes == (3, 4, 1)
+    assert listing(tmp_path) == ["lectures", "net.json"]
+    assert listing(tmp_path / "lectures") == ["net.json"]
+
+
+def test_a_failed_save_through_a_symlink_names_the_path_the_user_chose(tmp_path, monkeypatch):
+    real = tmp_path / "real.json"
+    save_network(Network([2, 2], seed=1), real)
+    link = tmp_path / "chosen.json"
+    link.symlink_to(real)
+    break_step(monkeypatch, "replace", OSError(errno.EACCES, os.strerror(errno.EACCES)))
+    with pytest.raises(OSError, match=r"could not save .*chosen\.json: Permission denied"):
+        save_network(Network([3, 3], seed=2), link)
+    monkeypatch.undo()
+    assert link.is_symlink() and listing(tmp_path) == ["chosen.json", "real.json"]

@@ -242,16 +242,17 @@ def atomic_write(path, data: bytes) -> None:
     Raises ``OSError`` whose message names the file and the reason.
     """
     path = Path(path)
+    target = Path(os.path.realpath(path))  # through a symlink, not over it: the linked file is the one saved
     tmp = None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
         # mkstemp makes the file private (0600); give it the mode the file had, or a new file's mode.
-        os.chmod(tmp, _file_mode(path))
-        os.replace(tmp, path)
+        os.chmod(tmp, _file_mode(target))
+        os.replace(tmp, target)
         tmp = None
     except OSError as e:
         message = f"could not save {path}: {e.strerror or e}"
