@@ -19,9 +19,17 @@ from nnviz.core import Network  # noqa: E402
 from nnviz.gui.main_window import MainWindow  # noqa: E402
 from nnviz.gui.settings import Settings  # noqa: E402
 
+def presentation_dark(window) -> None:
+    window.dark_action.trigger()
+    window.document.open_example_lecture()
+    window.document.show_scene(2)  # "Deep sigmoid: vanishing"
+    window.presentation_action.trigger()
+
+
 SHOTS = {
     "window-default": dict(network=None, inputs=None),
     "window-784-128-64-10": dict(network=Network([784, 128, 64, 10], seed=3), inputs=None),
+    "window-presentation-dark": dict(setup=presentation_dark),
 }
 
 
@@ -54,7 +62,8 @@ def shoot(app, name, out: Path, network=None, inputs=None, setup=None, size=(128
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent.parent / "resources" / "screenshots")
+    default_out = Path(__file__).resolve().parent.parent / "resources" / "screenshots"
+    parser.add_argument("--out", type=Path, default=default_out)
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv[:1])

@@ -198,7 +198,7 @@ def test_the_state_refuses_non_finite_values_with_a_message(state, setter, bad):
     assert_unchanged(state, before)
 
 
-@pytest.mark.parametrize("scale", [1e7, -1e7, 1e308])
+@pytest.mark.parametrize("scale", [1001.0, -0.5, 1e308])
 def test_an_init_scale_that_could_overflow_the_weights_is_refused(state, scale):
     before = snapshot(state)
     with pytest.raises(ValueError, match="init_scale must be between"):
@@ -206,7 +206,7 @@ def test_an_init_scale_that_could_overflow_the_weights_is_refused(state, scale):
     assert_unchanged(state, before)
 
 
-@pytest.mark.parametrize("scale", [1e6, -1e6])
+@pytest.mark.parametrize("scale", [1000.0])
 @pytest.mark.parametrize("init", list(INITIALIZERS))
 def test_the_largest_init_scale_draws_finite_weights(init, scale):
     net = Network([4096, 2], init=init, init_scale=scale, seed=1)

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nnviz.core import Network, NetworkFileError, load_network, save_network
+from nnviz.core import fileio as fileio_module
 from nnviz.core import scenes as scenes_module
 from nnviz.core.scenes import (
     Scene,
@@ -175,7 +176,7 @@ def test_missing_and_oversized_files(tmp_path, monkeypatch):
     with pytest.raises(NetworkFileError, match="cannot read"):
         load_scenes(tmp_path / "missing.json")
     path = write(tmp_path, lecture_doc(good_entry()), "big.json")
-    monkeypatch.setattr(scenes_module, "MAX_FILE_BYTES", 100)
+    monkeypatch.setattr(fileio_module, "MAX_FILE_BYTES", 100)
     with pytest.raises(NetworkFileError, match="big.json is larger than"):
         load_scenes(path)
 

@@ -141,3 +141,11 @@ def test_set_weight_changes_the_trace(state):
     state.set_weight(1, 0, 2, 5.0)
     assert state.network.weights[1][0, 2] == 5.0
     np.testing.assert_array_equal(state.trace.output, state.network.forward(np.array([3.0, 4.0])).output)
+
+
+def test_a_network_with_nan_weights_is_refused(state):
+    bad = Network([2, 3, 1], seed=2)
+    bad.weights[1][0, 2] = np.nan
+    with pytest.raises(ValueError, match=r"weights\[1\]"):
+        state.set_network(bad)
+    assert state.network.layer_sizes == (2, 4, 2)

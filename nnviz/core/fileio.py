@@ -158,21 +158,24 @@ def dumps_network(net: Network) -> str:
     return json.dumps(network_to_dict(net), indent=1)
 
 
-def loads_network(text: str | bytes) -> Network:
-    """Parse a network document from text; raises NetworkFileError for anything wrong."""
+def parse_json(data: str | bytes, what: str = "network"):
+    """The JSON value in ``data``; raises NetworkFileError for text that is not (finite-number) JSON."""
+    def refuse_constant(name):
+        raise NetworkFileError(f"the file contains {name}; weights, inputs and settings must be finite numbers")
+
     try:
-        doc = json.loads(text, parse_constant=_refuse_constant)
+        return json.loads(data, parse_constant=refuse_constant)
     except NetworkFileError:
         raise
     except RecursionError:
-        raise NetworkFileError("not a network file: the JSON is nested too deeply") from None
+        raise NetworkFileError(f"not an nnviz {what} file: the JSON is nested too deeply") from None
     except (ValueError, UnicodeDecodeError) as e:
         raise NetworkFileError(f"not valid JSON: {e}") from None
-    return network_from_dict(doc)
 
 
-def _refuse_constant(name):
-    raise NetworkFileError(f"the file contains {name}; weights and settings must be finite numbers")
+def loads_network(text: str | bytes) -> Network:
+    """Parse a network document from text; raises NetworkFileError for anything wrong."""
+    return network_from_dict(parse_json(text))
 
 
 def save_network(net: Network, path) -> None:
@@ -180,13 +183,13 @@ def save_network(net: Network, path) -> None:
     atomic_write(path, dumps_network(net).encode("utf-8"))
 
 
-def load_network(path) -> Network:
-    """Read a network written by :func:`save_network`; raises NetworkFileError naming the problem."""
+def read_json_file(path, what: str = "network"):
+    """Parse a JSON file of at most ``MAX_FILE_BYTES``; raises NetworkFileError naming the file."""
     path = Path(path)
     try:
         with open(path, "rb") as f:
             if os.fstat(f.fileno()).st_size > MAX_FILE_BYTES:
-                raise NetworkFileError(_too_large(path))
+                raise NetworkFileError(_too_large(path, what))
             # read(n) reserves n bytes up front (320 MB here); read in pieces so a small file costs little.
             chunks, size = [], 0
             while size <= MAX_FILE_BYTES and (chunk := f.read(1 << 20)):
@@ -196,17 +199,26 @@ def load_network(path) -> Network:
     except OSError as e:
         raise NetworkFileError(f"cannot read {path}: {e.strerror or e}") from None
     if not data or data.isspace():
-        raise NetworkFileError(f"{path.name} is empty; not a network file")
+        raise NetworkFileError(f"{path.name} is empty; not a {what} file")
     if len(data) > MAX_FILE_BYTES:  # a pipe or device that reported no size
-        raise NetworkFileError(_too_large(path))
+        raise NetworkFileError(_too_large(path, what))
     try:
-        return loads_network(data)
+        return parse_json(data, what)
     except NetworkFileError as e:
         raise NetworkFileError(f"{path.name}: {e}") from None
 
 
-def _too_large(path: Path) -> str:
-    return f"{path.name} is larger than {MAX_FILE_BYTES // 2**20} MiB; not a network file"
+def load_network(path) -> Network:
+    """Read a network written by :func:`save_network`; raises NetworkFileError naming the problem."""
+    doc = read_json_file(path)
+    try:
+        return network_from_dict(doc)
+    except NetworkFileError as e:
+        raise NetworkFileError(f"{Path(path).name}: {e}") from None
+
+
+def _too_large(path: Path, what: str) -> str:
+    return f"{path.name} is larger than {MAX_FILE_BYTES // 2**20} MiB; not a {what} file"
 
 
 def export_weights(net: Network, path) -> None:

@@ -12,8 +12,8 @@ MAX_HIDDEN_LAYERS = 32
 MAX_WEIGHTS = 10_000_000
 """Most weights in the whole network (80 MB of float64)."""
 
-MAX_INIT_SCALE = 1e6
-"""Largest ``|init_scale|``: far beyond any useful scale, and far from overflowing a weight."""
+MAX_INIT_SCALE = 1000.0
+"""Largest ``init_scale`` (the smallest is 0): far beyond any useful scale, far from overflowing a weight."""
 
 
 def check_layer_sizes(layer_sizes) -> tuple[int, ...]:

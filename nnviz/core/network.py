@@ -88,9 +88,9 @@ class Network:
     @init_scale.setter
     def init_scale(self, value):
         value = _check_finite("init_scale", value)
-        if abs(value) > MAX_INIT_SCALE:
-            # A scale of 1e308 would draw infinite weights.
-            raise ValueError(f"init_scale must be between {-MAX_INIT_SCALE:g} and {MAX_INIT_SCALE:g}, got {value:g}")
+        if not 0 <= value <= MAX_INIT_SCALE:
+            # A negative scale only flips signs; one of 1e308 would draw infinite weights.
+            raise ValueError(f"init_scale must be between 0 and {MAX_INIT_SCALE:g}, got {value:g}")
         self._init_scale = value
 
     @property

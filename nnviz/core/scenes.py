@@ -24,7 +24,15 @@ from pathlib import Path
 
 import numpy as np
 
-from .fileio import MAX_FILE_BYTES, NetworkFileError, atomic_write, network_from_dict, network_to_dict
+from .fileio import (
+    NetworkFileError,
+    _brief,
+    atomic_write,
+    network_from_dict,
+    network_to_dict,
+    parse_json,
+    read_json_file,
+)
 from .limits import MAX_WEIGHTS, check_layer_sizes, weight_count
 from .network import Network
 
@@ -127,9 +135,9 @@ def scenes_from_dict(doc) -> list[Scene]:
     if not isinstance(doc, dict):
         raise SceneFileError(f"expected a JSON object at the top level, found {type(doc).__name__}")
     if doc.get("format") != FORMAT_NAME:
-        raise SceneFileError(f"not an nnviz lecture: 'format' is {doc.get('format')!r}, not {FORMAT_NAME!r}")
-    if doc.get("version") != FORMAT_VERSION:
-        raise SceneFileError(f"unsupported lecture version {doc.get('version')!r}; "
+        raise SceneFileError(f"not an nnviz lecture: 'format' is {_brief(doc.get('format'))}, not {FORMAT_NAME!r}")
+    if type(doc.get("version")) is not int or doc["version"] != FORMAT_VERSION:
+        raise SceneFileError(f"unsupported lecture version {_brief(doc.get('version'))}; "
                              f"this nnviz reads version {FORMAT_VERSION}")
     entries = doc.get("scenes")
     if not isinstance(entries, list) or not entries:
@@ -187,8 +195,7 @@ def _check_hints(hints, where: str) -> dict:
         raise SceneFileError(f"{where}: unknown appearance option(s) {', '.join(map(repr, unknown))}; "
                              f"valid: {', '.join(APPEARANCE_HINTS)}")
     for key, value in hints.items():
-        if not (value is None or isinstance(value, (str, bool)) or
-                (isinstance(value, (int, float)) and math.isfinite(value))):
+        if not (value is None or isinstance(value, (str, bool)) or _is_finite_number(value)):
             raise SceneFileError(f"{where}: appearance option {key!r} must be text, a number or true/false")
     return dict(hints)
 
@@ -212,7 +219,7 @@ def load_scenes(path) -> list[Scene]:
 
 
 def loads_scenes(data: str | bytes) -> list[Scene]:
-    return scenes_from_dict(_parse(data))
+    return scenes_from_dict(parse_json(data, "lecture"))
 
 
 def example_lecture() -> list[Scene]:
@@ -236,40 +243,15 @@ def dumps_readable(doc, indent: str = "") -> str:
 
 
 def read_document(path) -> dict:
-    """Parse a JSON file of at most ``MAX_FILE_BYTES``; raises NetworkFileError naming the file.
+    """Parse a nnviz JSON file (bounded like the network loader); raises NetworkFileError naming the file.
 
     Callers dispatch on ``doc["format"]`` ("nnviz-network" or "nnviz-scenes").
     """
-    path = Path(path)
-    try:
-        with open(path, "rb") as f:
-            data = f.read(MAX_FILE_BYTES + 1)
-    except OSError as e:
-        raise NetworkFileError(f"cannot read {path}: {e.strerror or e}") from None
-    if len(data) > MAX_FILE_BYTES:
-        raise NetworkFileError(f"{path.name} is larger than {MAX_FILE_BYTES // 2**20} MiB; not an nnviz file")
-    try:
-        doc = _parse(data)
-    except NetworkFileError as e:
-        raise NetworkFileError(f"{path.name}: {e}") from None
+    doc = read_json_file(path, "nnviz")
     if not isinstance(doc, dict):
-        raise NetworkFileError(f"{path.name}: expected a JSON object at the top level, found {type(doc).__name__}")
+        raise NetworkFileError(
+            f"{Path(path).name}: expected a JSON object at the top level, found {type(doc).__name__}")
     return doc
-
-
-def _parse(data: str | bytes):
-    try:
-        return json.loads(data, parse_constant=_refuse_constant)
-    except NetworkFileError:
-        raise
-    except RecursionError:
-        raise NetworkFileError("not an nnviz file: the JSON is nested too deeply") from None
-    except (ValueError, UnicodeDecodeError) as e:
-        raise NetworkFileError(f"not valid JSON: {e}") from None
-
-
-def _refuse_constant(name):
-    raise NetworkFileError(f"the file contains {name}; weights, inputs and settings must be finite numbers")
 
 
 def _check_inputs(values, n_in: int, error) -> np.ndarray:
@@ -279,9 +261,18 @@ def _check_inputs(values, n_in: int, error) -> np.ndarray:
     else:
         ok = isinstance(values, (list, tuple)) and all(
             isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
-        values = np.array(values, dtype=float) if ok else values
     if not ok or len(values) != n_in:
         raise error(f"'inputs' must be a list of {n_in} number(s), one per input node")
-    if not np.all(np.isfinite(values)):
+    if not all(_is_finite_number(v) for v in values):
         raise error("'inputs' must be finite numbers")
-    return values
+    return np.array(values, dtype=float)
+
+
+def _is_finite_number(value) -> bool:
+    """A JSON number that is a finite float (whole numbers beyond 1e308 are not)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from nnviz.core.activations import ACTIVATIONS
 from nnviz.core.initializers import INITIALIZERS
-from nnviz.core.limits import MAX_HIDDEN_LAYERS, MAX_LAYER_SIZE
+from nnviz.core.limits import MAX_HIDDEN_LAYERS, MAX_INIT_SCALE, MAX_LAYER_SIZE
 
 RANDOM_INPUT_SEED = 20240601
 """Seed of the panel's own Generator for "Random": the same clicks give the same inputs in every session."""
@@ -422,7 +422,7 @@ class ControlsPanel(QWidget):
             self._init, lambda: self._state.set_init(self._init.currentData())))
 
         self._init_scale = QDoubleSpinBox(objectName="initScale")
-        self._init_scale.setRange(0.0, 100.0)
+        self._init_scale.setRange(0.0, MAX_INIT_SCALE)
         self._init_scale.setSingleStep(0.1)
         self._init_scale.setDecimals(2)
         self._init_scale.setToolTip("Every initial weight is multiplied by this factor. Changing it redraws "

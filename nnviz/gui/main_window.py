@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtCore import QEvent, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
 from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow
 
@@ -13,8 +13,8 @@ from .activation_plot import ActivationPlot
 from .appearance import Appearance
 from .controls import ControlsPanel
 from .decision_boundary import DecisionBoundary
-from .init_explorer import InitExplorer
 from .document import Document
+from .init_explorer import InitExplorer
 from .network_view import NetworkView
 from .settings import Settings
 from .shortcuts_dialog import show_shortcuts
@@ -61,6 +61,7 @@ class MainWindow(QMainWindow):
             "QLabel#sceneTitle { background: rgba(20, 24, 28, 170); color: white; padding: 6px 18px;"
             " border-radius: 8px; }")
         self.scene_title.hide()
+        self.view.installEventFilter(self)
 
         self.document = Document(self.state, self, settings=self.settings, appearance=self.appearance,
                                  renderer=self.view)
@@ -236,10 +237,11 @@ class MainWindow(QMainWindow):
         self.scene_title.adjustSize()
         self.scene_title.move(max(8, (self.view.width() - self.scene_title.width()) // 2), 8)
 
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        if self.scene_title.isVisible():
+    def eventFilter(self, watched, event) -> bool:
+        # The title floats over the view: keep it centred whenever the view changes size.
+        if watched is self.view and event.type() == QEvent.Resize and self.scene_title.isVisible():
             self._place_scene_title()
+        return super().eventFilter(watched, event)
 
     @Slot(str)
     def _on_message(self, text: str) -> None:
@@ -257,6 +259,8 @@ class MainWindow(QMainWindow):
                                 (self.colorblind_action, a.palette == "colorblind")):
             if action.isChecked() != checked:
                 action.setChecked(checked)
+        if self.scene_title.isVisible():
+            self._place_scene_title()
 
     @Slot(bool)
     def _on_fullscreen(self, on: bool) -> None:

@@ -104,7 +104,14 @@ class NetworkState(QObject):
 
     # -- structure ----------------------------------------------------------------------------------
     def set_network(self, network: Network, inputs=None) -> None:
-        """Replace the whole network (open a file, load a scene); inputs kept where they fit."""
+        """Replace the whole network (open a file, load a scene); inputs kept where they fit.
+
+        Non-finite weights or biases are refused with ``ValueError`` (a file cannot hold them either).
+        """
+        for kind, arrays in (("weights", network.weights), ("biases", network.biases)):
+            for i, a in enumerate(arrays):
+                if not np.all(np.isfinite(a)):
+                    raise ValueError(f"{kind}[{i}] contains NaN or infinite values")
         old_inputs = self._inputs
         self._network = network
         self._inputs = self._fit_inputs(old_inputs if inputs is None else inputs)
