@@ -7,7 +7,8 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QLabel, QPus
 
 from nnviz.core import Network
 from nnviz.core.limits import MAX_LAYER_SIZE
-from nnviz.gui.controls import INPUTS_WITHOUT_SCROLLING, ControlsPanel, InputGrid
+from nnviz.gui.controls import ControlsPanel
+from nnviz.gui.input_grid import INPUTS_WITHOUT_SCROLLING, InputGrid
 from nnviz.gui.state import NetworkState
 
 SETTERS = ("set_network", "set_layer_sizes", "set_layer_size", "set_hidden_layer_count", "set_activation",

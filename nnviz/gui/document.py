@@ -1,4 +1,5 @@
-"""The file behind the window: path, modified mark, the File-menu actions and lectures (scenes).
+"""The file behind the window: path, modified mark, the File-menu actions and lectures (scenes, in
+:mod:`nnviz.gui.lecture`).
 
 A failing open or save shows the reason and changes nothing: the network stays as it was, and the
 file on disk too (every write is atomic).
@@ -12,32 +13,23 @@ from types import SimpleNamespace
 
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
 from nnviz.core import Network, NetworkFileError, new_seed
 from nnviz.core.codegen import python_snippet
 from nnviz.core.fileio import export_weights
-from nnviz.core.scenes import (
-    Scene,
-    example_lecture,
-    is_lecture,
-    read_document,
-    save_scenes,
-    save_state,
-    scenes_from_dict,
-    state_from_dict,
-)
+from nnviz.core.scenes import is_lecture, read_document, save_state, scenes_from_dict, state_from_dict
 
 from .export_dialog import FORMATS, ExportDialog, ExportOptions, save_picture
+from .lecture import LectureMixin
 from .settings import Settings
 
 NETWORK_FILTER = "nnviz network (*.json);;All files (*)"
-LECTURE_FILTER = "nnviz lecture (*.json);;All files (*)"
 WEIGHTS_FILTER = "NumPy arrays (*.npz);;CSV table (*.csv)"
 DEFAULT_VIEW_SIZE = (1280, 800)
 
 
-class Document(QObject):
+class Document(LectureMixin, QObject):
     """Keeps track of the open file and offers New, Open, Save, Export, Copy as Python and lectures.
 
     Args:
@@ -50,13 +42,13 @@ class Document(QObject):
     Signals:
         titleChanged(str): the window title, with Qt's ``[*]`` placeholder for the modified mark.
         modifiedChanged(bool): unsaved changes appeared or went away.
-        sceneChanged(str): the title of the lecture scene now shown; ``""`` when none is.
+        sceneChanged(str): the title of the lecture scene now shown; ``""`` when none is
+            (declared by :class:`~nnviz.gui.lecture.LectureMixin`).
         message(str): a short report for the status bar ("Saved to …").
     """
 
     titleChanged = Signal(str)
     modifiedChanged = Signal(bool)
-    sceneChanged = Signal(str)
     message = Signal(str)
 
     def __init__(self, state, parent=None, settings: Settings | None = None, appearance=None, renderer=None):
@@ -69,16 +61,12 @@ class Document(QObject):
         self._path: Path | None = None
         self._modified = False
         self._replacing = False
-        self._scenes: list[Scene] = []
-        self._scene_index = -1
-        self._lecture_path: Path | None = None
-        self._lecture_name = ""
         self._export_options: ExportOptions | None = None
         self._build_actions()
+        self._init_lecture()
         self.set_renderer(renderer)
         for signal in (state.structureChanged, state.settingsChanged, state.weightsChanged, state.inputChanged):
             signal.connect(self._on_state_changed)
-        self._update_scene_actions()
 
     # -- reading ------------------------------------------------------------------------------------
     @property
@@ -94,35 +82,18 @@ class Document(QObject):
     def display_name(self) -> str:
         if self._path is not None:
             return self._path.name
-        if self._scene_index >= 0:
-            return f"{self.current_scene.title} ({self._lecture_name}, {self._scene_index + 1}/{len(self._scenes)})"
-        return "untitled"
+        return self._scene_caption() or "untitled"
 
     @property
     def window_title(self) -> str:
         return f"{self.display_name}[*] — nnviz"
 
     @property
-    def scenes(self) -> tuple[Scene, ...]:
-        """The scenes of the open lecture (empty when none is open)."""
-        return tuple(self._scenes)
-
-    @property
-    def scene_index(self) -> int:
-        """Index of the scene on screen, or -1."""
-        return self._scene_index
-
-    @property
-    def current_scene(self) -> Scene | None:
-        return self._scenes[self._scene_index] if self._scene_index >= 0 else None
-
-    @property
     def actions(self) -> list[QAction]:
         """Every action, to add to the window too (so the shortcuts work while the menu bar is hidden)."""
         return [self.new_action, self.open_action, self.save_action, self.save_as_action,
                 self.export_image_action, self.export_weights_action, self.copy_python_action,
-                self.open_lecture_action, self.example_lecture_action, self.add_scene_action,
-                self.next_scene_action, self.prev_scene_action]
+                *self.lecture_actions]
 
     # -- wiring -------------------------------------------------------------------------------------
     def set_renderer(self, renderer=None, *, render_image=None, render_svg=None) -> None:
@@ -153,23 +124,19 @@ class Document(QObject):
         menu.addAction(self.export_weights_action)
         menu.addAction(self.copy_python_action)
 
-    def populate_lecture_menu(self, menu: QMenu) -> None:
-        """Open lecture…, Open example lecture, Add to lecture…, Next scene, Previous scene."""
-        for action in (self.open_lecture_action, self.example_lecture_action, self.add_scene_action, None,
-                       self.next_scene_action, self.prev_scene_action):
-            menu.addAction(action) if action else menu.addSeparator()
+    def _action(self, text, slot, shortcut=None, tip="", name="") -> QAction:
+        """An action of the document that runs ``slot``; ``tip`` is its tool tip and status tip."""
+        a = QAction(text, self)
+        if shortcut is not None:
+            a.setShortcut(QKeySequence(shortcut))
+        a.setStatusTip(tip)
+        a.setToolTip(tip)
+        a.setObjectName(name)
+        a.triggered.connect(slot)
+        return a
 
     def _build_actions(self) -> None:
-        def action(text, slot, shortcut=None, tip="", name=""):
-            a = QAction(text, self)
-            if shortcut is not None:
-                a.setShortcut(QKeySequence(shortcut))
-            a.setStatusTip(tip)
-            a.setToolTip(tip)
-            a.setObjectName(name)
-            a.triggered.connect(slot)
-            return a
-
+        action = self._action
         self.new_action = action("&New", self.new, QKeySequence.New, "Start again with the tutorial network",
                                  "newAction")
         self.open_action = action("&Open…", self.open, QKeySequence.Open,
@@ -187,18 +154,6 @@ class Document(QObject):
         self.copy_python_action = action("Copy as &Python", self.copy_python, "Ctrl+Shift+C",
                                          "Copy Python code that rebuilds this exact network with nnviz.core",
                                          "copyPythonAction")
-        self.open_lecture_action = action("Open &Lecture…", self.open_lecture, "Ctrl+L",
-                                          "Open a lecture: several saved networks, each with a title",
-                                          "openLectureAction")
-        self.example_lecture_action = action("Open E&xample Lecture", self.open_example_lecture, None,
-                                             "Symmetry, vanishing gradients and He initialisation in four scenes",
-                                             "exampleLectureAction")
-        self.add_scene_action = action("&Add to Lecture…", self.add_scene, None,
-                                       "Save the network as a new scene of the lecture", "addSceneAction")
-        self.next_scene_action = action("&Next Scene", self.next_scene, "PgDown", "Show the next scene",
-                                        "nextSceneAction")
-        self.prev_scene_action = action("&Previous Scene", self.prev_scene, "PgUp", "Show the previous scene",
-                                        "prevSceneAction")
         self.recent_menu = QMenu("Open &Recent", self._window if isinstance(self._window, QWidget) else None)
         self.recent_menu.setObjectName("recentMenu")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
@@ -401,102 +356,6 @@ class Document(QObject):
         self.message.emit(f"Copied {code.count(chr(10))} lines of Python that rebuild this network")
         return code
 
-    # -- lectures -----------------------------------------------------------------------------------
-    @Slot()
-    def open_lecture(self) -> bool:
-        if not self.maybe_save():
-            return False
-        path = self._ask_open_path("Open Lecture", LECTURE_FILTER)
-        return self._load(path) if path else False
-
-    @Slot()
-    def open_example_lecture(self) -> bool:
-        if not self.maybe_save():
-            return False
-        self._start_lecture(example_lecture(), "example lecture", None)
-        return True
-
-    def _start_lecture(self, scenes: list[Scene], name: str, path: Path | None) -> None:
-        self._scenes, self._lecture_name = list(scenes), name
-        self._lecture_path = None if path is None else Path(path).absolute()
-        self.show_scene(0)
-        self.message.emit(f"Lecture '{name}': {len(scenes)} scenes; PageDown and PageUp step through them")
-
-    def _close_lecture(self) -> None:
-        if self._scenes:
-            self._scenes, self._scene_index, self._lecture_path = [], -1, None
-            self._update_scene_actions()
-            self.sceneChanged.emit("")
-
-    def show_scene(self, index: int) -> None:
-        """Show scene ``index`` of the open lecture as it was saved (earlier edits to it are dropped)."""
-        scene = self._scenes[index]
-        self._scene_index = index
-        # A copy: edits on screen must not change the lecture, so that stepping back shows the scene as saved.
-        self._replace(scene.network.copy(), scene.inputs)
-        self._apply_hints(scene)
-        self._set_path(None)
-        self._update_scene_actions()
-        self.sceneChanged.emit(scene.title)
-
-    def _apply_hints(self, scene: Scene) -> None:
-        if self._appearance is None:
-            return
-        for key, value in scene.appearance.items():
-            try:
-                self._appearance.set(**{key: value})
-            except ValueError as e:
-                self.message.emit(f"Scene '{scene.title}': ignored the appearance option {key!r}: {e}")
-
-    @Slot()
-    def next_scene(self) -> None:
-        if 0 <= self._scene_index < len(self._scenes) - 1:
-            self.show_scene(self._scene_index + 1)
-
-    @Slot()
-    def prev_scene(self) -> None:
-        if self._scene_index > 0:
-            self.show_scene(self._scene_index - 1)
-
-    def _update_scene_actions(self) -> None:
-        self.next_scene_action.setEnabled(0 <= self._scene_index < len(self._scenes) - 1)
-        self.prev_scene_action.setEnabled(self._scene_index > 0)
-
-    @Slot()
-    def add_scene(self) -> bool:
-        """Save the network on screen as a new scene after the current one (in a new lecture file if
-        the lecture has none yet)."""
-        title = self._ask_scene_title(f"Scene {len(self._scenes) + 1}")
-        if not title:
-            return False
-        path = self._lecture_path
-        if path is None:
-            chosen = self._ask_save_path("Save Lecture", LECTURE_FILTER,
-                                         str(Path(self._settings.last_folder()) / "lecture.json"))
-            if not chosen:
-                return False
-            path = Path(chosen).absolute()
-        try:
-            scene = Scene(title, self._state.network.copy(), self._state.inputs.copy())
-        except ValueError as e:
-            self._show_error("Could Not Add Scene", str(e))
-            return False
-        index = self._scene_index + 1 if self._scenes else 0
-        scenes = self._scenes[:index] + [scene] + self._scenes[index:]
-        try:
-            save_scenes(path, scenes)
-        except (OSError, ValueError) as e:
-            self._show_error("Could Not Save Lecture", f"{e}\n\nThe lecture file was left as it was.")
-            return False
-        self._scenes, self._scene_index, self._lecture_path = scenes, index, path
-        self._lecture_name = path.stem
-        self._remember(path)
-        self._update_scene_actions()
-        self.titleChanged.emit(self.window_title)
-        self.sceneChanged.emit(title)
-        self.message.emit(f"Added scene {index + 1} of {len(scenes)} to {path}")
-        return True
-
     # -- dialogs (small methods, so that tests can replace them) ----------------------------------
     def _ask_open_path(self, caption: str, filters: str) -> str | None:
         path, _ = QFileDialog.getOpenFileName(self._window, caption, self._settings.last_folder(), filters)
@@ -528,8 +387,3 @@ class Document(QObject):
     def _ask_export_options(self) -> ExportOptions | None:
         dialog = ExportDialog(self._view_size(), self._export_options, self._window)
         return dialog.options() if dialog.exec() == ExportDialog.Accepted else None
-
-    def _ask_scene_title(self, default: str) -> str | None:
-        title, ok = QInputDialog.getText(self._window, "Add to Lecture — nnviz", "Title of the new scene:",
-                                         text=default)
-        return title.strip() if ok and title.strip() else None

@@ -95,6 +95,7 @@ class MainWindow(QMainWindow):
         self.training_dock = self._add_dock("Training", "trainingDock", self.training, Qt.RightDockWidgetArea)
         self.boundary_dock = self._add_dock("Decision plane", "boundaryDock", self.boundary, Qt.RightDockWidgetArea)
         self.boundary.nodeImagesChanged.connect(self.view.set_node_images)
+        # Tabs, not a stack: stacked, their minimum heights would not fit a 1280×800 projector.
         self.tabifyDockWidget(self.init_dock, self.training_dock)
         self.tabifyDockWidget(self.training_dock, self.boundary_dock)
         self.init_dock.raise_()
