@@ -192,7 +192,7 @@ def with_changes(**changes):
     (with_changes(bias="yes"), "'bias' must be true or false"),
     (with_changes(activation="softmax"), "valid: sigmoid"),
     (with_changes(activation=["relu"]), "valid: sigmoid"),
-    (with_changes(output_activation=None), "valid: sigmoid"),
+    (with_changes(output_activation=7), "valid: sigmoid"),
     (with_changes(init="glorot"), "valid: truncated_normal"),
     (with_changes(init_scale=1).replace('"init_scale": 1', '"init_scale": NaN'), "NaN"),
     (with_changes(init_scale=1).replace('"init_scale": 1', '"init_scale": Infinity'), "Infinity"),
@@ -297,3 +297,15 @@ def test_export_with_an_unknown_suffix_raises_value_error(tmp_path, name):
     with pytest.raises(ValueError, match=r"\.npz or \.csv"):
         export_weights(Network([2, 2], seed=0), tmp_path / name)
     assert os.listdir(tmp_path) == []
+
+
+def test_an_output_layer_that_follows_the_hidden_activation_keeps_following_after_a_round_trip(tmp_path):
+    net = Network([2, 3, 1], activation="tanh", seed=1)
+    save_network(net, tmp_path / "n.json")
+    loaded = load_network(tmp_path / "n.json")
+    assert loaded.output_follows_hidden and loaded.output_activation == "tanh"
+    loaded.activation = "relu"
+    assert loaded.output_activation == "relu"
+    pinned = Network([2, 3, 1], activation="tanh", output_activation="sigmoid", seed=1)
+    save_network(pinned, tmp_path / "p.json")
+    assert not load_network(tmp_path / "p.json").output_follows_hidden

@@ -30,7 +30,7 @@ def python_snippet(network: Network, inputs=None) -> str:
         "from nnviz.core import Network",
         "",
         f"net = Network({list(net.layer_sizes)}, activation={net.activation!r}, "
-        f"output_activation={net.output_activation!r},",
+        f"output_activation={None if net.output_follows_hidden else net.output_activation!r},",
         f"              init={net.init!r}, init_scale={net.init_scale!r}, seed={net.seed!r}, "
         f"bias={net.bias!r}, learning_rate={net.learning_rate!r})",
     ]

@@ -48,7 +48,8 @@ def network_to_dict(net: Network) -> dict:
         "version": FORMAT_VERSION,
         "layer_sizes": list(net.layer_sizes),
         "activation": net.activation,
-        "output_activation": net.output_activation,
+        # null: the output layer follows the hidden activation, also after it is changed.
+        "output_activation": None if net.output_follows_hidden else net.output_activation,
         "init": net.init,
         "init_scale": net.init_scale,
         "seed": net.seed,
@@ -81,6 +82,8 @@ def network_from_dict(doc) -> Network:
     except ValueError as e:
         raise NetworkFileError(f"'layer_sizes': {e}") from None
     for key, table in (("activation", ACTIVATIONS), ("output_activation", ACTIVATIONS), ("init", INITIALIZERS)):
+        if key == "output_activation" and doc[key] is None:
+            continue
         if not isinstance(doc[key], str) or doc[key] not in table:
             raise NetworkFileError(f"{key!r} is {_brief(doc[key])}; valid: {', '.join(table)}")
     if not isinstance(doc["bias"], bool):

@@ -101,6 +101,11 @@ class Network:
     def learning_rate(self, value):
         self._learning_rate = _check_finite("learning_rate", value)
 
+    @property
+    def output_follows_hidden(self) -> bool:
+        """True when no output activation of its own was set: the output layer uses the hidden one."""
+        return self._output_activation is None
+
     def activation_of(self, layer: int) -> Activation:
         """The activation of layer ``layer`` (1 … L−1); the output layer may differ from the hidden ones."""
         if layer == len(self.layer_sizes) - 1 and self._output_activation is not None:
