@@ -1,6 +1,7 @@
 """The initialisation explorer panel: live updates, presets, symmetry, compare, layer picker."""
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
 from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QSpinBox
 
@@ -220,3 +221,43 @@ def test_dark_theme_and_presentation_scale_restyle_the_plots(qtbot, state):
     qtbot.waitUntil(lambda: panel.depth_view.backgroundBrush().color().name() == dark)
     assert panel.layers_view.backgroundBrush().color().name() == dark
     assert panel.layers_view.minimumHeight() >= 2 * 2 * 150
+
+
+def test_changing_the_layer_count_reuses_the_plots(qtbot, panel, state):
+    def plot_items():
+        return {item for item in panel.layers_view.scene().items() if isinstance(item, pg.PlotItem)}
+
+    def cycle():
+        for count in (1, 2, 3, 4, 5, 4, 3, 2, 1, 5):
+            state.set_hidden_layer_count(count)
+            qtbot.waitUntil(lambda count=count: len(panel.rows) == count + 1)
+
+    cycle()
+    made = plot_items()  # a set of the items themselves: they stay alive, so none is mistaken for a new one
+    rows = list(panel.rows)
+    cycle()
+    assert plot_items() == made and panel.rows == rows
+    state.set_hidden_layer_count(1)
+    qtbot.waitUntil(lambda: len(panel.rows) == 2)
+    assert plot_items() == made
+    shown = {plot for plot in made if plot.isVisible()}
+    assert shown == {plot for row in panel.rows for plot in row.plots}  # the spare rows are hidden
+    assert "Layer 2" in panel.rows[1].header.text and "output" in panel.rows[1].header.text
+
+
+def test_rows_hidden_during_a_restyle_come_back_in_the_new_style(qtbot, state):
+    appearance = Appearance()
+    panel = InitExplorer(state, appearance)
+    qtbot.addWidget(panel)
+    panel.resize(480, 900)
+    panel.show()
+    for count in (3, 1):
+        state.set_hidden_layer_count(count)
+        qtbot.waitUntil(lambda count=count: panel.stats is not None and len(panel.rows) == count + 1)
+    appearance.set(scale=1.5)
+    state.set_hidden_layer_count(3)
+    qtbot.waitUntil(lambda: len(panel.rows) == 4)
+    axes = [plot.getAxis("bottom") for row in panel.rows for plot in row.plots]
+    assert {axis.style["tickFont"].pointSizeF() for axis in axes} == {7.5 * 1.5}
+    heights = {round(axis.geometry().height()) for axis in axes}
+    assert len(heights) == 1 and heights.pop() > 0  # every row has its tick labels, not a squashed axis

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
@@ -81,15 +81,14 @@ class InitExplorer(QWidget):
         self._symmetric: dict = {}
         self._dirty = True
         self._syncing_preset = False
-        self._rows: list[LayerRow] = []
+        # Every row made so far, the first _row_count shown: reused, as making one (3 PlotItems) takes ~30 ms.
+        self._row_pool: list[LayerRow] = []
+        self._row_count = 0
         self._build()
         self._apply_style()
         self._sync_preset()
 
-        self._schedule_timer = QTimer(self)
-        self._schedule_timer.setSingleShot(True)
-        self._schedule_timer.setInterval(0)
-        self._schedule_timer.timeout.connect(self._update_if_visible)
+        self._schedule_timer = QTimer(self, singleShot=True, interval=0, timeout=self._update_if_visible)
 
         state.structureChanged.connect(self._on_model_changed)
         state.settingsChanged.connect(self._on_model_changed)
@@ -111,9 +110,9 @@ class InitExplorer(QWidget):
         self.preset_explanation.setTextInteractionFlags(Qt.TextSelectableByMouse)
 
         self.sample_count = QSpinBox(objectName="sampleCount", minimum=10, maximum=100_000, value=1000,
-                                     singleStep=100, keyboardTracking=False)
-        self.sample_count.setGroupSeparatorShown(True)
-        self.sample_count.setToolTip("How many input samples are pushed through the network for the statistics.")
+                                     singleStep=100, keyboardTracking=False, groupSeparatorShown=True,
+                                     toolTip="How many input samples are pushed through the network for the "
+                                             "statistics.")
         self.sample_count.valueChanged.connect(self._schedule)
         self.input_distribution = QComboBox(objectName="inputDistribution")
         for name, display in DISTRIBUTIONS.items():
@@ -122,20 +121,15 @@ class InitExplorer(QWidget):
                                            "N(0, 0.1²) to the input vector set in the network view.")
         self.input_distribution.currentIndexChanged.connect(self._schedule)
 
-        self.pin_action = QAction("Pin as A", self)
-        self.pin_action.setStatusTip("Keep the current initialisation as A to compare other settings against it")
-        self.pin_action.triggered.connect(self.pin)
-        self.clear_action = QAction("Clear comparison", self)
-        self.clear_action.setStatusTip("Forget the pinned initialisation A")
-        self.clear_action.triggered.connect(self.clear_pin)
-        self.clear_action.setEnabled(False)
+        self.pin_action = QAction("Pin as A", self, triggered=self.pin,
+                                  statusTip="Keep the current initialisation as A to compare other settings against it")
+        self.clear_action = QAction("Clear comparison", self, triggered=self.clear_pin, enabled=False,
+                                    statusTip="Forget the pinned initialisation A")
         self.addActions([self.pin_action, self.clear_action])  # the menus take them from actions()
-        self.pin_button = QPushButton("Pin as A", objectName="pinCompare")
-        self.pin_button.setToolTip("Keep this initialisation as A; then change the settings to see B next to it")
-        self.pin_button.clicked.connect(self.pin)
-        self.clear_button = QPushButton("Clear", objectName="clearCompare", enabled=False)
-        self.clear_button.setToolTip("Forget the pinned initialisation A")
-        self.clear_button.clicked.connect(self.clear_pin)
+        self.pin_button = QPushButton("Pin as A", objectName="pinCompare", clicked=self.pin, toolTip="Keep this "
+                                      "initialisation as A; then change the settings to see B next to it")
+        self.clear_button = QPushButton("Clear", objectName="clearCompare", enabled=False, clicked=self.clear_pin,
+                                        toolTip="Forget the pinned initialisation A")
         self.compare_label = QLabel(objectName="compareLabel", wordWrap=True)
 
         self.symmetry_label = QLabel(objectName="symmetryLabel", wordWrap=True, visible=False)
@@ -148,9 +142,8 @@ class InitExplorer(QWidget):
         self.depth = DepthView(self.depth_view.ci)
         self.depth_view.scene().sigMouseClicked.connect(self._on_depth_clicked)
 
-        self.layer_combo = QComboBox(objectName="initLayer")
-        self.layer_combo.setToolTip("Which layer's histograms to show (or click a layer in the plots above)")
-        self.layer_combo.currentIndexChanged.connect(self._schedule)
+        self.layer_combo = QComboBox(objectName="initLayer", currentIndexChanged=self._schedule,
+                                     toolTip="Which layer's histograms to show (or click a layer in the plots above)")
         self.layer_picker = QWidget(visible=False)
         picker = QHBoxLayout(self.layer_picker)
         picker.setContentsMargins(0, 0, 0, 0)
@@ -359,14 +352,15 @@ class InitExplorer(QWidget):
 
     @property
     def rows(self) -> list[LayerRow]:
-        return self._rows
+        """The histogram rows shown now, one per entry of :meth:`shown_layers`."""
+        return self._row_pool[: self._row_count]
 
     def _draw(self) -> None:
         stats, pinned = self.stats, self.pinned_stats
         shown = self.shown_layers()
         self._ensure_rows(len(shown))
         n_layers = len(stats.layers)
-        for row, layer in zip(self._rows, shown):
+        for row, layer in zip(self.rows, shown):
             old = pinned.layers[layer - 1] if pinned is not None and layer <= len(pinned.layers) else None
             row.update(stats.layers[layer - 1], old, n_layers)
         self.depth.update(stats, pinned, shown[0] if len(shown) == 1 and n_layers > 1 else None)
@@ -376,24 +370,34 @@ class InitExplorer(QWidget):
             summary += (f" <i>(Using {stats.batch_size:,} of {self.sample_count.value():,} samples: more would "
                         "be too slow or too big for a network this size.)</i>")
         self.summary_label.setText(summary)
+        # Lay out and apply the view ranges now, not after a first paint that must then be redone. Qt lays
+        # out nested items one level per posted event: do all levels, the scroll area's too.
+        QCoreApplication.sendPostedEvents(None, QEvent.LayoutRequest)
+        for view in (self.depth_view, self.layers_view):
+            # pyqtgraph fits the plots to the view only on a resize: plots widened past the view by a long
+            # title would stay that wide, cut off, once the title got shorter.
+            view.ci.setGeometry(view.range)
+            view.scene().prepareForPaint()  # where pyqtgraph applies new view ranges
 
     def _ensure_rows(self, count: int) -> None:
-        if count == len(self._rows):
+        if count == self._row_count:
             return
-        layout = self.layers_view.ci
-        layout.clear()
-        self._rows = [LayerRow(layout, 2 * k) for k in range(count)]
+        while len(self._row_pool) < count:
+            self._row_pool.append(LayerRow(self.layers_view.ci, 2 * len(self._row_pool)))
+        for k, row in enumerate(self._row_pool):
+            row.set_visible(k < count)
+        self._row_count = count
         style = self._plot_style()
-        for row in self._rows:
-            row.set_style(style)
+        for row in self.rows:
+            row.set_style(style)  # a no-op unless the row is new or was hidden when the appearance changed
         self._size_layers_view()
 
     def _size_layers_view(self) -> None:
         # Rows may grow a little with the panel, not into one giant histogram.
-        height = len(self._rows) * ROW_HEIGHT * self._scale()
+        height = self._row_count * ROW_HEIGHT * self._scale()
         self.layers_view.setMinimumHeight(int(height))
-        stretch = 2.5 if len(self._rows) == 1 else 1.6
-        self.layers_view.setMaximumHeight(int(stretch * height) if self._rows else 16_777_215)
+        stretch = 2.5 if self._row_count == 1 else 1.6
+        self.layers_view.setMaximumHeight(int(stretch * height) if self._row_count else 16_777_215)
 
     def _on_depth_clicked(self, event) -> None:
         layer = self.depth.layer_at(event.scenePos())
@@ -413,7 +417,7 @@ class InitExplorer(QWidget):
         for view in (self.depth_view, self.layers_view):
             view.setBackground(style.colours["background"])
         self.depth.set_style(style)
-        for row in self._rows:
+        for row in self.rows:  # hidden rows are styled when shown again
             row.set_style(style)
         self._size_depth_view()
         self._size_layers_view()

@@ -82,11 +82,14 @@ def _colour(hex_colour: str, alpha: int = 255):
 
 
 def _make_plot(tooltip: str) -> pg.PlotItem:
-    plot = pg.PlotItem()
-    plot.setMenuEnabled(False)
+    plot = pg.PlotItem(enableMenu=False)  # also spares building the view box's context menu
     plot.hideButtons()
     plot.setMouseEnabled(x=False, y=False)
     plot.disableAutoRange()
+    for axis in plot.axes.values():
+        # No axis label shows a unit, so SI prefixes never apply; left on, every range change re-lays out
+        # the (mostly hidden) label's HTML.
+        axis["item"].enableAutoSIPrefix(False)
     plot.setToolTip(tooltip)
     return plot
 
@@ -101,21 +104,56 @@ def _style_axes(plot: pg.PlotItem, style: PlotStyle) -> None:
         axis.setStyle(tickFont=font, tickLength=int(-4 * style.scale), maxTextLevel=0)
 
 
-class TextCache:
-    """Sets titles and labels only when their text or style changed: re-laying out text is the slow part."""
+def _line(**options) -> pg.PlotDataItem:
+    # The y range always holds the data, so pyqtgraph's clipping of far-off values is never needed; left
+    # on, it recomputes every line on every range change.
+    return pg.PlotDataItem(dynamicRangeLimit=None, **options)
+
+
+def _padded(span, padding: float) -> tuple[float, float]:
+    lo, hi = span
+    pad = padding * (hi - lo)
+    return float(lo - pad), float(hi + pad)
+
+
+class ChangeCache:
+    """Sets titles, labels, view ranges, log modes and ticks only when they differ from the last ones set.
+
+    Re-laying out text and re-ranging a view box are the slow parts of an update; the items live as long
+    as the cache's owner, so they are told apart by ``id``.
+    """
 
     def __init__(self):
         self._last: dict = {}
 
+    def _changed(self, item, what: str, value) -> bool:
+        key = (id(item), what)
+        changed = key not in self._last or self._last[key] != value
+        self._last[key] = value
+        return changed
+
     def set_title(self, plot: pg.PlotItem, text: str, **style) -> None:
-        if self._last.get(id(plot)) != (text, style):
-            self._last[id(plot)] = (text, style)
+        if self._changed(plot, "title", (text, style)):
             plot.setTitle(text, **style)
 
     def set_text(self, label: pg.LabelItem, text: str, **style) -> None:
-        if self._last.get(id(label)) != (text, style):
-            self._last[id(label)] = (text, style)
+        if self._changed(label, "text", (text, style)):
             label.setText(text, **style)
+
+    def set_range(self, plot: pg.PlotItem, x_span, y_span, x_padding: float, y_padding: float) -> None:
+        """``setXRange`` and ``setYRange`` with these paddings, in one view-box update."""
+        x_range, y_range = _padded(x_span, x_padding), _padded(y_span, y_padding)
+        if self._changed(plot, "range", (x_range, y_range)):
+            plot.setRange(xRange=x_range, yRange=y_range, padding=0)
+
+    def set_log_y(self, plot: pg.PlotItem, log: bool) -> None:
+        if self._changed(plot, "log", log):
+            plot.setLogMode(x=False, y=log)
+            self._last.pop((id(plot), "range"), None)  # a new log mode turns auto-range back on
+
+    def set_ticks(self, axis: pg.AxisItem, ticks: list | None) -> None:
+        if self._changed(axis, "ticks", ticks):
+            axis.setTicks(ticks)
 
 
 class HistogramPair:
@@ -123,10 +161,11 @@ class HistogramPair:
 
     def __init__(self, plot: pg.PlotItem, key: str):
         self.key = key
-        self.pinned = pg.PlotDataItem(stepMode="center")
-        self.current = pg.PlotDataItem(stepMode="center", fillLevel=0)
+        self.pinned = _line(stepMode="center")
+        self.current = _line(stepMode="center", fillLevel=0)
         plot.addItem(self.current)
         plot.addItem(self.pinned)
+        self._pinned_shown = True
 
     def set_style(self, style: PlotStyle) -> None:
         self.current.setPen(style.pen(self.key, 1.2))
@@ -139,13 +178,15 @@ class HistogramPair:
         self.current.setData(edges, counts)
         top = counts.max(initial=0.0)
         if pinned is None:
-            self.pinned.setData([], [])
-            self.pinned.hide()
+            if self._pinned_shown:
+                self.pinned.setData([], [])
+                self.pinned.hide()
         else:
             pinned_counts = histogram(pinned, edges) / max(pinned.size, 1)
             self.pinned.setData(edges, pinned_counts)
             self.pinned.show()
             top = max(top, pinned_counts.max(initial=0.0))
+        self._pinned_shown = pinned is not None
         return top
 
 
@@ -167,16 +208,38 @@ class LayerRow:
         self.w_hist = HistogramPair(self.w_plot, "w")
         self.z_hist = HistogramPair(self.z_plot, "z")
         self.a_hist = HistogramPair(self.a_plot, "a")
-        self.curve = pg.PlotDataItem()
-        self.derivative = pg.PlotDataItem()
+        self.curve = _line()
+        self.derivative = _line()
         self.z_plot.addItem(self.curve)
         self.z_plot.addItem(self.derivative)
         self.curve.setZValue(10)
         self.derivative.setZValue(10)
-        self._style = PlotStyle(THEMES["light"])
-        self._text = TextCache()
+        self._style: PlotStyle | None = None
+        self._cache = ChangeCache()
+        self._grid = layout.layout
+        self._cells = [(self.header, row, 0, 3), *((plot, row + 1, col, 1) for col, plot in enumerate(self.plots))]
+        self._in_grid = True
+
+    def set_visible(self, visible: bool) -> None:
+        """Put the row back in its cells, or take it out of the grid and hide it (keeping its plots).
+
+        Taken out, not just hidden: the grid shares out the column widths among hidden items too. This
+        goes through the Qt grid, behind pyqtgraph's back, so the layout must never be ``clear()``-ed.
+        """
+        if visible == self._in_grid:
+            return
+        for item, row, col, colspan in self._cells:
+            if visible:
+                self._grid.addItem(item, row, col, 1, colspan)
+            else:
+                self._grid.removeItem(item)
+            item.setVisible(visible)
+        self._in_grid = visible
 
     def set_style(self, style: PlotStyle) -> None:
+        """Style the shown row (if ``style`` is new): axes styled while hidden size themselves to nothing."""
+        if style == self._style:
+            return
         self._style = style
         for plot in self.plots:
             _style_axes(plot, style)
@@ -190,7 +253,7 @@ class LayerRow:
         text_style = {"color": self._style.colours["foreground"], "size": self._style.text_size(8.5)}
         role = "output" if layer.layer == n_layers else "hidden"
         act = get_activation(layer.activation)
-        self._text.set_text(
+        self._cache.set_text(
             self.header, f"<b>Layer {layer.layer}</b> · {role} · {act.display_name} · {layer.n_in} → {layer.n_out}",
             **text_style)
         for plot, key, hist, current, old in (
@@ -201,14 +264,13 @@ class LayerRow:
             arrays = [current] if old is None else [current, old]
             edges = shared_bins(arrays, bin_count(current.size), include=Z_MIN_RANGE if key == "z" else None)
             top = hist.set_data(edges, current, old)
-            plot.setXRange(edges[0], edges[-1], padding=0.02)
-            plot.setYRange(0, (top or 1.0) * 1.12, padding=0)
+            self._cache.set_range(plot, (edges[0], edges[-1]), (0.0, (top or 1.0) * 1.12), 0.02, 0.0)
             if key == "z":
                 self._draw_curves(act, edges[0], edges[-1], top or 1.0)
         inactive = f"{100 * layer.inactive_fraction:.0f}% {'saturated' if layer.saturates else 'dead'}"
-        self._text.set_title(self.w_plot, self._title("W", layer, pinned, "w_std"), **text_style)
-        self._text.set_title(self.z_plot, f"{self._title('z', layer, pinned, 'z_std')} · {inactive}", **text_style)
-        self._text.set_title(self.a_plot, self._title("a", layer, pinned, "a_std"), **text_style)
+        self._cache.set_title(self.w_plot, self._title("W", layer, pinned, "w_std"), **text_style)
+        self._cache.set_title(self.z_plot, f"{self._title('z', layer, pinned, 'z_std')} · {inactive}", **text_style)
+        self._cache.set_title(self.a_plot, self._title("a", layer, pinned, "a_std"), **text_style)
 
     def _title(self, symbol: str, layer: LayerStats, pinned: LayerStats | None, std: str) -> str:
         text = f"{symbol}  σ {format_number(getattr(layer, std))}"
@@ -235,8 +297,8 @@ class DepthView:
         for col, (_, _, tooltip) in enumerate(DEPTH_SERIES):
             plot = _make_plot(tooltip)
             layout.addItem(plot, row=1, col=col)
-            pinned = pg.PlotDataItem(symbol="o", symbolSize=5)
-            current = pg.PlotDataItem(symbol="o", symbolSize=6)
+            pinned = _line(symbol="o", symbolSize=5)
+            current = _line(symbol="o", symbolSize=6)
             marker = pg.InfiniteLine(angle=90, movable=False)
             plot.addItem(marker)
             plot.addItem(pinned)
@@ -252,7 +314,7 @@ class DepthView:
         self._legend_pinned = pg.PlotDataItem([0], [0], symbol="o", symbolSize=5)
         self._legend_shown = False
         self._style = PlotStyle(THEMES["light"])
-        self._text = TextCache()
+        self._cache = ChangeCache()
 
     def set_style(self, style: PlotStyle) -> None:
         self._style = style
@@ -282,8 +344,9 @@ class DepthView:
             series = [y]
             current.setData(x, y)
             if pinned is None:
-                old.setData([], [])
-                old.hide()
+                if old.isVisible():  # the depth plots themselves are never hidden
+                    old.setData([], [])
+                    old.hide()
             else:
                 px, py = _depth_series(pinned, key)
                 old.setData(px, py)
@@ -291,13 +354,14 @@ class DepthView:
                 series.append(py)
             values = np.concatenate(series)
             log = bool(values.size and values.min() > 0 and values.max() > LOG_SPAN * values.min())
-            plot.setLogMode(x=False, y=log)
-            self._text.set_title(plot, title + (" (log)" if log else ""), **title_style)
+            self._cache.set_log_y(plot, log)
+            self._cache.set_title(plot, title + (" (log)" if log else ""), **title_style)
             x_max = max(len(stats.layers), 1 if pinned is None else len(pinned.layers))
             x_min = 0 if key == "a_std" else 1
-            plot.setXRange(x_min, x_max, padding=0.06)
-            plot.getAxis("bottom").setTicks([_layer_ticks(x_min, x_max)])
-            _set_y_range(plot, values, log)
+            self._cache.set_ticks(plot.getAxis("bottom"), [_layer_ticks(x_min, x_max)])
+            y_span, y_ticks = _y_axis(values, log)
+            self._cache.set_ticks(plot.getAxis("left"), y_ticks)
+            self._cache.set_range(plot, (x_min, x_max), y_span, 0.06, 0.1)
             marker.setVisible(selected is not None)
             if selected is not None:
                 marker.setValue(selected)
@@ -354,17 +418,13 @@ def _power_ticks(lo: float, hi: float) -> list:
 _SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
-def _set_y_range(plot: pg.PlotItem, values: np.ndarray, log: bool) -> None:
-    axis = plot.getAxis("left")
+def _y_axis(values: np.ndarray, log: bool) -> tuple[tuple[float, float], list | None]:
+    """The y span (before padding by 0.1) of a depth plot and its ticks (None: pyqtgraph's own)."""
     if not values.size:
-        axis.setTicks(None)
-        plot.setYRange(0, 1)
-    elif log:
+        return (0.0, 1.0), None
+    if log:
         lo, hi = np.log10(values.min()), np.log10(values.max())
-        plot.setYRange(lo, hi, padding=0.1)
         pad = 0.1 * (hi - lo)
-        axis.setTicks([_power_ticks(lo - pad, hi + pad)])
-    else:
-        axis.setTicks(None)
-        lo, hi = min(0.0, values.min()), values.max()
-        plot.setYRange(lo, hi if hi > lo else lo + 1.0, padding=0.1)
+        return (lo, hi), [_power_ticks(lo - pad, hi + pad)]
+    lo, hi = min(0.0, values.min()), values.max()
+    return (lo, hi if hi > lo else lo + 1.0), None
