@@ -140,7 +140,7 @@ def test_each_preset_sets_what_it_says(qtbot, name):
         np.testing.assert_array_equal(w, fresh)  # all weights drawn anew for the preset's sizes
     assert panel.preset_explanation.text() == preset.explanation
     assert panel.preset_combo.currentText() == name
-    qtbot.waitUntil(lambda: len(panel.stats.layers) == preset.hidden_layers + 1)
+    qtbot.waitUntil(lambda: panel.stats is not None and len(panel.stats.layers) == preset.hidden_layers + 1)
 
 
 def test_changing_a_setting_leaves_the_preset(qtbot, panel, state):
