@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from nnviz.core.activations import get_activation
 
+from .colors import marker_brush, marker_pen
 from .controls import layer_label
 
 Z_RANGES = (6.0, 10.0, 20.0, 50.0, 100.0)
@@ -213,7 +214,9 @@ class ActivationPlot(QWidget):
         """Layer colours from a cyclic qualitative map; the output layer's markers are also diamonds."""
         count = len(self._scatters)
         if count <= QUALITATIVE_LAYERS:
-            positions = np.arange(count) / max(count, 1)  # evenly round the wheel: all distinct
+            # Fixed places on the wheel: a layer keeps its colour when layers come and go, and each
+            # scatter's symbol cache (pyqtgraph never empties it) holds one or two styles, not one per count.
+            positions = np.arange(count) / QUALITATIVE_LAYERS
         else:
             # Hidden layers as a gradient, stopping short of the output's hue and of the wrap to the start.
             positions = np.append(np.linspace(0.0, 0.68, count - 1), 0.8)
@@ -223,8 +226,8 @@ class ActivationPlot(QWidget):
             scatter.setSymbol("d" if is_output else "o")
             scatter.setZValue(11 if is_output else 10)
             scatter.setSize(MARKER_SIZE * self._scale() * (1.3 if is_output else 1.0))
-            scatter.setBrush(pg.mkBrush(colour))
-            scatter.setPen(pg.mkPen(colour.darker(160), width=1))
+            scatter.setBrush(marker_brush(colour))
+            scatter.setPen(marker_pen(colour.darker(160)))
 
     def _fit_scatters(self, count: int) -> None:
         if len(self._scatters) == count:

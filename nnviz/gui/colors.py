@@ -9,9 +9,11 @@ rather than drawn translucent: opaque lines are drawn ten times faster by Qt's r
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtGui import QColor
 
 from nnviz.core.activations import Activation
 
@@ -130,3 +132,25 @@ def normalise_activations(values: np.ndarray, activation: Activation | None,
     with np.errstate(invalid="ignore", over="ignore"):
         levels = (values - low) / (high - low)
     return np.nan_to_num(np.clip(levels, 0.0, 1.0), nan=0.0)
+
+
+# pyqtgraph's scatter plots cache one marker picture per pen and brush *object* and never empty that
+# cache, so markers must reuse one pen and one brush per colour rather than make new ones each update.
+@lru_cache(maxsize=1024)
+def _marker_pen(rgba: int, width: float):
+    return pg.mkPen(QColor.fromRgba(rgba), width=width)
+
+
+@lru_cache(maxsize=1024)
+def _marker_brush(rgba: int):
+    return pg.mkBrush(QColor.fromRgba(rgba))
+
+
+def marker_pen(color, width: float = 1.0):
+    """A shared pen for scatter markers (see above); ``color`` is anything QColor accepts."""
+    return _marker_pen(QColor(color).rgba(), float(width))
+
+
+def marker_brush(color):
+    """A shared brush for scatter markers (see above); ``color`` is anything QColor accepts."""
+    return _marker_brush(QColor(color).rgba())

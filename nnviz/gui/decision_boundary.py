@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QStackedWidget, QV
 from nnviz.core.activations import Activation
 from nnviz.core.training import class_levels, neuron_grids, predict_grid
 
-from .colors import activation_range, fade, map_rgb, rgb, theme_colors, weight_colormap
+from .colors import activation_range, fade, map_rgb, marker_brush, marker_pen, rgb, theme_colors, weight_colormap
 from .training_data import TrainingData
 
 RESOLUTION = 96
@@ -289,13 +289,13 @@ class DecisionBoundary(QWidget):
         if data.classification:
             if data.n_classes <= 2:
                 class_b, class_a = class_colors(self._palette(), self._theme())
-                palette = [pg.mkBrush(class_b), pg.mkBrush(class_a)]
+                palette = [marker_brush(class_b), marker_brush(class_a)]
             else:
-                palette = [pg.mkBrush(c) for c in CATEGORICAL]
+                palette = [marker_brush(c) for c in CATEGORICAL]
             return [palette[int(label) % len(palette)] for label in y]
         peak = max(float(np.max(np.abs(data.y_train))), 1e-9)
         cmap = plane_colormap(self._palette(), self._theme())
-        return [pg.mkBrush(c) for c in cmap.map((np.clip(y / peak, -1, 1) + 1) / 2, mode="qcolor")]
+        return [marker_brush(c) for c in cmap.map((np.clip(y / peak, -1, 1) + 1) / 2, mode="qcolor")]
 
     def _show_points(self) -> None:
         data = self.data
@@ -303,13 +303,13 @@ class DecisionBoundary(QWidget):
         # Playground's convention: training points edged in the background colour, test points in the text colour.
         # Regression targets near 0 take the background colour, so their edge must differ from it.
         colors = theme_colors(self._theme())
-        outline = pg.mkPen(colors.background if data.classification else colors.muted, width=1)
+        outline = marker_pen(colors.background if data.classification else colors.muted, 1)
         colours = self._point_brushes(data.y_train)
         self.train_points.setData(pos=data.X_train, size=8 * scale, brush=colours, pen=outline)
         show_test = self.showTestData.isChecked() and len(data.y_test) > 0
         self.test_points.setVisible(show_test)
         if show_test:
-            edge = pg.mkPen(theme_colors(self._theme()).foreground, width=1.5 * scale)
+            edge = marker_pen(theme_colors(self._theme()).foreground, 1.5 * scale)
             self.test_points.setData(pos=data.X_test, size=8 * scale, brush=self._point_brushes(data.y_test), pen=edge)
 
     def _emit_thumbnails(self, layers: list) -> None:
