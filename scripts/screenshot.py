@@ -19,6 +19,7 @@ from nnviz.core import Network  # noqa: E402
 from nnviz.gui.main_window import MainWindow  # noqa: E402
 from nnviz.gui.settings import Settings  # noqa: E402
 
+
 def presentation_dark(window) -> None:
     window.dark_action.trigger()
     window.document.open_example_lecture()
