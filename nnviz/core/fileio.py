@@ -38,11 +38,10 @@ def network_to_dict(net: Network) -> dict:
     Raises ``ValueError`` if a weight or bias is NaN or infinite (a script can put one there): json
     would write it, and the loader would then refuse the file.
     """
-    for name, arrays in (("weights", net.weights), ("biases", net.biases)):
-        for i, a in enumerate(arrays):
-            if not np.all(np.isfinite(a)):
-                raise ValueError(f"cannot save: {name}[{i}] contains NaN or infinite values; "
-                                 "a network file holds finite numbers only")
+    bad = net.first_non_finite_array()
+    if bad is not None:
+        raise ValueError(f"cannot save: {bad} contains NaN or infinite values; "
+                         "a network file holds finite numbers only")
     return {
         "format": FORMAT_NAME,
         "version": FORMAT_VERSION,
@@ -66,10 +65,10 @@ def network_from_dict(doc) -> Network:
         raise NetworkFileError(f"expected a JSON object at the top level, found {type(doc).__name__}")
     if doc.get("format") != FORMAT_NAME:
         raise NetworkFileError(
-            f"not an nnviz network: 'format' is {_brief(doc.get('format'))}, not {FORMAT_NAME!r}")
+            f"not an nnviz network: 'format' is {brief(doc.get('format'))}, not {FORMAT_NAME!r}")
     if type(doc.get("version")) is not int or doc["version"] != FORMAT_VERSION:
         raise NetworkFileError(
-            f"unsupported version {_brief(doc.get('version'))}; this nnviz reads version {FORMAT_VERSION}")
+            f"unsupported version {brief(doc.get('version'))}; this nnviz reads version {FORMAT_VERSION}")
     missing = [k for k in ("layer_sizes", "activation", "output_activation", "init", "init_scale", "seed",
                            "bias", "learning_rate", "weights", "biases") if k not in doc]
     if missing:
@@ -85,12 +84,12 @@ def network_from_dict(doc) -> Network:
         if key == "output_activation" and doc[key] is None:
             continue
         if not isinstance(doc[key], str) or doc[key] not in table:
-            raise NetworkFileError(f"{key!r} is {_brief(doc[key])}; valid: {', '.join(table)}")
+            raise NetworkFileError(f"{key!r} is {brief(doc[key])}; valid: {', '.join(table)}")
     if not isinstance(doc["bias"], bool):
         raise NetworkFileError("'bias' must be true or false")
     if not isinstance(doc["seed"], int) or isinstance(doc["seed"], bool):
         # Network(seed=None) would silently draw a new seed; a file must name its own.
-        raise NetworkFileError(f"'seed' must be a whole number, got {_brief(doc['seed'])}")
+        raise NetworkFileError(f"'seed' must be a whole number, got {brief(doc['seed'])}")
     shapes = [(sizes[i + 1], sizes[i]) for i in range(len(sizes) - 1)]
     weights = _arrays(doc["weights"], shapes, "weights")
     biases = _arrays(doc["biases"], [(s[0],) for s in shapes], "biases")
@@ -105,18 +104,24 @@ def network_from_dict(doc) -> Network:
     return net
 
 
-def _brief(value) -> str:
-    # A message quotes what the file says, but a 10 MB list must not become a 10 MB dialog.
+def brief(value) -> str:
+    """``repr`` shortened: a message quotes what the file says, but a 10 MB list must not become a 10 MB dialog."""
     return reprlib.repr(value)
 
 
-def _number(value, name) -> float:
+def is_finite_number(value) -> bool:
+    """A JSON number (not a bool) that is a finite float; whole numbers beyond 1e308 are not."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
     try:
-        finite = type(value) in (int, float) and math.isfinite(value)
-    except OverflowError:  # a whole number beyond 1e308
-        finite = False
-    if not finite:
-        raise NetworkFileError(f"{name!r} must be a finite number, got {_brief(value)}")
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False
+
+
+def _number(value, name) -> float:
+    if not is_finite_number(value):
+        raise NetworkFileError(f"{name!r} must be a finite number, got {brief(value)}")
     return float(value)
 
 

@@ -106,6 +106,14 @@ class Network:
         """True when no output activation of its own was set: the output layer uses the hidden one."""
         return self._output_activation is None
 
+    def first_non_finite_array(self) -> str | None:
+        """``"weights[i]"`` or ``"biases[i]"`` of the first array holding NaN or ±inf; None if all are finite."""
+        for name, arrays in (("weights", self.weights), ("biases", self.biases)):
+            for i, a in enumerate(arrays):
+                if not np.all(np.isfinite(a)):
+                    return f"{name}[{i}]"
+        return None
+
     def activation_of(self, layer: int) -> Activation:
         """The activation of layer ``layer`` (1 … L−1); the output layer may differ from the hidden ones."""
         if layer == len(self.layer_sizes) - 1 and self._output_activation is not None:

@@ -17,7 +17,6 @@ scene and the problem, before any large array is built.
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -26,8 +25,9 @@ import numpy as np
 
 from .fileio import (
     NetworkFileError,
-    _brief,
     atomic_write,
+    brief,
+    is_finite_number,
     network_from_dict,
     network_to_dict,
     parse_json,
@@ -135,9 +135,9 @@ def scenes_from_dict(doc) -> list[Scene]:
     if not isinstance(doc, dict):
         raise SceneFileError(f"expected a JSON object at the top level, found {type(doc).__name__}")
     if doc.get("format") != FORMAT_NAME:
-        raise SceneFileError(f"not an nnviz lecture: 'format' is {_brief(doc.get('format'))}, not {FORMAT_NAME!r}")
+        raise SceneFileError(f"not an nnviz lecture: 'format' is {brief(doc.get('format'))}, not {FORMAT_NAME!r}")
     if type(doc.get("version")) is not int or doc["version"] != FORMAT_VERSION:
-        raise SceneFileError(f"unsupported lecture version {_brief(doc.get('version'))}; "
+        raise SceneFileError(f"unsupported lecture version {brief(doc.get('version'))}; "
                              f"this nnviz reads version {FORMAT_VERSION}")
     entries = doc.get("scenes")
     if not isinstance(entries, list) or not entries:
@@ -195,7 +195,7 @@ def _check_hints(hints, where: str) -> dict:
         raise SceneFileError(f"{where}: unknown appearance option(s) {', '.join(map(repr, unknown))}; "
                              f"valid: {', '.join(APPEARANCE_HINTS)}")
     for key, value in hints.items():
-        if not (value is None or isinstance(value, (str, bool)) or _is_finite_number(value)):
+        if not (value is None or isinstance(value, (str, bool)) or is_finite_number(value)):
             raise SceneFileError(f"{where}: appearance option {key!r} must be text, a number or true/false")
     return dict(hints)
 
@@ -263,16 +263,7 @@ def _check_inputs(values, n_in: int, error) -> np.ndarray:
             isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
     if not ok or len(values) != n_in:
         raise error(f"'inputs' must be a list of {n_in} number(s), one per input node")
-    if not all(_is_finite_number(v) for v in values):
+    if not all(is_finite_number(v) for v in values):
         raise error("'inputs' must be finite numbers")
     return np.array(values, dtype=float)
 
-
-def _is_finite_number(value) -> bool:
-    """A JSON number that is a finite float (whole numbers beyond 1e308 are not)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return False
-    try:
-        return math.isfinite(float(value))
-    except OverflowError:
-        return False

@@ -108,10 +108,9 @@ class NetworkState(QObject):
 
         Non-finite weights or biases are refused with ``ValueError`` (a file cannot hold them either).
         """
-        for kind, arrays in (("weights", network.weights), ("biases", network.biases)):
-            for i, a in enumerate(arrays):
-                if not np.all(np.isfinite(a)):
-                    raise ValueError(f"{kind}[{i}] contains NaN or infinite values")
+        bad = network.first_non_finite_array()
+        if bad is not None:
+            raise ValueError(f"{bad} contains NaN or infinite values")
         old_inputs = self._inputs
         self._network = network
         self._inputs = self._fit_inputs(old_inputs if inputs is None else inputs)
