@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 
 # nnviz multiplies small matrices many times a second; BLAS threads only add hand-over cost there
 # (measured 10-20x slower per training batch on 2 busy cores). Must be set before numpy loads.
@@ -46,26 +47,26 @@ def add_network_arguments(parser, activations, initializers) -> None:
 
 
 def network_from_args(parser, args):
-    """``(network, inputs)`` from parsed flags; a bad value ends in ``parser.error`` (exit code 2)."""
-    from nnviz.core import Network, NetworkFileError
-    from nnviz.core.scenes import is_lecture, read_document, scenes_from_dict, state_from_dict
+    """``(network, inputs, is_lecture)`` from parsed flags or ``--open FILE``.
 
-    file_inputs = None
+    A lecture gives its first scene, or scene ``args.scene`` where the parser has ``--scene``
+    (``nnviz render``). A bad value ends in ``parser.error`` (exit code 2).
+    """
+    from nnviz.core import Network, NetworkFileError
+
+    scene = getattr(args, "scene", None)
     if args.open:
-        structural = [f for f in ("layers", "activation", "output_activation", "init", "init_scale", "seed")
-                      if getattr(args, f) is not None]
-        if structural:
-            parser.error(f"--open cannot be combined with --{structural[0].replace('_', '-')}")
+        given = [f for f in ("layers", "activation", "output_activation", "init", "init_scale", "seed")
+                 if getattr(args, f) is not None] + (["bias"] if args.bias else [])
+        if given:
+            parser.error(f"--open cannot be combined with --{given[0].replace('_', '-')}")
         try:
-            doc = read_document(args.open)
-            if is_lecture(doc):
-                first = scenes_from_dict(doc)[0]
-                network, file_inputs = first.network, first.inputs
-            else:
-                network, file_inputs = state_from_dict(doc)
+            network, inputs, lecture = _read_open_file(parser, Path(args.open), scene)
         except NetworkFileError as e:
             parser.error(str(e))
     else:
+        if scene is not None:
+            parser.error("--scene needs --open with a lecture file")
         try:
             network = Network(
                 args.layers or [2, 4, 2],
@@ -78,14 +79,35 @@ def network_from_args(parser, args):
             )
         except ValueError as e:
             parser.error(str(e))
-    inputs = args.inputs
-    if inputs is None:
-        inputs = file_inputs if args.open else [3.0, 4.0][: network.layer_sizes[0]]
-    elif len(inputs) != network.layer_sizes[0]:
-        parser.error(f"--inputs gives {len(inputs)} value(s) but the input layer has {network.layer_sizes[0]} node(s)")
-    elif not all(abs(v) < float("inf") for v in inputs):
-        parser.error("--inputs must be finite numbers")
-    return network, inputs
+        inputs, lecture = [3.0, 4.0][: network.layer_sizes[0]], False
+    if args.inputs is not None:
+        if len(args.inputs) != network.layer_sizes[0]:
+            parser.error(f"--inputs gives {len(args.inputs)} value(s) but the input layer has "
+                         f"{network.layer_sizes[0]} node(s)")
+        if not all(abs(v) < float("inf") for v in args.inputs):
+            parser.error("--inputs must be finite numbers")
+        inputs = args.inputs
+    return network, inputs, lecture
+
+
+def _read_open_file(parser, path: Path, scene: int | None):
+    """``(network, inputs or None, is_lecture)`` from a network file or one scene of a lecture."""
+    from nnviz.core import NetworkFileError
+    from nnviz.core.scenes import is_lecture, read_document, scenes_from_dict, state_from_dict
+
+    doc = read_document(path)
+    try:
+        if not is_lecture(doc):
+            if scene is not None:
+                parser.error(f"--scene: {path.name} is a network file, not a lecture")
+            return (*state_from_dict(doc), False)
+        scenes = scenes_from_dict(doc)
+    except NetworkFileError as e:
+        raise NetworkFileError(f"{path.name}: {e}") from None
+    index = 1 if scene is None else scene
+    if not 1 <= index <= len(scenes):
+        parser.error(f"--scene {index}: {path.name} has scenes 1 to {len(scenes)}")
+    return scenes[index - 1].network, scenes[index - 1].inputs, True
 
 
 def main(argv=None) -> int:
@@ -96,11 +118,11 @@ def main(argv=None) -> int:
         return render_main(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
-    network, inputs = network_from_args(parser, args)
-    return run_gui(network, inputs, quit_after_paint=args.quit_after_paint, open_path=args.open)
+    network, inputs, lecture = network_from_args(parser, args)
+    return run_gui(network, inputs, quit_after_paint=args.quit_after_paint, open_path=args.open, lecture=lecture)
 
 
-def run_gui(network, inputs, quit_after_paint=False, open_path=None) -> int:
+def run_gui(network, inputs, quit_after_paint=False, open_path=None, lecture=False) -> int:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -115,9 +137,7 @@ def run_gui(network, inputs, quit_after_paint=False, open_path=None) -> int:
     install_exception_hook(window)
     if open_path:
         # The network is already shown; a lecture is opened again so that its scenes can be stepped.
-        from nnviz.core.scenes import is_lecture, read_document
-
-        if is_lecture(read_document(open_path)):
+        if lecture:
             window.document.open_path(open_path)
         else:
             window.document.adopt_path(open_path)

@@ -65,51 +65,12 @@ def render_main(argv) -> int:
             parser.error(f"the folder {str(output.absolute().parent)!r} does not exist")
         if not 0.5 <= args.scale <= 4.0:
             parser.error(f"--scale must be between 0.5 and 4, got {args.scale}")
-        network, inputs = _network(parser, args)
+        from nnviz.app import network_from_args
+
+        network, inputs, _lecture = network_from_args(parser, args)
     except SystemExit as e:  # argparse's usage errors (2) and --help (0)
         return e.code if isinstance(e.code, int) else 2
     return _render(network, inputs, args)
-
-
-def _network(parser, args):
-    """``(network, inputs or None)`` from the flags, a network file or a lecture scene."""
-    if args.open is None:
-        if args.scene is not None:
-            parser.error("--scene needs --open with a lecture file")
-        from nnviz.app import network_from_args
-
-        return network_from_args(parser, args)
-    from nnviz.core import NetworkFileError
-    from nnviz.core.scenes import is_lecture, read_document, scenes_from_dict, state_from_dict
-
-    given = [f for f in ("layers", "activation", "output_activation", "init", "init_scale", "seed")
-             if getattr(args, f) is not None] + (["bias"] if args.bias else [])
-    if given:
-        parser.error(f"--open cannot be combined with --{given[0].replace('_', '-')}")
-    path = Path(args.open)
-    try:
-        doc = read_document(path)
-        try:
-            if is_lecture(doc):
-                scenes = scenes_from_dict(doc)
-                index = 1 if args.scene is None else args.scene
-                if not 1 <= index <= len(scenes):
-                    parser.error(f"--scene {index}: {path.name} has scenes 1 to {len(scenes)}")
-                network, inputs = scenes[index - 1].network, scenes[index - 1].inputs
-            elif args.scene is not None:
-                parser.error(f"--scene: {path.name} is a network file, not a lecture")
-            else:
-                network, inputs = state_from_dict(doc)
-        except NetworkFileError as e:
-            raise NetworkFileError(f"{path.name}: {e}") from None
-    except NetworkFileError as e:
-        parser.error(str(e))
-    if args.inputs is not None:
-        if len(args.inputs) != network.layer_sizes[0]:
-            parser.error(f"--inputs gives {len(args.inputs)} value(s) but the input layer has "
-                         f"{network.layer_sizes[0]} node(s)")
-        inputs = args.inputs
-    return network, inputs
 
 
 def _render(network, inputs, args) -> int:
