@@ -18,7 +18,7 @@ DEFAULT_SIZE = "1920x1080"
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from nnviz.app import add_network_arguments
+    from nnviz.cli import add_network_arguments
     from nnviz.core import ACTIVATIONS, INITIALIZERS
     from nnviz.gui.appearance import PALETTES, THEMES
 
@@ -65,7 +65,7 @@ def render_main(argv) -> int:
             parser.error(f"the folder {str(output.absolute().parent)!r} does not exist")
         if not 0.5 <= args.scale <= 4.0:
             parser.error(f"--scale must be between 0.5 and 4, got {args.scale}")
-        from nnviz.app import network_from_args
+        from nnviz.cli import network_from_args
 
         network, inputs, _lecture = network_from_args(parser, args)
     except SystemExit as e:  # argparse's usage errors (2) and --help (0)

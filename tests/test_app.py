@@ -6,7 +6,8 @@ import sys
 import pytest
 
 from nnviz import __version__
-from nnviz.app import build_parser, network_from_args
+from nnviz.app import build_parser
+from nnviz.cli import network_from_args
 
 
 def run_nnviz(*args, timeout=60):
