@@ -68,19 +68,14 @@ def network_from_args(parser, args):
 
 def _read_open_file(parser, path: Path, scene: int | None):
     """``(network, inputs or None, is_lecture)`` from a network file or one scene of a lecture."""
-    from nnviz.core import NetworkFileError
-    from nnviz.core.scenes import is_lecture, read_document, scenes_from_dict, state_from_dict
+    from nnviz.core.documents import read_any
 
-    doc = read_document(path)
-    try:
-        if not is_lecture(doc):
-            if scene is not None:
-                parser.error(f"--scene: {path.name} is a network file, not a lecture")
-            return (*state_from_dict(doc), False)
-        scenes = scenes_from_dict(doc)
-    except NetworkFileError as e:
-        raise NetworkFileError(f"{path.name}: {e}") from None
+    opened = read_any(path)
+    if opened.kind != "lecture":
+        if scene is not None:
+            parser.error(f"--scene: {path.name} is a network file, not a lecture")
+        return opened.network, opened.inputs, False
     index = 1 if scene is None else scene
-    if not 1 <= index <= len(scenes):
-        parser.error(f"--scene {index}: {path.name} has scenes 1 to {len(scenes)}")
-    return scenes[index - 1].network, scenes[index - 1].inputs, True
+    if not 1 <= index <= len(opened.scenes):
+        parser.error(f"--scene {index}: {path.name} has scenes 1 to {len(opened.scenes)}")
+    return opened.scenes[index - 1].network, opened.scenes[index - 1].inputs, True
