@@ -14,10 +14,10 @@ from nnviz import __version__
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from nnviz.cli import add_network_arguments
+    from nnviz.cli import Parser, add_network_arguments
     from nnviz.core import ACTIVATIONS, INITIALIZERS
 
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="nnviz",
         description="See and touch a small fully-connected neural network. "
                     "'nnviz render -h' shows how to draw a picture without a window.",

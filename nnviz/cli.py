@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
+
+
+class Parser(argparse.ArgumentParser):
+    """Reports a mistake in one line and points to ``-h``, instead of printing the whole usage first."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message}\nsee {self.prog} -h\n")
 
 
 def add_network_arguments(parser, activations, initializers) -> None:
