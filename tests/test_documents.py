@@ -51,3 +51,10 @@ def test_other_files_are_refused_by_what_they_look_like(tmp_path, head, looks_li
     path.write_bytes(head + bytes(range(256)))
     with pytest.raises(NetworkFileError, match=f"^model.json: not an nnviz file \\(it looks like {looks_like}"):
         read_any(path)
+
+
+def test_an_unknown_binary_file_is_called_binary(tmp_path):
+    path = tmp_path / "blob.json"
+    path.write_bytes(bytes(range(255, 0, -1)))
+    with pytest.raises(NetworkFileError, match=r"^blob\.json: not valid JSON: the file is binary, not text$"):
+        read_any(path)

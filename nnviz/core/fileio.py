@@ -178,7 +178,9 @@ def parse_json(data: str | bytes, what: str = "network"):
         raise
     except RecursionError:
         raise NetworkFileError(f"not an nnviz {what} file: the JSON is nested too deeply") from None
-    except (ValueError, UnicodeDecodeError) as e:
+    except UnicodeDecodeError:  # the codec's own words ("can't decode byte 0x89") tell a user nothing
+        raise NetworkFileError("not valid JSON: the file is binary, not text") from None
+    except ValueError as e:
         raise NetworkFileError(f"not valid JSON: {e}") from None
 
 
