@@ -347,7 +347,7 @@ class EdgeLayerItem(pg.GraphicsObject):
         start = self._start_at(math.sqrt(abs(transform.determinant())))
         n_base = len(strokes) - strokes.n_top
         pens = np.unique(strokes.pen[start:n_base])
-        fast = (ratio == 1.0 and n_base - start > ANTIALIAS_MAX_EDGES and not strokes.antialias[pens].any()
+        fast = (ratio == 1.0 and len(pens) and not strokes.antialias[pens].any()
                 and (strokes.widths[pens] == 1.0).all())
         if fast:  # a dense fan of 1 px aliased lines: drawn without Qt (see line_raster)
             points = _device_points(strokes.lines[start:n_base], transform, offset)
