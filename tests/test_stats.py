@@ -12,10 +12,7 @@ from nnviz.core.stats import (
     DISTRIBUTIONS,
     MAX_BATCH_VALUES,
     affordable_samples,
-    describe_units,
-    diagnose,
     find_symmetric_units,
-    format_number,
     histogram,
     layer_statistics,
     max_abs_derivative,
@@ -23,6 +20,7 @@ from nnviz.core.stats import (
     sample_inputs,
     shared_bins,
 )
+from nnviz.core.verdicts import describe_units, diagnose, format_number
 
 
 def _plain_numpy_reference(weights, biases, x, t, f, df, max_df):

@@ -1,25 +1,14 @@
-"""Tests for nnviz.core.training: targets, mini-batch SGD with L2 and momentum, and the input-plane grids."""
+"""Tests for nnviz.core.training, targets and grids: targets, mini-batch SGD with L2 and momentum, and the
+input-plane grids."""
 
 import numpy as np
 import pytest
 
 from nnviz.core import Network
 from nnviz.core.datasets import make_dataset, train_test_split
-from nnviz.core.training import (
-    EVAL_LIMIT,
-    History,
-    Trainer,
-    TrainingDiverged,
-    class_levels,
-    evaluate,
-    fit,
-    grid_coordinates,
-    looks_like_classification,
-    neuron_grids,
-    predict_grid,
-    predict_labels,
-    targets_for,
-)
+from nnviz.core.grids import grid_coordinates, neuron_grids, predict_grid
+from nnviz.core.targets import class_levels, looks_like_classification, predict_labels, targets_for
+from nnviz.core.training import EVAL_LIMIT, History, Trainer, TrainingDiverged, evaluate, fit
 
 XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 XOR_Y = np.array([0.0, 1.0, 1.0, 0.0])

@@ -14,15 +14,21 @@ from .limits import MAX_INIT_SCALE, check_layer_sizes
 
 @dataclass(frozen=True)
 class Trace:
-    """Everything one forward pass computed.
+    """Everything one forward pass of a network with L node layers (L − 1 weight layers) computed.
 
-    ``pre[i]`` is z of layer ``i + 1`` (length L − 1); ``post[i]`` is the activation of layer ``i``
-    (length L, ``post[0]`` is the input as float). Arrays are ``(n,)`` for one input vector or
-    ``(batch, n)`` for a batch.
+    Both lists are indexed like ``weights``: weight layer ``i`` reads ``post[i]`` and writes
+    ``pre[i]`` and ``post[i + 1]``::
+
+        pre[i] = post[i] @ weights[i].T (+ biases[i])     z of weight layer i (node layer i + 1)
+        post[i + 1] = f_i(pre[i])                         a of node layer i + 1
+
+    ``pre``: L − 1 arrays; ``pre[i]`` is ``(n_{i+1},)`` for one input vector, ``(batch, n_{i+1})``
+    for a batch. ``post``: L arrays; ``post[0]`` is the input as float, ``(n_0,)`` or
+    ``(batch, n_0)``, and ``post[-1]`` the output. A node layer ``k ≥ 1`` thus has z ``pre[k − 1]``.
     """
 
-    pre: list
-    post: list
+    pre: list[np.ndarray]
+    post: list[np.ndarray]
 
     @property
     def output(self) -> np.ndarray:

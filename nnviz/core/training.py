@@ -1,4 +1,4 @@
-"""Mini-batch gradient descent on a :class:`~nnviz.core.network.Network`, and its picture on the plane.
+"""Mini-batch gradient descent on a :class:`~nnviz.core.network.Network`.
 
 The loss is the mean squared error
 
@@ -9,12 +9,7 @@ number of samples or the batch size. ``backward`` returns gradients summed over 
 divided by the batch size here. L2 adds ``l2 · W`` to each weight gradient (the gradient of
 ``(l2 / 2) · ||W||²``; biases are not decayed); the reported loss is the data term alone.
 Momentum keeps a velocity per array: ``v ← momentum · v − lr · g;  W ← W + v``.
-
-Targets. Classification labels are class indices 0 … k−1 (float or int arrays of whole numbers).
-With one output unit (two classes only) label 1 → ``hi`` and label 0 → ``lo``; with several output
-units the target is one-hot, ``hi`` for the label's unit and ``lo`` for the others. ``(lo, hi)`` is
-(−1, 1) for a tanh or linear output and (0, 1) for every other activation (see
-:func:`class_levels`). Regression needs one output unit and uses the targets as they are.
+Labels become targets as :mod:`nnviz.core.targets` says.
 """
 
 from __future__ import annotations
@@ -25,9 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .network import Network
-
-SYMMETRIC_OUTPUTS = frozenset({"tanh", "linear"})
-"""Output activations trained towards −1/+1 for classification; all others towards 0/1."""
+from .targets import labels_of, looks_like_classification, targets_for
 
 EVAL_LIMIT = 1000
 """At most this many samples (evenly strided) are used to measure the loss after each epoch, so that
@@ -57,66 +50,7 @@ class History:
         return len(self.epoch)
 
 
-# -- targets and evaluation ------------------------------------------------------------------------
-def class_levels(network: Network) -> tuple[float, float]:
-    """``(lo, hi)``: the target values for "not this class" and "this class" at the output."""
-    output = network.activation_of(len(network.layer_sizes) - 1)
-    return (-1.0, 1.0) if output.name in SYMMETRIC_OUTPUTS else (0.0, 1.0)
-
-
-def looks_like_classification(y, max_classes: int = 20) -> bool:
-    """True if ``y`` holds whole numbers 0 … k−1 with 2 ≤ k ≤ ``max_classes`` (class labels)."""
-    y = np.asarray(y, dtype=float)
-    if y.size == 0 or not np.all(np.isfinite(y)) or not np.array_equal(y, np.round(y)):
-        return False
-    return bool(y.min() == 0 and 1 <= y.max() < max_classes)
-
-
-def n_classes(y) -> int:
-    """The number of classes of label array ``y`` (``max + 1``)."""
-    return int(np.max(y)) + 1 if len(y) else 0
-
-
-def targets_for(network: Network, y, classification: bool) -> np.ndarray:
-    """The ``(n, n_out)`` target array for labels or regression targets ``y`` of shape ``(n,)``.
-
-    Raises ``ValueError`` if the labels do not fit the output layer (a label ≥ the number of output
-    units, anything but 0/1 for one output unit, or several output units for regression).
-    """
-    y = np.asarray(y, dtype=float).ravel()
-    n_out = network.layer_sizes[-1]
-    if not classification:
-        if n_out != 1:
-            raise ValueError(f"regression needs 1 output unit, the network has {n_out}")
-        return y[:, None].copy()
-    labels = y.astype(int)
-    if not np.array_equal(labels, y) or (len(y) and labels.min() < 0):
-        raise ValueError("class labels must be whole numbers 0, 1, 2, …")
-    lo, hi = class_levels(network)
-    if n_out == 1:
-        if len(y) and labels.max() > 1:
-            raise ValueError(f"{n_classes(labels)} classes need {n_classes(labels)} output units, the network has 1")
-        return np.where(labels[:, None] == 1, hi, lo)
-    if len(y) and labels.max() >= n_out:
-        raise ValueError(f"{n_classes(labels)} classes need {n_classes(labels)} output units, the network has {n_out}")
-    targets = np.full((len(y), n_out), lo)
-    targets[np.arange(len(y)), labels] = hi
-    return targets
-
-
-def predict_labels(network: Network, X) -> np.ndarray:
-    """Predicted class indices ``(n,)`` for inputs ``X`` ``(n, n_in)``."""
-    return _labels_of(network, network.forward(X).output)
-
-
-def _labels_of(network: Network, output: np.ndarray) -> np.ndarray:
-    # One unit: above the middle of class_levels is class 1; several units: the largest one.
-    if output.shape[1] == 1:
-        lo, hi = class_levels(network)
-        return (output[:, 0] > (lo + hi) / 2).astype(int)
-    return np.argmax(output, axis=1)
-
-
+# -- evaluation ----------------------------------------------------------------------------------------
 def evaluate(network: Network, X, y, classification: bool) -> tuple[float, float | None]:
     """``(loss, accuracy)`` on ``X`` ``(n, n_in)`` and ``y`` ``(n,)``; accuracy is None for regression."""
     targets = targets_for(network, y, classification)
@@ -125,7 +59,7 @@ def evaluate(network: Network, X, y, classification: bool) -> tuple[float, float
         loss = 0.5 * float(np.mean(np.sum((targets - output) ** 2, axis=1)))
     if not classification:
         return loss, None
-    return loss, float(np.mean(_labels_of(network, output) == np.asarray(y).astype(int)))
+    return loss, float(np.mean(labels_of(network, output) == np.asarray(y).astype(int)))
 
 
 # -- the optimiser ---------------------------------------------------------------------------------
@@ -348,49 +282,3 @@ def fit(network: Network, X, y, epochs: int, batch_size=10, learning_rate=None, 
         if callback is not None and callback(trainer.epoch, trainer.history) is False:
             break
     return trainer.history
-
-
-# -- the input plane ---------------------------------------------------------------------------------
-def grid_coordinates(bounds, resolution: int) -> tuple[np.ndarray, np.ndarray]:
-    """Pixel-centre coordinates ``(xs, ys)``, each ``(resolution,)``, of a grid over
-    ``bounds = (x_min, x_max, y_min, y_max)``; pixel ``[i, j]`` is at ``(xs[j], ys[i])``."""
-    x_min, x_max, y_min, y_max = (float(b) for b in bounds)
-    if not (x_max > x_min and y_max > y_min):
-        raise ValueError(f"bounds must be (x_min, x_max, y_min, y_max) with min < max, got {bounds}")
-    resolution = int(resolution)
-    if resolution < 1:
-        raise ValueError(f"resolution must be at least 1, got {resolution}")
-    centres = (np.arange(resolution) + 0.5) / resolution
-    return x_min + centres * (x_max - x_min), y_min + centres * (y_max - y_min)
-
-
-def _plane_trace(network: Network, bounds, resolution: int):
-    if network.layer_sizes[0] != 2:
-        raise ValueError(f"the input plane needs a network with 2 inputs, this one has {network.layer_sizes[0]}")
-    xs, ys = grid_coordinates(bounds, resolution)
-    gx, gy = np.meshgrid(xs, ys)  # gx[i, j] = xs[j], gy[i, j] = ys[i]
-    with np.errstate(over="ignore", invalid="ignore"):
-        return network.forward(np.column_stack([gx.ravel(), gy.ravel()]))
-
-
-def _as_images(activations: np.ndarray, resolution: int) -> np.ndarray:
-    # (res², n) rows in grid order → (n, res, res), row i at ys[i].
-    return np.ascontiguousarray(activations.T.reshape(-1, resolution, resolution))
-
-
-def predict_grid(network: Network, bounds, resolution: int = 100) -> np.ndarray:
-    """The network's output over the input plane, ``(n_out, resolution, resolution)``.
-
-    ``[k, i, j]`` is output unit ``k`` at ``(xs[j], ys[i])`` of :func:`grid_coordinates`: row 0 is
-    the bottom (``y_min``). One forward pass of the whole grid; the network must have 2 inputs.
-    """
-    return _as_images(_plane_trace(network, bounds, resolution).output, resolution)
-
-
-def neuron_grids(network: Network, bounds, resolution: int = 32) -> list[np.ndarray]:
-    """Every neuron's activation over the input plane: one ``(n_units, res, res)`` array per layer.
-
-    Layer 0 is the input (x and y themselves), the last is the output, laid out as in
-    :func:`predict_grid`. Computed with one forward pass of the grid.
-    """
-    return [_as_images(post, resolution) for post in _plane_trace(network, bounds, resolution).post]

@@ -14,7 +14,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 
 from nnviz.core import get_activation
-from nnviz.core.stats import LayerStats, NetworkStats, format_number, histogram, max_abs_derivative, shared_bins
+from nnviz.core.stats import LayerStats, NetworkStats, histogram, max_abs_derivative, shared_bins
+from nnviz.core.verdicts import format_number
 
 from .colors import theme_colors
 
