@@ -190,7 +190,7 @@ def with_changes(**changes):
     (with_changes(seed=None), "'seed' must be a whole number"),
     (with_changes(seed=-5), "seed must be a whole number from 0"),
     (with_changes(bias="yes"), "'bias' must be true or false"),
-    (with_changes(activation="softmax"), "valid: sigmoid"),
+    (with_changes(activation="softmin"), "valid: sigmoid"),
     (with_changes(activation=["relu"]), "valid: sigmoid"),
     (with_changes(output_activation=7), "valid: sigmoid"),
     (with_changes(init="glorot"), "valid: truncated_normal"),

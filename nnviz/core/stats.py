@@ -52,7 +52,7 @@ class LayerStats:
 
     :attr:`inactive_fraction` picks the one that matters for the activation.
 
-    ``grad_norm`` is the Frobenius norm of the batch-mean ∂E/∂W, E = ½ Σ (t − y)².
+    ``grad_norm`` is the Frobenius norm of the batch-mean ∂E/∂W, E the network's loss.
     The raw arrays are kept for histograms: ``weights`` ``(n_out, n_in)`` (a copy), ``z`` and
     ``a`` ``(batch, n_out)``.
     """
@@ -104,7 +104,7 @@ class NetworkStats:
     inputs: np.ndarray
     targets: np.ndarray
     loss: float
-    """Batch-mean E = ½ Σ (t − y)²."""
+    """Batch-mean E of the network's loss (``Network.loss``)."""
     input_std: float
     """std of the input batch: where the signal starts from."""
 
@@ -119,13 +119,15 @@ class NetworkStats:
 
 @cache
 def max_abs_derivative(activation: str) -> float:
-    """The largest ``|f'(z)|`` of an activation (found on a fine grid over ``[−20, 20]``)."""
+    """The largest ``|f'(z)|`` of an activation (found on a fine grid over ``[−20, 20]``; for softmax
+    the largest diagonal ∂y_k/∂z_k, that of its curve)."""
     grid = np.linspace(-20.0, 20.0, 8001)
-    return float(np.max(np.abs(get_activation(activation).derivative(grid))))
+    return float(np.max(np.abs(get_activation(activation).curve_derivative(grid))))
 
 
 def random_targets(network: Network, n_samples: int, seed=None) -> np.ndarray:
-    """``(n_samples, n_out)`` targets inside the output activation's range: ``f_out(N(0, 1))``."""
+    """``(n_samples, n_out)`` targets inside the output activation's range: ``f_out(N(0, 1))`` (for
+    softmax, probability rows; every loss accepts them)."""
     rng = np.random.default_rng(seed)
     out = network.activation_of(len(network.layer_sizes) - 1)
     return out.value(rng.standard_normal((n_samples, network.layer_sizes[-1])))
@@ -147,7 +149,7 @@ def layer_statistics(network: Network, inputs, targets=None, seed=None) -> Netwo
     with np.errstate(all="ignore"):
         trace = network.forward(x)
         d_w, _ = network.backward(trace, t)
-        loss = 0.5 * float(np.sum((t - trace.output) ** 2)) / batch
+        loss = network.trace_loss(trace, t) / batch
         layers = []
         for i, w in enumerate(network.weights):
             act = network.activation_of(i + 1)

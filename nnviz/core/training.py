@@ -1,12 +1,9 @@
 """Mini-batch gradient descent on a :class:`~nnviz.core.network.Network`.
 
-The loss is the mean squared error
-
-    E = ½ · mean over samples of Σ over output units (t − y)²,
-
-the network's own ½ Σ (t − y)² averaged over the samples, so that its size does not depend on the
-number of samples or the batch size. ``backward`` returns gradients summed over a batch; they are
-divided by the batch size here. L2 adds ``l2 · W`` to each weight gradient (the gradient of
+The loss is the network's own (``Network.loss``: ½ Σ (t − y)² or cross-entropy, see
+:mod:`nnviz.core.losses`) averaged over the samples, so that its size does not depend on the number
+of samples or the batch size. ``backward`` returns gradients summed over a batch; they are divided
+by the batch size here. L2 adds ``l2 · W`` to each weight gradient (the gradient of
 ``(l2 / 2) · ||W||²``; biases are not decayed); the reported loss is the data term alone.
 Momentum keeps a velocity per array: ``v ← momentum · v − lr · g;  W ← W + v``.
 Labels become targets as :mod:`nnviz.core.targets` says.
@@ -20,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .network import Network
-from .targets import labels_of, looks_like_classification, targets_for
+from .targets import labels_of, looks_like_classification, targets_for, true_labels
 
 EVAL_LIMIT = 1000
 """At most this many samples (evenly strided) are used to measure the loss after each epoch, so that
@@ -52,14 +49,15 @@ class History:
 
 # -- evaluation ----------------------------------------------------------------------------------------
 def evaluate(network: Network, X, y, classification: bool) -> tuple[float, float | None]:
-    """``(loss, accuracy)`` on ``X`` ``(n, n_in)`` and ``y`` ``(n,)``; accuracy is None for regression."""
+    """``(loss, accuracy)`` on ``X`` ``(n, n_in)`` and ``y`` (labels ``(n,)`` or target rows, see
+    :func:`~nnviz.core.targets.targets_for`): the sample-mean loss; accuracy is None for regression."""
     targets = targets_for(network, y, classification)
     with np.errstate(over="ignore", invalid="ignore"):
-        output = network.forward(X).output
-        loss = 0.5 * float(np.mean(np.sum((targets - output) ** 2, axis=1)))
+        trace = network.forward(X)
+        loss = network.trace_loss(trace, targets) / len(targets)
     if not classification:
         return loss, None
-    return loss, float(np.mean(labels_of(network, output) == np.asarray(y).astype(int)))
+    return loss, float(np.mean(labels_of(network, trace.output) == true_labels(y)))
 
 
 # -- the optimiser ---------------------------------------------------------------------------------
@@ -71,7 +69,8 @@ class Trainer:
     arrays are changed in place. ``batch_size``, ``learning_rate`` (None: use the network's own,
     read at every step), ``l2`` and ``momentum`` may be changed between steps.
 
-    ``X`` is ``(n, n_in)``, ``y`` is ``(n,)`` (class indices or regression targets); the same for the
+    ``X`` is ``(n, n_in)``, ``y`` is ``(n,)`` or ``(n, 1)`` (class indices or regression targets) or
+    ``(n, n_out)`` target rows (see :mod:`nnviz.core.targets`); the same for the
     optional test set. ``classification=None`` decides from ``y`` (:func:`looks_like_classification`).
     ``seed=None`` uses the network's seed, so that the same network and data train the same way.
     """
@@ -253,8 +252,10 @@ class Trainer:
 
 def _as_data(X, y, what: str) -> tuple[np.ndarray, np.ndarray]:
     X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
-    if X.ndim != 2 or y.ndim != 1 or len(X) != len(y):
-        raise ValueError(f"{what} data must be X (n, d) and y (n,), got {X.shape} and {y.shape}")
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y[:, 0]  # a target column for one output unit
+    if X.ndim != 2 or y.ndim not in (1, 2) or len(X) != len(y):
+        raise ValueError(f"{what} data must be X (n, d) and y (n,) or (n, k), got {X.shape} and {y.shape}")
     return X, y
 
 
@@ -270,8 +271,9 @@ def fit(network: Network, X, y, epochs: int, batch_size=10, learning_rate=None, 
         classification=None) -> History:
     """Train ``network`` in place for ``epochs`` epochs of mini-batch SGD; returns the :class:`History`.
 
-    ``X`` ``(n, n_in)``, ``y`` ``(n,)``: class indices 0 … k−1 or regression targets (see the module
-    docstring for the targets and the loss). ``callback(epoch, history)`` runs after every epoch;
+    ``X`` ``(n, n_in)``, ``y`` ``(n,)`` or ``(n, 1)``: class indices 0 … k−1 or regression targets, or
+    ``(n, n_out)`` target rows (:mod:`nnviz.core.targets` says how labels become targets; the loss is
+    the network's own). ``callback(epoch, history)`` runs after every epoch;
     returning ``False`` stops training. See :class:`Trainer` for the other arguments.
     """
     trainer = Trainer(network, X, y, batch_size=batch_size, learning_rate=learning_rate, l2=l2,
