@@ -126,9 +126,12 @@ def softmax(z):
     z = np.asarray(z, dtype=float)
     with np.errstate(invalid="ignore", over="ignore"):
         peak = np.max(z, axis=-1, keepdims=True)
-        shifted = np.where(np.isposinf(peak), np.where(np.isposinf(z), 0.0, -np.inf), z - peak)
+        shifted = z - peak
+        if peak.max(initial=-np.inf) == np.inf:  # an overflowed row: its +inf units share the 1
+            shifted = np.where(peak == np.inf, np.where(z == np.inf, 0.0, -np.inf), shifted)
         e = np.exp(shifted)
-        return e / np.sum(e, axis=-1, keepdims=True)
+        e /= np.sum(e, axis=-1, keepdims=True)
+        return e
 
 
 def _softmax_diagonal(z):

@@ -24,6 +24,12 @@ EVAL_LIMIT = 1000
 one epoch of a large data set never stalls on its evaluation; smaller sets are measured exactly."""
 
 
+EVAL_CHUNK_WORK = 2**18
+"""Most multiply-adds of one weight layer's product when measuring the loss (at least 32 rows a
+chunk). OpenBLAS hands larger products to its threads, and on a small, busy machine those threads
+then spin for a while and slow every small training batch after them (2.5× for the digits)."""
+
+
 class TrainingDiverged(ArithmeticError):
     """A step would have made a weight infinite or NaN (the weights are left as they were before it),
     or the loss measured after an epoch is no longer finite."""
@@ -52,12 +58,18 @@ def evaluate(network: Network, X, y, classification: bool) -> tuple[float, float
     """``(loss, accuracy)`` on ``X`` ``(n, n_in)`` and ``y`` (labels ``(n,)`` or target rows, see
     :func:`~nnviz.core.targets.targets_for`): the sample-mean loss; accuracy is None for regression."""
     targets = targets_for(network, y, classification)
+    X = np.asarray(X, dtype=float)
+    rows = max(32, EVAL_CHUNK_WORK // max(w.size for w in network.weights))
+    loss, outputs = 0.0, []
     with np.errstate(over="ignore", invalid="ignore"):
-        trace = network.forward(X)
-        loss = network.trace_loss(trace, targets) / len(targets)
+        for start in range(0, len(X), rows):
+            trace = network.forward(X[start:start + rows])
+            loss += network.trace_loss(trace, targets[start:start + rows])
+            outputs.append(trace.output)
+    loss /= len(targets)
     if not classification:
         return loss, None
-    return loss, float(np.mean(labels_of(network, trace.output) == true_labels(y)))
+    return loss, float(np.mean(labels_of(network, np.concatenate(outputs)) == true_labels(y)))
 
 
 # -- the optimiser ---------------------------------------------------------------------------------
@@ -153,7 +165,7 @@ class Trainer:
         self.epoch = 0
         self.history = History()
         self._rng = np.random.default_rng(self.seed)
-        self._velocity = None
+        self._velocity = self._velocity_sizes = None
         self._order = None
         self._position = 0
         self._targets = targets_for(self.network, self.y, self.classification)
@@ -212,29 +224,34 @@ class Trainer:
             self._targets = targets_for(network, self.y, self.classification)
         with np.errstate(over="ignore", invalid="ignore"):
             d_w, d_b = network.backward(network.forward(self.X[batch]), self._targets[batch])
-            scale = 1.0 / len(batch)
             lr = network.learning_rate if self._learning_rate is None else self._learning_rate
-            if not self._velocity_fits():
+            sizes = tuple(network.layer_sizes)
+            if self._velocity is None or self._velocity_sizes != sizes:
+                # New, or the network was resized: the velocities start again from zero.
+                self._velocity_sizes = sizes
                 self._velocity = ([np.zeros_like(w) for w in network.weights],
                                   [np.zeros_like(b) for b in network.biases])
-            updates_w = [self._momentum * v - lr * (g * scale + self._l2 * w)
-                         for v, g, w in zip(self._velocity[0], d_w, network.weights)]
-            updates_b = [self._momentum * v - lr * g * scale for v, g in zip(self._velocity[1], d_b)]
+            # v ← momentum · v − lr · (g / batch + l2 · W); terms that are 0 are skipped (a step's
+            # cost is mostly the number of numpy calls: the arrays are small).
+            scale = 1.0 / len(batch)
+            updates_w = [self._update(g, scale, lr, v, w) for g, v, w in zip(d_w, self._velocity[0], network.weights)]
+            updates_b = [self._update(g, scale, lr, v, None) for g, v in zip(d_b, self._velocity[1])]
             new_w = [w + u for w, u in zip(network.weights, updates_w)]
-            new_b = [b + u for b, u in zip(network.biases, updates_b)] if network.bias else None
-        if not all(np.isfinite(a).all() for a in new_w + (new_b or [])):
+            new_b = [b + u for b, u in zip(network.biases, updates_b)] if network.bias else []
+        if not all(np.isfinite(a).all() for a in new_w + new_b):
             raise TrainingDiverged("the weights grew without bound; lower the learning rate and reset")
-        for w, new in zip(network.weights, new_w):
+        for w, new in zip(network.weights + network.biases, new_w + new_b):
             w[...] = new  # in place: the views hold on to these arrays
-        if new_b is not None:
-            for b, new in zip(network.biases, new_b):
-                b[...] = new
         self._velocity = (updates_w, updates_b)
 
-    def _velocity_fits(self) -> bool:
-        # After a resize the old velocities no longer match; they start again from zero.
-        return self._velocity is not None and [v.shape for v in self._velocity[0]] == [
-            w.shape for w in self.network.weights]
+    def _update(self, gradient, scale, lr, velocity, weights):
+        """``momentum · v − lr · (scale · g + l2 · W)``; ``weights`` None: no decay (a bias)."""
+        update = gradient * (-lr * scale)
+        if self._momentum:
+            update += self._momentum * velocity
+        if self._l2 and weights is not None:
+            update -= (lr * self._l2) * weights
+        return update
 
     def _record(self) -> None:
         history = self.history
