@@ -36,7 +36,7 @@ from nnviz.core.stats import (
 )
 from nnviz.core.verdicts import describe_units, diagnose
 
-from .init_plots import THEMES, DepthView, LayerRow, PlotStyle
+from .plots import THEMES, DepthView, LayerRow, PlotStyle
 
 MAX_LAYER_ROWS = 6
 """Up to this many weight layers get one row each; deeper networks get a layer picker."""

@@ -17,7 +17,7 @@ from nnviz.core import get_activation
 from nnviz.core.stats import LayerStats, NetworkStats, histogram, max_abs_derivative, shared_bins
 from nnviz.core.verdicts import format_number
 
-from .colors import theme_colors
+from ..colors import theme_colors
 
 MAX_BINS = 40
 CURVE_POINTS = 200
