@@ -88,8 +88,8 @@ class Network:
     @activation.setter
     def activation(self, names):
         n_hidden = len(self.layer_sizes) - 2
-        if isinstance(names, (str, Activation)):
-            main = get_activation(names)
+        if not isinstance(names, (list, tuple)):
+            main = get_activation(names)  # ValueError for anything but a known name
             hidden = [main] * n_hidden
         else:
             hidden = [get_activation(name) for name in names]
