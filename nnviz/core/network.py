@@ -19,8 +19,8 @@ DEFAULT_ACTIVATION = "sigmoid"
 class Trace:
     """Everything one forward pass of a network with L node layers (L − 1 weight layers) computed.
 
-    Both lists are indexed like ``weights``: weight layer ``i`` reads ``post[i]`` and writes
-    ``pre[i]`` and ``post[i + 1]``::
+    ``pre`` is indexed like ``weights`` (by weight layer), ``post`` by node layer: weight layer ``i``
+    reads ``post[i]`` and writes ``pre[i]`` and ``post[i + 1]``::
 
         pre[i] = post[i] @ weights[i].T (+ biases[i])     z of weight layer i (node layer i + 1)
         post[i + 1] = f_i(pre[i])                         a of node layer i + 1
