@@ -6,6 +6,7 @@ File dialogs and message boxes are replaced by small fakes (the ``_ask_*``/``_sh
 
 import json
 import xml.etree.ElementTree as ET
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -351,7 +352,7 @@ def test_export_image_failure_keeps_the_old_file(setup):
     doc, _, _, tmp = setup
     path = tmp / "old.png"
     path.write_bytes(b"old picture")
-    doc.set_renderer(render_image=lambda w, h, scale: QImage(), render_svg=lambda p, w, h, scale: None)
+    doc.set_renderer(SimpleNamespace(render_image=lambda w, h, scale: QImage(), render_svg=lambda p, w, h, scale: None))
     doc._ask_export_options = lambda: ExportOptions("png", 800, 600)
     paths(doc, path)
     doc.export_image_action.trigger()

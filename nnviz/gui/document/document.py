@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from types import SimpleNamespace
 
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
@@ -96,11 +95,9 @@ class Document(LectureMixin, QObject):
                 *self.lecture_actions]
 
     # -- wiring -------------------------------------------------------------------------------------
-    def set_renderer(self, renderer=None, *, render_image=None, render_svg=None) -> None:
+    def set_renderer(self, renderer) -> None:
         """Where Export image gets its picture: an object with ``render_image(w, h, scale) -> QImage``
-        and ``render_svg(path, w, h, scale)`` (the network view), or the two callables."""
-        if renderer is None and render_image is not None and render_svg is not None:
-            renderer = SimpleNamespace(render_image=render_image, render_svg=render_svg)
+        and ``render_svg(path, w, h, scale)`` (the network view), or None."""
         self._renderer = renderer
         self.export_image_action.setEnabled(renderer is not None)
 
