@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -41,6 +43,7 @@ class NetworkState(QObject):
         self._inputs = self._fit_inputs(inputs if inputs is not None else (3.0, 4.0)[: self.n_inputs])
         self._trace: Trace | None = None
         self._pending: set[str] = set()
+        self._replacing = False
         self.recompute_count = 0
         """How many forward passes the state has run (for tests and benchmarks)."""
         self._flush_timer = QTimer(self)
@@ -91,6 +94,24 @@ class NetworkState(QObject):
                 signal.emit()
         self.trace  # noqa: B018 - recompute once, before the views read it
         self.traceChanged.emit()
+
+    @contextmanager
+    def replacing(self):
+        """Replace the whole network (open a file, New) as one change, not an edit.
+
+        The block's signals are sent when it ends, with :attr:`is_replacing` True while they are.
+        """
+        self._replacing = True
+        try:
+            yield self
+            self.flush()
+        finally:
+            self._replacing = False
+
+    @property
+    def is_replacing(self) -> bool:
+        """True while the signals of a :meth:`replacing` block are being sent."""
+        return self._replacing
 
     def _fit_inputs(self, values) -> np.ndarray:
         """``values`` cut or zero-padded to the input size; non-finite values are refused."""

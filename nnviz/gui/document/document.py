@@ -59,7 +59,6 @@ class Document(LectureMixin, QObject):
         self._renderer = None
         self._path: Path | None = None
         self._modified = False
-        self._replacing = False
         self._export_options: ExportOptions | None = None
         self._build_actions()
         self._init_lecture()
@@ -175,7 +174,7 @@ class Document(LectureMixin, QObject):
     # -- modified mark ------------------------------------------------------------------------------
     @Slot()
     def _on_state_changed(self) -> None:
-        if not self._replacing:
+        if not self._state.is_replacing:
             self._set_modified(True)
 
     def _set_modified(self, modified: bool) -> None:
@@ -189,12 +188,8 @@ class Document(LectureMixin, QObject):
 
     def _replace(self, network: Network, inputs) -> None:
         """Show ``network``; the signals this sends do not count as edits."""
-        self._replacing = True
-        try:
+        with self._state.replacing():
             self._state.set_network(network, inputs)
-            self._state.flush()
-        finally:
-            self._replacing = False
         self._set_modified(False)
 
     def adopt_path(self, path) -> None:
