@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 from nnviz.core.activations import get_activation
 
 from .colors import marker_brush, marker_pen
-from .controls import layer_label
+from .layer_names import layer_title
 
 Z_RANGES = (6.0, 10.0, 20.0, 50.0, 100.0)
 """Half-widths the z axis can take: the smallest that holds every neuron's z; beyond the last,
@@ -257,11 +257,11 @@ class ActivationPlot(QWidget):
         self._assign_scatters([[self._scatters[i - 1] for i in layers] for _, _, layers in groups])
         theme = self._theme()
         off_plot = sum(
-            function_plot.show(activation, role, layers, [layer_label(i, n_layers) for i in layers], trace, theme)
+            function_plot.show(activation, role, layers, [layer_title(i, n_layers) for i in layers], trace, theme)
             for function_plot, (activation, role, layers) in zip(self._plots, groups))
         self._summary.setText(self._summary_text(network, trace, off_plot))
         symbol = groups[0][0].symbol if len(groups) == 1 else "f"
-        names = [layer_label(i, n_layers) for i in range(1, n_layers)]
+        names = [layer_title(i, n_layers) for i in range(1, n_layers)]
         if (symbol, names, theme) != self._legend_key:
             self._legend_key = (symbol, names, theme)
             self._fill_legend(symbol, names)

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QImage
 
 from nnviz.core.activations import Activation
 
@@ -154,3 +154,43 @@ def marker_pen(color, width: float = 1.0):
 def marker_brush(color):
     """A shared brush for scatter markers (see above); ``color`` is anything QColor accepts."""
     return _marker_brush(QColor(color).rgba())
+
+
+# -- the input plane (decision boundary, node thumbnails) -----------------------------------------
+CATEGORICAL = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2",
+               "#7f7f7f", "#bcbd22")
+HEATMAP_STRENGTH = 0.6  # the plane is paler than the points so that they stay readable
+
+
+def class_colors(palette: str = "default", theme: str = "light") -> tuple[str, str]:
+    """``(class B, class A)``: the negative and positive ends of the edge colours (blue, red)."""
+    ends = map_rgb(weight_colormap(palette, theme), [0.0, 1.0])
+    return tuple(pg.mkColor(*np.rint(c).astype(int)).name() for c in ends)
+
+
+def plane_colormap(palette: str = "default", theme: str = "light", strength: float = 1.0) -> pg.ColorMap:
+    """Diverging map over [0, 1] for values −1 … 1: the edge colours' ends (blue, red; blue, orange
+    in the colour-blind palette) through the background at 0. ``strength`` < 1 pales the ends."""
+    background = rgb(theme_colors(theme).background)
+    ends = fade(map_rgb(weight_colormap(palette, theme), [0.0, 1.0]), theme_colors(theme).background, strength)
+    return pg.ColorMap([0.0, 0.5, 1.0], np.rint([ends[0], background, ends[1]]).astype(np.uint8))
+
+
+def node_image(values: np.ndarray, palette: str = "default", theme: str = "light") -> QImage:
+    """A ``(res, res)`` array in [−1, 1] (row 0 = bottom of the plane) as a QImage, top row first."""
+    lut = plane_colormap(palette, theme).getLookupTable(nPts=256, alpha=False)
+    index = np.clip(np.rint((np.asarray(values)[::-1] + 1.0) * 127.5), 0, 255).astype(np.uint8)
+    rgb_rows = np.ascontiguousarray(lut[index])
+    height, width = index.shape
+    return QImage(rgb_rows.data, width, height, 3 * width, QImage.Format_RGB888).copy()
+
+
+def unit_range(values: np.ndarray, activation: Activation | None) -> np.ndarray:
+    """A neuron's values mapped to [−1, 1]: a bounded activation by its range (sigmoid 0 … 1 → −1 … 1,
+    tanh as it is), the input and unbounded activations divided by their largest |value|."""
+    bounds = activation_range(activation) if activation is not None else None
+    if bounds is not None:
+        low, high = bounds
+        return np.clip((values - low) / (high - low) * 2.0 - 1.0, -1.0, 1.0)
+    peak = float(np.max(np.abs(values))) if values.size else 0.0
+    return values / peak if peak > 0 and np.isfinite(peak) else np.zeros_like(values)

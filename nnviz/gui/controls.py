@@ -29,6 +29,7 @@ from nnviz.core.initializers import INITIALIZERS
 from nnviz.core.limits import MAX_HIDDEN_LAYERS, MAX_INIT_SCALE, MAX_LAYER_SIZE
 
 from .input_grid import INPUT_DECIMALS, InputGrid, show_value
+from .layer_names import layer_title
 
 RANDOM_INPUT_SEED = 20240601
 """Seed of the panel's own Generator for "Random": the same clicks give the same inputs in every session."""
@@ -68,14 +69,6 @@ class SizeSpinBox(QSpinBox):
             super().stepBy(steps)
         finally:
             self.typing = typing
-
-
-def layer_label(index: int, n_layers: int) -> str:
-    if index == 0:
-        return "Input"
-    if index == n_layers - 1:
-        return "Output"
-    return f"Hidden {index}"
 
 
 def _show_choice(combo: QComboBox, name: str) -> None:
@@ -308,7 +301,7 @@ class ControlsPanel(QWidget):
         while len(self._layer_rows) > n_layers:
             self._remove_layer_row()
         for index, (label, spin) in enumerate(self._layer_rows):
-            name = layer_label(index, n_layers)
+            name = layer_title(index, n_layers)
             if label.text() != name:
                 label.setText(name)
                 spin.setToolTip("Number of inputs (nodes in the input layer)" if index == 0

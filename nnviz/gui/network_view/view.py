@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QMenu, QToolTip
 
 from nnviz.core.layout import NetworkLayout, bias_at, compute_layout, nearest_segment, node_at
 from nnviz.gui.appearance import Appearance
-from nnviz.gui.colors import theme_colors
+from nnviz.gui.colors import node_image, theme_colors
 from nnviz.gui.network_view import export as network_export
 from nnviz.gui.network_view import text as network_text
 from nnviz.gui.network_view.edge_picture import EdgeStyle, color_limits, layer_picture, selection_exists
@@ -341,8 +341,6 @@ class NetworkView(pg.GraphicsView):
     def _pictures(self) -> dict:
         """The node pictures as images in the current colours, made when first needed."""
         if self._node_qimages is None:
-            from nnviz.gui.training.decision_boundary import node_image  # the plane's colours, only when used
-
             look = self.appearance
             self._node_qimages = {key: node_image(values, look.palette, look.theme)
                                   for key, values in self._node_images.items()}
