@@ -8,12 +8,14 @@ from PySide6.QtTest import QTest
 
 from nnviz.core import Network, get_activation
 from nnviz.core.training import neuron_grids, predict_grid
+from nnviz.gui.appearance import Appearance
 from nnviz.gui.colors import node_image, unit_range
 from nnviz.gui.state import NetworkState
 from nnviz.gui.training import runner as training_runner
 from nnviz.gui.training.data import CSV, TrainingData
 from nnviz.gui.training.decision_boundary import RESOLUTION, DecisionBoundary
 from nnviz.gui.training.panel import TrainingPanel
+from nnviz.gui.training.runner import TrainingRunner
 
 
 @pytest.fixture
@@ -22,8 +24,14 @@ def state():
 
 
 @pytest.fixture
-def panel(qtbot, state):
-    widget = TrainingPanel(state)
+def appearance():
+    return Appearance()
+
+
+@pytest.fixture
+def panel(qtbot, state, appearance):
+    data = TrainingData()
+    widget = TrainingPanel(state, data, TrainingRunner(state, data), appearance)
     widget.speed.setCurrentIndex(widget.speed.count() - 1)  # as fast as possible
     assert widget.runner.speed is None
     qtbot.addWidget(widget)
@@ -32,8 +40,8 @@ def panel(qtbot, state):
 
 
 @pytest.fixture
-def boundary(qtbot, state, panel):
-    widget = DecisionBoundary(state, panel)
+def boundary(qtbot, state, panel, appearance):
+    widget = DecisionBoundary(state, panel.data, appearance)
     qtbot.addWidget(widget)
     widget.resize(400, 460)
     widget.show()

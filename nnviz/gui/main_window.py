@@ -19,8 +19,10 @@ from .preferences import Settings
 from .shortcuts_dialog import show_shortcuts
 from .state import NetworkState
 from .theme import apply_theme
+from .training.data import TrainingData
 from .training.decision_boundary import DecisionBoundary
 from .training.panel import TrainingPanel
+from .training.runner import TrainingRunner
 
 PRESENTATION_SCALE = 1.75
 SCALE_STEP = 0.25
@@ -90,8 +92,11 @@ class MainWindow(QMainWindow):
         self.init_explorer = InitExplorer(self.state, self.appearance)
         self.init_dock = self._add_dock("Initialisation", "initDock", self.init_explorer, Qt.RightDockWidgetArea)
         self.init_explorer.symmetricUnitsChanged.connect(self.view.set_marked_nodes)
-        self.training = TrainingPanel(self.state, self.appearance, settings=self.settings)
-        self.boundary = DecisionBoundary(self.state, self.training, appearance=self.appearance)
+        self.training_data = TrainingData(self)
+        self.training_runner = TrainingRunner(self.state, self.training_data, self)
+        self.training = TrainingPanel(self.state, self.training_data, self.training_runner, self.appearance,
+                                      settings=self.settings)
+        self.boundary = DecisionBoundary(self.state, self.training_data, self.appearance)
         self.training_dock = self._add_dock("Training", "trainingDock", self.training, Qt.RightDockWidgetArea)
         self.boundary_dock = self._add_dock("Decision plane", "boundaryDock", self.boundary, Qt.RightDockWidgetArea)
         self.boundary.nodeImagesChanged.connect(self.view.set_node_images)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QStackedWidget, QV
 
 from nnviz.core.training import class_levels, neuron_grids, predict_grid
 
+from ..appearance import Appearance
 from ..colors import (
     CATEGORICAL,
     HEATMAP_STRENGTH,
@@ -48,11 +49,11 @@ class DecisionBoundary(QWidget):
 
     nodeImagesChanged = Signal(object)
 
-    def __init__(self, state, source, parent=None, *, appearance=None):
+    def __init__(self, state, data: TrainingData, appearance: Appearance, parent=None):
         super().__init__(parent)
         self.setObjectName("decisionBoundary")
         self.state = state
-        self.data: TrainingData = source if isinstance(source, TrainingData) else source.data
+        self.data = data
         self._appearance = appearance
         self._had_images = False
         self._refresh_timer = QTimer(self)
@@ -105,8 +106,7 @@ class DecisionBoundary(QWidget):
         for signal in (state.structureChanged, state.settingsChanged, state.weightsChanged):
             signal.connect(lambda: self._invalidate("plane"))
         self.data.changed.connect(lambda: self._invalidate("plane", "points"))
-        if appearance is not None:
-            appearance.changed.connect(lambda: self._invalidate("plane", "points"))
+        appearance.changed.connect(lambda: self._invalidate("plane", "points"))
         self._refresh()
 
     # -- reading ------------------------------------------------------------------------------------
@@ -184,10 +184,10 @@ class DecisionBoundary(QWidget):
             self._stale.discard("points")
 
     def _palette(self) -> str:
-        return self._appearance.palette if self._appearance is not None else "default"
+        return self._appearance.palette
 
     def _theme(self) -> str:
-        return self._appearance.theme if self._appearance is not None else "light"
+        return self._appearance.theme
 
     def _draw_plane(self, grid: np.ndarray) -> None:
         x_min, x_max, y_min, y_max = self.data.bounds
@@ -269,7 +269,7 @@ class DecisionBoundary(QWidget):
 
     def _show_points(self) -> None:
         data = self.data
-        scale = self._appearance.scale if self._appearance is not None else 1.0
+        scale = self._appearance.scale
         # Playground's convention: training points edged in the background colour, test points in the text colour.
         # Regression targets near 0 take the background colour, so their edge must differ from it.
         colors = theme_colors(self._theme())

@@ -32,6 +32,7 @@ from nnviz.core.datasets import DATASETS, DatasetError
 from nnviz.core.datasets import load_csv as read_csv
 from nnviz.core.training import History, Trainer
 
+from ..appearance import Appearance
 from ..preferences import Settings
 from .data import CSV, DISPLAY_NAMES, TrainingData
 from .loss_plot import LossPlot
@@ -65,13 +66,14 @@ class TrainingPanel(QWidget):
     the File menu; see :meth:`menu_actions`. ``settings`` (optional) remembers the CSV folder.
     """
 
-    def __init__(self, state, appearance=None, parent=None, *, settings: Settings | None = None):
+    def __init__(self, state, data: TrainingData, runner: TrainingRunner, appearance: Appearance, parent=None, *,
+                 settings: Settings | None = None):
         super().__init__(parent)
         self.setObjectName("trainingPanel")
         self.state = state
         self._settings = settings
-        self.data = TrainingData(self)
-        self.runner = TrainingRunner(state, self.data, self)
+        self.data = data
+        self.runner = runner
         self._csv_reader: ThreadPoolExecutor | None = None
         self._csv_job = None
         self._csv_poll = QTimer(self, interval=30)
