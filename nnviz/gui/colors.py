@@ -20,7 +20,7 @@ from nnviz.core.activations import Activation
 
 @dataclass(frozen=True)
 class ThemeColors:
-    """Colours of one theme as ``#rrggbb`` strings."""
+    """Colours of one theme as ``#rrggbb`` strings (``#rrggbbaa`` where translucent)."""
 
     background: str
     foreground: str
@@ -29,13 +29,26 @@ class ThemeColors:
     selection: str
     mark: str
     bias_fill: str
+    series: dict
+    """Plot colours by quantity: ``w``, ``z``, ``a``, ``curve``, ``derivative`` … (initialisation plots),
+    ``f_prime`` and ``flat`` (the activation plot's f′ curve and flat shading), ``pinned``, ``marker``."""
+    layer_colormap: str
+    """The pyqtgraph colour map that gives each layer of the activation plot its hue."""
 
 
 THEMES = {
-    "light": ThemeColors(background="#ffffff", foreground="#202124", muted="#6b7078", node_outline="#3c4043",
-                         selection="#111111", mark="#d81b9c", bias_fill="#eef0f2"),
-    "dark": ThemeColors(background="#1b1d22", foreground="#e8eaed", muted="#9aa0a6", node_outline="#c9ccd1",
-                        selection="#ffffff", mark="#ff5fd2", bias_fill="#2d3038"),
+    "light": ThemeColors(
+        background="#ffffff", foreground="#202124", muted="#6b7078", node_outline="#3c4043", selection="#111111",
+        mark="#d81b9c", bias_fill="#eef0f2", layer_colormap="PAL-relaxed",
+        series={"pinned": "#808080", "w": "#6a51a3", "z": "#2171b5", "a": "#238b45", "curve": "#303030",
+                "derivative": "#e6550d", "a_std": "#238b45", "mean_abs_derivative": "#e6550d",
+                "grad_norm": "#cb181d", "marker": "#9e9e9e", "f_prime": "#7a7a7a", "flat": "#00000014"}),
+    "dark": ThemeColors(
+        background="#1b1d22", foreground="#e8eaed", muted="#9aa0a6", node_outline="#c9ccd1", selection="#ffffff",
+        mark="#ff5fd2", bias_fill="#2d3038", layer_colormap="PAL-relaxed_bright",
+        series={"pinned": "#a8a8a8", "w": "#b39ddb", "z": "#64b5f6", "a": "#81c784", "curve": "#e0e0e0",
+                "derivative": "#ffab40", "a_std": "#81c784", "mean_abs_derivative": "#ffab40",
+                "grad_norm": "#ef5350", "marker": "#777777", "f_prime": "#a8a8a8", "flat": "#ffffff1a"}),
 }
 
 # Evenly spaced from the negative end through zero to the positive end. On the dark background

@@ -19,6 +19,7 @@ from nnviz.core.codegen import python_snippet
 from nnviz.core.fileio import export_weights
 from nnviz.core.scenes import is_lecture, read_document, save_state, scenes_from_dict, state_from_dict
 
+from ..appearance import Appearance
 from ..preferences import Settings
 from .export_dialog import FORMATS, ExportDialog, ExportOptions, save_picture
 from .lecture import LectureMixin
@@ -35,7 +36,7 @@ class Document(LectureMixin, QObject):
         state: the :class:`~nnviz.gui.state.NetworkState` whose network is the document.
         parent: the window; dialogs are centred on it.
         settings: recent files and last folder (:class:`~nnviz.gui.preferences.Settings`).
-        appearance: if given, a scene's appearance hints are applied to it.
+        appearance: where a scene's appearance hints are applied.
         renderer: the picture source for Export image (see :meth:`set_renderer`).
 
     Signals:
@@ -50,7 +51,7 @@ class Document(LectureMixin, QObject):
     modifiedChanged = Signal(bool)
     message = Signal(str)
 
-    def __init__(self, state, parent=None, settings: Settings | None = None, appearance=None, renderer=None):
+    def __init__(self, state, parent=None, settings: Settings | None = None, *, appearance: Appearance, renderer=None):
         super().__init__(parent)
         self._state = state
         self._window = parent

@@ -122,8 +122,6 @@ class LectureMixin:
         self.sceneChanged.emit(scene.title)
 
     def _apply_hints(self, scene: Scene) -> None:
-        if self._appearance is None:
-            return
         for key, value in scene.appearance.items():
             try:
                 self._appearance.set(**{key: value})

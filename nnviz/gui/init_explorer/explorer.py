@@ -37,7 +37,9 @@ from nnviz.core.stats import (
     sample_inputs,
 )
 
-from .plots import THEMES, DepthView, LayerRow, PlotStyle
+from ..appearance import Appearance
+from ..colors import theme_colors
+from .plots import DepthView, LayerRow, PlotStyle
 
 MAX_LAYER_ROWS = 6
 """Up to this many weight layers get one row each; deeper networks get a layer picker."""
@@ -70,7 +72,7 @@ class InitExplorer(QWidget):
 
     symmetricUnitsChanged = Signal(object)
 
-    def __init__(self, state, appearance=None, parent=None):
+    def __init__(self, state, appearance: Appearance, parent=None):
         super().__init__(parent)
         self.setObjectName("initExplorer")
         self._state = state
@@ -98,8 +100,7 @@ class InitExplorer(QWidget):
         state.weightsChanged.connect(self._on_model_changed)
         state.inputChanged.connect(self._on_input_changed)
         state.traceChanged.connect(self._on_trace_changed)
-        if appearance is not None:
-            appearance.changed.connect(self._on_appearance_changed)
+        appearance.changed.connect(self._on_appearance_changed)
 
     # -- construction -------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -324,7 +325,7 @@ class InitExplorer(QWidget):
             lines = [f"Layer {layer}: units {describe_units(group)} identical"
                      for layer, layer_groups in groups.items() for group in layer_groups]
             # The ring in the network view's mark colour ties this text to the marked nodes.
-            mark = self._plot_style().colours["mark"]
+            mark = self._plot_style().theme.mark
             ring = f"<b style='color:{mark}; font-size:large'>◌</b>"
             self.symmetry_label.setText(f"{ring} {' · '.join(lines)}: they get the same gradient and stay "
                                         "identical while training.")
@@ -398,7 +399,7 @@ class InitExplorer(QWidget):
 
     def _size_layers_view(self) -> None:
         # Rows may grow a little with the panel, not into one giant histogram.
-        height = self._row_count * ROW_HEIGHT * self._scale()
+        height = self._row_count * ROW_HEIGHT * self._appearance.scale
         self.layers_view.setMinimumHeight(int(height))
         stretch = 2.5 if self._row_count == 1 else 1.6
         self.layers_view.setMaximumHeight(int(stretch * height) if self._row_count else 16_777_215)
@@ -409,17 +410,13 @@ class InitExplorer(QWidget):
             self.layer_combo.setCurrentIndex(layer - 1)
 
     # -- appearance ---------------------------------------------------------------------------------
-    def _scale(self) -> float:
-        return 1.0 if self._appearance is None else self._appearance.scale
-
     def _plot_style(self) -> PlotStyle:
-        dark = self._appearance is not None and self._appearance.theme == "dark"
-        return PlotStyle(THEMES["dark" if dark else "light"], self._scale())
+        return PlotStyle(theme_colors(self._appearance.theme), self._appearance.scale)
 
     def _apply_style(self) -> None:
         style = self._plot_style()
         for view in (self.depth_view, self.layers_view):
-            view.setBackground(style.colours["background"])
+            view.setBackground(style.theme.background)
         self.depth.set_style(style)
         for row in self.rows:  # hidden rows are styled when shown again
             row.set_style(style)
@@ -430,7 +427,7 @@ class InitExplorer(QWidget):
         # Deep networks show one layer's histograms, so the depth view gets more of the room.
         deep = self.stats is not None and len(self.stats.layers) > MAX_LAYER_ROWS
         legend = 0 if self.pinned_stats is None else 22
-        self.depth_view.setFixedHeight(int(((230 if deep else 170) + legend) * self._scale()))
+        self.depth_view.setFixedHeight(int(((230 if deep else 170) + legend) * self._appearance.scale))
 
 
 def _describe(network) -> str:

@@ -16,7 +16,7 @@ from PySide6.QtGui import QFont
 from nnviz.core import get_activation
 from nnviz.core.stats import LayerStats, NetworkStats, format_number, histogram, max_abs_derivative, shared_bins
 
-from ..colors import theme_colors
+from ..colors import ThemeColors, theme_colors
 
 MAX_BINS = 40
 CURVE_POINTS = 200
@@ -24,21 +24,6 @@ Z_MIN_RANGE = (-1.0, 1.0)
 """The z plots always show at least this much of the activation curve, so tiny z reads as 'near 0'."""
 LOG_SPAN = 100.0
 """The depth plots switch to a log y axis when the largest value is this many times the smallest."""
-
-_SERIES_COLOURS = {
-    "light": {"pinned": "#808080", "w": "#6a51a3", "z": "#2171b5", "a": "#238b45", "curve": "#303030",
-              "derivative": "#e6550d", "a_std": "#238b45", "mean_abs_derivative": "#e6550d", "grad_norm": "#cb181d",
-              "marker": "#9e9e9e"},
-    "dark": {"pinned": "#a8a8a8", "w": "#b39ddb", "z": "#64b5f6", "a": "#81c784", "curve": "#e0e0e0",
-             "derivative": "#ffab40", "a_std": "#81c784", "mean_abs_derivative": "#ffab40", "grad_norm": "#ef5350",
-             "marker": "#777777"},
-}
-THEMES = {
-    name: {"background": theme_colors(name).background, "foreground": theme_colors(name).foreground,
-           "muted": theme_colors(name).muted, "mark": theme_colors(name).mark, **series}
-    for name, series in _SERIES_COLOURS.items()
-}
-"""Plot colours per theme: the app's background, text and mark colours plus one colour per quantity."""
 
 DEPTH_SERIES = (
     ("a_std", "std(a)", "Spread of the activations per layer (layer 0 is the input batch). "
@@ -57,14 +42,18 @@ def bin_count(n_values: int) -> int:
 
 @dataclass(frozen=True)
 class PlotStyle:
-    """Colours (one of :data:`THEMES`) and the presentation scale that fonts and lines grow with."""
+    """The theme's colours and the presentation scale that fonts and lines grow with."""
 
-    colours: dict
+    theme: ThemeColors
     scale: float = 1.0
+
+    def colour(self, key: str) -> str:
+        """A plot series' colour, or the theme's own (``foreground``, ``muted`` …)."""
+        return self.theme.series[key] if key in self.theme.series else getattr(self.theme, key)
 
     def pen(self, key: str, width: float, dashed: bool = False, dotted: bool = False):
         style = Qt.DashLine if dashed else (Qt.DotLine if dotted else Qt.SolidLine)
-        return pg.mkPen(self.colours[key], width=width * self.scale, style=style)
+        return pg.mkPen(self.colour(key), width=width * self.scale, style=style)
 
     def text_size(self, points: float) -> str:
         return f"{points * self.scale:.1f}pt"
@@ -98,8 +87,8 @@ def _style_axes(plot: pg.PlotItem, style: PlotStyle) -> None:
     font = style.tick_font()
     for name in ("left", "bottom"):
         axis = plot.getAxis(name)
-        axis.setPen(style.colours["muted"])
-        axis.setTextPen(style.colours["foreground"])
+        axis.setPen(style.theme.muted)
+        axis.setTextPen(style.theme.foreground)
         # Labels on major ticks only: the plots are narrow and crowded labels overlap.
         axis.setStyle(tickFont=font, tickLength=int(-4 * style.scale), maxTextLevel=0)
 
@@ -169,7 +158,7 @@ class HistogramPair:
 
     def set_style(self, style: PlotStyle) -> None:
         self.current.setPen(style.pen(self.key, 1.2))
-        self.current.setBrush(_colour(style.colours[self.key], 90))
+        self.current.setBrush(_colour(style.theme.series[self.key], 90))
         self.pinned.setPen(style.pen("pinned", 1.6))
 
     def set_data(self, edges, current, pinned=None) -> float:
@@ -250,7 +239,7 @@ class LayerRow:
 
     def update(self, layer: LayerStats, pinned: LayerStats | None, n_layers: int) -> None:
         """Show ``layer`` (B) and, if given, the same layer of the pinned network (A) on shared bins."""
-        text_style = {"color": self._style.colours["foreground"], "size": self._style.text_size(8.5)}
+        text_style = {"color": self._style.theme.foreground, "size": self._style.text_size(8.5)}
         role = "output" if layer.layer == n_layers else "hidden"
         act = get_activation(layer.activation)
         self._cache.set_text(
@@ -275,7 +264,7 @@ class LayerRow:
     def _title(self, symbol: str, layer: LayerStats, pinned: LayerStats | None, std: str) -> str:
         text = f"{symbol}  σ {format_number(getattr(layer, std))}"
         if pinned is not None:
-            text += (f" <span style='color:{self._style.colours['pinned']}'>"
+            text += (f" <span style='color:{self._style.theme.series['pinned']}'>"
                      f"(A {format_number(getattr(pinned, std))})</span>")
         return text
 
@@ -313,31 +302,30 @@ class DepthView:
         self._legend_current = pg.PlotDataItem([0], [0], symbol="o", symbolSize=6)
         self._legend_pinned = pg.PlotDataItem([0], [0], symbol="o", symbolSize=5)
         self._legend_shown = False
-        self._style = PlotStyle(THEMES["light"])
+        self._style = PlotStyle(theme_colors("light"))
         self._cache = ChangeCache()
 
     def set_style(self, style: PlotStyle) -> None:
         self._style = style
-        colours = style.colours
         for (key, _, _), plot, current, pinned, marker in zip(DEPTH_SERIES, self.plots, self.current, self.pinned,
                                                                self.markers):
             _style_axes(plot, style)
             _style_series(current, style, key, pinned=False)
             _style_series(pinned, style, "pinned", pinned=True)
             marker.setPen(style.pen("marker", 1, dotted=True))
-        self.plots[1].setLabel("bottom", "layer", color=colours["muted"])
+        self.plots[1].setLabel("bottom", "layer", color=style.theme.muted)
         _style_series(self._legend_current, style, "foreground", pinned=False)
         _style_series(self._legend_pinned, style, "pinned", pinned=True)
         # Labels take their colour when added, so the entries are added anew for every style.
         self.legend.clear()
-        self.legend.setLabelTextColor(colours["foreground"])
+        self.legend.setLabelTextColor(style.theme.foreground)
         self.legend.setLabelTextSize(style.text_size(8))
         self.legend.addItem(self._legend_current, "B: current (coloured)")
         self.legend.addItem(self._legend_pinned, "A: pinned (grey, dashed)")
 
     def update(self, stats: NetworkStats, pinned: NetworkStats | None, selected: int | None) -> None:
         """Draw B's (and A's) series; ``selected`` marks the layer whose histograms are shown."""
-        title_style = {"color": self._style.colours["foreground"], "size": self._style.text_size(8.5)}
+        title_style = {"color": self._style.theme.foreground, "size": self._style.text_size(8.5)}
         for (key, title, _), plot, current, old, marker in zip(DEPTH_SERIES, self.plots, self.current,
                                                                 self.pinned, self.markers):
             x, y = _depth_series(stats, key)
@@ -384,9 +372,9 @@ class DepthView:
 
 def _style_series(item: pg.PlotDataItem, style: PlotStyle, key: str, pinned: bool) -> None:
     """B: a solid line with filled dots in its colour; A: a dashed grey line with hollow dots."""
-    colour = style.colours[key]
+    colour = style.colour(key)
     item.setPen(style.pen(key, 1.5 if pinned else 2, dashed=pinned))
-    item.setSymbolBrush(style.colours["background"] if pinned else colour)
+    item.setSymbolBrush(style.theme.background if pinned else colour)
     item.setSymbolPen(colour)
     item.setSymbolSize((5 if pinned else 6) * style.scale)
 

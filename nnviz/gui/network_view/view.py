@@ -44,7 +44,7 @@ class NetworkView(pg.GraphicsView):
     nodeClicked = Signal(int, int)
     edgeClicked = Signal(int, int, int)
 
-    def __init__(self, state, appearance: Appearance | None = None, parent=None):
+    def __init__(self, state, appearance: Appearance, parent=None):
         super().__init__(parent)
         self.setObjectName("networkView")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -53,7 +53,7 @@ class NetworkView(pg.GraphicsView):
                           "activation. Wheel zooms, dragging pans, F fits. Hover for numbers, click a node "
                           "to highlight its edges, click an edge to edit its weight.")
         self.state = state
-        self.appearance = appearance if appearance is not None else Appearance(self)
+        self.appearance = appearance
         self._layout: NetworkLayout | None = None
         self._layout_version = 0
         self._edge_items: list[EdgeLayerItem] = []
