@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPoint, QSignalBlocker, Qt, QTimer
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QAction, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -28,8 +28,9 @@ from nnviz.core.activations import ACTIVATIONS
 from nnviz.core.initializers import INITIALIZERS
 from nnviz.core.limits import MAX_HIDDEN_LAYERS, MAX_INIT_SCALE, MAX_LAYER_SIZE
 
-from .input_grid import INPUT_DECIMALS, InputGrid, show_value
+from .input_grid import INPUT_DECIMALS, InputGrid
 from .layer_names import layer_title
+from .quiet import show_checked, show_index, show_value
 
 RANDOM_INPUT_SEED = 20240601
 """Seed of the panel's own Generator for "Random": the same clicks give the same inputs in every session."""
@@ -69,13 +70,6 @@ class SizeSpinBox(QSpinBox):
             super().stepBy(steps)
         finally:
             self.typing = typing
-
-
-def _show_choice(combo: QComboBox, name: str) -> None:
-    index = combo.findData(name)
-    if index != combo.currentIndex():
-        with QSignalBlocker(combo):
-            combo.setCurrentIndex(index)
 
 
 class ControlsPanel(QWidget):
@@ -324,18 +318,16 @@ class ControlsPanel(QWidget):
 
     def _on_settings_changed(self) -> None:
         network = self._state.network
-        _show_choice(self._activation, network.activation)
-        _show_choice(self._output_activation, network.output_activation)
-        _show_choice(self._init, network.init)
+        show_index(self._activation, self._activation.findData(network.activation))
+        show_index(self._output_activation, self._output_activation.findData(network.output_activation))
+        show_index(self._init, self._init.findData(network.init))
         self._init.setToolTip(f"How the weights are drawn: {INITIALIZERS[network.init].description}")
         show_value(self._init_scale, network.init_scale)
         # Seeds from files may exceed what a QSpinBox holds; the tool tip then gives the real one.
         show_value(self._seed, min(network.seed, MAX_SEED))
         self._seed.setToolTip(SEED_TOOLTIP if network.seed <= MAX_SEED else
                               f"{SEED_TOOLTIP}\nThis network's seed is {network.seed}, more than the box shows.")
-        if self._bias.isChecked() != network.bias:
-            with QSignalBlocker(self._bias):
-                self._bias.setChecked(network.bias)
+        show_checked(self._bias, network.bias)
         self._update_summary()
 
     def _on_input_changed(self) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
@@ -39,6 +39,7 @@ from nnviz.core.stats import (
 
 from ..appearance import Appearance
 from ..colors import theme_colors
+from ..quiet import show_index
 from .plots import DepthView, LayerRow, PlotStyle
 
 MAX_LAYER_ROWS = 6
@@ -85,7 +86,6 @@ class InitExplorer(QWidget):
         self._batch = None
         self._symmetric: dict = {}
         self._dirty = True
-        self._syncing_preset = False
         # Every row made so far, the first _row_count shown: reused, as making one (3 PlotItems) takes ~30 ms.
         self._row_pool: list[LayerRow] = []
         self._row_count = 0
@@ -225,7 +225,7 @@ class InitExplorer(QWidget):
 
     # -- presets ------------------------------------------------------------------------------------
     def _on_preset_chosen(self, index: int) -> None:
-        if index <= 0 or self._syncing_preset:
+        if index <= 0:
             return
         self.apply_preset(self.preset_combo.itemText(index))
 
@@ -246,9 +246,7 @@ class InitExplorer(QWidget):
 
     def _sync_preset(self) -> None:
         preset = matching_preset(self._state.network)
-        self._syncing_preset = True
-        self.preset_combo.setCurrentIndex(0 if preset is None else self.preset_combo.findText(preset.name))
-        self._syncing_preset = False
+        show_index(self.preset_combo, 0 if preset is None else self.preset_combo.findText(preset.name))
         if preset is None:
             self.preset_explanation.setText("<i>Pick a preset for a lecture example, or change the initialiser, "
                                             "scale, activation and depth in the controls.</i>")
@@ -341,12 +339,11 @@ class InitExplorer(QWidget):
         self.layer_picker.setVisible(deep)
         if deep and self.layer_combo.count() != n_layers:
             keep = self.layer_combo.currentIndex()
-            self.layer_combo.blockSignals(True)
-            self.layer_combo.clear()
-            self.layer_combo.addItems([f"Layer {k}" + (" (output)" if k == n_layers else "")
-                                       for k in range(1, n_layers + 1)])
-            self.layer_combo.setCurrentIndex(min(max(keep, 0), n_layers - 1))
-            self.layer_combo.blockSignals(False)
+            with QSignalBlocker(self.layer_combo):
+                self.layer_combo.clear()
+                self.layer_combo.addItems([f"Layer {k}" + (" (output)" if k == n_layers else "")
+                                           for k in range(1, n_layers + 1)])
+                self.layer_combo.setCurrentIndex(min(max(keep, 0), n_layers - 1))
 
     def shown_layers(self) -> list[int]:
         """The layer indices (1 … L−1) that have a histogram row now."""

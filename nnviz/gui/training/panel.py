@@ -34,6 +34,7 @@ from nnviz.core.training import History, Trainer
 
 from ..appearance import Appearance
 from ..preferences import Settings
+from ..quiet import show_checked, show_index, show_value
 from .data import CSV, DISPLAY_NAMES, TrainingData
 from .loss_plot import LossPlot
 from .runner import TrainingRunner
@@ -280,9 +281,7 @@ class TrainingPanel(QWidget):
             self._on_playing_changed(self.runner.is_playing)
 
     def _on_playing_changed(self, on: bool) -> None:
-        self.playAction.blockSignals(True)
-        self.playAction.setChecked(on)
-        self.playAction.blockSignals(False)
+        show_checked(self.playAction, on)
         icon = self.style().standardIcon(QStyle.SP_MediaPause if on else QStyle.SP_MediaPlay)
         self.playPause.setIcon(icon)
         self.playPause.setText("Pause" if on else "Play")
@@ -330,9 +329,7 @@ class TrainingPanel(QWidget):
                 self.dataset.addItem(label, CSV)
             else:
                 self.dataset.setItemText(index, label)
-        self.dataset.blockSignals(True)
-        self.dataset.setCurrentIndex(self.dataset.findData(data.name))
-        self.dataset.blockSignals(False)
+        show_index(self.dataset, self.dataset.findData(data.name))
         self.noise.setEnabled(data.name != CSV)
         n_train, n_test = len(data.y_train), len(data.y_test)
         kind = f"{data.n_classes} classes" if data.classification else "regression"
@@ -349,9 +346,7 @@ class TrainingPanel(QWidget):
             self.state.message.emit(str(error))
 
     def _sync_learning_rate(self) -> None:
-        self.learningRate.blockSignals(True)
-        self.learningRate.setValue(self.state.network.learning_rate)
-        self.learningRate.blockSignals(False)
+        show_value(self.learningRate, self.state.network.learning_rate)
 
     def _on_speed_chosen(self, index: int) -> None:
         self.runner.speed = self.speed.itemData(index)
