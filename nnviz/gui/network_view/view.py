@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPoint, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QPoint, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCursor, QImage
 from PySide6.QtWidgets import QMenu, QToolTip
 
 from nnviz.core.layout import NetworkLayout, bias_at, compute_layout, nearest_segment, node_at
 from nnviz.gui.appearance import Appearance
 from nnviz.gui.colors import node_image, theme_colors
+from nnviz.gui.deferred import DeferredRefresh
 from nnviz.gui.network_view import export as network_export
 from nnviz.gui.network_view import text as network_text
 from nnviz.gui.network_view.edge_picture import EdgeStyle, color_limits, layer_picture, selection_exists
@@ -65,14 +66,9 @@ class NetworkView(pg.GraphicsView):
         self._legend: Legend | None = None
         self._auto_fit = True  # until the user zooms or pans, keep the network fitted
         self._editor: WeightEditor | None = None
-        self._dirty = {"layout", "edges", "nodes", "legend", "fit"}
-
+        self._refresh = DeferredRefresh(self, self._bring_up_to_date, ("layout", "edges", "nodes", "legend", "fit"))
         # Before the view box joins the scene, so that our refresh runs before it prepares its paint.
-        self.scene().sigPrepareForPaint.connect(self._refresh)
-        self._refresh_timer = QTimer(self)
-        self._refresh_timer.setSingleShot(True)
-        self._refresh_timer.setInterval(0)
-        self._refresh_timer.timeout.connect(self._refresh)
+        self.scene().sigPrepareForPaint.connect(self._refresh.run)
 
         column = pg.GraphicsLayout()
         column.setContentsMargins(0, 0, 0, 0)
@@ -107,7 +103,7 @@ class NetworkView(pg.GraphicsView):
         state.traceChanged.connect(self._on_trace_changed)
         self.appearance.changed.connect(self._on_appearance_changed)
         self._apply_background()
-        self._invalidate()
+        self._refresh.mark()
 
     def _action(self, text: str, slot, tip: str) -> QAction:
         action = QAction(text, self)
@@ -134,10 +130,10 @@ class NetworkView(pg.GraphicsView):
 
     def fit(self) -> None:
         """Zoom and pan so that the whole network and its titles fill the view."""
-        self._refresh()
+        self._refresh.run()
         rect = self._viewbox.boundingRect()
         if rect.width() < 20 or rect.height() < 20:
-            self._dirty.add("fit")  # not laid out yet: fit once the view box has a size
+            self._refresh.stale.add("fit")  # not laid out yet: fit once the view box has a size
             return
         ppu, left, top = fit_network(self._layout, network_text.column_titles(self.state.network), rect.width(),
                                      rect.height(), self.appearance.scale)
@@ -148,7 +144,7 @@ class NetworkView(pg.GraphicsView):
         """Outline nodes (dashed ring), e.g. symmetric units: ``{layer: [index, …]}``; ``{}`` clears."""
         self._marks = self._existing_marks({int(layer): np.unique(np.asarray(indices, dtype=int))
                                             for layer, indices in marks.items() if len(indices)})
-        self._invalidate("nodes")
+        self._refresh.mark("nodes")
 
     def _existing_marks(self, marks: dict[int, np.ndarray]) -> dict[int, np.ndarray]:
         """``marks`` without the nodes the network does not have (any more)."""
@@ -188,18 +184,18 @@ class NetworkView(pg.GraphicsView):
 
     def node_scene_pos(self, layer: int, index: int):
         """Scene position (QPointF) of the centre of a node, e.g. to point at it or to test hovering."""
-        self._refresh()
+        self._refresh.run()
         return self._viewbox.mapViewToScene(pg.Point(*self._layout.positions[layer][index]))
 
     def edge_scene_pos(self, layer: int, to: int, frm: int, along: float = 0.5):
         """Scene position (QPointF) of the point ``along`` (0 … 1 from the source) the edge
         ``weights[layer][to, frm]`` (``frm`` −1: from the bias unit)."""
-        self._refresh()
+        self._refresh.run()
         return self._viewbox.mapViewToScene(pg.Point(*self._edge_point(layer, to, frm, along)))
 
     def hit_test(self, scene_pos) -> tuple | None:
         """What is under ``scene_pos``: a node, a bias unit or an edge (see :attr:`selected`), or None."""
-        self._refresh()
+        self._refresh.run()
         layout = self._layout
         point = self._viewbox.mapSceneToView(scene_pos)
         point = (point.x(), point.y())
@@ -233,44 +229,39 @@ class NetworkView(pg.GraphicsView):
         network_export.write_svg(self._figure(), path, int(width), int(height), scale)
 
     def _figure(self) -> network_export.Figure:
-        self._refresh()
+        self._refresh.run()
         return network_export.Figure(self.state.network, self.state.trace, self._layout, self.appearance,
                                      self._legend, self._marks, self._pictures())
 
     # -- state and appearance -------------------------------------------------------------------------
     def _on_structure_changed(self):
-        self._invalidate("layout", "edges", "nodes", "legend", "fit")
+        self._refresh.mark("layout", "edges", "nodes", "legend", "fit")
 
     def _on_settings_changed(self):
-        self._invalidate("layout", "edges", "nodes", "legend")
+        self._refresh.mark("layout", "edges", "nodes", "legend")
 
     def _on_weights_changed(self):
-        self._invalidate("edges", "legend")
+        self._refresh.mark("edges", "legend")
 
     def _on_trace_changed(self):
-        self._invalidate("nodes", "legend")  # the legend states the inputs' span
+        self._refresh.mark("nodes", "legend")  # the legend states the inputs' span
 
     def _on_appearance_changed(self):
         self._node_qimages = None  # their colours follow the palette and theme
         self._apply_background()
-        self._invalidate("layout", "edges", "nodes", "legend")
+        self._refresh.mark("layout", "edges", "nodes", "legend")
 
     def _apply_background(self):
         self.setBackground(theme_colors(self.appearance.theme).background)
 
-    def _invalidate(self, *parts: str) -> None:
-        self._dirty.update(parts)
-        if not self._refresh_timer.isActive():
-            self._refresh_timer.start()
-
-    def _refresh(self) -> None:
+    def _bring_up_to_date(self, dirty: set[str]) -> None:
         """Bring the items up to date with everything that changed since the last refresh."""
-        if not self._dirty - {"fit"}:
-            if "fit" in self._dirty and self._layout is not None:
-                self._dirty.discard("fit")
+        if dirty == {"fit"}:
+            if self._layout is None:
+                self._refresh.stale.add("fit")  # fitted once laid out
+            else:
                 self.fit()
             return
-        dirty, self._dirty = self._dirty, set()
         network = self.state.network
         if "layout" in dirty or self._layout is None:
             self._relayout()
@@ -336,7 +327,7 @@ class NetworkView(pg.GraphicsView):
         ``{}`` removes them."""
         self._node_images = dict(images)
         self._node_qimages = None
-        self._invalidate("nodes")
+        self._refresh.mark("nodes")
 
     def _pictures(self) -> dict:
         """The node pictures as images in the current colours, made when first needed."""
@@ -354,7 +345,7 @@ class NetworkView(pg.GraphicsView):
             return
         self._selected = selection
         self.edit_weight_action.setEnabled(selection is not None and selection[0] == "edge")
-        self._invalidate("edges", "nodes")
+        self._refresh.mark("edges", "nodes")
 
     def _set_edge_value(self, layer: int, to: int, frm: int, value: float) -> None:
         if not selection_exists(self.state.network, ("edge", layer, to, frm)):  # the network changed under the editor
@@ -423,7 +414,7 @@ class NetworkView(pg.GraphicsView):
         self._auto_fit = False
 
     def _on_viewbox_resized(self, _viewbox) -> None:
-        if self._auto_fit or "fit" in self._dirty:
+        if self._auto_fit or "fit" in self._refresh.stale:
             self.fit()
 
     def wheelEvent(self, event):
