@@ -100,8 +100,8 @@ def _gui_rows() -> list[tuple]:
             times = []
             for _ in range(20):
                 start = time.perf_counter()
-                boundary._invalidate("plane")  # noqa: SLF001 - as after a weight change
-                boundary._refresh()  # noqa: SLF001
+                boundary._refresh.mark("plane")  # noqa: SLF001 - as after a weight change
+                boundary._refresh.run()  # noqa: SLF001
                 times.append(time.perf_counter() - start)
             rows.append((f"{case}: boundary + thumbnails redraw (ms)", 1e3 * float(np.median(times))))
             boundary.close()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, QEvent, QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
@@ -39,6 +39,7 @@ from nnviz.core.stats import (
 
 from ..appearance import Appearance
 from ..colors import theme_colors
+from ..deferred import DeferredRefresh
 from ..quiet import show_index
 from .plots import DepthView, LayerRow, PlotStyle
 
@@ -85,15 +86,16 @@ class InitExplorer(QWidget):
         self._batch_key = None
         self._batch = None
         self._symmetric: dict = {}
-        self._dirty = True
+        # After the window has painted: on the next turn, and the very first time a little later,
+        # because building the plots costs 0.1 s of launch time.
+        self._refresh = DeferredRefresh(self, lambda _parts: self.refresh(), ("stats",), skip_hidden=True,
+                                        first_show_delay_ms=FIRST_DRAW_DELAY_MS)
         # Every row made so far, the first _row_count shown: reused, as making one (3 PlotItems) takes ~30 ms.
         self._row_pool: list[LayerRow] = []
         self._row_count = 0
         self._build()
         self._apply_style()
         self._sync_preset()
-
-        self._schedule_timer = QTimer(self, singleShot=True, interval=0, timeout=self._update_if_visible)
 
         state.structureChanged.connect(self._on_model_changed)
         state.settingsChanged.connect(self._on_model_changed)
@@ -186,42 +188,30 @@ class InitExplorer(QWidget):
 
     # -- state → panel ------------------------------------------------------------------------------
     def _on_model_changed(self) -> None:
-        self._dirty = True
+        self._refresh.stale.add("stats")  # computed at traceChanged, which ends every change
 
     def _on_input_changed(self) -> None:
         if self._distribution() == "current":
-            self._dirty = True
+            self._refresh.stale.add("stats")
 
     def _on_trace_changed(self) -> None:
         # Every state change ends with traceChanged: sync once and compute once for the whole turn.
         self._sync_preset()
-        if not self._dirty:
+        if not self._refresh.stale:
             return
         if self.isVisible():
-            self.refresh()
+            self._refresh.run()
         else:
             # Cheap, and the network view marks the units even while this panel is hidden.
             self._update_symmetry(self._state.network)
 
     def _on_appearance_changed(self) -> None:
         self._apply_style()
-        self._dirty = True
-        self._update_if_visible()
+        self._refresh.stale.add("stats")
+        self._refresh.run()
 
     def _schedule(self) -> None:
-        self._dirty = True
-        self._schedule_timer.start()
-
-    def _update_if_visible(self) -> None:
-        if self.isVisible():
-            self.refresh()
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if self._dirty:
-            # After the window has painted: on the next turn, and the very first time a little later,
-            # because building the plots costs 0.1 s of launch time.
-            QTimer.singleShot(FIRST_DRAW_DELAY_MS if self.stats is None else 0, self._update_if_visible)
+        self._refresh.mark("stats")
 
     # -- presets ------------------------------------------------------------------------------------
     def _on_preset_chosen(self, index: int) -> None:
@@ -292,7 +282,7 @@ class InitExplorer(QWidget):
 
     def refresh(self) -> None:
         """Recompute the statistics and redraw now (normally called once per state change)."""
-        self._dirty = False
+        self._refresh.stale.clear()
         network = self._state.network
         batch = self._input_batch()
         self.stats = layer_statistics(network, batch, seed=BATCH_SEED + 1)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
@@ -27,6 +27,7 @@ from ..colors import (
     theme_colors,
     unit_range,
 )
+from ..deferred import DeferredRefresh
 from .data import TrainingData
 
 RESOLUTION = 96
@@ -56,11 +57,8 @@ class DecisionBoundary(QWidget):
         self.data = data
         self._appearance = appearance
         self._had_images = False
-        self._refresh_timer = QTimer(self)
-        self._refresh_timer.setSingleShot(True)
-        self._refresh_timer.setInterval(0)
-        self._refresh_timer.timeout.connect(self._refresh)
-        self._stale = {"plane", "points"}
+        # "plane": the network or the colours changed; "points": the data or their styling did.
+        self._refresh = DeferredRefresh(self, self._bring_up_to_date, ("plane", "points"))
 
         self.plot = pg.PlotWidget()
         self.plot.setMenuEnabled(False)
@@ -85,9 +83,9 @@ class DecisionBoundary(QWidget):
         self.discretize.setToolTip("Colour the plane by the predicted class only")
         self.neuronThumbnails = QCheckBox("Neuron thumbnails", objectName="neuronThumbnails")
         self.neuronThumbnails.setToolTip("Show each neuron's response over the plane in the network view")
-        self.showTestData.toggled.connect(lambda: self._invalidate("points"))
-        self.discretize.toggled.connect(lambda: self._invalidate("plane"))
-        self.neuronThumbnails.toggled.connect(lambda: self._invalidate("plane"))
+        self.showTestData.toggled.connect(lambda: self._refresh.mark("points"))
+        self.discretize.toggled.connect(lambda: self._refresh.mark("plane"))
+        self.neuronThumbnails.toggled.connect(lambda: self._refresh.mark("plane"))
         self.legend = QLabel(objectName="boundaryLegend", wordWrap=True)
         self.unavailable = QLabel(objectName="boundaryUnavailable", wordWrap=True, alignment=Qt.AlignCenter)
 
@@ -104,10 +102,10 @@ class DecisionBoundary(QWidget):
         layout.addLayout(toggles)
 
         for signal in (state.structureChanged, state.settingsChanged, state.weightsChanged):
-            signal.connect(lambda: self._invalidate("plane"))
-        self.data.changed.connect(lambda: self._invalidate("plane", "points"))
-        appearance.changed.connect(lambda: self._invalidate("plane", "points"))
-        self._refresh()
+            signal.connect(lambda: self._refresh.mark("plane"))
+        self.data.changed.connect(lambda: self._refresh.mark("plane", "points"))
+        appearance.changed.connect(lambda: self._refresh.mark("plane", "points"))
+        self._refresh.run()
 
     # -- reading ------------------------------------------------------------------------------------
     @property
@@ -138,19 +136,7 @@ class DecisionBoundary(QWidget):
         return True
 
     # -- refreshing ---------------------------------------------------------------------------------
-    def _invalidate(self, *kinds: str) -> None:
-        # "plane": the network or the colours changed; "points": the data or their styling did.
-        self._stale.update(kinds)
-        if not self._refresh_timer.isActive():
-            self._refresh_timer.start()
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self._refresh_timer.start()
-
-    def _refresh(self) -> None:
-        self._refresh_timer.stop()
+    def _bring_up_to_date(self, stale: set[str]) -> None:
         available = self.available
         self.stack.setCurrentIndex(0 if available else 1)
         for box in (self.showTestData, self.discretize):
@@ -166,10 +152,9 @@ class DecisionBoundary(QWidget):
                 f"The decision boundary needs a 2-input network and 2-input data.\n"
                 f"The network has {n_in} input{'s' * (n_in != 1)}, the {self.data.display_name} data have {d}.")
             self.legend.setText("")
-            self._stale.clear()
             return
         draw = self.isVisible()
-        if "plane" in self._stale and (draw or thumbnails):
+        if "plane" in stale and (draw or thumbnails):
             if thumbnails:  # one forward pass gives the plane and every neuron's thumbnail
                 layers = neuron_grids(self.state.network, self.data.bounds, RESOLUTION)
                 self._emit_thumbnails(layers)
@@ -178,10 +163,11 @@ class DecisionBoundary(QWidget):
                 grid = predict_grid(self.state.network, self.data.bounds, RESOLUTION)
             if draw:
                 self._draw_plane(grid)
-                self._stale.discard("plane")
-        if draw and "points" in self._stale:
+                stale.discard("plane")
+        if draw and "points" in stale:
             self._show_points()
-            self._stale.discard("points")
+            stale.discard("points")
+        self._refresh.stale |= stale  # drawn when shown
 
     def _palette(self) -> str:
         return self._appearance.palette
