@@ -96,7 +96,7 @@ def _gui_rows() -> list[tuple]:
         if sizes[0] == 2:
             boundary = DecisionBoundary(state, data, appearance)
             boundary.show()
-            boundary.neuronThumbnails.setChecked(True)
+            boundary.neuron_thumbnails.setChecked(True)
             times = []
             for _ in range(20):
                 start = time.perf_counter()

@@ -116,7 +116,7 @@ def test_theme_and_palette_persist_in_a_new_window(window, qtbot, settings):
 
 def test_quit_closes_and_leaves_no_timer_running(window, qtbot):
     window.state.set_input(0, 1.0)
-    window.training.playAction.trigger()
+    window.training.play_action.trigger()
     assert window.training.is_playing
     window.quit_action.trigger()
     assert not window.isVisible()

@@ -77,15 +77,15 @@ class DecisionBoundary(QWidget):
         self.plot.addItem(self.train_points)
         self.plot.scene().sigMouseClicked.connect(self._on_scene_clicked)
 
-        self.showTestData = QCheckBox("Test data", objectName="showTestData", checked=True)
-        self.showTestData.setToolTip("Show the test points (edged in the text colour)")
+        self.show_test_data = QCheckBox("Test data", objectName="showTestData", checked=True)
+        self.show_test_data.setToolTip("Show the test points (edged in the text colour)")
         self.discretize = QCheckBox("Discretise", objectName="discretize")
         self.discretize.setToolTip("Colour the plane by the predicted class only")
-        self.neuronThumbnails = QCheckBox("Neuron thumbnails", objectName="neuronThumbnails")
-        self.neuronThumbnails.setToolTip("Show each neuron's response over the plane in the network view")
-        self.showTestData.toggled.connect(lambda: self._refresh.mark("points"))
+        self.neuron_thumbnails = QCheckBox("Neuron thumbnails", objectName="neuronThumbnails")
+        self.neuron_thumbnails.setToolTip("Show each neuron's response over the plane in the network view")
+        self.show_test_data.toggled.connect(lambda: self._refresh.mark("points"))
         self.discretize.toggled.connect(lambda: self._refresh.mark("plane"))
-        self.neuronThumbnails.toggled.connect(lambda: self._refresh.mark("plane"))
+        self.neuron_thumbnails.toggled.connect(lambda: self._refresh.mark("plane"))
         self.legend = QLabel(objectName="boundaryLegend", wordWrap=True)
         self.unavailable = QLabel(objectName="boundaryUnavailable", wordWrap=True, alignment=Qt.AlignCenter)
 
@@ -93,7 +93,7 @@ class DecisionBoundary(QWidget):
         self.stack.addWidget(_Square(self.plot))
         self.stack.addWidget(self.unavailable)
         toggles = QHBoxLayout()
-        for box in (self.showTestData, self.discretize, self.neuronThumbnails):
+        for box in (self.show_test_data, self.discretize, self.neuron_thumbnails):
             toggles.addWidget(box)
         toggles.addStretch(1)
         layout = QVBoxLayout(self)
@@ -139,10 +139,10 @@ class DecisionBoundary(QWidget):
     def _bring_up_to_date(self, stale: set[str]) -> None:
         available = self.available
         self.stack.setCurrentIndex(0 if available else 1)
-        for box in (self.showTestData, self.discretize):
+        for box in (self.show_test_data, self.discretize):
             box.setEnabled(available)
-        self.neuronThumbnails.setEnabled(available)
-        thumbnails = self.neuronThumbnails.isChecked() and available
+        self.neuron_thumbnails.setEnabled(available)
+        thumbnails = self.neuron_thumbnails.isChecked() and available
         if not thumbnails and self._had_images:
             self._had_images = False
             self.nodeImagesChanged.emit({})
@@ -262,7 +262,7 @@ class DecisionBoundary(QWidget):
         outline = marker_pen(colors.background if data.classification else colors.muted, 1)
         colours = self._point_brushes(data.y_train)
         self.train_points.setData(pos=data.X_train, size=8 * scale, brush=colours, pen=outline)
-        show_test = self.showTestData.isChecked() and len(data.y_test) > 0
+        show_test = self.show_test_data.isChecked() and len(data.y_test) > 0
         self.test_points.setVisible(show_test)
         if show_test:
             edge = marker_pen(theme_colors(self._theme()).foreground, 1.5 * scale)
