@@ -20,7 +20,7 @@ from nnviz.core.fileio import export_weights
 from nnviz.core.scenes import is_lecture, read_document, save_state, scenes_from_dict, state_from_dict
 
 from ..appearance import Appearance
-from ..preferences import Settings
+from ..preferences import Preferences
 from .export_dialog import FORMATS, ExportDialog, ExportOptions, save_picture
 from .lecture import LectureMixin
 
@@ -35,7 +35,7 @@ class Document(LectureMixin, QObject):
     Args:
         state: the :class:`~nnviz.gui.state.NetworkState` whose network is the document.
         parent: the window; dialogs are centred on it.
-        settings: recent files and last folder (:class:`~nnviz.gui.preferences.Settings`).
+        preferences: recent files and last folder (:class:`~nnviz.gui.preferences.Preferences`).
         appearance: where a scene's appearance hints are applied.
         renderer: the picture source for Export image (see :meth:`set_renderer`).
 
@@ -51,11 +51,12 @@ class Document(LectureMixin, QObject):
     modifiedChanged = Signal(bool)
     message = Signal(str)
 
-    def __init__(self, state, parent=None, settings: Settings | None = None, *, appearance: Appearance, renderer=None):
+    def __init__(self, state, parent=None, preferences: Preferences | None = None, *, appearance: Appearance,
+                 renderer=None):
         super().__init__(parent)
         self._state = state
         self._window = parent
-        self._settings = settings if settings is not None else Settings()
+        self._preferences = preferences if preferences is not None else Preferences()
         self._appearance = appearance
         self._renderer = None
         self._path: Path | None = None
@@ -159,7 +160,7 @@ class Document(LectureMixin, QObject):
     @Slot()
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
-        files = self._settings.recent_files()
+        files = self._preferences.recent_files()
         for i, path in enumerate(files):
             label = f"&{i + 1} {Path(path).name}" if i < 9 else f"1&0 {Path(path).name}"
             a = self.recent_menu.addAction(label)
@@ -168,7 +169,7 @@ class Document(LectureMixin, QObject):
             a.triggered.connect(lambda _=False, p=path: self.open_path(p))
         if files:
             self.recent_menu.addSeparator()
-            self.recent_menu.addAction("&Clear Menu", self._settings.clear_recent_files)
+            self.recent_menu.addAction("&Clear Menu", self._preferences.clear_recent_files)
         else:
             self.recent_menu.addAction("No recent files").setEnabled(False)
 
@@ -200,8 +201,8 @@ class Document(LectureMixin, QObject):
         self._remember(self._path)
 
     def _remember(self, path: Path) -> None:
-        self._settings.add_recent_file(path)
-        self._settings.set_last_folder(path)
+        self._preferences.add_recent_file(path)
+        self._preferences.set_last_folder(path)
 
     # -- files --------------------------------------------------------------------------------------
     def maybe_save(self) -> bool:
@@ -295,7 +296,7 @@ class Document(LectureMixin, QObject):
             stem = re.sub(r"[^\w]+", "-", self.current_scene.title.lower()).strip("-") or "scene"
         else:
             stem = "network"
-        return str(Path(self._settings.last_folder()) / f"{stem}{suffix}")
+        return str(Path(self._preferences.last_folder()) / f"{stem}{suffix}")
 
     # -- export -------------------------------------------------------------------------------------
     @Slot()
@@ -315,7 +316,7 @@ class Document(LectureMixin, QObject):
         except (OSError, ValueError) as e:
             self._show_error("Could Not Export Image", str(e))
             return False
-        self._settings.set_last_folder(path)
+        self._preferences.set_last_folder(path)
         self.message.emit(f"Exported a {width} × {height} picture to {path}")
         return True
 
@@ -337,7 +338,7 @@ class Document(LectureMixin, QObject):
         except (OSError, ValueError) as e:
             self._show_error("Could Not Export Weights", str(e))
             return False
-        self._settings.set_last_folder(path)
+        self._preferences.set_last_folder(path)
         self.message.emit(f"Exported {self._state.network.n_weights:,} weights to {path}")
         return True
 
@@ -351,7 +352,7 @@ class Document(LectureMixin, QObject):
 
     # -- dialogs (small methods, so that tests can replace them) ----------------------------------
     def _ask_open_path(self, caption: str, filters: str) -> str | None:
-        path, _ = QFileDialog.getOpenFileName(self._window, caption, self._settings.last_folder(), filters)
+        path, _ = QFileDialog.getOpenFileName(self._window, caption, self._preferences.last_folder(), filters)
         return path or None
 
     def _ask_save_path(self, caption: str, filters: str, suggested: str) -> str | None:

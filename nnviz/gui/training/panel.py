@@ -33,7 +33,7 @@ from nnviz.core.datasets import load_csv as read_csv
 from nnviz.core.training import History, Trainer
 
 from ..appearance import Appearance
-from ..preferences import Settings
+from ..preferences import Preferences
 from ..quiet import show_checked, show_index, show_value
 from .data import CSV, DISPLAY_NAMES, TrainingData
 from .loss_plot import LossPlot
@@ -64,15 +64,15 @@ class TrainingPanel(QWidget):
     ``runner`` the :class:`~nnviz.gui.training.runner.TrainingRunner` (its signals ``playingChanged``,
     ``progressed``, ``trainerChanged``, ``stopped`` tell what training does). Menu actions:
     ``play_action`` (Space), ``step_action``, ``reset_action`` for a Train menu and ``load_csv_action`` for
-    the File menu; see :meth:`menu_actions`. ``settings`` (optional) remembers the CSV folder.
+    the File menu; see :meth:`menu_actions`. ``preferences`` (optional) remember the CSV folder.
     """
 
     def __init__(self, state, data: TrainingData, runner: TrainingRunner, appearance: Appearance, parent=None, *,
-                 settings: Settings | None = None):
+                 preferences: Preferences | None = None):
         super().__init__(parent)
         self.setObjectName("trainingPanel")
         self.state = state
-        self._settings = settings
+        self._preferences = preferences
         self.data = data
         self.runner = runner
         self._csv_reader: ThreadPoolExecutor | None = None
@@ -385,12 +385,12 @@ class TrainingPanel(QWidget):
     def _choose_csv(self) -> None:
         path = self._ask_csv_path()
         if path:
-            if self._settings is not None:
-                self._settings.set_last_folder(path)
+            if self._preferences is not None:
+                self._preferences.set_last_folder(path)
             self.load_csv_in_background(path)
 
     def _ask_csv_path(self) -> str:
-        start = self._settings.last_folder() if self._settings is not None else os.path.expanduser("~")
+        start = self._preferences.last_folder() if self._preferences is not None else os.path.expanduser("~")
         path, _ = QFileDialog.getOpenFileName(self, "Load CSV Data", start,
                                               "CSV files (*.csv *.tsv *.txt);;All files (*)")
         return path
