@@ -37,8 +37,8 @@ class NetworkView(pg.GraphicsView):
     edit its weight (Alt+wheel or ↑/↓ nudge the selected edge, Escape clears the selection).
 
     Signals:
-        nodeClicked(int layer, int index): a node was clicked.
-        edgeClicked(int layer, int to, int frm): the edge ``weights[layer][to, frm]`` was clicked;
+        nodeClicked(int node_layer, int index): a node was clicked.
+        edgeClicked(int weight_layer, int to, int frm): the edge ``weights[weight_layer][to, frm]`` was clicked;
             ``frm`` is −1 for the bias edge into node ``to``.
     """
 
@@ -141,22 +141,22 @@ class NetworkView(pg.GraphicsView):
         self._auto_fit = True
 
     def set_marked_nodes(self, marks: dict[int, list[int]]) -> None:
-        """Outline nodes (dashed ring), e.g. symmetric units: ``{layer: [index, …]}``; ``{}`` clears."""
-        self._marks = self._existing_marks({int(layer): np.unique(np.asarray(indices, dtype=int))
-                                            for layer, indices in marks.items() if len(indices)})
+        """Outline nodes (dashed ring), e.g. symmetric units: ``{node_layer: [index, …]}``; ``{}`` clears."""
+        self._marks = self._existing_marks({int(node_layer): np.unique(np.asarray(indices, dtype=int))
+                                            for node_layer, indices in marks.items() if len(indices)})
         self._refresh.mark("nodes")
 
     def _existing_marks(self, marks: dict[int, np.ndarray]) -> dict[int, np.ndarray]:
         """``marks`` without the nodes the network does not have (any more)."""
         sizes = self.state.network.layer_sizes
-        return {layer: idx[(idx >= 0) & (idx < sizes[layer])] for layer, idx in marks.items()
-                if 0 <= layer < len(sizes)}
+        return {node_layer: idx[(idx >= 0) & (idx < sizes[node_layer])] for node_layer, idx in marks.items()
+                if 0 <= node_layer < len(sizes)}
 
-    def select_node(self, layer: int, index: int) -> None:
-        self._select(("node", int(layer), int(index)))
+    def select_node(self, node_layer: int, index: int) -> None:
+        self._select(("node", int(node_layer), int(index)))
 
-    def select_edge(self, layer: int, to: int, frm: int) -> None:
-        self._select(("edge", int(layer), int(to), int(frm)))
+    def select_edge(self, weight_layer: int, to: int, frm: int) -> None:
+        self._select(("edge", int(weight_layer), int(to), int(frm)))
 
     def clear_selection(self) -> None:
         self._select(None)
@@ -166,32 +166,32 @@ class NetworkView(pg.GraphicsView):
         if self._selected is not None and self._selected[0] == "edge":
             self.edit_edge(*self._selected[1:], global_pos)
 
-    def edit_edge(self, layer: int, to: int, frm: int, global_pos: QPoint | None = None) -> None:
-        """Select the edge ``weights[layer][to, frm]`` (``frm`` −1: the bias into ``to``) and open the
+    def edit_edge(self, weight_layer: int, to: int, frm: int, global_pos: QPoint | None = None) -> None:
+        """Select the edge ``weights[weight_layer][to, frm]`` (``frm`` −1: the bias into ``to``) and open the
         inline editor next to ``global_pos`` (default: the middle of the edge)."""
-        self._select(("edge", int(layer), int(to), int(frm)))
+        self._select(("edge", int(weight_layer), int(to), int(frm)))
         network = self.state.network
         if global_pos is None:
-            global_pos = self._edge_global_pos(layer, to, frm)
+            global_pos = self._edge_global_pos(weight_layer, to, frm)
         n_layers = len(network.layer_sizes)
-        target = network_text.node_name(layer + 1, to, n_layers)
+        target = network_text.node_name(weight_layer + 1, to, n_layers)
         if frm < 0:
-            title, value = f"bias → {target}", float(network.biases[layer][to])
+            title, value = f"bias → {target}", float(network.biases[weight_layer][to])
         else:
-            title = f"w: {network_text.node_name(layer, frm, n_layers)} → {target}"
-            value = float(network.weights[layer][to, frm])
-        self.weight_editor.open_for(title, value, lambda v: self._set_edge_value(layer, to, frm, v), global_pos)
+            title = f"w: {network_text.node_name(weight_layer, frm, n_layers)} → {target}"
+            value = float(network.weights[weight_layer][to, frm])
+        self.weight_editor.open_for(title, value, lambda v: self._set_edge_value(weight_layer, to, frm, v), global_pos)
 
-    def node_scene_pos(self, layer: int, index: int):
+    def node_scene_pos(self, node_layer: int, index: int):
         """Scene position (QPointF) of the centre of a node, e.g. to point at it or to test hovering."""
         self._refresh.run()
-        return self._viewbox.mapViewToScene(pg.Point(*self._layout.positions[layer][index]))
+        return self._viewbox.mapViewToScene(pg.Point(*self._layout.positions[node_layer][index]))
 
-    def edge_scene_pos(self, layer: int, to: int, frm: int, along: float = 0.5):
+    def edge_scene_pos(self, weight_layer: int, to: int, frm: int, along: float = 0.5):
         """Scene position (QPointF) of the point ``along`` (0 … 1 from the source) the edge
-        ``weights[layer][to, frm]`` (``frm`` −1: from the bias unit)."""
+        ``weights[weight_layer][to, frm]`` (``frm`` −1: from the bias unit)."""
         self._refresh.run()
-        return self._viewbox.mapViewToScene(pg.Point(*self._edge_point(layer, to, frm, along)))
+        return self._viewbox.mapViewToScene(pg.Point(*self._edge_point(weight_layer, to, frm, along)))
 
     def hit_test(self, scene_pos) -> tuple | None:
         """What is under ``scene_pos``: a node, a bias unit or an edge (see :attr:`selected`), or None."""
@@ -206,12 +206,12 @@ class NetworkView(pg.GraphicsView):
         bias = bias_at(layout, point, tolerance)
         if bias is not None:
             return ("bias", bias)
-        layer = int(np.searchsorted(layout.column_x, point[0])) - 1
-        if 0 <= layer < len(self._edge_items):
-            edges = self._edge_items[layer].edges
+        weight_layer = int(np.searchsorted(layout.column_x, point[0])) - 1
+        if 0 <= weight_layer < len(self._edge_items):
+            edges = self._edge_items[weight_layer].edges
             index = nearest_segment(point, edges.lines, tolerance)
             if index >= 0:
-                return ("edge", layer, int(edges.to[index]), int(edges.frm[index]))
+                return ("edge", weight_layer, int(edges.to[index]), int(edges.frm[index]))
         return None
 
     def tooltip_text(self, scene_pos) -> str:
@@ -309,16 +309,16 @@ class NetworkView(pg.GraphicsView):
         style = EdgeStyle(look.palette, look.theme, look.scale, look.max_edges_per_layer)
         key = (self._layout_version, style, self._selected)
         for item, limit in zip(self._edge_items, limits):
-            layer = item.layer
-            weights = network.weights[layer]
-            biases = network.biases[layer] if network.bias else None
-            drawn = self._drawn.get(layer)
+            weight_layer = item.layer
+            weights = network.weights[weight_layer]
+            biases = network.biases[weight_layer] if network.bias else None
+            drawn = self._drawn.get(weight_layer)
             if (drawn is not None and drawn[0] == (key, limit) and np.array_equal(drawn[1], weights)
                     and (biases is None or np.array_equal(drawn[2], biases))):
                 continue  # still right: e.g. one weight of another layer was edited
-            item.set_batches(*layer_picture(network, self._layout, layer, limit, style, self._selected),
+            item.set_batches(*layer_picture(network, self._layout, weight_layer, limit, style, self._selected),
                              exact=style.max_edges_per_layer is None)  # None: the exact full picture
-            self._drawn[layer] = ((key, limit), weights.copy(), None if biases is None else biases.copy())
+            self._drawn[weight_layer] = ((key, limit), weights.copy(), None if biases is None else biases.copy())
 
     # -- nodes --------------------------------------------------------------------------------------
     def set_node_images(self, images: dict) -> None:
@@ -347,31 +347,31 @@ class NetworkView(pg.GraphicsView):
         self.edit_weight_action.setEnabled(selection is not None and selection[0] == "edge")
         self._refresh.mark("edges", "nodes")
 
-    def _set_edge_value(self, layer: int, to: int, frm: int, value: float) -> None:
-        if not selection_exists(self.state.network, ("edge", layer, to, frm)):  # the network changed under the editor
+    def _set_edge_value(self, weight_layer: int, to: int, frm: int, value: float) -> None:
+        if not selection_exists(self.state.network, ("edge", weight_layer, to, frm)):  # changed under the editor
             self.weight_editor.close()
             return
         if frm < 0:
-            self.state.set_bias_value(layer, to, value)
+            self.state.set_bias_value(weight_layer, to, value)
         else:
-            self.state.set_weight(layer, to, frm, value)
+            self.state.set_weight(weight_layer, to, frm, value)
 
     def _nudge_selected_edge(self, steps: float) -> bool:
         if self._selected is None or self._selected[0] != "edge":
             return False
-        _, layer, to, frm = self._selected
+        _, weight_layer, to, frm = self._selected
         network = self.state.network
-        value = network.biases[layer][to] if frm < 0 else network.weights[layer][to, frm]
-        self._set_edge_value(layer, to, frm, round(float(value) + steps * STEP, 10))
+        value = network.biases[weight_layer][to] if frm < 0 else network.weights[weight_layer][to, frm]
+        self._set_edge_value(weight_layer, to, frm, round(float(value) + steps * STEP, 10))
         return True
 
-    def _edge_point(self, layer: int, to: int, frm: int, along: float) -> np.ndarray:
+    def _edge_point(self, weight_layer: int, to: int, frm: int, along: float) -> np.ndarray:
         layout = self._layout
-        start = layout.bias_positions[layer] if frm < 0 else layout.positions[layer][frm]
-        return start + along * (layout.positions[layer + 1][to] - start)
+        start = layout.bias_positions[weight_layer] if frm < 0 else layout.positions[weight_layer][frm]
+        return start + along * (layout.positions[weight_layer + 1][to] - start)
 
-    def _edge_global_pos(self, layer: int, to: int, frm: int) -> QPoint:
-        return self.viewport().mapToGlobal(self.mapFromScene(self.edge_scene_pos(layer, to, frm)))
+    def _edge_global_pos(self, weight_layer: int, to: int, frm: int) -> QPoint:
+        return self.viewport().mapToGlobal(self.mapFromScene(self.edge_scene_pos(weight_layer, to, frm)))
 
     # -- mouse and keys -------------------------------------------------------------------------------
     def _on_mouse_moved(self, scene_pos) -> None:
