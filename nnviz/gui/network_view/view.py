@@ -11,8 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPoint, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCursor, QImage
-from PySide6.QtWidgets import QMenu, QToolTip
+from PySide6.QtGui import QAction, QImage
 
 from nnviz.core.layout import NetworkLayout, bias_at, compute_layout, nearest_segment, node_at
 from nnviz.gui.appearance import Appearance
@@ -22,15 +21,16 @@ from nnviz.gui.network_view import export as network_export
 from nnviz.gui.network_view import text as network_text
 from nnviz.gui.network_view.edge_picture import EdgeStyle, color_limits, layer_picture, selection_exists
 from nnviz.gui.network_view.edges import EdgeLayerItem
+from nnviz.gui.network_view.interaction import ViewInteraction
 from nnviz.gui.network_view.legend import ColorBar, Legend, make_legend
 from nnviz.gui.network_view.nodes import NodeItem, fit_network, node_picture
-from nnviz.gui.network_view.weight_editor import STEP, WeightEditor
+from nnviz.gui.network_view.weight_editor import WeightEditor
 
 HIT_PX = 5.0
 """How close (pixels) the pointer must be to an edge or a small node to hover or click it."""
 
 
-class NetworkView(pg.GraphicsView):
+class NetworkView(ViewInteraction, pg.GraphicsView):
     """Draws ``state.network`` and its forward pass; zoom with the wheel, pan by dragging.
 
     Hover a node or an edge for its numbers; click a node to highlight its edges; click an edge to
@@ -356,15 +356,6 @@ class NetworkView(pg.GraphicsView):
         else:
             self.state.set_weight(weight_layer, to, frm, value)
 
-    def _nudge_selected_edge(self, steps: float) -> bool:
-        if self._selected is None or self._selected[0] != "edge":
-            return False
-        _, weight_layer, to, frm = self._selected
-        network = self.state.network
-        value = network.biases[weight_layer][to] if frm < 0 else network.weights[weight_layer][to, frm]
-        self._set_edge_value(weight_layer, to, frm, round(float(value) + steps * STEP, 10))
-        return True
-
     def _edge_point(self, weight_layer: int, to: int, frm: int, along: float) -> np.ndarray:
         layout = self._layout
         start = layout.bias_positions[weight_layer] if frm < 0 else layout.positions[weight_layer][frm]
@@ -373,71 +364,9 @@ class NetworkView(pg.GraphicsView):
     def _edge_global_pos(self, weight_layer: int, to: int, frm: int) -> QPoint:
         return self.viewport().mapToGlobal(self.mapFromScene(self.edge_scene_pos(weight_layer, to, frm)))
 
-    # -- mouse and keys -------------------------------------------------------------------------------
-    def _on_mouse_moved(self, scene_pos) -> None:
-        text = self.tooltip_text(scene_pos)
-        if text:
-            QToolTip.showText(QCursor.pos(), text, self)
-            self.viewport().setCursor(Qt.CursorShape.PointingHandCursor)
-        else:
-            QToolTip.hideText()
-            self.viewport().unsetCursor()
-
-    def _on_mouse_clicked(self, event) -> None:
-        hit = self.hit_test(event.scenePos())
-        if event.button() == Qt.MouseButton.RightButton:
-            self._context_menu(hit, event.screenPos().toPoint())
-            return
-        if event.button() != Qt.MouseButton.LeftButton:
-            return
-        event.accept()
-        if hit is None:
-            self.clear_selection()
-            return
-        self._select(hit)
-        if hit[0] == "node":
-            self.nodeClicked.emit(hit[1], hit[2])
-        elif hit[0] == "edge":
-            self.edgeClicked.emit(*hit[1:])
-            self.edit_edge(*hit[1:], event.screenPos().toPoint())
-
-    def _context_menu(self, hit, global_pos: QPoint) -> None:
-        menu = QMenu(self)
-        if hit is not None and hit[0] == "edge":
-            menu.addAction("Edit Weight…", lambda: self.edit_edge(*hit[1:], global_pos))
-            menu.addSeparator()
-        menu.addAction(self.fit_action)
-        menu.addAction(self.clear_selection_action)
-        menu.popup(global_pos)
-
     def _on_range_changed_manually(self, _mask) -> None:
         self._auto_fit = False
 
     def _on_viewbox_resized(self, _viewbox) -> None:
         if self._auto_fit or "fit" in self._refresh.stale:
             self.fit()
-
-    def wheelEvent(self, event):
-        if event.modifiers() & Qt.KeyboardModifier.AltModifier:
-            # Some platforms turn Alt+wheel into a horizontal scroll: take whichever axis moved.
-            delta = event.angleDelta()
-            notches = (delta.y() or delta.x()) / 120
-            if self._nudge_selected_edge(notches):
-                event.accept()
-                return
-        super().wheelEvent(event)
-
-    def keyPressEvent(self, event):
-        key = event.key()
-        step = 0.2 if event.modifiers() & Qt.KeyboardModifier.ShiftModifier else 1.0
-        if key == Qt.Key.Key_Escape and self._selected is not None:
-            self.clear_selection()
-        elif key in (Qt.Key.Key_Up, Qt.Key.Key_Down) and self._nudge_selected_edge(
-                step if key == Qt.Key.Key_Up else -step):
-            pass
-        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.edit_weight_action.isEnabled():
-            self.edit_selected_edge()
-        else:
-            super().keyPressEvent(event)
-            return
-        event.accept()
