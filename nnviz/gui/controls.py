@@ -31,6 +31,7 @@ from nnviz.core.limits import MAX_HIDDEN_LAYERS, MAX_INIT_SCALE, MAX_LAYER_SIZE
 from .input_grid import INPUT_DECIMALS, InputGrid
 from .layer_names import layer_title
 from .quiet import show_checked, show_index, show_value
+from .spin_boxes import SizeSpinBox
 
 RANDOM_INPUT_SEED = 20240601
 """Seed of the panel's own Generator for "Random": the same clicks give the same inputs in every session."""
@@ -41,35 +42,6 @@ TYPED_SHRINK_DELAY_MS = 800
 MAX_SEED = 2**31 - 1
 SEED_TOOLTIP = ("Seed of the random weights: the same seed and structure give the same weights. "
                 "Changing it redraws the weights.")
-
-
-class SizeSpinBox(QSpinBox):
-    """A QSpinBox that knows whether the value is being typed (``typing``) rather than stepped.
-
-    Typing "12" over "4" passes through 1; applying that 1 would throw away the weights of nodes
-    2–4, so the panel waits before it applies a typed shrink.
-    """
-
-    typing = False
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.setAccelerated(True)  # holding an arrow speeds up: 4 → 784 takes seconds, not minutes
-
-    def keyPressEvent(self, event):
-        self.typing = True
-        try:
-            super().keyPressEvent(event)
-        finally:
-            self.typing = False
-
-    def stepBy(self, steps):
-        # Arrow keys arrive through keyPressEvent too, but a step is never a half-typed number.
-        typing, self.typing = self.typing, False
-        try:
-            super().stepBy(steps)
-        finally:
-            self.typing = typing
 
 
 class ControlsPanel(QWidget):

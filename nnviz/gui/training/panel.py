@@ -35,6 +35,7 @@ from nnviz.core.training import History, Trainer
 from ..appearance import Appearance
 from ..preferences import Preferences
 from ..quiet import show_checked, show_index, show_value
+from ..spin_boxes import CompactSpinBox
 from .data import CSV, DISPLAY_NAMES, TrainingData
 from .loss_plot import LossPlot
 from .runner import TrainingRunner
@@ -42,19 +43,6 @@ from .runner import TrainingRunner
 SPEEDS = ((1, "1 epoch/s"), (3, "3 epochs/s"), (10, "10 epochs/s"), (30, "30 epochs/s"), (100, "100 epochs/s"),
           (300, "300 epochs/s"), (None, "As fast as possible"))
 DEFAULT_SPEED = 100
-
-
-class _CompactSpinBox(QDoubleSpinBox):
-    """A double spin box that shows 0.003 as "0.003", not "0.00300"."""
-
-    def textFromValue(self, value: float) -> str:
-        return f"{value:.6g}"
-
-    def valueFromText(self, text: str) -> float:
-        try:
-            return float(text.replace(",", "."))
-        except ValueError:
-            return self.value()
 
 
 class TrainingPanel(QWidget):
@@ -160,14 +148,14 @@ class TrainingPanel(QWidget):
         for widget in (self.data_info, self.mismatch, self.match_inputs, self.hint):
             data_layout.addWidget(widget)
 
-        self.learning_rate = _CompactSpinBox(objectName="learningRate", decimals=6, minimum=1e-5, maximum=10.0)
+        self.learning_rate = CompactSpinBox(objectName="learningRate", decimals=6, minimum=1e-5, maximum=10.0)
         self.learning_rate.setStepType(QDoubleSpinBox.AdaptiveDecimalStepType)
         self.learning_rate.setToolTip("Step size of gradient descent (the network's learning rate)")
         self.learning_rate.valueChanged.connect(self._on_learning_rate_edited)
         self.batch_size = QSpinBox(objectName="batchSize", minimum=1, maximum=1000, value=10)
         self.batch_size.setToolTip("Samples per gradient step; the gradient is averaged over the batch")
         self.batch_size.valueChanged.connect(lambda v: self.runner.set_option("batch_size", v))
-        self.l2 = _CompactSpinBox(objectName="l2", decimals=6, minimum=0.0, maximum=1.0)
+        self.l2 = CompactSpinBox(objectName="l2", decimals=6, minimum=0.0, maximum=1.0)
         self.l2.setStepType(QDoubleSpinBox.AdaptiveDecimalStepType)
         self.l2.setSingleStep(0.001)
         self.l2.setToolTip("L2 regularisation: each step also pulls every weight towards 0 by lr · L2 · w")
