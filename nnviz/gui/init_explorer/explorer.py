@@ -41,7 +41,8 @@ from ..appearance import Appearance
 from ..colors import theme_colors
 from ..deferred import DeferredRefresh
 from ..quiet import show_index
-from .plots import DepthView, LayerRow, PlotStyle
+from .depth_view import DepthView
+from .plots import LayerRow, PlotStyle
 
 MAX_LAYER_ROWS = 6
 """Up to this many weight layers get one row each; deeper networks get a layer picker."""
