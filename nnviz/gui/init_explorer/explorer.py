@@ -42,11 +42,10 @@ from ..colors import theme_colors
 from ..deferred import DeferredRefresh
 from ..quiet import show_index
 from .depth_view import DepthView
-from .plots import LayerRow, PlotStyle
+from .plots import LayerRow, LayerRows, PlotStyle
 
 MAX_LAYER_ROWS = 6
 """Up to this many weight layers get one row each; deeper networks get a layer picker."""
-ROW_HEIGHT = 150
 BATCH_SEED = 0
 """The input batch and targets come from a fixed seed: A and B see the same data, a seed change moves only W."""
 CUSTOM = "Custom settings"
@@ -91,9 +90,6 @@ class InitExplorer(QWidget):
         # because building the plots costs 0.1 s of launch time.
         self._refresh = DeferredRefresh(self, lambda _parts: self.refresh(), ("stats",), skip_hidden=True,
                                         first_show_delay_ms=FIRST_DRAW_DELAY_MS)
-        # Every row made so far, the first _row_count shown: reused, as making one (3 PlotItems) takes ~30 ms.
-        self._row_pool: list[LayerRow] = []
-        self._row_count = 0
         self._build()
         self._apply_style()
         self._sync_preset()
@@ -160,6 +156,7 @@ class InitExplorer(QWidget):
         self.layers_view = pg.GraphicsLayoutWidget()
         self.layers_view.setObjectName("initLayersView")
         self.layers_view.ci.setSpacing(2)
+        self._rows = LayerRows(self.layers_view)
         scroll = QScrollArea(widgetResizable=True, frameShape=QScrollArea.NoFrame)
         scroll.setWidget(self.layers_view)
 
@@ -192,7 +189,7 @@ class InitExplorer(QWidget):
         self._refresh.stale.add("stats")  # computed at traceChanged, which ends every change
 
     def _on_input_changed(self) -> None:
-        if self._distribution() == "current":
+        if self.input_distribution.currentData() == "current":
             self._refresh.stale.add("stats")
 
     def _on_trace_changed(self) -> None:
@@ -266,11 +263,8 @@ class InitExplorer(QWidget):
         self._schedule()
 
     # -- computing ----------------------------------------------------------------------------------
-    def _distribution(self) -> str:
-        return self.input_distribution.currentData()
-
     def _input_batch(self) -> np.ndarray:
-        network, distribution = self._state.network, self._distribution()
+        network, distribution = self._state.network, self.input_distribution.currentData()
         current = self._state.inputs if distribution == "current" else None
         n_samples = affordable_samples(network.layer_sizes, self.sample_count.value())
         if self._pinned_network is not None:
@@ -346,12 +340,12 @@ class InitExplorer(QWidget):
     @property
     def rows(self) -> list[LayerRow]:
         """The histogram rows shown now, one per entry of :meth:`shown_layers`."""
-        return self._row_pool[: self._row_count]
+        return self._rows.shown
 
     def _draw(self) -> None:
         stats, pinned = self.stats, self.pinned_stats
         shown = self.shown_layers()
-        self._ensure_rows(len(shown))
+        self._rows.set_count(len(shown), self._plot_style())
         n_layers = len(stats.layers)
         for row, layer in zip(self.rows, shown):
             old = pinned.layers[layer - 1] if pinned is not None and layer <= len(pinned.layers) else None
@@ -372,26 +366,6 @@ class InitExplorer(QWidget):
             view.ci.setGeometry(view.range)
             view.scene().prepareForPaint()  # where pyqtgraph applies new view ranges
 
-    def _ensure_rows(self, count: int) -> None:
-        if count == self._row_count:
-            return
-        while len(self._row_pool) < count:
-            self._row_pool.append(LayerRow(self.layers_view.ci, 2 * len(self._row_pool)))
-        for k, row in enumerate(self._row_pool):
-            row.set_visible(k < count)
-        self._row_count = count
-        style = self._plot_style()
-        for row in self.rows:
-            row.set_style(style)  # a no-op unless the row is new or was hidden when the appearance changed
-        self._size_layers_view()
-
-    def _size_layers_view(self) -> None:
-        # Rows may grow a little with the panel, not into one giant histogram.
-        height = self._row_count * ROW_HEIGHT * self._appearance.scale
-        self.layers_view.setMinimumHeight(int(height))
-        stretch = 2.5 if self._row_count == 1 else 1.6
-        self.layers_view.setMaximumHeight(int(stretch * height) if self._row_count else 16_777_215)
-
     def _on_depth_clicked(self, event) -> None:
         layer = self.depth.layer_at(event.scenePos())
         if layer is not None and self.layer_picker.isVisible() and 1 <= layer <= self.layer_combo.count():
@@ -409,7 +383,7 @@ class InitExplorer(QWidget):
         for row in self.rows:  # hidden rows are styled when shown again
             row.set_style(style)
         self._size_depth_view()
-        self._size_layers_view()
+        self._rows.fit_height(style.scale)
 
     def _size_depth_view(self) -> None:
         # Deep networks show one layer's histograms, so the depth view gets more of the room.
