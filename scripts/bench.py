@@ -109,8 +109,16 @@ def _time_view_case(sizes, image, repeats: int) -> tuple:
         state.flush()
         _repaint(view, image)
 
-    def weight_edit():  # the widest weight layer is the costliest to redraw
-        state.set_weight(0, 0, 0, next(values))
+    # An edge the user sees (kept, mid-strength) of the widest weight layer, the costliest to redraw,
+    # nudged up and back as the arrow keys do.
+    drawn = view._edge_items[0].edges
+    middle = int(np.flatnonzero(drawn.frm >= 0)[len(drawn) // 2])
+    edited = (int(drawn.to[middle]), int(drawn.frm[middle]), float(drawn.values[middle]))
+    nudges = iter(np.tile([1.05, 1.0], 10_000))
+
+    def weight_edit():
+        to, frm, value = edited
+        state.set_weight(0, to, frm, value * next(nudges))
         state.flush()
         _repaint(view, image)
 
@@ -160,11 +168,12 @@ def bench_view() -> list[tuple]:
               f"{zoom:>7.1f}{build:>7.1f}{mpl_kept:>10.1f}{mpl_painted:>10.1f}{mpl_kept / every:>9.1f}×"
               f"{mpl_kept / zoom:>9.1f}×{mpl_kept / update:>9.1f}×")
     print("kept: edges after the level of detail (hover-able); painted: lines a dense fan really paints at this "
-          "size.\ninput: set_input → forward → recolour → repaint (edges from cache); edit: one weight of the first "
-          "layer;\nall w: every weight and bias moved a little (a training step); zoom: all edges redrawn at a new "
-          "scale;\nbuild: new view to first frame.\nmpl kept / mpl paint: the same kept / painted lines and colours "
-          "as a LineCollection, canvas.draw() on Agg.\nmpl/all w, mpl/zoom and mpl/input: how many times faster "
-          "than matplotlib a training step's repaint, a full redraw and an interactive update are.")
+          "size.\ninput: set_input → forward → recolour → repaint (edges from cache);\nedit: a drawn weight of the "
+          "first layer nudged by 5 %;\nall w: every weight and bias moved a little (a training step); zoom: all edges "
+          "redrawn at a new scale;\nbuild: new view to first frame.\nmpl kept / mpl paint: the same kept / painted "
+          "lines and colours as a LineCollection, canvas.draw() on Agg.\nmpl/all w, mpl/zoom and mpl/input: "
+          "how many "
+          "times faster than matplotlib a training step's repaint, a full redraw and an interactive update are.")
     return rows
 
 

@@ -88,6 +88,17 @@ def layer_picture(network: Network, layout: NetworkLayout, layer: int, limit: fl
     return edges, strokes
 
 
+def unseen_change(edges: EdgeSet, old: np.ndarray, new: np.ndarray) -> bool:
+    """Whether weights changing from ``old`` to ``new`` (``(c,)`` arrays) leave the drawn ``edges`` of
+    their layer as they are: each is weaker, before and after, than every weight edge kept for drawing
+    (so neither the kept set, nor the layer's largest |w|, nor any pen changes)."""
+    kept = np.abs(edges.values[edges.frm >= 0])
+    if not len(kept):
+        return False
+    weakest = kept.min()
+    return bool((np.abs(old) < weakest).all() and (np.abs(new) < weakest).all())
+
+
 def edge_set(network: Network, layout: NetworkLayout, layer: int, flat_indices: np.ndarray, biases) -> EdgeSet:
     """Edges ``weights[layer].flat[flat_indices]`` (weakest first) plus, if given, the bias edges."""
     weights = network.weights[layer]
