@@ -265,6 +265,10 @@ class NetworkView(pg.GraphicsView):
 
     def _refresh(self) -> None:
         """Bring the items up to date with everything that changed since the last refresh."""
+        if not self._layout_fits():
+            # The state changes the network at once but signals a turn later; a paint or a refresh
+            # scheduled by an earlier change (training publishes weights) can come in between.
+            self._dirty.update(("layout", "edges", "nodes", "legend", "fit"))
         if not self._dirty - {"fit"}:
             if "fit" in self._dirty and self._layout is not None:
                 self._dirty.discard("fit")
@@ -287,6 +291,12 @@ class NetworkView(pg.GraphicsView):
             self._color_bar.set_legend(self._legend)
         if "fit" in dirty:
             self.fit()
+
+    def _layout_fits(self) -> bool:
+        """True when the drawn layout is the network's: same layer sizes, bias units where it has biases."""
+        layout, network = self._layout, self.state.network
+        return (layout is not None and layout.layer_sizes == network.layer_sizes
+                and (layout.bias_positions is not None) == network.bias)
 
     def _relayout(self) -> None:
         network = self.state.network
