@@ -8,7 +8,6 @@ from PySide6.QtGui import QAction, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDoubleSpinBox,
     QFormLayout,
     QFrame,
     QGridLayout,
@@ -18,7 +17,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
-    QSpinBox,
     QToolTip,
     QVBoxLayout,
     QWidget,
@@ -26,9 +24,10 @@ from PySide6.QtWidgets import (
 
 from nnviz.core.activations import ACTIVATIONS
 from nnviz.core.initializers import INITIALIZERS
-from nnviz.core.limits import MAX_HIDDEN_LAYERS, MAX_INIT_SCALE, MAX_LAYER_SIZE
+from nnviz.core.limits import MAX_HIDDEN_LAYERS, MAX_SEED
 
 from .input_grid import INPUT_DECIMALS, InputGrid, show_value
+from .limited_spin import LimitedDoubleSpinBox, LimitedSpinBox
 
 RANDOM_INPUT_SEED = 20240601
 """Seed of the panel's own Generator for "Random": the same clicks give the same inputs in every session."""
@@ -36,12 +35,11 @@ RANDOM_INPUT_LIMIT = 1.0
 """Random inputs are drawn uniformly from [−limit, limit]."""
 TYPED_SHRINK_DELAY_MS = 800
 """A typed size that is smaller than the current one waits this long (or for Enter) before it applies."""
-MAX_SEED = 2**31 - 1
 SEED_TOOLTIP = ("Seed of the random weights: the same seed and structure give the same weights. "
                 "Changing it redraws the weights.")
 
 
-class SizeSpinBox(QSpinBox):
+class SizeSpinBox(LimitedSpinBox):
     """A QSpinBox that knows whether the value is being typed (``typing``) rather than stepped.
 
     Typing "12" over "4" passes through 1; applying that 1 would throw away the weights of nodes
@@ -158,6 +156,11 @@ class ControlsPanel(QWidget):
         label.setMinimumWidth(widest + 4)
         return label
 
+    def _limited(self, spin):
+        """``spin`` with its refusals ("4096 is the largest layer") sent to the status bar."""
+        spin.refused.connect(self._state.message)
+        return spin
+
     def menu_actions(self) -> list[QAction]:
         """Actions for the main window's menus: random inputs, add and remove a hidden layer.
 
@@ -170,8 +173,7 @@ class ControlsPanel(QWidget):
         self._layer_grid = QGridLayout()
         self._layer_grid.setColumnStretch(1, 1)
         self._layer_grid.setVerticalSpacing(3)
-        self._hidden_layers = SizeSpinBox(objectName="hiddenLayers")
-        self._hidden_layers.setRange(0, MAX_HIDDEN_LAYERS)
+        self._hidden_layers = self._limited(SizeSpinBox("hidden_layers", objectName="hiddenLayers"))
         self._hidden_layers.setToolTip(
             f"Number of hidden layers (0–{MAX_HIDDEN_LAYERS}). A new layer is as wide as the last hidden one.")
         self._hidden_layers.valueChanged.connect(self._on_hidden_layers_edited)
@@ -204,6 +206,7 @@ class ControlsPanel(QWidget):
         top.addWidget(self._random_input)
         self._inputs = InputGrid(lambda: self._state.inputs, tab_anchor=self._random_input)
         self._inputs.valueEdited.connect(self._on_input_edited)
+        self._inputs.refused.connect(self._state.message)
         box = QVBoxLayout(group)
         box.addLayout(top)
         box.addWidget(self._inputs)
@@ -243,8 +246,7 @@ class ControlsPanel(QWidget):
         self._init.currentIndexChanged.connect(lambda: self._apply(
             self._init, lambda: self._state.set_init(self._init.currentData())))
 
-        self._init_scale = QDoubleSpinBox(objectName="initScale")
-        self._init_scale.setRange(0.0, MAX_INIT_SCALE)
+        self._init_scale = self._limited(LimitedDoubleSpinBox("init_scale", objectName="initScale"))
         self._init_scale.setSingleStep(0.1)
         self._init_scale.setDecimals(2)
         self._init_scale.setToolTip("Every initial weight is multiplied by this factor. Changing it redraws "
@@ -252,8 +254,7 @@ class ControlsPanel(QWidget):
         self._init_scale.valueChanged.connect(lambda v: self._apply(
             self._init_scale, lambda: self._state.set_init_scale(v)))
 
-        self._seed = QSpinBox(objectName="seed")
-        self._seed.setRange(0, MAX_SEED)
+        self._seed = self._limited(LimitedSpinBox("seed", objectName="seed"))
         self._seed.setToolTip(SEED_TOOLTIP)
         self._seed.valueChanged.connect(lambda v: self._apply(self._seed, lambda: self._state.set_seed(v)))
         self._seed.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
@@ -275,8 +276,7 @@ class ControlsPanel(QWidget):
     # -- layer rows ------------------------------------------------------------------------------------
     def _add_layer_row(self) -> None:
         index = len(self._layer_rows)
-        spin = SizeSpinBox(objectName=f"layerSize_{index}")
-        spin.setRange(1, MAX_LAYER_SIZE)
+        spin = self._limited(SizeSpinBox("layer_size", objectName=f"layerSize_{index}"))
         spin.valueChanged.connect(lambda value: self._on_layer_size_edited(index, value))
         spin.editingFinished.connect(self._commit_pending_shrink)
         label = self._label("", spin)

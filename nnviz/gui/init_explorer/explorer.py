@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -37,6 +36,7 @@ from nnviz.core.stats import (
     sample_inputs,
 )
 
+from ..limited_spin import LimitedSpinBox
 from .plots import THEMES, DepthView, LayerRow, PlotStyle
 
 MAX_LAYER_ROWS = 6
@@ -112,11 +112,12 @@ class InitExplorer(QWidget):
         self.preset_explanation = QLabel(objectName="presetExplanation", wordWrap=True)
         self.preset_explanation.setTextInteractionFlags(Qt.TextSelectableByMouse)
 
-        self.sample_count = QSpinBox(objectName="sampleCount", minimum=10, maximum=100_000, value=1000,
-                                     singleStep=100, keyboardTracking=False, groupSeparatorShown=True,
-                                     toolTip="How many input samples are pushed through the network for the "
-                                             "statistics.")
+        self.sample_count = LimitedSpinBox("sample_count", objectName="sampleCount", value=1000, singleStep=100,
+                                           keyboardTracking=False, groupSeparatorShown=True,
+                                           toolTip="How many input samples are pushed through the network for "
+                                                   "the statistics.")
         self.sample_count.valueChanged.connect(self._schedule)
+        self.sample_count.refused.connect(self._state.message)
         self.input_distribution = QComboBox(objectName="inputDistribution")
         for name, display in DISTRIBUTIONS.items():
             self.input_distribution.addItem(display, name)

@@ -130,6 +130,7 @@ class NetworkView(pg.GraphicsView):
     def weight_editor(self) -> WeightEditor:
         if self._editor is None:
             self._editor = WeightEditor(self)
+            self._editor.spin.refused.connect(self.state.message)
         return self._editor
 
     def fit(self) -> None:

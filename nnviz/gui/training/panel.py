@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
-    QSpinBox,
     QStyle,
     QToolButton,
     QVBoxLayout,
@@ -32,6 +31,7 @@ from nnviz.core.datasets import DATASETS, DatasetError
 from nnviz.core.datasets import load_csv as read_csv
 from nnviz.core.training import History, Trainer
 
+from ..limited_spin import LimitedDoubleSpinBox, LimitedSpinBox
 from ..preferences import Settings
 from .data import CSV, DISPLAY_NAMES, TrainingData
 from .loss_plot import LossPlot
@@ -42,17 +42,11 @@ SPEEDS = ((1, "1 epoch/s"), (3, "3 epochs/s"), (10, "10 epochs/s"), (30, "30 epo
 DEFAULT_SPEED = 100
 
 
-class _CompactSpinBox(QDoubleSpinBox):
+class _CompactSpinBox(LimitedDoubleSpinBox):
     """A double spin box that shows 0.003 as "0.003", not "0.00300"."""
 
     def textFromValue(self, value: float) -> str:
         return f"{value:.6g}"
-
-    def valueFromText(self, text: str) -> float:
-        try:
-            return float(text.replace(",", "."))
-        except ValueError:
-            return self.value()
 
 
 class TrainingPanel(QWidget):
@@ -117,6 +111,11 @@ class TrainingPanel(QWidget):
         """The actions by the menu they belong in."""
         return {"Train": [self.playAction, self.stepAction, self.resetAction], "File": [self.loadCsvAction]}
 
+    def _limited(self, spin):
+        """``spin`` with its refusals ("0.99 is the largest momentum") sent to the status bar."""
+        spin.refused.connect(self.state.message)
+        return spin
+
     def _build_widgets(self, appearance) -> None:
         self.dataset = QComboBox(objectName="dataset")
         self.dataset.setToolTip("The data to train on (Load CSV… in the File menu adds your own)")
@@ -127,10 +126,11 @@ class TrainingPanel(QWidget):
         self.regenerate.setIcon(self.style().standardIcon(QStyle.SP_BrowserReload))
         self.regenerate.setToolTip("Draw new points and a new training/test split (new data seed)")
         self.regenerate.clicked.connect(lambda: self.data.set_seed(new_seed()))
-        self.noise = QSpinBox(objectName="noise", suffix=" %", minimum=0, maximum=50, singleStep=5)
+        self.noise = self._limited(LimitedSpinBox("noise_percent", objectName="noise", suffix=" %", singleStep=5))
         self.noise.setToolTip("Gaussian noise added to the points (to the targets for regression)")
         self.noise.valueChanged.connect(lambda v: self.data.set_noise(v / 50.0))
-        self.trainShare = QSpinBox(objectName="trainShare", suffix=" %", minimum=10, maximum=100, singleStep=10)
+        self.trainShare = self._limited(LimitedSpinBox("train_percent", objectName="trainShare", suffix=" %",
+                                                       singleStep=10))
         self.trainShare.setValue(round(100 * self.data.train_share))
         self.trainShare.setToolTip("Share of the points used for training; the rest tests generalisation")
         self.trainShare.valueChanged.connect(lambda v: self.data.set_train_share(v / 100.0))
@@ -156,19 +156,20 @@ class TrainingPanel(QWidget):
         for widget in (self.dataInfo, self.mismatch, self.matchInputs, self.hint):
             data_layout.addWidget(widget)
 
-        self.learningRate = _CompactSpinBox(objectName="learningRate", decimals=6, minimum=1e-5, maximum=10.0)
+        self.learningRate = self._limited(_CompactSpinBox("learning_rate", objectName="learningRate", decimals=6))
         self.learningRate.setStepType(QDoubleSpinBox.AdaptiveDecimalStepType)
         self.learningRate.setToolTip("Step size of gradient descent (the network's learning rate)")
         self.learningRate.valueChanged.connect(self._on_learning_rate_edited)
-        self.batchSize = QSpinBox(objectName="batchSize", minimum=1, maximum=1000, value=10)
+        self.batchSize = self._limited(LimitedSpinBox("batch_size", objectName="batchSize", value=10))
         self.batchSize.setToolTip("Samples per gradient step; the gradient is averaged over the batch")
         self.batchSize.valueChanged.connect(lambda v: self.runner.set_option("batch_size", v))
-        self.l2 = _CompactSpinBox(objectName="l2", decimals=6, minimum=0.0, maximum=1.0)
+        self.l2 = self._limited(_CompactSpinBox("l2", objectName="l2", decimals=6))
         self.l2.setStepType(QDoubleSpinBox.AdaptiveDecimalStepType)
         self.l2.setSingleStep(0.001)
         self.l2.setToolTip("L2 regularisation: each step also pulls every weight towards 0 by lr · L2 · w")
         self.l2.valueChanged.connect(lambda v: self.runner.set_option("l2", v))
-        self.momentum = QDoubleSpinBox(objectName="momentum", decimals=2, minimum=0.0, maximum=0.99, singleStep=0.1)
+        self.momentum = self._limited(LimitedDoubleSpinBox("momentum", objectName="momentum", decimals=2,
+                                                           singleStep=0.1))
         self.momentum.setToolTip("Momentum: the share of the previous step carried into the next (0 = plain SGD)")
         self.momentum.valueChanged.connect(lambda v: self.runner.set_option("momentum", v))
         train_form = QFormLayout()
