@@ -12,6 +12,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
@@ -37,6 +38,7 @@ from nnviz.core.stats import (
 )
 
 from ..limited_spin import LimitedSpinBox
+from .axes import shared_axes
 from .plots import THEMES, DepthView, LayerRow, PlotStyle
 
 MAX_LAYER_ROWS = 6
@@ -135,6 +137,9 @@ class InitExplorer(QWidget):
         self.clear_button = QPushButton("Clear", objectName="clearCompare", enabled=False, clicked=self.clear_pin,
                                         toolTip="Forget the pinned initialisation A")
         self.compare_label = QLabel(objectName="compareLabel", wordWrap=True)
+        self.shared_axes = QCheckBox("Same axes in every layer", objectName="sharedAxes", toggled=self._schedule,
+                                     toolTip="Each histogram column on one x range and height, so that a "
+                                             "distribution shrinking with depth looks smaller, not alike")
 
         self.symmetry_label = QLabel(objectName="symmetryLabel", wordWrap=True, visible=False)
         self.symmetry_label.setToolTip("Units with the same incoming and outgoing weights compute the same value "
@@ -173,6 +178,7 @@ class InitExplorer(QWidget):
         compare.addWidget(self.clear_button)
         compare.addWidget(self.compare_label, 1)
         top.addRow("Compare", compare)
+        top.addRow("Histograms", self.shared_axes)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(top)
@@ -365,9 +371,14 @@ class InitExplorer(QWidget):
         shown = self.shown_layers()
         self._ensure_rows(len(shown))
         n_layers = len(stats.layers)
-        for row, layer in zip(self.rows, shown):
-            old = pinned.layers[layer - 1] if pinned is not None and layer <= len(pinned.layers) else None
-            row.update(stats.layers[layer - 1], old, n_layers)
+        pairs = [(stats.layers[layer - 1], pinned.layers[layer - 1] if pinned is not None and layer <= len(
+            pinned.layers) else None) for layer in shown]
+        shared = shared_axes(pairs) if self.shared_axes.isChecked() and len(pairs) > 1 else None
+        tops = [row.update(current, old, n_layers, shared) for row, (current, old) in zip(self.rows, pairs)]
+        if shared is not None:  # now that every row has counted its bars: one height per column
+            shared = {key: (edges, max(t[key] for t in tops) or 1.0) for key, (edges, _) in shared.items()}
+            for row, (current, old) in zip(self.rows, pairs):
+                row.update(current, old, n_layers, shared)
         self.depth.update(stats, pinned, shown[0] if len(shown) == 1 and n_layers > 1 else None)
         self._size_depth_view()
         summary = diagnose(stats)
