@@ -26,6 +26,7 @@ from nnviz.core.activations import ACTIVATIONS
 from nnviz.core.initializers import INITIALIZERS
 from nnviz.core.limits import MAX_HIDDEN_LAYERS, MAX_SEED
 
+from .elided_combo import ElidedComboBox
 from .input_grid import INPUT_DECIMALS, InputGrid, show_value
 from .limited_spin import LimitedDoubleSpinBox, LimitedSpinBox
 
@@ -123,7 +124,8 @@ class ControlsPanel(QWidget):
         scroll.setObjectName("controlsScroll")
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # A dock narrowed below the fields' minimum scrolls sideways rather than cutting them off.
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         scroll.setWidget(body)
         outer = QVBoxLayout(self)
@@ -160,6 +162,11 @@ class ControlsPanel(QWidget):
         """``spin`` with its refusals ("4096 is the largest layer") sent to the status bar."""
         spin.refused.connect(self._state.message)
         return spin
+
+    def minimum_width(self) -> int:
+        """The narrowest the panel gets without scrolling sideways."""
+        scroll = self.findChild(QScrollArea, "controlsScroll")
+        return scroll.widget().minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width() + 2
 
     def menu_actions(self) -> list[QAction]:
         """Actions for the main window's menus: random inputs, add and remove a hidden layer.
@@ -410,10 +417,7 @@ class ControlsPanel(QWidget):
 
 def _combo(name: str) -> QComboBox:
     """A combo box that a narrow dock may squeeze (long names are elided) instead of widening the panel."""
-    combo = QComboBox(objectName=name)
-    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-    combo.setMinimumContentsLength(10)
-    return combo
+    return ElidedComboBox(objectName=name)
 
 
 def _form(group: QGroupBox) -> QFormLayout:

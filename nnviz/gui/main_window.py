@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QEvent, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
-from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow
+from PySide6.QtWidgets import QApplication, QDockWidget, QFrame, QLabel, QMainWindow, QScrollArea, QWidget
 
 from nnviz.core import Network
 
@@ -92,7 +92,8 @@ class MainWindow(QMainWindow):
         self.init_explorer.symmetricUnitsChanged.connect(self.view.set_marked_nodes)
         self.training = TrainingPanel(self.state, self.appearance, settings=self.settings)
         self.boundary = DecisionBoundary(self.state, self.training, appearance=self.appearance)
-        self.training_dock = self._add_dock("Training", "trainingDock", self.training, Qt.RightDockWidgetArea)
+        self.training_dock = self._add_dock("Training", "trainingDock", _scrolling(self.training),
+                                            Qt.RightDockWidgetArea)
         self.boundary_dock = self._add_dock("Decision plane", "boundaryDock", self.boundary, Qt.RightDockWidgetArea)
         self.boundary.nodeImagesChanged.connect(self.view.set_node_images)
         # Tabs, not a stack: stacked, their minimum heights would not fit a 1280×800 projector.
@@ -196,7 +197,11 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self._apply_default_dock_sizes)
 
     def _apply_default_dock_sizes(self) -> None:
-        self.resizeDocks([self.controls_dock, self.init_dock], [290, 400], Qt.Horizontal)
+        # The graph is the point: on a small screen the side panels give up room first.
+        width = self.width()
+        controls = min(290, max(self.controls.minimum_width(), int(0.22 * width)))
+        panels = min(400, max(self.init_dock.minimumSizeHint().width(), int(0.3 * width)))
+        self.resizeDocks([self.controls_dock, self.init_dock], [controls, panels], Qt.Horizontal)
         self.resizeDocks([self.plot_dock], [240], Qt.Vertical)
 
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -222,7 +227,7 @@ class MainWindow(QMainWindow):
             f"{len(net.layer_sizes)} layers ({hidden} hidden) · {net.n_nodes:,} nodes · {net.n_weights:,} weights")
         out = self.state.trace.output
         shown = ", ".join(f"{v:.4g}" for v in out[:8]) + (" …" if len(out) > 8 else "")
-        self.statusBar().showMessage(f"Output: [{shown}]")
+        self._show_status(f"Output: [{shown}]")
 
     @Slot(str)
     def _on_scene_changed(self, title: str) -> None:
@@ -237,6 +242,8 @@ class MainWindow(QMainWindow):
         self.scene_title.setFont(font)
         self.scene_title.adjustSize()
         self.scene_title.move(max(8, (self.view.width() - self.scene_title.width()) // 2), 8)
+        # The network fits below the title, so it never covers the first layer's header.
+        self.view.set_top_margin(self.scene_title.height() + 8 if not self.scene_title.isHidden() else 0)
 
     def eventFilter(self, watched, event) -> bool:
         # The title floats over the view: keep it centred whenever the view changes size.
@@ -246,7 +253,18 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _on_message(self, text: str) -> None:
-        self.statusBar().showMessage(text, 6000)
+        self._show_status(text, 6000)
+
+    def _show_status(self, text: str, timeout: int = 0) -> None:
+        # Elided to the room left of the permanent label (it would run into it); the tool tip has it all.
+        bar = self.statusBar()
+        if not self.isVisible():
+            bar.showMessage(text, timeout)  # no width to elide to yet
+            return
+        room = bar.width() - self._size_label.width() - 40
+        shown = bar.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, max(room, 80))
+        bar.setToolTip(text if shown != text else "")
+        bar.showMessage(shown, timeout)
 
     @Slot()
     def _on_appearance_changed(self) -> None:
@@ -299,3 +317,14 @@ class MainWindow(QMainWindow):
     def set_inputs(self, values) -> None:
         """Set the input vector (a script or the command line)."""
         self.state.set_inputs(np.asarray(values, dtype=float))
+
+
+def _scrolling(panel: QWidget) -> QScrollArea:
+    """``panel`` in a frameless scroll area: its height no longer sets the window's smallest height
+    (the training panel would keep a 1024 × 640 window 700 px tall)."""
+    scroll = QScrollArea()
+    scroll.setObjectName(f"{panel.objectName()}Scroll")
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setWidget(panel)
+    return scroll

@@ -27,9 +27,10 @@ def shared_axes(pairs) -> dict[str, tuple[np.ndarray, float]]:
     return shared
 
 
-def sparse_ticks(lo: float, hi: float, most: int = 3) -> list[tuple[float, str]]:
+def sparse_ticks(lo: float, hi: float, most: int = 3, max_chars: int = 9) -> list[tuple[float, str]]:
     """At most ``most`` round tick values in ``[lo, hi]`` (steps of 1, 2, 2.5 or 5 × 10ᵏ), labelled
-    briefly: a histogram is ~120 px wide, and pyqtgraph's own ticks ran together ("0.20.40.60.8")."""
+    briefly, fewer when the labels hold more than ``max_chars`` characters in all: a histogram is
+    ~100 px wide, and pyqtgraph's own ticks ran together ("0.20.40.60.8")."""
     span = hi - lo
     if not (np.isfinite(span) and span > 0):
         return [(float(lo), f"{lo:.3g}")]
@@ -44,4 +45,7 @@ def sparse_ticks(lo: float, hi: float, most: int = 3) -> list[tuple[float, str]]
         text = f"{value:.{decimals}f}"
         return (text.rstrip("0").rstrip(".") if decimals else text).replace("-", "−")
 
-    return [(float(k * step), label(k * step) if k else "0") for k in np.arange(first, last + 1)]
+    ticks = [(float(k * step), label(k * step) if k else "0") for k in np.arange(first, last + 1)]
+    if most > 2 and sum(len(text) for _, text in ticks) > max_chars:  # "0.25 0.5 0.75" runs together
+        return sparse_ticks(lo, hi, most - 1, max_chars)
+    return ticks

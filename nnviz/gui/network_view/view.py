@@ -63,6 +63,7 @@ class NetworkView(pg.GraphicsView):
         self._node_images: dict = {}
         self._node_qimages: dict | None = {}
         self._legend: Legend | None = None
+        self._top_margin = 0
         self._auto_fit = True  # until the user zooms or pans, keep the network fitted
         self._editor: WeightEditor | None = None
         self._dirty = {"layout", "edges", "nodes", "legend", "fit"}
@@ -141,9 +142,15 @@ class NetworkView(pg.GraphicsView):
             self._dirty.add("fit")  # not laid out yet: fit once the view box has a size
             return
         ppu, left, top = fit_network(self._layout, network_text.column_titles(self.state.network), rect.width(),
-                                     rect.height(), self.appearance.scale)
+                                     rect.height(), self.appearance.scale, self._top_margin)
         self._viewbox.setRange(QRectF(left, top, rect.width() / ppu, rect.height() / ppu), padding=0)
         self._auto_fit = True
+
+    def set_top_margin(self, pixels: int) -> None:
+        """Keep ``pixels`` at the top free when fitting (a scene title floats there); refits."""
+        if pixels != self._top_margin:
+            self._top_margin = pixels
+            self.fit()
 
     def set_marked_nodes(self, marks: dict[int, list[int]]) -> None:
         """Outline nodes (dashed ring), e.g. symmetric units: ``{layer: [index, …]}``; ``{}`` clears."""
