@@ -38,7 +38,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.state = NetworkState(network, inputs, parent=self)
         self.appearance = Appearance(self)
-        self._presentation_docks: dict[QDockWidget, bool] | None = None
+        self._normal_layout = None  # the dock layout to return to after presentation mode
         self._base_font = QApplication.font()
         self.settings = settings if settings is not None else Settings()
 
@@ -88,7 +88,8 @@ class MainWindow(QMainWindow):
     def _build_panels(self) -> None:
         """The initialisation explorer, the training panel and the decision plane, on the right."""
         self.init_explorer = InitExplorer(self.state, self.appearance)
-        self.init_dock = self._add_dock("Initialisation", "initDock", self.init_explorer, Qt.RightDockWidgetArea)
+        self.init_dock = self._add_dock("Initialisation", "initDock", _scrolling(self.init_explorer),
+                                        Qt.RightDockWidgetArea)
         self.init_explorer.symmetricUnitsChanged.connect(self.view.set_marked_nodes)
         self.training = TrainingPanel(self.state, self.appearance, settings=self.settings)
         self.boundary = DecisionBoundary(self.state, self.training, appearance=self.appearance)
@@ -234,6 +235,8 @@ class MainWindow(QMainWindow):
         self.scene_title.setText(title)
         self.scene_title.setVisible(bool(title))
         self._place_scene_title()
+        if self.presentation_action.isChecked():
+            self._lay_out_presentation()
 
     def _place_scene_title(self) -> None:
         font = QFont(self.font())
@@ -288,17 +291,34 @@ class MainWindow(QMainWindow):
     @Slot(bool)
     def _on_presentation(self, on: bool) -> None:
         if on:
-            docks = [d for d in self.findChildren(QDockWidget)]
-            self._presentation_docks = {d: d.isVisible() for d in docks}
-            for d in docks:
-                d.hide()
+            self._normal_layout = self.saveState()
             self.appearance.set(scale=PRESENTATION_SCALE)
+            self._lay_out_presentation()
         else:
-            for dock, visible in (self._presentation_docks or {}).items():
-                dock.setVisible(visible)
-            self._presentation_docks = None
+            if self._normal_layout is not None:
+                self.restoreState(self._normal_layout)
+            self._normal_layout = None
+            self.init_explorer.show_parts(depth=True, histograms=True)
             self.appearance.set(scale=1.0)
         self.view.fit()
+
+    def _lay_out_presentation(self) -> None:
+        """The graph, and beside it, large, the panels the current scene names (none outside a lecture)."""
+        scene = self.document.current_scene
+        panels = set(scene.panels) if scene is not None else set()
+        docks = {self.plot_dock: {"activation_plot"}, self.init_dock: {"depth_view", "histograms"},
+                 self.training_dock: {"training"}, self.boundary_dock: {"decision_plane"}}
+        shown = [dock for dock, names in docks.items() if names & panels]
+        for dock in self.findChildren(QDockWidget):
+            dock.setVisible(dock in shown)
+        self.init_explorer.show_parts(depth="depth_view" in panels, histograms="histograms" in panels)
+        side = [dock for dock in shown if dock is not self.plot_dock]
+        for dock in side:  # out of their tabs, one above the other, so that all of them show at once
+            self.addDockWidget(Qt.RightDockWidgetArea, dock, Qt.Vertical)
+        if side:
+            self.resizeDocks(side[:1], [int(0.45 * self.width())], Qt.Horizontal)
+        if self.plot_dock in shown:
+            self.resizeDocks([self.plot_dock], [int(0.35 * self.height())], Qt.Vertical)
 
     def _scale_by(self, step: float) -> None:
         self.appearance.set(scale=min(4.0, max(0.5, self.appearance.scale + step)))
@@ -321,7 +341,8 @@ class MainWindow(QMainWindow):
 
 def _scrolling(panel: QWidget) -> QScrollArea:
     """``panel`` in a frameless scroll area: its height no longer sets the window's smallest height
-    (the training panel would keep a 1024 × 640 window 700 px tall)."""
+    (the training panel would keep a 1024 × 640 window 700 px tall, the explorer in presentation
+    mode a 1280 × 720 one 830 px)."""
     scroll = QScrollArea()
     scroll.setObjectName(f"{panel.objectName()}Scroll")
     scroll.setWidgetResizable(True)

@@ -163,6 +163,7 @@ class InitExplorer(QWidget):
         self.layers_view.ci.setSpacing(2)
         scroll = QScrollArea(widgetResizable=True, frameShape=QScrollArea.NoFrame)
         scroll.setWidget(self.layers_view)
+        self._histograms = scroll
 
         top = QFormLayout()
         top.addRow("Pre&set", self.preset_combo)
@@ -188,6 +189,12 @@ class InitExplorer(QWidget):
         layout.addWidget(self.layer_picker)
         layout.addWidget(scroll, 1)
         self.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Expanding)
+
+    def show_parts(self, depth: bool, histograms: bool) -> None:
+        """Show the depth view, the per-layer histograms or both (a lecture scene may name one of them)."""
+        both = depth == histograms  # neither named: the whole panel is hidden anyway, show it whole
+        self.depth_view.setVisible(depth or both)
+        self._histograms.setVisible(histograms or both)
 
     # -- state → panel ------------------------------------------------------------------------------
     def _on_model_changed(self) -> None:
