@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from nnviz.core import new_seed
 from nnviz.core.datasets import DATASETS, DatasetError
 from nnviz.core.datasets import load_csv as read_csv
+from nnviz.core.suggestions import describe_suggestion, suggested_network
 from nnviz.core.training import History, Trainer
 
 from ..limited_spin import LimitedDoubleSpinBox, LimitedSpinBox
@@ -140,6 +141,8 @@ class TrainingPanel(QWidget):
         self.matchInputs = QPushButton("Match Network to Data", objectName="matchInputs")
         self.matchInputs.setToolTip("Set the input and output layer sizes to what the data need")
         self.matchInputs.clicked.connect(self.match_network_to_data)
+        self.suggestNetwork = QPushButton("Use a Network That Learns This", objectName="suggestNetwork")
+        self.suggestNetwork.clicked.connect(self.use_suggested_network)
         self.hint = QLabel(objectName="trainingHint", wordWrap=True)
         self.hint.setStyleSheet("color: palette(placeholder-text);")
 
@@ -153,7 +156,7 @@ class TrainingPanel(QWidget):
         data_box = QGroupBox("Data")
         data_layout = QVBoxLayout(data_box)
         data_layout.addLayout(data_form)
-        for widget in (self.dataInfo, self.mismatch, self.matchInputs, self.hint):
+        for widget in (self.dataInfo, self.mismatch, self.matchInputs, self.suggestNetwork, self.hint):
             data_layout.addWidget(widget)
 
         self.learningRate = self._limited(_CompactSpinBox("learning_rate", objectName="learningRate", decimals=6))
@@ -272,6 +275,37 @@ class TrainingPanel(QWidget):
         except ValueError as error:
             self._show_error("Cannot match the network to the data", str(error))
 
+    def suggestion(self) -> dict:
+        """The settings of a network that learns the current data (see :func:`suggested_network`)."""
+        data = self.data
+        n_outputs = data.n_classes if data.classification and data.n_classes > 2 else 1  # two classes: one unit
+        return suggested_network(data.name, data.n_inputs, n_outputs, data.classification)
+
+    def use_suggested_network(self) -> None:
+        """Set sizes, activation, initialiser, biases, learning rate and momentum to :meth:`suggestion`."""
+        settings = self.suggestion()
+        state = self.state
+        self.runner.pause()
+        try:
+            state.set_layer_sizes(settings["layer_sizes"])
+            state.set_activation(settings["activation"])
+            state.set_output_activation(settings["output_activation"])
+            state.set_init(settings["init"])
+            state.set_bias(True)
+            state.set_learning_rate(settings["learning_rate"])
+        except ValueError as error:
+            self._show_error("Cannot use the suggested network", str(error))
+            return
+        self.momentum.setValue(settings["momentum"])  # through the box, so that it shows the value
+        self._sync_learning_rate()
+        state.message.emit(f"{self.data.display_name}: {describe_suggestion(settings)}; "
+                           f"press Play, it learns in about {settings['epochs']} epochs")
+
+    def _update_suggestion_tip(self) -> None:
+        settings = self.suggestion()
+        self.suggestNetwork.setToolTip(f"Set {describe_suggestion(settings)}: it learns {self.data.display_name} "
+                                       f"in about {settings['epochs']} epochs")
+
     # -- showing the runner's state -----------------------------------------------------------------
     def _on_play_toggled(self, on: bool) -> None:
         self.runner.set_playing(on)
@@ -333,6 +367,7 @@ class TrainingPanel(QWidget):
         self.dataset.setCurrentIndex(self.dataset.findData(data.name))
         self.dataset.blockSignals(False)
         self.noise.setEnabled(data.name != CSV)
+        self._update_suggestion_tip()
         n_train, n_test = len(data.y_train), len(data.y_test)
         kind = f"{data.n_classes} classes" if data.classification else "regression"
         self.dataInfo.setText(f"{n_train} training and {n_test} test points · {data.n_inputs} inputs · {kind}")
