@@ -11,9 +11,10 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QSpinBox
 
 from nnviz.core import Network
+from nnviz.gui.appearance import Appearance
 from nnviz.gui.main_window import MainWindow
 from nnviz.gui.network_view import NetworkView
-from nnviz.gui.preferences import Settings
+from nnviz.gui.preferences import Preferences
 from nnviz.gui.state import NetworkState
 from nnviz.gui.training.data import TrainingData
 from nnviz.gui.training.runner import TrainingRunner
@@ -21,7 +22,7 @@ from nnviz.gui.training.runner import TrainingRunner
 
 @pytest.fixture
 def window(qtbot, tmp_path):
-    w = MainWindow(settings=Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat)))
+    w = MainWindow(preferences=Preferences(QSettings(str(tmp_path / "preferences.ini"), QSettings.IniFormat)))
     w.document._ask_save_changes = lambda: "discard"
     qtbot.addWidget(w)
     w.show()
@@ -55,7 +56,7 @@ def test_growing_layers_while_training_plays_keeps_training_and_raises_nothing(w
 
 def test_a_repaint_between_a_resize_and_its_signal_draws_the_new_structure(qtbot):
     state = NetworkState(Network([2, 4, 2], seed=1))
-    view = NetworkView(state)
+    view = NetworkView(state, Appearance())
     qtbot.addWidget(view)
     view.resize(500, 400)
     view.show()

@@ -6,12 +6,12 @@ from PySide6.QtCore import QSettings
 from nnviz.core import Network
 from nnviz.core.scenes import PANELS, Scene, SceneFileError, scenes_from_dict, scenes_to_dict
 from nnviz.gui.main_window import MainWindow
-from nnviz.gui.preferences import Settings
+from nnviz.gui.preferences import Preferences
 
 
 @pytest.fixture
 def window(qtbot, tmp_path):
-    w = MainWindow(settings=Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat)))
+    w = MainWindow(preferences=Preferences(QSettings(str(tmp_path / "preferences.ini"), QSettings.IniFormat)))
     w.document._ask_save_changes = lambda: "discard"
     qtbot.addWidget(w)
     w.resize(1280, 720)

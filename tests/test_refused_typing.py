@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QAbstractSpinBox
 
 from nnviz.core import Network
 from nnviz.core.limits import MAX_INIT_SCALE, MAX_LAYER_SIZE, MAX_SEED, RANGES, format_limit
+from nnviz.gui.appearance import Appearance
 from nnviz.gui.controls import ControlsPanel
 from nnviz.gui.limited_spin import LimitedDoubleSpinBox, LimitedSpinBox
 from nnviz.gui.network_view import NetworkView
@@ -66,7 +67,7 @@ def test_values_within_the_limit_go_in_as_typed(qtbot, panel, state):
 
 
 def test_the_weight_editor_refuses_a_weight_beyond_the_limit(qtbot, state):
-    view = NetworkView(state)
+    view = NetworkView(state, Appearance())
     qtbot.addWidget(view)
     view.resize(500, 400)
     view.show()

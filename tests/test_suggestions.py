@@ -9,8 +9,11 @@ from nnviz.core.datasets import DATASETS, is_classification, make_dataset, train
 from nnviz.core.defaults import DEFAULT_SEED
 from nnviz.core.suggestions import suggested_network
 from nnviz.core.training import fit
+from nnviz.gui.appearance import Appearance
 from nnviz.gui.state import NetworkState
+from nnviz.gui.training.data import TrainingData
 from nnviz.gui.training.panel import TrainingPanel
+from nnviz.gui.training.runner import TrainingRunner
 
 
 @pytest.mark.parametrize("name", DATASETS)
@@ -42,7 +45,8 @@ def test_other_data_need_to_say_what_they_are_and_get_a_generic_network():
 
 def test_one_click_sets_the_suggested_network_and_training_options(qtbot):
     state = NetworkState()
-    panel = TrainingPanel(state)
+    data = TrainingData()
+    panel = TrainingPanel(state, data, TrainingRunner(state, data), Appearance())
     qtbot.addWidget(panel)
     panel.dataset.setCurrentIndex(panel.dataset.findData("spiral"))
     button = panel.findChild(QPushButton, "suggestNetwork")
