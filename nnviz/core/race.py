@@ -206,41 +206,40 @@ def race_verdict(entries, target_loss=None, baseline=None) -> str:
     than where they started). A candidate never left the plateau when its best loss stayed above
     :data:`PLATEAU_FRACTION` of its starting loss (or of ``baseline``, e.g. the chance loss, if lower).
     """
-    entries = list(entries)
     trained = [e for e in entries if e.epochs_done > 0 or e.diverged_epoch is not None]
     if not trained:
         return "Not trained yet."
-    finals = {id(e): _final_loss(e) for e in trained}
-    if not any(np.isfinite(v) for v in finals.values()):
+    alive = [e for e in trained if e.diverged_epoch is None]
+    if not alive:
         return "Every candidate diverged: lower the learning rate."
+    moving = [e for e in alive if not _on_plateau(e, baseline)]
+    if target_loss is None and not moving:
+        best = min(alive, key=_best_loss)
+        parts = [f"No candidate left the plateau (best: {best.label} at {_best_loss(best):.3g})"]
+        parts += [_fate(e, None, baseline) for e in trained if e.diverged_epoch is not None]
+        return "; ".join(parts) + "."
     if target_loss is None:
-        best = min(_best_loss(e) for e in trained)
+        best = min(_best_loss(e) for e in moving)
         target = round_level(max(best, 1e-12))
-        if target >= min(e.history.train_loss[0] for e in trained):
-            # No round level lies between the start and the best: nobody got anywhere worth naming.
-            target = best
+        if target >= min(e.history.train_loss[0] for e in moving):
+            target = best  # no round level between the start and the best
     else:
         target = float(target_loss)
     reached = {id(e): _first_epoch_at(e, target) for e in trained}
-    winners = [e for e in trained if reached[id(e)] is not None and e.diverged_epoch is None]
-    parts = []
-    if winners:
-        winner = min(winners, key=lambda e: (reached[id(e)], finals[id(e)]))
-        parts.append(f"{winner.label} reached loss {target:.3g} first (epoch {reached[id(winner)]})")
+    winners = [e for e in alive if reached[id(e)] is not None]
+    winner = min(winners, key=lambda e: (reached[id(e)], _best_loss(e))) if winners else None
+    if winner is None:
+        parts = [f"no candidate reached loss {target:.3g}"]
     else:
-        winner = None
-        parts.append(f"no candidate reached loss {target:.3g}")
-    for entry in trained:
-        if entry is winner:
-            continue
-        parts.append(_fate(entry, reached[id(entry)], finals[id(entry)], baseline))
+        parts = [f"{winner.label} reached loss {target:.3g} first (epoch {reached[id(winner)]})"]
+    parts += [_fate(e, reached[id(e)], baseline) for e in trained if e is not winner]
     return "; ".join(parts) + "."
 
 
-def _final_loss(entry: RaceEntry) -> float:
-    losses = np.asarray(entry.history.train_loss, dtype=float)
-    losses = losses[np.isfinite(losses)]
-    return float(losses[-1]) if entry.diverged_epoch is None and losses.size else float("nan")
+def _on_plateau(entry: RaceEntry, baseline) -> bool:
+    losses = entry.history.train_loss
+    start = losses[0] if baseline is None else min(losses[0], float(baseline))
+    return _best_loss(entry) >= PLATEAU_FRACTION * start
 
 
 def _best_loss(entry: RaceEntry) -> float:
@@ -257,16 +256,14 @@ def _first_epoch_at(entry: RaceEntry, target: float) -> int | None:
     return None
 
 
-def _fate(entry: RaceEntry, reached: int | None, final: float, baseline) -> str:
+def _fate(entry: RaceEntry, reached: int | None, baseline) -> str:
     if entry.diverged_epoch is not None:
         return f"{entry.label} diverged in epoch {entry.diverged_epoch}"
     if reached is not None:
         return f"{entry.label} by epoch {reached}"
-    losses = entry.history.train_loss
-    start = losses[0] if baseline is None else min(losses[0], float(baseline))
-    if min(losses[1:]) >= PLATEAU_FRACTION * start:
+    if _on_plateau(entry, baseline):
         return f"{entry.label} never left the plateau"
-    return f"{entry.label} ended at {final:.3g}"
+    return f"{entry.label} ended at {entry.history.train_loss[-1]:.3g}"
 
 
 __all__ = [
