@@ -16,17 +16,19 @@ def jacobian(network: Network, x) -> np.ndarray:
     """∂y/∂x at the input ``x``: ``(n_out, n_in)`` for one ``(n_in,)`` vector, ``(batch, n_out, n_in)`` for a batch.
 
     The chain rule through every layer, ``J = D_L W_L … D_1 W_1`` with ``D_l = diag(f′_l(z_l))``, for
-    the network's current weights and activations (biases only move z). Overflowing layers give inf/NaN.
+    the network's current weights and activations (biases only move z). Multiplied from the output
+    side, so a 784-input network costs n_out rows, not 784 columns. Overflowing layers give inf/NaN.
     """
     x = np.asarray(x, dtype=float)
     single = x.ndim == 1
     trace = network.forward(x[None, :] if single else x)
-    batch = trace.post[0].shape[0]
-    result = np.broadcast_to(np.eye(network.layer_sizes[0]), (batch, *(network.layer_sizes[0],) * 2))
+    n_layers = len(network.weights)
     with np.errstate(over="ignore", invalid="ignore"):
-        for layer, (w, z) in enumerate(zip(network.weights, trace.pre), start=1):
-            # (batch, n_l, n_in): rows of W_l J scaled by f′ of each unit.
-            result = _unit_derivatives(network, layer, z)[:, :, None] * np.matmul(w, result)
+        # (batch, n_out, n_l): ∂y/∂a_l, from the output layer down to the input.
+        result = _unit_derivatives(network, n_layers, trace.pre[-1])[:, :, None] * network.weights[-1]
+        for layer in range(n_layers - 1, 0, -1):
+            result = (result * _unit_derivatives(network, layer, trace.pre[layer - 1])[:, None, :]) @ \
+                network.weights[layer - 1]
     return result[0] if single else result
 
 
