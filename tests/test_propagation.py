@@ -5,12 +5,14 @@ import pytest
 from scipy.integrate import quad
 
 from nnviz.core import (
+    Network,
     chi1,
     get_activation,
     order_to_chaos_boundary,
     propagation_map,
     propagation_theory,
     variance_fixed_point,
+    weight_scales,
 )
 
 SMOOTH = ["tanh", "sigmoid", "softplus", "silu", "gelu"]
@@ -118,3 +120,13 @@ def test_map_is_reproducible_and_seeded():
     first = propagation_map("relu", [1.0, 1.5], 4, width=16, n_samples=50, seed=3)
     np.testing.assert_array_equal(first, propagation_map("relu", [1.0, 1.5], 4, width=16, n_samples=50, seed=3))
     assert not np.array_equal(first, propagation_map("relu", [1.0, 1.5], 4, width=16, n_samples=50, seed=4))
+
+
+def test_weight_scales_of_a_network():
+    # Wide layers: the drawn weights' mean square is close to the scheme's variance.
+    he = Network([400, 400, 400], init="he_normal", seed=1)
+    np.testing.assert_allclose(weight_scales(he), np.sqrt(2), rtol=0.01)
+    lecun = Network([400, 300, 10], init="lecun_normal", init_scale=0.5, seed=1)
+    np.testing.assert_allclose(weight_scales(lecun), 0.5, rtol=0.05)
+    w = lecun.weights[1]
+    assert weight_scales(lecun)[1] == pytest.approx(np.sqrt(np.sum(w ** 2) / w.shape[0]))

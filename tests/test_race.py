@@ -51,14 +51,15 @@ def test_the_given_network_is_untouched(data):
 
 def test_each_candidate_starts_from_its_own_scheme_and_trains_like_fit(data):
     network = small_network(output_activation="sigmoid")
-    entries = race(network, CANDIDATES, *data, 3, seed=5)
+    X_test, y_test = make_dataset("xor", 30, seed=2)
+    entries = race(network, CANDIDATES, *data, 3, seed=5, X_test=X_test, y_test=y_test)
     assert [e.label for e in entries] == ["Xavier/Glorot normal ×1", "He normal ×1 + ReLU", "too small"]
     for candidate, entry in zip(CANDIDATES, entries):
         reference = Network([2, 5, 4, 1], activation=candidate.get("activation", "tanh"), output_activation="sigmoid",
                             init=candidate["init"], init_scale=candidate.get("init_scale", 1.0), seed=network.seed,
                             bias=True, learning_rate=0.2)
-        history = fit(reference, *data, 3, seed=5)
-        assert entry.history == history
+        history = fit(reference, *data, 3, seed=5, X_test=X_test, y_test=y_test)
+        assert entry.history == history and len(history.test_loss) == 4
         assert entry.network.output_activation == "sigmoid"
         for a, b in zip(snapshot(entry.network), snapshot(reference)):
             np.testing.assert_array_equal(a, b)
@@ -67,10 +68,15 @@ def test_each_candidate_starts_from_its_own_scheme_and_trains_like_fit(data):
 def test_update_ratio_is_the_relative_weight_change(data):
     run = Race(small_network(), CANDIDATES, *data, 3, seed=1)
     saved = [[snapshot(e.network)[:3]] for e in run.entries]
-    while not run.finished:
-        run.step_batches(run.batches_per_epoch)
+    run.step_batches(2)  # part of an epoch: nothing recorded yet, the rows still NaN
+    assert np.isnan(run.entries[0].update_ratio).all() and np.isnan(run.entries[0].saturation[1:]).all()
+    assert np.isfinite(run.entries[0].saturation[0]).all() and np.isfinite(run.entries[0].grad_norm[0]).all()
+    steps = [run.batches_per_epoch - 2, run.batches_per_epoch, run.batches_per_epoch]
+    for step in steps:
+        run.step_batches(step)
         for weights, entry in zip(saved, run.entries):
             weights.append(snapshot(entry.network)[:3])
+    assert run.finished
     for weights, entry in zip(saved, run.entries):
         assert entry.update_ratio.shape == (3, 3)
         expected = [[np.linalg.norm(after - before) / np.linalg.norm(before) for before, after in zip(w0, w1)]

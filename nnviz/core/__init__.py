@@ -9,7 +9,14 @@ from .jacobian import jacobian, jacobian_singular_values
 from .limits import MAX_HIDDEN_LAYERS, MAX_LAYER_SIZE, MAX_WEIGHTS, check_layer_sizes
 from .network import Network, Trace, new_seed
 from .presets import PRESETS
-from .propagation import chi1, order_to_chaos_boundary, propagation_map, propagation_theory, variance_fixed_point
+from .propagation import (
+    chi1,
+    order_to_chaos_boundary,
+    propagation_map,
+    propagation_theory,
+    variance_fixed_point,
+    weight_scales,
+)
 from .race import Race, RaceEntry, race, race_verdict
 from .scenes import Scene, load_scenes, save_scenes
 from .stats import find_symmetric_units, histogram, layer_statistics, sample_inputs, shared_bins
@@ -29,5 +36,6 @@ __all__ = [
     "History", "Trainer", "fit", "neuron_grids", "predict_grid",
     "chance_loss", "jacobian", "jacobian_singular_values",
     "chi1", "order_to_chaos_boundary", "propagation_map", "propagation_theory", "variance_fixed_point",
+    "weight_scales",
     "Race", "RaceEntry", "race", "race_verdict",
 ]

@@ -233,7 +233,16 @@ def propagation_map(activation, scales, depth: int, width: int = 64, n_samples: 
     return result
 
 
+def weight_scales(network) -> np.ndarray:
+    """σ_w of each weight layer of ``network`` as the theory sees it: √(n_in · mean(W²)), an ``(L,)`` array.
+
+    Where the network's marker goes on the propagation map: He normal gives √2 in every layer, LeCun
+    normal 1, the ×s of ``init_scale`` multiplies them all.
+    """
+    return np.array([np.sqrt(w.shape[1] * np.mean(np.square(w))) for w in network.weights])
+
+
 __all__ = [
     "QUADRATURE_POINTS", "chi1", "gaussian_expectation", "order_to_chaos_boundary", "propagation_map",
-    "propagation_theory", "variance_fixed_point",
+    "propagation_theory", "variance_fixed_point", "weight_scales",
 ]
