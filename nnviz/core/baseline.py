@@ -23,7 +23,6 @@ def chance_loss(network: Network, y, classification=None) -> float:
     target), ½ Σ over outputs of the variance of the targets, with the targets the trainer uses.
     ``classification=None`` decides from ``y`` as the trainer does.
     """
-    y = np.asarray(y, dtype=float).ravel()
     if classification is None:
         classification = looks_like_classification(y)
     if loss_name(network) == "cross_entropy":

@@ -78,9 +78,8 @@ def candidate_network(network: Network, candidate: dict) -> Network:
                          f"got {sorted(candidate)}")
     copy = network.copy()
     if candidate.get("activation") is not None:
-        output = network.output_activation
+        copy.output_activation = network.output_activation  # pinned first: it must not follow the hidden one
         copy.activation = candidate["activation"]
-        copy.output_activation = output
     copy.reinitialize(init=candidate["init"], seed=network.seed, init_scale=candidate.get("init_scale", 1.0))
     return copy
 
