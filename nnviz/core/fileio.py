@@ -13,6 +13,7 @@ import math
 import os
 import reprlib
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -20,10 +21,14 @@ import numpy as np
 from .activations import ACTIVATIONS
 from .initializers import INITIALIZERS
 from .limits import MAX_WEIGHTS, check_layer_sizes
+from .losses import LOSSES
 from .network import Network
 
 FORMAT_NAME = "nnviz-network"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+"""Version 2 adds ``activations`` (one name per weight layer) and ``loss``; version 1 files (one hidden
+activation, squared error) still load."""
+READABLE_VERSIONS = (1, 2)
 # A weight written by json takes at most ~25 characters; anything much larger is not a sane file.
 MAX_FILE_BYTES = 32 * MAX_WEIGHTS
 
@@ -49,6 +54,8 @@ def network_to_dict(net: Network) -> dict:
         "activation": net.activation,
         # null: the output layer follows the hidden activation, also after it is changed.
         "output_activation": None if net.output_follows_hidden else net.output_activation,
+        "activations": net.activations,
+        "loss": net.loss,
         "init": net.init,
         "init_scale": net.init_scale,
         "seed": net.seed,
@@ -66,9 +73,9 @@ def network_from_dict(doc) -> Network:
     if doc.get("format") != FORMAT_NAME:
         raise NetworkFileError(
             f"not an nnviz network: 'format' is {brief(doc.get('format'))}, not {FORMAT_NAME!r}")
-    if type(doc.get("version")) is not int or doc["version"] != FORMAT_VERSION:
-        raise NetworkFileError(
-            f"unsupported version {brief(doc.get('version'))}; this nnviz reads version {FORMAT_VERSION}")
+    if type(doc.get("version")) is not int or doc["version"] not in READABLE_VERSIONS:
+        raise NetworkFileError(f"unsupported version {brief(doc.get('version'))}; this nnviz reads versions "
+                               f"{', '.join(map(str, READABLE_VERSIONS))}")
     missing = [k for k in ("layer_sizes", "activation", "output_activation", "init", "init_scale", "seed",
                            "bias", "learning_rate", "weights", "biases") if k not in doc]
     if missing:
@@ -85,6 +92,10 @@ def network_from_dict(doc) -> Network:
             continue
         if not isinstance(doc[key], str) or doc[key] not in table:
             raise NetworkFileError(f"{key!r} is {brief(doc[key])}; valid: {', '.join(table)}")
+    hidden = _hidden_activations(doc, len(sizes))
+    loss = doc.get("loss", "mse")
+    if not isinstance(loss, str) or loss not in LOSSES:
+        raise NetworkFileError(f"'loss' is {brief(loss)}; valid: {', '.join(LOSSES)}")
     if not isinstance(doc["bias"], bool):
         raise NetworkFileError("'bias' must be true or false")
     if not isinstance(doc["seed"], int) or isinstance(doc["seed"], bool):
@@ -94,14 +105,31 @@ def network_from_dict(doc) -> Network:
     weights = _arrays(doc["weights"], shapes, "weights")
     biases = _arrays(doc["biases"], [(s[0],) for s in shapes], "biases")
     try:
-        net = Network(sizes, activation=doc["activation"], output_activation=doc["output_activation"],
+        net = Network(sizes, activation=hidden or doc["activation"], output_activation=doc["output_activation"],
                       init=doc["init"], init_scale=_number(doc["init_scale"], "init_scale"),
                       seed=doc["seed"], bias=doc["bias"],
-                      learning_rate=_number(doc["learning_rate"], "learning_rate"))
+                      learning_rate=_number(doc["learning_rate"], "learning_rate"), loss=loss)
     except ValueError as e:
         raise NetworkFileError(str(e)) from None
+    if hidden is not None and net.activations[-1] != doc["activations"][-1]:
+        raise NetworkFileError(f"'activations' ends with {brief(doc['activations'][-1])}, but the output "
+                               f"activation is {net.output_activation!r}")
     net.weights, net.biases = weights, biases
     return net
+
+
+def _hidden_activations(doc: dict, n_layers: int) -> list | None:
+    """The hidden layers' activation names from ``activations`` (None when the file has none: one
+    hidden activation, as in version 1)."""
+    if "activations" not in doc:
+        return None
+    names = doc["activations"]
+    if not isinstance(names, list) or len(names) != n_layers - 1:
+        raise NetworkFileError(f"'activations' must be a list of {n_layers - 1} names, one per weight layer")
+    for name in names:
+        if not isinstance(name, str) or name not in ACTIVATIONS:
+            raise NetworkFileError(f"'activations' holds {brief(name)}; valid: {', '.join(ACTIVATIONS)}")
+    return names[:-1]
 
 
 def brief(value) -> str:
@@ -177,7 +205,9 @@ def parse_json(data: str | bytes, what: str = "network"):
         raise
     except RecursionError:
         raise NetworkFileError(f"not an nnviz {what} file: the JSON is nested too deeply") from None
-    except (ValueError, UnicodeDecodeError) as e:
+    except UnicodeDecodeError:  # the codec's own words ("can't decode byte 0x89") tell a user nothing
+        raise NetworkFileError("not valid JSON: the file is binary, not text") from None
+    except ValueError as e:
         raise NetworkFileError(f"not valid JSON: {e}") from None
 
 
@@ -210,19 +240,24 @@ def read_json_file(path, what: str = "network"):
         raise NetworkFileError(f"{path.name} is empty; not a {what} file")
     if len(data) > MAX_FILE_BYTES:  # a pipe or device that reported no size
         raise NetworkFileError(_too_large(path, what))
-    try:
+    with naming_file(path):
         return parse_json(data, what)
-    except NetworkFileError as e:
-        raise NetworkFileError(f"{path.name}: {e}") from None
 
 
 def load_network(path) -> Network:
     """Read a network written by :func:`save_network`; raises NetworkFileError naming the problem."""
     doc = read_json_file(path)
-    try:
+    with naming_file(path):
         return network_from_dict(doc)
+
+
+@contextmanager
+def naming_file(path):
+    """Inside the block, a NetworkFileError (or subclass) gains the file's name in front of its message."""
+    try:
+        yield
     except NetworkFileError as e:
-        raise NetworkFileError(f"{Path(path).name}: {e}") from None
+        raise type(e)(f"{Path(path).name}: {e}") from None
 
 
 def _too_large(path: Path, what: str) -> str:

@@ -7,28 +7,25 @@ import numpy as np
 from .network import Network
 
 
-def _unit_derivatives(network: Network, layer: int, z: np.ndarray) -> np.ndarray:
-    """f′(z) of layer ``layer`` (1 … L−1) for ``(batch, n)`` pre-activations: ``(batch, n)``."""
-    return network.activation_of(layer).derivative(z)
-
-
 def jacobian(network: Network, x) -> np.ndarray:
     """∂y/∂x at the input ``x``: ``(n_out, n_in)`` for one ``(n_in,)`` vector, ``(batch, n_out, n_in)`` for a batch.
 
-    The chain rule through every layer, ``J = D_L W_L … D_1 W_1`` with ``D_l = diag(f′_l(z_l))``, for
-    the network's current weights and activations (biases only move z). Multiplied from the output
-    side, so a 784-input network costs n_out rows, not 784 columns. Overflowing layers give inf/NaN.
+    The chain rule through every layer, ``J = A_L W_L … A_1 W_1`` with ``A_l = ∂a_l/∂z_l`` (diagonal
+    ``f′_l(z_l)`` for elementwise activations, the full Jacobian for softmax), for the network's
+    current weights and per-layer activations (biases only move z). Multiplied from the output side,
+    so a 784-input network costs n_out rows, not 784 columns. Overflowing layers give inf/NaN.
     """
     x = np.asarray(x, dtype=float)
     single = x.ndim == 1
     trace = network.forward(x[None, :] if single else x)
-    n_layers = len(network.weights)
+    n_out = network.layer_sizes[-1]
+    # (batch, n_out, n_l): ∂y/∂a_l, from the output layer (the identity) down to the input.
+    result = np.broadcast_to(np.eye(n_out), (trace.post[0].shape[0], n_out, n_out))
     with np.errstate(over="ignore", invalid="ignore"):
-        # (batch, n_out, n_l): ∂y/∂a_l, from the output layer down to the input.
-        result = _unit_derivatives(network, n_layers, trace.pre[-1])[:, :, None] * network.weights[-1]
-        for layer in range(n_layers - 1, 0, -1):
-            result = (result * _unit_derivatives(network, layer, trace.pre[layer - 1])[:, None, :]) @ \
-                network.weights[layer - 1]
+        for i in range(len(network.weights) - 1, -1, -1):
+            # Every row of ∂y/∂a_l times ∂a_l/∂z_l, which backprop computes (softmax's is symmetric).
+            z, a = trace.pre[i][:, None, :], trace.post[i + 1][:, None, :]
+            result = network.activation_of(i + 1).backprop(z, a, result) @ network.weights[i]
     return result[0] if single else result
 
 

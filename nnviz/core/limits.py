@@ -31,9 +31,9 @@ def check_layer_sizes(layer_sizes) -> tuple[int, ...]:
         raise ValueError(f"{len(sizes) - 2} hidden layers is more than the limit of {MAX_HIDDEN_LAYERS}")
     for i, n in enumerate(sizes):
         if n < 1:
-            raise ValueError(f"layer {i} has {n} nodes; every layer needs at least 1")
+            raise ValueError(f"{layer_name(i, len(sizes))} has {n} nodes; every layer needs at least 1")
         if n > MAX_LAYER_SIZE:
-            raise ValueError(f"layer {i} has {n} nodes, more than the limit of {MAX_LAYER_SIZE}")
+            raise ValueError(f"{layer_name(i, len(sizes))} has {n} nodes, more than the limit of {MAX_LAYER_SIZE}")
     n_weights = weight_count(sizes)
     if n_weights > MAX_WEIGHTS:
         raise ValueError(f"{n_weights:,} weights is more than the limit of {MAX_WEIGHTS:,}")
@@ -43,3 +43,10 @@ def check_layer_sizes(layer_sizes) -> tuple[int, ...]:
 def weight_count(layer_sizes) -> int:
     """Number of weights (not biases) between consecutive layers."""
     return sum(int(a) * int(b) for a, b in zip(layer_sizes[:-1], layer_sizes[1:]))
+
+
+def layer_name(index: int, n_layers: int) -> str:
+    """How messages name node layer ``index`` of ``n_layers``: "input layer", "hidden layer 2", "output layer"."""
+    if index == 0:
+        return "input layer"
+    return "output layer" if index == n_layers - 1 else f"hidden layer {index}"

@@ -16,7 +16,8 @@ from .activations import get_activation
 from .initializers import get_initializer
 from .network import Network
 from .stats import layer_statistics
-from .training import History, Trainer, TrainingDiverged, _subsample, targets_for
+from .targets import targets_for
+from .training import History, Trainer, TrainingDiverged, _subsample
 
 CANDIDATE_KEYS = frozenset({"init", "init_scale", "activation", "label"})
 """What a candidate dict may hold; only ``init`` is required."""
@@ -61,13 +62,16 @@ def candidate_label(candidate: dict) -> str:
     if candidate.get("label"):
         return str(candidate["label"])
     label = f"{get_initializer(candidate['init']).display_name} ×{float(candidate.get('init_scale', 1.0)):g}"
-    if candidate.get("activation") is not None:
-        label += f" + {get_activation(candidate['activation']).display_name}"
+    activation = candidate.get("activation")
+    if isinstance(activation, (list, tuple)):
+        label += " + " + " / ".join(get_activation(name).display_name for name in activation)
+    elif activation is not None:
+        label += f" + {get_activation(activation).display_name}"
     return label
 
 
 def candidate_network(network: Network, candidate: dict) -> Network:
-    """A copy of ``network`` with the candidate's hidden activation and its first weights.
+    """A copy of ``network`` with the candidate's hidden activation(s) and its first weights.
 
     The weights are those of ``Network(..., init=init, init_scale=init_scale, seed=network.seed)``;
     the output activation stays the network's own even when the hidden one changes.
@@ -176,11 +180,13 @@ def race(network: Network, candidates, X, y, epochs: int, *, batch_size=10, lear
     """Train one copy of ``network`` per candidate for ``epochs`` epochs; one :class:`RaceEntry` each.
 
     A candidate is a dict: ``init`` (an initialiser name), optional ``init_scale`` (default 1),
-    ``activation`` (replaces the hidden activation; the output keeps the network's) and ``label``.
-    Each copy keeps ``network``'s sizes, activations, bias and loss and is re-initialised from
-    ``network.seed`` (:func:`candidate_network`). All train with mini-batch SGD on ``X`` ``(n, n_in)``,
-    ``y`` ``(n,)`` in the same order, shuffled by ``seed``; ``learning_rate=None`` means the network's
-    own. The optional test set is evaluated after every epoch. ``network`` itself is not changed.
+    ``activation`` (one name for every hidden layer or a list with one per hidden layer; the output keeps
+    the network's activation) and ``label``.
+    Each copy keeps ``network``'s sizes, activations, bias and loss (gradients, losses and the history
+    all use it) and is re-initialised from ``network.seed`` (:func:`candidate_network`). All train
+    with mini-batch SGD on ``X`` ``(n, n_in)`` and ``y`` (labels ``(n,)``, regression targets or target
+    rows, as for :func:`~nnviz.core.training.fit`) in the same order, shuffled by ``seed``;
+    ``learning_rate=None`` means the network's own. The optional test set is evaluated after every epoch. ``network`` itself is not changed.
     A candidate whose weights blow up stops there (``diverged_epoch``); the others go on.
     """
     return Race(network, candidates, X, y, epochs, batch_size=batch_size, learning_rate=learning_rate,

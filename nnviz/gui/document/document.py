@@ -1,5 +1,5 @@
 """The file behind the window: path, modified mark, the File-menu actions and lectures (scenes, in
-:mod:`nnviz.gui.lecture`).
+:mod:`nnviz.gui.document.lecture`).
 
 A failing open or save shows the reason and changes nothing: the network stays as it was, and the
 file on disk too (every write is atomic).
@@ -17,12 +17,13 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
 from nnviz.core import Network, NetworkFileError, new_seed
 from nnviz.core.codegen import python_snippet
+from nnviz.core.documents import read_any
 from nnviz.core.fileio import export_weights
-from nnviz.core.scenes import is_lecture, read_document, save_state, scenes_from_dict, state_from_dict
+from nnviz.core.scenes import save_state
 
+from ..preferences import Settings
 from .export_dialog import FORMATS, ExportDialog, ExportOptions, save_picture
 from .lecture import LectureMixin
-from .settings import Settings
 
 NETWORK_FILTER = "nnviz network (*.json);;All files (*)"
 WEIGHTS_FILTER = "NumPy arrays (*.npz);;CSV table (*.csv)"
@@ -35,7 +36,7 @@ class Document(LectureMixin, QObject):
     Args:
         state: the :class:`~nnviz.gui.state.NetworkState` whose network is the document.
         parent: the window; dialogs are centred on it.
-        settings: recent files and last folder (:class:`~nnviz.gui.settings.Settings`).
+        settings: recent files and last folder (:class:`~nnviz.gui.preferences.Settings`).
         appearance: if given, a scene's appearance hints are applied to it.
         renderer: the picture source for Export image (see :meth:`set_renderer`).
 
@@ -43,7 +44,7 @@ class Document(LectureMixin, QObject):
         titleChanged(str): the window title, with Qt's ``[*]`` placeholder for the modified mark.
         modifiedChanged(bool): unsaved changes appeared or went away.
         sceneChanged(str): the title of the lecture scene now shown; ``""`` when none is
-            (declared by :class:`~nnviz.gui.lecture.LectureMixin`).
+            (declared by :class:`~nnviz.gui.document.lecture.LectureMixin`).
         message(str): a short report for the status bar ("Saved to …").
     """
 
@@ -247,25 +248,18 @@ class Document(LectureMixin, QObject):
     def _load(self, path) -> bool:
         path = Path(path)
         try:
-            doc = read_document(path)
-            try:
-                if is_lecture(doc):
-                    lecture = scenes_from_dict(doc)
-                else:
-                    network, inputs = state_from_dict(doc)
-            except NetworkFileError as e:
-                raise NetworkFileError(f"{path.name}: {e}") from None
+            opened = read_any(path)
         except NetworkFileError as e:
             self._show_error("Could Not Open File", f"{e}\n\nThe network on screen was left as it was.")
             return False
         except MemoryError:
             self._show_error("Could Not Open File", f"{path.name} is too large to open with the memory available.")
             return False
-        if is_lecture(doc):
-            self._start_lecture(lecture, path.stem, path)
+        if opened.kind == "lecture":
+            self._start_lecture(opened.scenes, path.stem, path)
         else:
             self._close_lecture()
-            self._replace(network, inputs)
+            self._replace(opened.network, opened.inputs)
             self._set_path(path)
             self.message.emit(f"Opened {path}")
         self._remember(path.absolute())

@@ -30,14 +30,13 @@ from nnviz.core.stats import (
     DISTRIBUTIONS,
     NetworkStats,
     affordable_samples,
-    describe_units,
-    diagnose,
     find_symmetric_units,
     layer_statistics,
     sample_inputs,
 )
+from nnviz.core.verdicts import describe_units, diagnose
 
-from .init_plots import THEMES, DepthView, LayerRow, PlotStyle
+from .plots import THEMES, DepthView, LayerRow, PlotStyle
 
 MAX_LAYER_ROWS = 6
 """Up to this many weight layers get one row each; deeper networks get a layer picker."""
