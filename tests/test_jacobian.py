@@ -42,6 +42,17 @@ def test_mixed_output_activation_and_batch():
         np.testing.assert_allclose(j, jacobian(net, x))
 
 
+@pytest.mark.parametrize("hidden, output", [(["relu", "tanh"], "softmax"), (["gelu", "sigmoid"], "linear"),
+                                            ("elu", "softmax")])
+def test_per_layer_activations_and_softmax(hidden, output):
+    net = Network([3, 5, 4, 3], activation=hidden, output_activation=output, init="he_normal", seed=5, bias=True)
+    xs = np.random.default_rng(2).standard_normal((3, 3))
+    for x, j in zip(xs, jacobian(net, xs)):
+        np.testing.assert_allclose(j, finite_difference_jacobian(net, x), rtol=1e-5, atol=1e-8)
+    if output == "softmax":  # the outputs sum to 1 whatever the input: every column of J sums to 0
+        np.testing.assert_allclose(jacobian(net, xs).sum(axis=1), 0, atol=1e-12)
+
+
 def test_orthogonal_tanh_at_the_origin_is_an_isometry():
     # tanh'(0) = 1 and z = 0 everywhere: J is a product of orthogonal matrices, all singular values 1.
     net = Network([6, 6, 6, 6], activation="tanh", init="orthogonal", seed=2)

@@ -84,11 +84,14 @@ def test_update_ratio_is_the_relative_weight_change(data):
         np.testing.assert_array_equal(entry.update_ratio, expected)
 
 
-def test_grad_norm_matches_finite_differences(data):
+@pytest.mark.parametrize("output, loss", [("tanh", "mse"), ("softmax", "cross_entropy")])
+def test_grad_norm_matches_finite_differences(data, output, loss):
     X, y = data
-    network = Network([2, 3, 1], activation="tanh", seed=2, bias=False)
+    n_out = 1 if output == "tanh" else 2
+    network = Network([2, 3, n_out], activation="tanh", output_activation=output, loss=loss, seed=2)
     entry = race(network, [{"init": "xavier_uniform"}], X, y, 1)[0]
-    start = Network([2, 3, 1], activation="tanh", init="xavier_uniform", seed=2)
+    start = Network([2, 3, n_out], activation="tanh", output_activation=output, loss=loss, init="xavier_uniform",
+                    seed=2)
     h = 1e-6
     for layer, w in enumerate(start.weights):
         grad = np.zeros_like(w)
@@ -101,6 +104,24 @@ def test_grad_norm_matches_finite_differences(data):
             w[index] = original
             grad[index] = (up - down) / (2 * h)
         assert entry.grad_norm[0, layer] == pytest.approx(np.linalg.norm(grad), rel=1e-6)
+
+
+def test_the_race_keeps_the_loss_and_per_layer_activations():
+    X, y = make_dataset("xor", 60, seed=3)
+    network = Network([2, 5, 4, 2], activation=["tanh", "sigmoid"], output_activation="softmax",
+                      loss="cross_entropy", seed=9, learning_rate=0.3)
+    kept, relu = race(network, [{"init": "xavier_normal"}, {"init": "he_normal", "activation": "relu"}], X, y, 2)
+    assert kept.network.activations == ["tanh", "sigmoid", "softmax"] and kept.network.loss == "cross_entropy"
+    assert relu.network.activations == ["relu", "relu", "softmax"]
+    reference = Network([2, 5, 4, 2], activation=["tanh", "sigmoid"], output_activation="softmax",
+                        loss="cross_entropy", init="xavier_normal", seed=9, learning_rate=0.3)
+    assert kept.history == fit(reference, X, y, 2, seed=0)
+    assert kept.history.train_loss[0] == pytest.approx(evaluate(Network(
+        [2, 5, 4, 2], activation=["tanh", "sigmoid"], output_activation="softmax", loss="cross_entropy",
+        init="xavier_normal", seed=9), X, y, True)[0])
+    mixed = race(network, [{"init": "xavier_normal", "activation": ["relu", "gelu"]}], X, y, 1)[0]
+    assert mixed.network.activations == ["relu", "gelu", "softmax"]
+    assert mixed.label == "Xavier/Glorot normal ×1 + ReLU / GELU"
 
 
 def test_saturation_is_measured_before_training_and_after_each_epoch(data):
@@ -193,3 +214,19 @@ def test_chance_loss():
     linear.biases[0][...] = regression.mean()
     X = np.zeros((4, 1))
     assert evaluate(linear, X, regression, False)[0] == pytest.approx(chance_loss(linear, regression, False))
+
+
+def test_chance_loss_with_cross_entropy():
+    labels = np.array([0, 1, 2, 2, 1, 0])
+    softmax = Network([2, 4, 3], activation="tanh", output_activation="softmax", loss="cross_entropy", seed=1)
+    assert chance_loss(softmax, labels) == pytest.approx(np.log(3))
+    # A softmax with zero weights predicts 1/3 for every class: its loss is the baseline.
+    for w in softmax.weights:
+        w[...] = 0.0
+    assert evaluate(softmax, np.ones((6, 2)), labels, True)[0] == pytest.approx(np.log(3))
+    sigmoid = Network([2, 4, 1], activation="tanh", output_activation="sigmoid", loss="cross_entropy", seed=1)
+    assert chance_loss(sigmoid, np.array([0, 1, 1])) == pytest.approx(np.log(2))
+    one_hot = np.eye(3)[labels]
+    assert chance_loss(softmax, one_hot) == pytest.approx(np.log(3))
+    mse = Network([2, 4, 3], activation="sigmoid", seed=1)
+    assert chance_loss(mse, one_hot) == pytest.approx(chance_loss(mse, labels))

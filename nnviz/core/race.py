@@ -186,8 +186,9 @@ def race(network: Network, candidates, X, y, epochs: int, *, batch_size=10, lear
     all use it) and is re-initialised from ``network.seed`` (:func:`candidate_network`). All train
     with mini-batch SGD on ``X`` ``(n, n_in)`` and ``y`` (labels ``(n,)``, regression targets or target
     rows, as for :func:`~nnviz.core.training.fit`) in the same order, shuffled by ``seed``;
-    ``learning_rate=None`` means the network's own. The optional test set is evaluated after every epoch. ``network`` itself is not changed.
-    A candidate whose weights blow up stops there (``diverged_epoch``); the others go on.
+    ``learning_rate=None`` means the network's own. The optional test set is evaluated after every
+    epoch. ``network`` itself is not changed. A candidate whose weights blow up stops there
+    (``diverged_epoch``); the others go on.
     """
     return Race(network, candidates, X, y, epochs, batch_size=batch_size, learning_rate=learning_rate,
                 momentum=momentum, seed=seed, X_test=X_test, y_test=y_test, classification=classification).run()
