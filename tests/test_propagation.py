@@ -66,6 +66,10 @@ def test_zero_scale_and_bad_arguments():
             propagation_theory("tanh", bad, 3)
     with pytest.raises(ValueError):
         propagation_theory("tanh", [1.0], 0)
+    for function in (lambda: propagation_theory("softmax", [1.0], 2), lambda: order_to_chaos_boundary("softmax"),
+                     lambda: propagation_map("softmax", [1.0], 2)):
+        with pytest.raises(ValueError, match="softmax"):
+            function()
 
 
 def test_overflowing_relu_gives_infinity_not_nan():

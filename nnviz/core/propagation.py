@@ -66,6 +66,14 @@ def gaussian_expectation(f, variances) -> np.ndarray:
         return f(z) @ _weights
 
 
+def _unit_activation(activation) -> Activation:
+    """The activation, which must act on each unit alone (the theory has no place for softmax)."""
+    act = get_activation(activation)
+    if not act.elementwise:
+        raise ValueError(f"signal propagation needs an activation of each unit alone, not {act.name!r}")
+    return act
+
+
 def _check_scales(scales) -> np.ndarray:
     s = np.atleast_1d(np.asarray(scales, dtype=float))
     if s.ndim != 1 or not np.all(np.isfinite(s)) or np.any(s < 0):
@@ -95,7 +103,7 @@ def propagation_theory(activation, scales, depth: int) -> np.ndarray:
     variance map of the module docstring. Where the signal overflows (ReLU far above σ_w = √2 and
     very deep) the std is ∞.
     """
-    act = get_activation(activation)
+    act = _unit_activation(activation)
     s = _check_scales(scales)
     depth = _check_depth(depth)
     result = np.empty((len(s), depth))
@@ -138,7 +146,7 @@ def variance_fixed_point(activation, scale: float) -> float:
     range means the signal vanishes (0.0) or explodes (∞). For ReLU and linear units at the boundary
     itself every q is a fixed point and q¹ is returned.
     """
-    act = get_activation(activation)
+    act = _unit_activation(activation)
     scale = float(_check_scales(scale)[0])
     q_start = scale ** 2
     if q_start == 0:
@@ -165,7 +173,7 @@ def chi1(activation, scales) -> np.ndarray:
     apart, gradients explode). At q* = 0 and q* = ∞ it is the limit of q → 0⁺ or ∞ (for ReLU σ_w²/2
     on both sides, though φ′(0) = 0).
     """
-    act = get_activation(activation)
+    act = _unit_activation(activation)
     s = _check_scales(scales)
     q_star = np.array([variance_fixed_point(act, scale) for scale in s])
     q_star[q_star == 0] = _TINY_Q
@@ -191,7 +199,7 @@ def order_to_chaos_boundary(activation) -> float | None:
 
     Computed once per activation (0.1–0.5 s) and cached.
     """
-    return _boundary(get_activation(activation).name)
+    return _boundary(_unit_activation(activation).name)
 
 
 @cache
@@ -214,7 +222,7 @@ def propagation_map(activation, scales, depth: int, width: int = 64, n_samples: 
     as the theory's is over the ensemble. All scales share the same drawn matrices (scaled), so the map
     is smooth in σ_w; the draws come from ``seed``. Overflowing layers give ∞ or NaN.
     """
-    act = get_activation(activation)
+    act = _unit_activation(activation)
     s = _check_scales(scales)
     depth = _check_depth(depth)
     width, n_samples = int(width), int(n_samples)
