@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QFrame, QLabel, QMainWi
 
 from nnviz.core import Network
 
+from .about import app_icon, show_about
 from .activation_plot import ActivationPlot
 from .appearance import Appearance
 from .controls import ControlsPanel
@@ -39,6 +40,7 @@ class MainWindow(QMainWindow):
                  parent=None):
         super().__init__(parent)
         self.setObjectName("mainWindow")
+        self.setWindowIcon(app_icon())
         self.state = NetworkState(network, inputs, parent=self)
         self.appearance = Appearance(self)
         self._normal_layout = None  # the dock layout to return to after presentation mode
@@ -184,6 +186,9 @@ class MainWindow(QMainWindow):
         self.shortcuts_action = self._action("&Keyboard Shortcuts", lambda: show_shortcuts(self), "F1",
                                              name="shortcutsAction")
         self.help_menu.addAction(self.shortcuts_action)
+        self.about_action = self._action("&About nnviz", lambda: show_about(self), name="aboutAction",
+                                         tip="nnviz's version and what it is")
+        self.help_menu.addAction(self.about_action)
         self.file_menu, self.view_menu, self.network_menu = file_menu, view_menu, net_menu
 
     # -- preferences and closing ------------------------------------------------------------------------
