@@ -5,6 +5,7 @@ from .datasets import DATASETS, DatasetError, load_csv, make_dataset, train_test
 from .fileio import NetworkFileError, export_weights, load_network, save_network
 from .initializers import INITIALIZERS, Initializer, get_initializer, truncated_normal_sample
 from .limits import MAX_HIDDEN_LAYERS, MAX_LAYER_SIZE, MAX_WEIGHTS, check_layer_sizes
+from .models import ImportedModel, ModelImportError, export_model, import_model, needs_activations, read_model
 from .network import Network, Trace, new_seed
 from .presets import PRESETS
 from .scenes import Scene, load_scenes, save_scenes
@@ -19,6 +20,7 @@ __all__ = [
     "Network", "Trace", "new_seed",
     "NeuralNetwork", "truncated_normal",
     "NetworkFileError", "export_weights", "load_network", "save_network",
+    "ImportedModel", "ModelImportError", "export_model", "import_model", "needs_activations", "read_model",
     "DATASETS", "DatasetError", "load_csv", "make_dataset", "train_test_split",
     "PRESETS", "Scene", "load_scenes", "save_scenes",
     "find_symmetric_units", "histogram", "layer_statistics", "sample_inputs", "shared_bins",

@@ -43,3 +43,7 @@ def check_layer_sizes(layer_sizes) -> tuple[int, ...]:
 def weight_count(layer_sizes) -> int:
     """Number of weights (not biases) between consecutive layers."""
     return sum(int(a) * int(b) for a, b in zip(layer_sizes[:-1], layer_sizes[1:]))
+
+MAX_MODEL_FILE_BYTES = 32 * MAX_WEIGHTS
+"""Largest trained-model file read (ONNX, PyTorch, safetensors, Keras, scikit-learn, npz): the weights at
+float64 plus room for what such files carry beside them (optimiser moments, metadata)."""
