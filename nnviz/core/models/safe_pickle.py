@@ -29,7 +29,8 @@ class Record:
         self.state = {}
 
     def __setstate__(self, state):
-        if isinstance(state, tuple) and len(state) == 2:  # (dict state, slot state)
+        if (isinstance(state, tuple) and len(state) == 2  # (dict state, slot state)
+                and all(part is None or isinstance(part, dict) for part in state)):
             state = {**(state[0] or {}), **(state[1] or {})}
         self.state = state if isinstance(state, dict) else {"state": state}
 
@@ -123,6 +124,8 @@ _RANDOM = {("numpy.random._pickle", name): _record_class(name)
            for name in ("__randomstate_ctor", "__bit_generator_ctor", "__generator_ctor")}
 _RANDOM.update({(f"numpy.random._{name.lower()}", name): _record_class(name)
                 for name in ("MT19937", "PCG64", "PCG64DXSM", "Philox", "SFC64")})
+_RANDOM.update({("numpy.random.bit_generator", name): _record_class(name)
+                for name in ("SeedSequence", "__pyx_unpickle_SeedSequence")})
 
 
 class RestrictedUnpickler(pickle._Unpickler):
