@@ -85,7 +85,7 @@ def test_a_whole_pickled_torch_model_asks_for_the_state_dict(tmp_path):
 
 
 def test_an_sklearn_model_that_is_not_an_mlp_is_refused(tmp_path):
-    from sklearn.linear_model import LinearRegression
+    LinearRegression = pytest.importorskip("sklearn.linear_model").LinearRegression
 
     path = tmp_path / "linear.pkl"
     path.write_bytes(pickle.dumps(LinearRegression().fit([[0.0], [1.0]], [0.0, 1.0])))
