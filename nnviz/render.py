@@ -43,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _size(text: str) -> tuple[int, int]:
-    from nnviz.gui.export_dialog import parse_size
+    from nnviz.gui.document.export_dialog import parse_size
 
     try:
         return parse_size(text)
@@ -78,7 +78,7 @@ def _render(network, inputs, args) -> int:
 
     app = QApplication.instance() or QApplication(["nnviz render"])
     from nnviz.gui.appearance import Appearance
-    from nnviz.gui.export_dialog import save_picture
+    from nnviz.gui.document.export_dialog import save_picture
     from nnviz.gui.network_view import NetworkView
     from nnviz.gui.state import NetworkState
 

@@ -40,7 +40,7 @@ def bench_stats() -> list[tuple]:
 
     from nnviz.core import Network
     from nnviz.core.stats import layer_statistics, sample_inputs
-    from nnviz.gui.init_explorer import InitExplorer
+    from nnviz.gui.init_explorer.explorer import InitExplorer
     from nnviz.gui.state import NetworkState
 
     app = QApplication.instance() or QApplication([])

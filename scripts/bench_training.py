@@ -47,10 +47,10 @@ def _gui_rows() -> list[tuple]:
     from PySide6.QtWidgets import QApplication
 
     from nnviz.core import Network
-    from nnviz.gui import training_runner
-    from nnviz.gui.decision_boundary import DecisionBoundary
     from nnviz.gui.state import NetworkState
-    from nnviz.gui.training_panel import TrainingPanel
+    from nnviz.gui.training import runner as training_runner
+    from nnviz.gui.training.decision_boundary import DecisionBoundary
+    from nnviz.gui.training.panel import TrainingPanel
 
     app = QApplication.instance() or QApplication([])
     rows = []

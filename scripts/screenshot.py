@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from nnviz.core import Network  # noqa: E402
 from nnviz.gui.main_window import MainWindow  # noqa: E402
-from nnviz.gui.settings import Settings  # noqa: E402
+from nnviz.gui.preferences import Settings  # noqa: E402
 
 
 def presentation_dark(window) -> None:

@@ -17,9 +17,9 @@ from nnviz.core import Network, load_network
 from nnviz.core import fileio as fileio_module
 from nnviz.core.scenes import Scene, load_scenes, save_scenes
 from nnviz.gui.appearance import Appearance
-from nnviz.gui.document import Document
-from nnviz.gui.export_dialog import ExportDialog, ExportOptions
-from nnviz.gui.settings import Settings
+from nnviz.gui.document.document import Document
+from nnviz.gui.document.export_dialog import ExportDialog, ExportOptions
+from nnviz.gui.preferences import Settings
 from nnviz.gui.state import NetworkState
 
 

@@ -454,7 +454,7 @@ def lectures(draw):
 
 
 def open_like_the_window(path):
-    """What the window's Open does with a file (nnviz.gui.document): read, then a lecture or a network."""
+    """What the window's Open does with a file (nnviz.gui.document.document): read, then a lecture or a network."""
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         try:

@@ -9,7 +9,7 @@ from nnviz.core import Network
 from nnviz.core.presets import PRESETS
 from nnviz.gui.appearance import Appearance
 from nnviz.gui.colors import theme_colors
-from nnviz.gui.init_explorer import MAX_LAYER_ROWS, InitExplorer
+from nnviz.gui.init_explorer.explorer import MAX_LAYER_ROWS, InitExplorer
 from nnviz.gui.state import NetworkState
 
 

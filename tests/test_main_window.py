@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QDockWidget, QDoubleSpinBox, QSpinBox
 
 from nnviz.core import Network
 from nnviz.gui.main_window import MainWindow
-from nnviz.gui.settings import Settings
+from nnviz.gui.preferences import Settings
 from nnviz.gui.shortcuts_dialog import shortcut_rows
 
 

@@ -10,11 +10,11 @@ from PySide6.QtWidgets import QApplication
 
 from nnviz.core import Network
 from nnviz.gui.appearance import Appearance
-from nnviz.gui.color_bar import legend_height
 from nnviz.gui.colors import theme_colors
-from nnviz.gui.edge_item import EdgeLayerItem
-from nnviz.gui.network_text import number
 from nnviz.gui.network_view import NetworkView
+from nnviz.gui.network_view.edges import EdgeLayerItem
+from nnviz.gui.network_view.legend import legend_height
+from nnviz.gui.network_view.text import number
 from nnviz.gui.state import NetworkState
 
 
@@ -488,7 +488,7 @@ def test_the_legend_fits_every_width(qapp, scale):
     from PySide6.QtCore import QRectF
     from PySide6.QtGui import QColor, QPainter
 
-    from nnviz.gui.color_bar import make_legend, paint_legend
+    from nnviz.gui.network_view.legend import make_legend, paint_legend
 
     appearance = Appearance()
     appearance.set(scale=scale)

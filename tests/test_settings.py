@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QByteArray, QSettings
 
-from nnviz.gui.settings import MAX_RECENT_FILES, Settings
+from nnviz.gui.preferences import MAX_RECENT_FILES, Settings
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from PySide6.QtCore import QEvent, QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QDoubleSpinBox, QSpinBox
 
 from nnviz.gui.main_window import MainWindow
-from nnviz.gui.settings import Settings
+from nnviz.gui.preferences import Settings
 
 
 @pytest.fixture

@@ -8,11 +8,11 @@ from PySide6.QtTest import QTest
 
 from nnviz.core import Network, get_activation
 from nnviz.core.training import neuron_grids, predict_grid
-from nnviz.gui import training_runner
-from nnviz.gui.decision_boundary import RESOLUTION, DecisionBoundary, node_image, unit_range
 from nnviz.gui.state import NetworkState
-from nnviz.gui.training_data import CSV, TrainingData
-from nnviz.gui.training_panel import TrainingPanel
+from nnviz.gui.training import runner as training_runner
+from nnviz.gui.training.data import CSV, TrainingData
+from nnviz.gui.training.decision_boundary import RESOLUTION, DecisionBoundary, node_image, unit_range
+from nnviz.gui.training.panel import TrainingPanel
 
 
 @pytest.fixture

@@ -12,15 +12,15 @@ from nnviz.core import Network
 from .activation_plot import ActivationPlot
 from .appearance import Appearance
 from .controls import ControlsPanel
-from .decision_boundary import DecisionBoundary
-from .document import Document
-from .init_explorer import InitExplorer
+from .document.document import Document
+from .init_explorer.explorer import InitExplorer
 from .network_view import NetworkView
-from .settings import Settings
+from .preferences import Settings
 from .shortcuts_dialog import show_shortcuts
 from .state import NetworkState
 from .theme import apply_theme
-from .training_panel import TrainingPanel
+from .training.decision_boundary import DecisionBoundary
+from .training.panel import TrainingPanel
 
 PRESENTATION_SCALE = 1.75
 SCALE_STEP = 0.25

@@ -14,7 +14,7 @@ LECTURE_FILTER = "nnviz lecture (*.json);;All files (*)"
 
 
 class LectureMixin:
-    """The lecture part of :class:`~nnviz.gui.document.Document`.
+    """The lecture part of :class:`~nnviz.gui.document.document.Document`.
 
     A mixin rather than an object of its own because a scene *is* the document while it is shown:
     showing one replaces the document's network and path, and opening a file may start a lecture.

@@ -1,6 +1,6 @@
 """The Training panel: data, hyper-parameters, speed, Play/Pause/Step/Reset and the loss curves.
 
-The loop itself (time slices, what restarts what) is :class:`~nnviz.gui.training_runner.TrainingRunner`.
+The loop itself (time slices, what restarts what) is :class:`~nnviz.gui.training.runner.TrainingRunner`.
 """
 
 from __future__ import annotations
@@ -32,10 +32,10 @@ from nnviz.core.datasets import DATASETS, DatasetError
 from nnviz.core.datasets import load_csv as read_csv
 from nnviz.core.training import History, Trainer
 
+from ..preferences import Settings
+from .data import CSV, DISPLAY_NAMES, TrainingData
 from .loss_plot import LossPlot
-from .settings import Settings
-from .training_data import CSV, DISPLAY_NAMES, TrainingData
-from .training_runner import TrainingRunner
+from .runner import TrainingRunner
 
 SPEEDS = ((1, "1 epoch/s"), (3, "3 epochs/s"), (10, "10 epochs/s"), (30, "30 epochs/s"), (100, "100 epochs/s"),
           (300, "300 epochs/s"), (None, "As fast as possible"))
@@ -58,8 +58,8 @@ class _CompactSpinBox(QDoubleSpinBox):
 class TrainingPanel(QWidget):
     """Train the state's network on a data set and watch it happen.
 
-    ``data`` is the :class:`~nnviz.gui.training_data.TrainingData` (also the decision boundary's source),
-    ``runner`` the :class:`~nnviz.gui.training_runner.TrainingRunner` (its signals ``playingChanged``,
+    ``data`` is the :class:`~nnviz.gui.training.data.TrainingData` (also the decision boundary's source),
+    ``runner`` the :class:`~nnviz.gui.training.runner.TrainingRunner` (its signals ``playingChanged``,
     ``progressed``, ``trainerChanged``, ``stopped`` tell what training does). Menu actions:
     ``playAction`` (Space), ``stepAction``, ``resetAction`` for a Train menu and ``loadCsvAction`` for
     the File menu; see :meth:`menu_actions`. ``settings`` (optional) remembers the CSV folder.

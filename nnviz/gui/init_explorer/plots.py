@@ -16,7 +16,7 @@ from PySide6.QtGui import QFont
 from nnviz.core import get_activation
 from nnviz.core.stats import LayerStats, NetworkStats, format_number, histogram, max_abs_derivative, shared_bins
 
-from .colors import theme_colors
+from ..colors import theme_colors
 
 MAX_BINS = 40
 CURVE_POINTS = 200

@@ -30,7 +30,7 @@ DISPLAY_HZ = 30
 
 
 class TrainingRunner(QObject):
-    """Trains ``state.network`` on a :class:`~nnviz.gui.training_data.TrainingData` in time slices.
+    """Trains ``state.network`` on a :class:`~nnviz.gui.training.data.TrainingData` in time slices.
 
     Signals:
 

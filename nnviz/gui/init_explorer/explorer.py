@@ -37,7 +37,7 @@ from nnviz.core.stats import (
     sample_inputs,
 )
 
-from .init_plots import THEMES, DepthView, LayerRow, PlotStyle
+from .plots import THEMES, DepthView, LayerRow, PlotStyle
 
 MAX_LAYER_ROWS = 6
 """Up to this many weight layers get one row each; deeper networks get a layer picker."""

@@ -25,7 +25,7 @@ from nnviz.gui.colors import (
     normalise_activations,
     text_colors,
 )
-from nnviz.gui.network_text import column_titles
+from nnviz.gui.network_view.text import column_titles
 
 TITLE_PX = 14.0
 SUBTITLE_PX = 11.5

@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor
 from nnviz.core import Network
 from nnviz.core.layout import NetworkLayout, strongest_edges
 from nnviz.gui.colors import theme_colors, weight_colormap
-from nnviz.gui.edge_item import ANTIALIAS_MAX_EDGES, Batch, EdgeSet, edge_batches, finite_max
+from nnviz.gui.network_view.edges import ANTIALIAS_MAX_EDGES, Batch, EdgeSet, edge_batches, finite_max
 
 FADED = 0.22
 """Emphasis of the edges that do not touch the selected node."""

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QStackedWidget, QV
 from nnviz.core.activations import Activation
 from nnviz.core.training import class_levels, neuron_grids, predict_grid
 
-from .colors import activation_range, fade, map_rgb, marker_brush, marker_pen, rgb, theme_colors, weight_colormap
-from .training_data import TrainingData
+from ..colors import activation_range, fade, map_rgb, marker_brush, marker_pen, rgb, theme_colors, weight_colormap
+from .data import TrainingData
 
 RESOLUTION = 96
 THUMBNAIL_STRIDE = 3

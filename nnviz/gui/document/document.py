@@ -1,5 +1,5 @@
 """The file behind the window: path, modified mark, the File-menu actions and lectures (scenes, in
-:mod:`nnviz.gui.lecture`).
+:mod:`nnviz.gui.document.lecture`).
 
 A failing open or save shows the reason and changes nothing: the network stays as it was, and the
 file on disk too (every write is atomic).
@@ -20,9 +20,9 @@ from nnviz.core.codegen import python_snippet
 from nnviz.core.fileio import export_weights
 from nnviz.core.scenes import is_lecture, read_document, save_state, scenes_from_dict, state_from_dict
 
+from ..preferences import Settings
 from .export_dialog import FORMATS, ExportDialog, ExportOptions, save_picture
 from .lecture import LectureMixin
-from .settings import Settings
 
 NETWORK_FILTER = "nnviz network (*.json);;All files (*)"
 WEIGHTS_FILTER = "NumPy arrays (*.npz);;CSV table (*.csv)"
@@ -35,7 +35,7 @@ class Document(LectureMixin, QObject):
     Args:
         state: the :class:`~nnviz.gui.state.NetworkState` whose network is the document.
         parent: the window; dialogs are centred on it.
-        settings: recent files and last folder (:class:`~nnviz.gui.settings.Settings`).
+        settings: recent files and last folder (:class:`~nnviz.gui.preferences.Settings`).
         appearance: if given, a scene's appearance hints are applied to it.
         renderer: the picture source for Export image (see :meth:`set_renderer`).
 
@@ -43,7 +43,7 @@ class Document(LectureMixin, QObject):
         titleChanged(str): the window title, with Qt's ``[*]`` placeholder for the modified mark.
         modifiedChanged(bool): unsaved changes appeared or went away.
         sceneChanged(str): the title of the lecture scene now shown; ``""`` when none is
-            (declared by :class:`~nnviz.gui.lecture.LectureMixin`).
+            (declared by :class:`~nnviz.gui.document.lecture.LectureMixin`).
         message(str): a short report for the status bar ("Saved to …").
     """
 

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from nnviz.core.training import History
 
-from .colors import theme_colors
+from ..colors import theme_colors
 
 
 class LossPlot(QWidget):

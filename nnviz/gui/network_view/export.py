@@ -20,12 +20,12 @@ from PySide6.QtGui import QColor, QImage, QPainter, QTransform
 from nnviz.core import Network, Trace
 from nnviz.core.layout import NetworkLayout, fill_scale
 from nnviz.gui.appearance import Appearance
-from nnviz.gui.color_bar import HEIGHT_PX, Legend, legend_height, paint_legend
 from nnviz.gui.colors import theme_colors
-from nnviz.gui.edge_item import EdgeLayerItem
-from nnviz.gui.edge_picture import EdgeStyle, color_limits, layer_picture
-from nnviz.gui.network_text import column_titles
-from nnviz.gui.node_item import MAX_PIXELS_PER_UNIT, NodeItem, fit_network, node_picture, title_modes
+from nnviz.gui.network_view.edge_picture import EdgeStyle, color_limits, layer_picture
+from nnviz.gui.network_view.edges import EdgeLayerItem
+from nnviz.gui.network_view.legend import HEIGHT_PX, Legend, legend_height, paint_legend
+from nnviz.gui.network_view.nodes import MAX_PIXELS_PER_UNIT, NodeItem, fit_network, node_picture, title_modes
+from nnviz.gui.network_view.text import column_titles
 
 SLIDE_PX = (1280.0, 720.0)
 """A picture up to this size is drawn at the presentation scale; a bigger one is the same picture
@@ -51,7 +51,7 @@ def export_scale(figure: Figure, width: int, height: int, ratio: float = 1.0) ->
     drawn at pixel ``ratio`` (2: the picture of half the size, twice as sharp), relative to the
     view at scale 1: the presentation scale, enlarged for pictures bigger than :data:`SLIDE_PX`, or
     more if a tiny network would not fill the frame otherwise (the view magnifies it no more than
-    :data:`~nnviz.gui.node_item.MAX_PIXELS_PER_UNIT`); times ``ratio``."""
+    :data:`~nnviz.gui.network_view.nodes.MAX_PIXELS_PER_UNIT`); times ``ratio``."""
     width, height = width / ratio, height / ratio
     slide = max(1.0, min(width / SLIDE_PX[0], height / SLIDE_PX[1]))
     full = title_modes(column_titles(figure.network), 1.0)[0]

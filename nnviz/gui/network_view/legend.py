@@ -18,7 +18,7 @@ from nnviz.gui.colors import (
     theme_colors,
     weight_colormap,
 )
-from nnviz.gui.edge_picture import color_limits
+from nnviz.gui.network_view.edge_picture import color_limits
 
 HEIGHT_PX = 34.0
 """Height of a one-row legend at scale 1; two rows take ``TWO_ROWS_PX`` (times the shrink factor)."""

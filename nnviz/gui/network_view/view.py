@@ -15,14 +15,15 @@ from PySide6.QtGui import QAction, QCursor, QImage
 from PySide6.QtWidgets import QMenu, QToolTip
 
 from nnviz.core.layout import NetworkLayout, bias_at, compute_layout, nearest_segment, node_at
-from nnviz.gui import network_export, network_text
 from nnviz.gui.appearance import Appearance
-from nnviz.gui.color_bar import ColorBar, Legend, make_legend
 from nnviz.gui.colors import theme_colors
-from nnviz.gui.edge_item import EdgeLayerItem
-from nnviz.gui.edge_picture import EdgeStyle, color_limits, layer_picture, selection_exists
-from nnviz.gui.node_item import NodeItem, fit_network, node_picture
-from nnviz.gui.weight_editor import STEP, WeightEditor
+from nnviz.gui.network_view import export as network_export
+from nnviz.gui.network_view import text as network_text
+from nnviz.gui.network_view.edge_picture import EdgeStyle, color_limits, layer_picture, selection_exists
+from nnviz.gui.network_view.edges import EdgeLayerItem
+from nnviz.gui.network_view.legend import ColorBar, Legend, make_legend
+from nnviz.gui.network_view.nodes import NodeItem, fit_network, node_picture
+from nnviz.gui.network_view.weight_editor import STEP, WeightEditor
 
 HIT_PX = 5.0
 """How close (pixels) the pointer must be to an edge or a small node to hover or click it."""
@@ -224,7 +225,7 @@ class NetworkView(pg.GraphicsView):
     def render_image(self, width: int, height: int, scale: float = 1.0) -> QImage:
         """The picture for an export, exactly ``width`` × ``height`` pixels: the network fitted with
         its titles, the legend below, no selection. ``scale`` is the pixel ratio (2: the picture of
-        half the size, twice as sharp); see :mod:`nnviz.gui.network_export`."""
+        half the size, twice as sharp); see :mod:`nnviz.gui.network_view.export`."""
         return network_export.render_image(self._figure(), int(width), int(height), scale)
 
     def render_svg(self, path, width: int, height: int, scale: float = 1.0) -> None:
@@ -340,7 +341,7 @@ class NetworkView(pg.GraphicsView):
     def _pictures(self) -> dict:
         """The node pictures as images in the current colours, made when first needed."""
         if self._node_qimages is None:
-            from nnviz.gui.decision_boundary import node_image  # the plane's colours, only when used
+            from nnviz.gui.training.decision_boundary import node_image  # the plane's colours, only when used
 
             look = self.appearance
             self._node_qimages = {key: node_image(values, look.palette, look.theme)

@@ -1,0 +1,1 @@
+"""The initialisation explorer: what the current initialisation does to every layer, and its plots."""
