@@ -63,3 +63,14 @@ def torch_zip(tensors: dict, pickle_bytes: bytes | None = None) -> bytes:
         for key, array in enumerate(tensors.values()):
             archive.writestr(f"archive/data/{key}", np.asarray(array, dtype="<f4").tobytes())
     return buffer.getvalue()
+
+
+def _has_per_layer_activations() -> bool:
+    from nnviz.core import Network
+
+    return hasattr(Network([1, 1, 1]), "activations")
+
+
+needs_per_layer_activations = pytest.mark.skipif(
+    not _has_per_layer_activations(),
+    reason="Network has one hidden activation for all layers yet (per-layer ones come with the real-data issue)")

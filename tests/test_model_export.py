@@ -6,9 +6,9 @@ import struct
 
 import numpy as np
 import pytest
-from model_files import needs_softmax, reference_forward
+from model_files import needs_per_layer_activations, needs_softmax, reference_forward
 
-from nnviz.core import ACTIVATIONS, Network, export_model, read_model
+from nnviz.core import ACTIVATIONS, Network, export_model, import_model, read_model
 from nnviz.core.framework_snippets import keras_snippet, pytorch_snippet
 from nnviz.core.models.model import layer_activations
 
@@ -218,3 +218,14 @@ def test_large_networks_load_their_weights_from_an_export():
     assert 'load_file("network.safetensors")' in pytorch_snippet(net)
     assert 'np.load("network.npz")' in keras_snippet(net)
     assert len(pytorch_snippet(net)) < 2000
+
+
+@needs_per_layer_activations
+def test_mixed_hidden_activations_survive_export_and_import(tmp_path):
+    net = Network([3, 5, 4, 2], activation=["relu", "tanh"], output_activation="sigmoid", bias=True, seed=2)
+    for suffix in (".onnx", ".safetensors", ".npz"):
+        export_model(net, tmp_path / f"net{suffix}")
+        back = import_model(tmp_path / f"net{suffix}")
+        assert list(back.activations) == ["relu", "tanh", "sigmoid"]
+        np.testing.assert_allclose(back.forward(inputs(net)).output, net.forward(inputs(net)).output,
+                                   rtol=1e-5, atol=1e-6)

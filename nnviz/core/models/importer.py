@@ -32,6 +32,8 @@ def read_model(path) -> ImportedModel:
         return _read(data, path.suffix.lower())
     except LayerError as e:
         raise ModelImportError(f"{path.name}: {e}") from None
+    except Exception as e:  # a damaged file found a path the checks missed: still one error type
+        raise ModelImportError(f"{path.name}: cannot read it ({type(e).__name__}: {str(e)[:80]})") from None
 
 
 def import_model(path, *, activation=None, output_activation=None) -> Network:

@@ -23,6 +23,9 @@ class Record:
     """Stand-in for an allowed class (an estimator, an optimiser...): keeps its pickled state, runs nothing."""
 
     qualname = "?"
+    # Class-level defaults: NEWOBJ builds an instance without calling __init__.
+    args: tuple = ()
+    state: dict = {}
 
     def __init__(self, *args):
         self.args = args

@@ -36,13 +36,18 @@ class _Storage:
 class _Tensor:
     """A tensor's place in a storage; its data is read later, after every shape was checked."""
 
-    def __init__(self, storage, offset, size, stride, *_):
-        if not isinstance(storage, _Storage):
-            raise LayerError("a tensor without a storage")
-        if not (isinstance(offset, int) and isinstance(size, tuple) and isinstance(stride, tuple)
-                and len(size) == len(stride) and all(isinstance(n, int) and n >= 0 for n in size + stride)):
-            raise LayerError("a tensor with an invalid shape")
+    def __init__(self, storage, offset, size, stride):
         self.storage, self.offset, self.size, self.stride = storage, offset, size, stride
+
+
+def _rebuild_tensor(storage, offset, size, stride, *_):
+    """Stand-in for ``torch._utils._rebuild_tensor_v2`` (a function, so that NEWOBJ cannot skip the checks)."""
+    if not isinstance(storage, _Storage):
+        raise LayerError("a tensor without a storage")
+    if not (isinstance(offset, int) and isinstance(size, tuple) and isinstance(stride, tuple)
+            and len(size) == len(stride) and all(isinstance(n, int) and n >= 0 for n in size + stride)):
+        raise LayerError("a tensor with an invalid shape")
+    return _Tensor(storage, offset, size, stride)
 
 
 def _rebuild_parameter(data, *_):
@@ -51,10 +56,13 @@ def _rebuild_parameter(data, *_):
 
 _ALLOWED = {
     ("collections", "OrderedDict"): collections.OrderedDict,
-    ("torch._utils", "_rebuild_tensor_v2"): _Tensor,
+    ("torch._utils", "_rebuild_tensor_v2"): _rebuild_tensor,
     ("torch._utils", "_rebuild_parameter"): _rebuild_parameter,
     **{("torch", name): _StorageType(name) for name in _STORAGE_DTYPES},
 }
+
+
+_CHECKPOINT_KEYS = ("state_dict", "model_state_dict", "model")
 
 
 def _refuse(module, name) -> str:
@@ -78,9 +86,7 @@ def read_torch(data: bytes) -> ImportedModel:
     if len(pickles) != 1:
         raise LayerError("a zip archive, but not a PyTorch file (no single <name>/data.pkl)")
     root = pickles[0][: -len("data.pkl")]
-    state = unpickle(read_member(archive, pickles[0]), _ALLOWED, _refuse, _persistent_load)
-    if not isinstance(state, dict):
-        raise LayerError("the file holds no state_dict (a dict of tensors)")
+    state = _state_dict(unpickle(read_member(archive, pickles[0]), _ALLOWED, _refuse, _persistent_load))
     byteorder = "<"
     if root + "byteorder" in archive.namelist():
         byteorder = ">" if read_member(archive, root + "byteorder").strip() == b"big" else "<"
@@ -90,6 +96,19 @@ def read_torch(data: bytes) -> ImportedModel:
             raise LayerError(f"{str(name)[:60]} is not a tensor; save the state_dict instead of other objects")
         named.append((name, tensor.size, lambda t=tensor: _read_tensor(archive, root, t, byteorder)))
     return layers_from_tensors(named, None, "PyTorch state_dict, {n} Linear layers", sort=False)
+
+
+def _state_dict(saved) -> dict:
+    """The state_dict itself, or the one inside a training checkpoint ``{"model_state_dict": ..., ...}``."""
+    if not isinstance(saved, dict):
+        raise LayerError("the file holds no state_dict (a dict of tensors)")
+    if any(isinstance(v, _Tensor) for v in saved.values()):
+        return saved
+    inner = [saved[k] for k in _CHECKPOINT_KEYS if isinstance(saved.get(k), dict)]
+    if not inner:
+        raise LayerError(f"the file holds no state_dict (a dict of tensors); its keys: "
+                         f"{', '.join(map(str, list(saved)[:5]))}")
+    return inner[0]
 
 
 def _read_tensor(archive, root: str, tensor: _Tensor, byteorder: str) -> np.ndarray:
