@@ -16,7 +16,7 @@ def open_zip(data: bytes) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as e:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, NotImplementedError) as e:
         raise LayerError(f"a damaged zip archive ({e})") from None
     if len(members) > MAX_MEMBERS:
         raise LayerError(f"the archive has {len(members):,} members, more than {MAX_MEMBERS:,}")

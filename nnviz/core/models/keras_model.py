@@ -32,13 +32,16 @@ def read_keras_zip(data: bytes) -> ImportedModel:
     weights_h5 = read_member(archive, "model.weights.h5")
     dense = _dense_layers(config)
     with _open_h5(weights_h5) as h5:
-        arrays = [_keras3_vars(h5, name) for name, *_ in dense]
+        arrays = _damage_as_layer_error(lambda: [_keras3_vars(h5, name) for name, *_ in dense])
     return _model(dense, arrays, "Keras model")
 
 
 def read_keras_h5(data: bytes) -> ImportedModel:
     with _open_h5(data) as h5:
-        text = h5.attrs.get("model_config")
+        try:
+            text = h5.attrs.get("model_config")
+        except (OSError, KeyError, ValueError, TypeError) as e:  # HDF5 reports damaged metadata this way
+            raise LayerError(f"a damaged HDF5 file ({str(e)[:60]})") from None
         if text is None:
             raise LayerError("an HDF5 file without a Keras model_config (weights only?)")
         try:
@@ -46,8 +49,8 @@ def read_keras_h5(data: bytes) -> ImportedModel:
         except (ValueError, UnicodeDecodeError, RecursionError):
             raise LayerError("the model_config is not valid JSON") from None
         dense = _dense_layers(config)
-        group = h5.get("model_weights", h5)
-        arrays = [_legacy_vars(group, name) for name, *_ in dense]
+        arrays = _damage_as_layer_error(lambda: [_legacy_vars(h5.get("model_weights", h5), name)
+                                                 for name, *_ in dense])
     return _model(dense, arrays, "Keras HDF5 model")
 
 
@@ -117,6 +120,16 @@ def _fold_activation(dense: list, kind: str, cfg: dict) -> None:
     else:
         name = "softmax"
     dense[-1][2] = name
+
+
+def _damage_as_layer_error(read):
+    """``read()``, with the errors h5py raises for damaged structures turned into :class:`LayerError`."""
+    try:
+        return read()
+    except LayerError:
+        raise
+    except (OSError, KeyError, ValueError, TypeError) as e:
+        raise LayerError(f"a damaged HDF5 file ({str(e)[:60]})") from None
 
 
 def _open_h5(data: bytes):

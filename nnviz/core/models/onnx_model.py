@@ -78,12 +78,16 @@ def _trace(output: str, graph_input: str, producers: dict, constants: dict) -> l
 
 
 def _attribute(node, name, default):
+    """The node's attribute ``name`` (of the type ``default`` has), or ``default`` when absent."""
     import onnx
 
     for a in node.attribute:
         if a.name == name:
             value = onnx.helper.get_attribute_value(a)
-            return value.decode() if isinstance(value, bytes) else value
+            value = value.decode(errors="replace") if isinstance(value, bytes) else value
+            if not isinstance(value, type(default)) and not (isinstance(default, float) and isinstance(value, int)):
+                raise LayerError(f"{node.op_type} has an attribute {name} of the wrong type")
+            return value
     return default
 
 
