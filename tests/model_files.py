@@ -15,7 +15,7 @@ needs_models = pytest.mark.skipif(
     MODELS is None, reason=f"the real model files are not here (looked in {', '.join(map(str, _CANDIDATES))})")
 needs_softmax = pytest.mark.skipif(
     "softmax" not in ACTIVATIONS,
-    reason="Network has no softmax output yet (it comes with per-layer activations from the real-data issue)")
+    reason="Network has no softmax output or cross-entropy loss yet (they come with the real-data issue)")
 
 
 def reference_forward(weights, biases, activations, x):

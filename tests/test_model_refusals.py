@@ -133,3 +133,11 @@ def test_a_keras_leaky_relu_layer_of_slope_0_01_after_a_linear_dense_is_nnviz_le
     path = keras_with_layer(tmp_path, {"class_name": "LeakyReLU", "config": {"negative_slope": 0.01}}, position=2,
                             first_dense_activation="linear")
     assert read_model(path).activations == ("leaky_relu", "softmax")
+
+
+@needs_models
+def test_a_keras_dense_layer_without_weights_in_the_file_is_named(tmp_path):
+    ghost = {"class_name": "Dense", "config": {"name": "ghost", "units": 3, "activation": "relu"}}
+    path = keras_with_layer(tmp_path, ghost, position=2)
+    with pytest.raises(ModelImportError, match="the weights file has no weights for layer ghost"):
+        read_model(path)

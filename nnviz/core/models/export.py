@@ -56,8 +56,8 @@ def state_dict_arrays(net: Network) -> dict:
 
 def _metadata(net: Network) -> dict:
     metadata = {"format": "pt", METADATA_ACTIVATIONS: json.dumps(layer_activations(net))}
-    loss = getattr(net, "loss_name", None) or getattr(net, "loss", None)
-    if isinstance(loss, str):
+    loss = getattr(net, "loss", None)
+    if isinstance(loss, str):  # a name where Network has one (a method in older versions)
         metadata[METADATA_LOSS] = loss
     return metadata
 

@@ -33,7 +33,7 @@ def read_keras_zip(data: bytes) -> ImportedModel:
     dense = _dense_layers(config)
     with _open_h5(weights_h5) as h5:
         arrays = _damage_as_layer_error(lambda: [_keras3_vars(h5, name) for name, *_ in dense])
-    return _model(dense, arrays, "Keras model")
+    return _model(dense, arrays, "Keras model", _loss(config.get("compile_config")))
 
 
 def read_keras_h5(data: bytes) -> ImportedModel:
@@ -51,13 +51,31 @@ def read_keras_h5(data: bytes) -> ImportedModel:
         dense = _dense_layers(config)
         arrays = _damage_as_layer_error(lambda: [_legacy_vars(h5.get("model_weights", h5), name)
                                                  for name, *_ in dense])
-    return _model(dense, arrays, "Keras HDF5 model")
+        training = _damage_as_layer_error(lambda: h5.attrs.get("training_config"))
+    try:
+        training = json.loads(training) if training is not None else None
+    except (ValueError, TypeError, RecursionError):
+        training = None  # the loss is a nicety; the network is whole without it
+    return _model(dense, arrays, "Keras HDF5 model", _loss(training))
 
 
-def _model(dense, arrays, what) -> ImportedModel:
+def _model(dense, arrays, what, loss) -> ImportedModel:
     weights = [kernel.T for kernel, _ in arrays]  # Keras kernels are (n_in, n_out)
     return make_model(weights, [bias for _, bias in arrays], [act for *_, act in dense],
-                      f"{what}, {len(dense)} Dense layers")
+                      f"{what}, {len(dense)} Dense layers", loss)
+
+
+def _loss(compile_config) -> str | None:
+    """nnviz's name for the loss the model was compiled with, when it is one nnviz has."""
+    loss = compile_config.get("loss") if isinstance(compile_config, dict) else None
+    if isinstance(loss, dict):
+        loss = loss.get("class_name") if isinstance(loss.get("class_name"), str) else loss.get("config")
+    if not isinstance(loss, str):
+        return None
+    name = loss.lower().replace("_", "")
+    if "crossentropy" in name:
+        return "cross_entropy"
+    return "mse" if name in ("mse", "meansquarederror") else None
 
 
 def _dense_layers(config) -> list:

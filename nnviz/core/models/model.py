@@ -9,6 +9,7 @@ import numpy as np
 from ..limits import MAX_WEIGHTS, check_layer_sizes
 from ..network import Network
 
+CROSS_ENTROPY_OUTPUTS = ("softmax", "sigmoid")
 DEFAULT_HIDDEN = "relu"
 DEFAULT_OUTPUT = "linear"
 
@@ -28,13 +29,15 @@ class ImportedModel:
     ``weights[i]`` is an ``(n_out, n_in)`` float64 array; ``biases[i]`` an ``(n_out,)`` array or None when the
     file has no bias for that layer. ``activations`` holds one nnviz activation name per weight layer
     (hidden..., output), or None when the file stores none. ``source`` says where it came from
-    ("ONNX, 3 Gemm layers").
+    ("ONNX, 3 Gemm layers"). ``loss`` is the training loss the file names (``"mse"`` or
+    ``"cross_entropy"``), or None.
     """
 
     weights: tuple
     biases: tuple
     activations: tuple | None
     source: str
+    loss: str | None = None
 
     @property
     def layer_sizes(self) -> tuple[int, ...]:
@@ -56,9 +59,10 @@ class ImportedModel:
             if len(hidden) != n_hidden:
                 raise ValueError(f"{len(hidden)} hidden activations given for {n_hidden} hidden layers")
         output = stored[-1] if output_activation is None else output_activation
-        kwargs = {}
-        if output == "softmax":
-            kwargs["loss"] = "cross_entropy"
+        loss = self.loss or ("cross_entropy" if output == "softmax" else "mse")
+        if output not in CROSS_ENTROPY_OUTPUTS:  # the user chose another output: cross-entropy no longer fits
+            loss = "mse"
+        kwargs = {} if loss == "mse" else {"loss": loss}  # mse is every Network's default
         has_bias = any(b is not None for b in self.biases)
         # One name when all hidden layers agree: the form every Network understands.
         hidden_arg = hidden[0] if len(set(hidden)) == 1 else (hidden or DEFAULT_HIDDEN)
@@ -69,11 +73,12 @@ class ImportedModel:
         return net
 
 
-def make_model(weights, biases, activations, source) -> ImportedModel:
+def make_model(weights, biases, activations, source, loss=None) -> ImportedModel:
     """Check shapes, chaining, limits and finiteness, and return the model as float64 arrays.
 
     ``weights``: list of ``(n_out, n_in)`` arrays; ``biases``: list of ``(n_out,)`` arrays or None;
-    ``activations``: one nnviz name per layer, or None. Raises :class:`LayerError`.
+    ``activations``: one nnviz name per layer, or None; ``loss``: "mse", "cross_entropy" or None.
+    Raises :class:`LayerError`.
     """
     if not weights:
         raise LayerError("no fully-connected layers found")
@@ -103,7 +108,9 @@ def make_model(weights, biases, activations, source) -> ImportedModel:
             raise LayerError(f"{len(activations)} activations for {len(weights)} layers")
         if "softmax" in activations[:-1]:
             raise LayerError("softmax on a hidden layer is not supported; only the output layer may use it")
-    return ImportedModel(tuple(out_w), tuple(out_b), activations, source)
+    if loss not in (None, "mse", "cross_entropy"):
+        raise LayerError(f"unknown loss {str(loss)[:40]!r}")
+    return ImportedModel(tuple(out_w), tuple(out_b), activations, source, loss)
 
 
 def check_sizes(sizes) -> None:

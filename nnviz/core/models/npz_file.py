@@ -23,8 +23,8 @@ def read_npz(data: bytes) -> ImportedModel:
         biases.append(arrays.pop(f"b{index}", None))
         index += 1
     activations = arrays.pop("activations", None)
+    loss = arrays.pop("loss", None)
     arrays.pop("layer_sizes", None)
-    arrays.pop("loss", None)
     unknown = sorted(arrays)
     if unknown or not weights:
         raise LayerError(f"expected arrays W0, b0, W1, b1, ...; found {', '.join(unknown[:5]) or 'none'}")
@@ -32,8 +32,12 @@ def read_npz(data: bytes) -> ImportedModel:
         if activations.dtype.kind != "U" or activations.ndim != 1:
             raise LayerError("'activations' must be a list of names")
         activations = [str(a) for a in activations]
+    if loss is not None:
+        if loss.dtype.kind != "U" or loss.ndim != 0:
+            raise LayerError("'loss' must be a name")
+        loss = str(loss)
     source = "numpy npz" + (" from nnviz" if activations else "") + f", {len(weights)} layers"
-    return make_model(weights, biases, activations, source)
+    return make_model(weights, biases, activations, source, loss)
 
 
 def _read_npy(raw: bytes, name: str) -> np.ndarray:
@@ -61,6 +65,9 @@ def npz_bytes(net) -> bytes:
     arrays = {f"W{i}": w for i, w in enumerate(net.weights)}
     if net.bias:
         arrays.update({f"b{i}": b for i, b in enumerate(net.biases)})
+    loss = getattr(net, "loss", None)
+    if isinstance(loss, str):  # a name where Network has one (a method in older versions)
+        arrays["loss"] = np.array(loss)
     buffer = io.BytesIO()
     np.savez(buffer, layer_sizes=np.array(net.layer_sizes), activations=np.array(layer_activations(net)), **arrays)
     return buffer.getvalue()

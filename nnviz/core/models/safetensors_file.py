@@ -42,7 +42,8 @@ def read_safetensors(data: bytes) -> ImportedModel:
     named = [(name, *_tensor_reader(name, entry, body)) for name, entry in header.items()]
     activations = _stored_activations(metadata)
     source = "safetensors" + (" from nnviz" if activations else "") + ", {n} layers"
-    return layers_from_tensors(named, activations, source, sort=True)
+    loss = metadata.get(METADATA_LOSS) if isinstance(metadata, dict) else None
+    return layers_from_tensors(named, activations, source, sort=True, loss=loss)
 
 
 def _tensor_reader(name: str, entry, body: memoryview):

@@ -45,5 +45,6 @@ def read_sklearn(data: bytes) -> ImportedModel:
     n = len(weights)
     activations = [_ACTIVATIONS[hidden]] * (n - 1) + [_ACTIVATIONS[output]]
     # scikit-learn keeps coefs_ as (n_in, n_out); nnviz's weights are (n_out, n_in).
+    loss = "cross_entropy" if state.get("loss") == "log_loss" or kind == "MLPClassifier" else "mse"
     return make_model([w.T for w in weights], [array_of(b) for b in intercepts], activations,
-                      f"scikit-learn {kind}, {n} layers")
+                      f"scikit-learn {kind}, {n} layers", loss)

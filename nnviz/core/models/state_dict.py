@@ -19,7 +19,7 @@ def _natural_key(name: str):
     return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
 
 
-def layers_from_tensors(named, activations, source: str, *, sort: bool) -> ImportedModel:
+def layers_from_tensors(named, activations, source: str, *, sort: bool, loss=None) -> ImportedModel:
     """``named``: ``(name, shape, read)`` triples in file order, ``read()`` giving the array.
 
     Shapes are checked (and non-MLP layers refused by name) before any array is read. With ``sort``
@@ -58,4 +58,4 @@ def layers_from_tensors(named, activations, source: str, *, sort: bool) -> Impor
         group = groups[prefix]
         weights.append(group["weight"][2]())
         biases.append(group["bias"][2]() if "bias" in group else None)
-    return make_model(weights, biases, activations, source.format(n=len(weights)))
+    return make_model(weights, biases, activations, source.format(n=len(weights)), loss)
