@@ -3,7 +3,7 @@
     nnviz render --layers 2 4 2 --seed 1 -o net.png --size 1920x1080 --theme dark
     nnviz render --open lecture.json --scene 3 -o scene3.svg
 
-Exit codes: 0 written; 2 bad arguments or an unreadable file (argparse's usage error); 1 the picture
+Exit codes: 0 written; 2 bad arguments or an unreadable file (one line on stderr); 1 the picture
 could not be written.
 """
 
@@ -18,11 +18,11 @@ DEFAULT_SIZE = "1920x1080"
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from nnviz.app import add_network_arguments
+    from nnviz.cli import Parser, add_network_arguments
     from nnviz.core import ACTIVATIONS, INITIALIZERS
     from nnviz.gui.appearance import PALETTES, THEMES
 
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="nnviz render",
         description="Draw the network to a PNG or SVG file without opening a window (for slides and papers).",
         epilog="example: nnviz render --layers 3 5 2 --seed 7 --theme dark -o net.png --size 3840x2160",
@@ -65,7 +65,7 @@ def render_main(argv) -> int:
             parser.error(f"the folder {str(output.absolute().parent)!r} does not exist")
         if not 0.5 <= args.scale <= 4.0:
             parser.error(f"--scale must be between 0.5 and 4, got {args.scale}")
-        from nnviz.app import network_from_args
+        from nnviz.cli import network_from_args
 
         network, inputs, _lecture = network_from_args(parser, args)
     except SystemExit as e:  # argparse's usage errors (2) and --help (0)

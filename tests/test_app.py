@@ -6,7 +6,8 @@ import sys
 import pytest
 
 from nnviz import __version__
-from nnviz.app import build_parser, network_from_args
+from nnviz.app import build_parser
+from nnviz.cli import network_from_args
 
 
 def run_nnviz(*args, timeout=60):
@@ -22,8 +23,9 @@ def test_version():
 
 @pytest.mark.parametrize("args, message", [
     (["--layers", "2"], "at least an input and an output layer"),
-    (["--layers", "2", "0", "1"], "at least 1"),
-    (["--layers", "2", "5000", "1"], "limit of 4096"),
+    (["--layers", "2", "0", "1"], "hidden layer 1 has 0 nodes; every layer needs at least 1"),
+    (["--layers", "2", "3", "5000"], "output layer has 5000 nodes, more than the limit of 4096"),
+    (["--layers", "0", "3"], "input layer has 0 nodes"),
     (["--activation", "nope"], "invalid choice"),
     (["--layers", "2", "4", "2", "--inputs", "1"], "input layer has 2"),
     (["--seed", "-3"], "seed must be"),
@@ -34,7 +36,8 @@ def test_bad_flags_exit_2_with_a_clear_message(args, message):
     result = run_nnviz(*args)
     assert result.returncode == 2
     assert message in result.stderr
-    assert "usage: nnviz" in result.stderr
+    assert result.stderr.endswith("\nsee nnviz -h\n")
+    assert "usage" not in result.stderr
 
 
 def test_unreadable_file_exits_2(tmp_path):
@@ -43,6 +46,14 @@ def test_unreadable_file_exits_2(tmp_path):
     result = run_nnviz("--open", str(bad))
     assert result.returncode == 2
     assert "bad.json" in result.stderr and "not valid JSON" in result.stderr
+
+
+def test_a_picture_is_refused_as_not_an_nnviz_file(tmp_path):
+    picture = tmp_path / "net.png"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
+    result = run_nnviz("--open", str(picture))
+    assert result.returncode == 2
+    assert result.stderr == "nnviz: error: net.png: not an nnviz file (it looks like a PNG image)\nsee nnviz -h\n"
 
 
 def test_flags_build_the_network():

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from nnviz.core import INITIALIZERS, Network, check_layer_sizes, scenes
 from nnviz.core.activations import ACTIVATIONS
+from nnviz.core.documents import read_any
 from nnviz.core.fileio import MAX_FILE_BYTES, NetworkFileError, load_network, loads_network, network_to_dict
 
 # json refuses integers of more than 4,300 digits, so a message quoting a number still fits.
@@ -454,18 +455,15 @@ def lectures(draw):
 
 
 def open_like_the_window(path):
-    """What the window's Open does with a file (nnviz.gui.document.document): read, then a lecture or a network."""
+    """What the window's Open and ``--open`` do with a file: read_any, a lecture or a network."""
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         try:
-            doc = scenes.read_document(path)
-            if scenes.is_lecture(doc):
-                for scene in scenes.scenes_from_dict(doc):
-                    check_loaded(scene.network)
-            else:
-                network, inputs = scenes.state_from_dict(doc)
-                check_loaded(network)
-                assert inputs is None or inputs.shape == (network.layer_sizes[0],)
+            opened = read_any(path)
+            for scene in opened.scenes:
+                check_loaded(scene.network)
+            check_loaded(opened.network)
+            assert opened.inputs is None or opened.inputs.shape == (opened.network.layer_sizes[0],)
         except NetworkFileError as e:
             assert 0 < len(str(e)) <= MAX_MESSAGE_CHARS
 

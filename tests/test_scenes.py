@@ -168,7 +168,7 @@ def test_too_many_weights_together_refused_before_building_arrays(tmp_path):
 
 def test_bad_layer_sizes_name_the_scene(tmp_path):
     path = write(tmp_path, lecture_doc(good_entry(), {"title": "B", "network": {"layer_sizes": [2, 0, 1]}}))
-    with pytest.raises(SceneFileError, match="scene 2: 'layer_sizes': layer 1 has 0 nodes"):
+    with pytest.raises(SceneFileError, match="scene 2: 'layer_sizes': hidden layer 1 has 0 nodes"):
         load_scenes(path)
 
 

@@ -13,6 +13,7 @@ import math
 import os
 import reprlib
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -177,7 +178,9 @@ def parse_json(data: str | bytes, what: str = "network"):
         raise
     except RecursionError:
         raise NetworkFileError(f"not an nnviz {what} file: the JSON is nested too deeply") from None
-    except (ValueError, UnicodeDecodeError) as e:
+    except UnicodeDecodeError:  # the codec's own words ("can't decode byte 0x89") tell a user nothing
+        raise NetworkFileError("not valid JSON: the file is binary, not text") from None
+    except ValueError as e:
         raise NetworkFileError(f"not valid JSON: {e}") from None
 
 
@@ -210,19 +213,24 @@ def read_json_file(path, what: str = "network"):
         raise NetworkFileError(f"{path.name} is empty; not a {what} file")
     if len(data) > MAX_FILE_BYTES:  # a pipe or device that reported no size
         raise NetworkFileError(_too_large(path, what))
-    try:
+    with naming_file(path):
         return parse_json(data, what)
-    except NetworkFileError as e:
-        raise NetworkFileError(f"{path.name}: {e}") from None
 
 
 def load_network(path) -> Network:
     """Read a network written by :func:`save_network`; raises NetworkFileError naming the problem."""
     doc = read_json_file(path)
-    try:
+    with naming_file(path):
         return network_from_dict(doc)
+
+
+@contextmanager
+def naming_file(path):
+    """Inside the block, a NetworkFileError (or subclass) gains the file's name in front of its message."""
+    try:
+        yield
     except NetworkFileError as e:
-        raise NetworkFileError(f"{Path(path).name}: {e}") from None
+        raise type(e)(f"{Path(path).name}: {e}") from None
 
 
 def _too_large(path: Path, what: str) -> str:

@@ -31,9 +31,9 @@ def check_layer_sizes(layer_sizes) -> tuple[int, ...]:
         raise ValueError(f"{len(sizes) - 2} hidden layers is more than the limit of {MAX_HIDDEN_LAYERS}")
     for i, n in enumerate(sizes):
         if n < 1:
-            raise ValueError(f"layer {i} has {n} nodes; every layer needs at least 1")
+            raise ValueError(f"{layer_name(i, len(sizes))} has {n} nodes; every layer needs at least 1")
         if n > MAX_LAYER_SIZE:
-            raise ValueError(f"layer {i} has {n} nodes, more than the limit of {MAX_LAYER_SIZE}")
+            raise ValueError(f"{layer_name(i, len(sizes))} has {n} nodes, more than the limit of {MAX_LAYER_SIZE}")
     n_weights = weight_count(sizes)
     if n_weights > MAX_WEIGHTS:
         raise ValueError(f"{n_weights:,} weights is more than the limit of {MAX_WEIGHTS:,}")
@@ -44,6 +44,15 @@ def weight_count(layer_sizes) -> int:
     """Number of weights (not biases) between consecutive layers."""
     return sum(int(a) * int(b) for a, b in zip(layer_sizes[:-1], layer_sizes[1:]))
 
+<<<<<<< HEAD
 MAX_MODEL_FILE_BYTES = 32 * MAX_WEIGHTS
 """Largest trained-model file read (ONNX, PyTorch, safetensors, Keras, scikit-learn, npz): the weights at
 float64 plus room for what such files carry beside them (optimiser moments, metadata)."""
+=======
+
+def layer_name(index: int, n_layers: int) -> str:
+    """How messages name node layer ``index`` of ``n_layers``: "input layer", "hidden layer 2", "output layer"."""
+    if index == 0:
+        return "input layer"
+    return "output layer" if index == n_layers - 1 else f"hidden layer {index}"
+>>>>>>> main

@@ -28,6 +28,7 @@ from .fileio import (
     atomic_write,
     brief,
     is_finite_number,
+    naming_file,
     network_from_dict,
     network_to_dict,
     parse_json,
@@ -101,12 +102,9 @@ def save_state(path, network: Network, inputs=None) -> None:
 
 def load_state(path) -> tuple[Network, np.ndarray | None]:
     """Read a network file; ``inputs`` is None when the file has none. Raises NetworkFileError."""
-    path = Path(path)
     doc = read_document(path)
-    try:
+    with naming_file(path):
         return state_from_dict(doc)
-    except NetworkFileError as e:
-        raise NetworkFileError(f"{path.name}: {e}") from None
 
 
 # -- lectures ----------------------------------------------------------------------------------------
@@ -210,12 +208,9 @@ def save_scenes(path, scenes) -> None:
 
 def load_scenes(path) -> list[Scene]:
     """Read a lecture file; raises SceneFileError (a NetworkFileError) naming the file and the problem."""
-    path = Path(path)
     doc = read_document(path)
-    try:
+    with naming_file(path):
         return scenes_from_dict(doc)
-    except SceneFileError as e:
-        raise SceneFileError(f"{path.name}: {e}") from None
 
 
 def loads_scenes(data: str | bytes) -> list[Scene]:

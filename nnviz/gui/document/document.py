@@ -17,8 +17,9 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
 from nnviz.core import Network, NetworkFileError, new_seed
 from nnviz.core.codegen import python_snippet
+from nnviz.core.documents import read_any
 from nnviz.core.fileio import export_weights
-from nnviz.core.scenes import is_lecture, read_document, save_state, scenes_from_dict, state_from_dict
+from nnviz.core.scenes import save_state
 
 from ..preferences import Settings
 from .export_dialog import FORMATS, ExportDialog, ExportOptions, save_picture
@@ -247,25 +248,18 @@ class Document(LectureMixin, QObject):
     def _load(self, path) -> bool:
         path = Path(path)
         try:
-            doc = read_document(path)
-            try:
-                if is_lecture(doc):
-                    lecture = scenes_from_dict(doc)
-                else:
-                    network, inputs = state_from_dict(doc)
-            except NetworkFileError as e:
-                raise NetworkFileError(f"{path.name}: {e}") from None
+            opened = read_any(path)
         except NetworkFileError as e:
             self._show_error("Could Not Open File", f"{e}\n\nThe network on screen was left as it was.")
             return False
         except MemoryError:
             self._show_error("Could Not Open File", f"{path.name} is too large to open with the memory available.")
             return False
-        if is_lecture(doc):
-            self._start_lecture(lecture, path.stem, path)
+        if opened.kind == "lecture":
+            self._start_lecture(opened.scenes, path.stem, path)
         else:
             self._close_lecture()
-            self._replace(network, inputs)
+            self._replace(opened.network, opened.inputs)
             self._set_path(path)
             self.message.emit(f"Opened {path}")
         self._remember(path.absolute())

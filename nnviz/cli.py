@@ -1,0 +1,89 @@
+"""Argument parsing shared by the window (``nnviz``) and ``nnviz render``: the network flags and ``--open``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+class Parser(argparse.ArgumentParser):
+    """Reports a mistake in one line and points to ``-h``, instead of printing the whole usage first."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message}\nsee {self.prog} -h\n")
+
+
+def add_network_arguments(parser, activations, initializers) -> None:
+    """The flags that describe a network; shared by the window and ``nnviz render``."""
+    group = parser.add_argument_group("network")
+    group.add_argument("--open", metavar="FILE", help="open a saved network (.json)")
+    group.add_argument("--layers", type=int, nargs="+", metavar="N",
+                       help="layer sizes, input to output (default: 2 4 2)")
+    group.add_argument("--inputs", type=float, nargs="+", metavar="X",
+                       help="input values, one per input node (default: 3 4)")
+    group.add_argument("--activation", choices=list(activations), help="hidden activation (default: sigmoid)")
+    group.add_argument("--output-activation", choices=list(activations),
+                       help="output activation (default: the hidden one)")
+    group.add_argument("--init", choices=list(initializers), help="weight initialiser (default: truncated_normal)")
+    group.add_argument("--init-scale", type=float, metavar="S", help="multiply the initial weights by S")
+    group.add_argument("--seed", type=int, metavar="N", help="random seed for the weights")
+    group.add_argument("--bias", action="store_true", help="give every layer a bias")
+
+
+def network_from_args(parser, args):
+    """``(network, inputs, is_lecture)`` from parsed flags or ``--open FILE``.
+
+    A lecture gives its first scene, or scene ``args.scene`` where the parser has ``--scene``
+    (``nnviz render``). A bad value ends in ``parser.error`` (exit code 2).
+    """
+    from nnviz.core import Network, NetworkFileError
+
+    scene = getattr(args, "scene", None)
+    if args.open:
+        given = [f for f in ("layers", "activation", "output_activation", "init", "init_scale", "seed")
+                 if getattr(args, f) is not None] + (["bias"] if args.bias else [])
+        if given:
+            parser.error(f"--open cannot be combined with --{given[0].replace('_', '-')}")
+        try:
+            network, inputs, lecture = _read_open_file(parser, Path(args.open), scene)
+        except NetworkFileError as e:
+            parser.error(str(e))
+    else:
+        if scene is not None:
+            parser.error("--scene needs --open with a lecture file")
+        try:
+            network = Network(
+                args.layers or [2, 4, 2],
+                activation=args.activation or "sigmoid",
+                output_activation=args.output_activation,
+                init=args.init or "truncated_normal",
+                init_scale=1.0 if args.init_scale is None else args.init_scale,
+                seed=args.seed,
+                bias=args.bias,
+            )
+        except ValueError as e:
+            parser.error(str(e))
+        inputs, lecture = [3.0, 4.0][: network.layer_sizes[0]], False
+    if args.inputs is not None:
+        if len(args.inputs) != network.layer_sizes[0]:
+            parser.error(f"--inputs gives {len(args.inputs)} value(s) but the input layer has "
+                         f"{network.layer_sizes[0]} node(s)")
+        if not all(abs(v) < float("inf") for v in args.inputs):
+            parser.error("--inputs must be finite numbers")
+        inputs = args.inputs
+    return network, inputs, lecture
+
+
+def _read_open_file(parser, path: Path, scene: int | None):
+    """``(network, inputs or None, is_lecture)`` from a network file or one scene of a lecture."""
+    from nnviz.core.documents import read_any
+
+    opened = read_any(path)
+    if opened.kind != "lecture":
+        if scene is not None:
+            parser.error(f"--scene: {path.name} is a network file, not a lecture")
+        return opened.network, opened.inputs, False
+    index = 1 if scene is None else scene
+    if not 1 <= index <= len(opened.scenes):
+        parser.error(f"--scene {index}: {path.name} has scenes 1 to {len(opened.scenes)}")
+    return opened.scenes[index - 1].network, opened.scenes[index - 1].inputs, True
