@@ -44,15 +44,14 @@ def weight_count(layer_sizes) -> int:
     """Number of weights (not biases) between consecutive layers."""
     return sum(int(a) * int(b) for a, b in zip(layer_sizes[:-1], layer_sizes[1:]))
 
-<<<<<<< HEAD
-MAX_MODEL_FILE_BYTES = 32 * MAX_WEIGHTS
-"""Largest trained-model file read (ONNX, PyTorch, safetensors, Keras, scikit-learn, npz): the weights at
-float64 plus room for what such files carry beside them (optimiser moments, metadata)."""
-=======
 
 def layer_name(index: int, n_layers: int) -> str:
     """How messages name node layer ``index`` of ``n_layers``: "input layer", "hidden layer 2", "output layer"."""
     if index == 0:
         return "input layer"
     return "output layer" if index == n_layers - 1 else f"hidden layer {index}"
->>>>>>> main
+
+
+MAX_MODEL_FILE_BYTES = 32 * MAX_WEIGHTS
+"""Largest trained-model file read (ONNX, PyTorch, safetensors, Keras, scikit-learn, npz): the weights at
+float64 plus room for what such files carry beside them (optimiser moments, metadata)."""
