@@ -22,7 +22,7 @@ class LayerError(ValueError):
     """A problem found by a reader, before the file name is known to it; the importer adds the name."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # arrays have no single truth value: compare identity only
 class ImportedModel:
     """The layers read from a model file.
 
