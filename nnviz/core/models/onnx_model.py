@@ -26,6 +26,10 @@ def read_onnx(data: bytes) -> ImportedModel:
     except Exception as e:  # protobuf raises DecodeError, RuntimeError ... for garbage
         raise LayerError(f"not a readable ONNX model ({str(e)[:60]})") from None
     graph = model.graph
+    names = [v.name for v in (*graph.input, *graph.output, *graph.initializer)]
+    names += [t for node in graph.node for t in (*node.input, *node.output, node.op_type)]
+    if not all(isinstance(n, str) for n in names):  # protobuf hands invalid UTF-8 over as bytes
+        raise LayerError("a name in the graph is not valid text")
     constants = {t.name: t for t in graph.initializer}
     for node in graph.node:
         if node.op_type == "Constant" and node.output:
