@@ -190,3 +190,48 @@ def test_real_files_with_one_byte_changed_give_a_model_or_model_import_error(tmp
         assert name in str(e)
     else:
         assert all(np.all(np.isfinite(w)) for w in model.weights)
+
+
+@needs_models
+@pytest.mark.parametrize("kind", ["zlib", "gzip", "bz2", "xz", "lzma"])
+def test_compressed_joblib_files_read_like_plain_ones(tmp_path, kind):
+    import bz2
+    import gzip
+    import lzma
+    import zlib
+
+    plain = (MODELS / "sk_mlp.joblib").read_bytes()
+    packed = {"zlib": lambda d: zlib.compress(d, 3), "gzip": gzip.compress, "bz2": bz2.compress,
+              "xz": lzma.compress, "lzma": lambda d: lzma.compress(d, format=lzma.FORMAT_ALONE)}[kind](plain)
+    path = tmp_path / "packed.joblib"
+    path.write_bytes(packed)
+    model, reference = read_model(path), read_model(MODELS / "sk_mlp.joblib")
+    for a, b in zip(model.weights, reference.weights):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_a_compressed_bomb_is_cut_at_the_limit(tmp_path, monkeypatch):
+    import zlib
+
+    from nnviz.core.models import compressed
+
+    monkeypatch.setattr(compressed, "MAX_MODEL_FILE_BYTES", 1_000_000)
+    path = tmp_path / "bomb.joblib"
+    path.write_bytes(zlib.compress(b"\x80\x04" + b"\0" * 5_000_000))
+    with pytest.raises(ModelImportError, match="bomb.joblib: it inflates to more than"):
+        read_model(path)
+
+
+@pytest.mark.filterwarnings("ignore:Stochastic Optimizer")
+def test_joblib_s_own_compressed_dump_reads_with_scikit_learn_s_probabilities(tmp_path):
+    joblib = pytest.importorskip("joblib")
+    MLPClassifier = pytest.importorskip("sklearn.neural_network").MLPClassifier
+    x = np.random.default_rng(0).normal(size=(30, 4))
+    labels = (x[:, 0] > 0).astype(int) + (x[:, 1] > 0)
+    estimator = MLPClassifier(hidden_layer_sizes=(5,), max_iter=20, random_state=0).fit(x, labels)
+    joblib.dump(estimator, tmp_path / "packed.joblib", compress=3)
+    model = read_model(tmp_path / "packed.joblib")
+    from model_files import reference_forward
+
+    np.testing.assert_allclose(reference_forward(model.weights, model.biases, model.activations, x),
+                               estimator.predict_proba(x), rtol=1e-12, atol=1e-12)

@@ -8,6 +8,7 @@ from pathlib import Path
 from ..limits import MAX_MODEL_FILE_BYTES
 from ..network import Network
 from .archive import open_zip
+from .compressed import compression_of, decompress
 from .keras_model import HDF5_MAGIC, read_keras_h5, read_keras_zip
 from .model import ImportedModel, LayerError, ModelImportError
 from .npz_file import read_npz
@@ -21,7 +22,6 @@ MODEL_SUFFIXES = (".onnx", ".pt", ".pth", ".safetensors", ".keras", ".h5", ".hdf
 """The suffixes the File dialog lists; any other file is still read by its content."""
 
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
-_COMPRESSED = {b"\x1f\x8b": "gzip", b"BZh": "bzip2", b"\xfd7zXZ": "xz", b"ZF": "joblib zlib", b"\x78\x9c": "zlib"}
 
 
 def read_model(path) -> ImportedModel:
@@ -76,19 +76,26 @@ def _read(data: bytes, suffix: str) -> ImportedModel:
         return _read_zip(data)
     if data.startswith(HDF5_MAGIC):
         return read_keras_h5(data)
-    if data[:1] == b"\x80" and data[1:2] in (b"\x02", b"\x03", b"\x04", b"\x05"):
+    if _is_pickle(data):
         if suffix in (".pt", ".pth"):
             raise LayerError("a PyTorch file in the legacy (pre-1.6) format; re-save it with torch.save")
         return read_sklearn(data)
     if looks_like_safetensors(data):
         return read_safetensors(data)
-    for magic, name in _COMPRESSED.items():
-        if data.startswith(magic):
-            raise LayerError(f"a {name}-compressed file; save it uncompressed (joblib.dump(..., compress=0))")
+    kind = compression_of(data)
+    if kind is not None:  # joblib.dump(..., compress=...): only a pickle may be inside
+        inflated = decompress(data, kind)
+        if not _is_pickle(inflated):
+            raise LayerError(f"a {kind}-compressed file that holds no joblib pickle")
+        return read_sklearn(inflated)
     if suffix == ".onnx" or data[:1] == b"\x08":  # an ONNX ModelProto starts with field 1, ir_version
         return read_onnx(data)
     raise LayerError("not a model file nnviz can read (ONNX, PyTorch state_dict, safetensors, Keras, "
                      "scikit-learn MLP or npz)")
+
+
+def _is_pickle(data: bytes) -> bool:
+    return data[:1] == b"\x80" and data[1:2] in (b"\x02", b"\x03", b"\x04", b"\x05")
 
 
 def _read_zip(data: bytes) -> ImportedModel:
