@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from model_files import MODELS, needs_models, torch_zip
+from model_files import MODELS, needs_models, reference_forward, torch_zip
 
 from nnviz.core import ImportedModel, ModelImportError, read_model
 from nnviz.core.limits import MAX_MODEL_FILE_BYTES
@@ -231,7 +231,5 @@ def test_joblib_s_own_compressed_dump_reads_with_scikit_learn_s_probabilities(tm
     estimator = MLPClassifier(hidden_layer_sizes=(5,), max_iter=20, random_state=0).fit(x, labels)
     joblib.dump(estimator, tmp_path / "packed.joblib", compress=3)
     model = read_model(tmp_path / "packed.joblib")
-    from model_files import reference_forward
-
     np.testing.assert_allclose(reference_forward(model.weights, model.biases, model.activations, x),
                                estimator.predict_proba(x), rtol=1e-12, atol=1e-12)
