@@ -174,6 +174,12 @@ def bench_training_section():
     return bench_training()
 
 
+def bench_digits_section():
+    from bench_digits import bench_digits
+
+    return bench_digits()
+
+
 def bench_launch_section():
     from bench_launch import bench_launch
 
@@ -181,7 +187,7 @@ def bench_launch_section():
 
 
 SECTIONS = {"view": bench_view, "stats": bench_stats_section, "training": bench_training_section,
-            "launch": bench_launch_section}
+            "digits": bench_digits_section, "launch": bench_launch_section}
 
 
 def main(argv=None) -> int:

@@ -7,7 +7,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
 
 from nnviz.core import Network, get_activation
-from nnviz.core.training import neuron_grids, predict_grid
+from nnviz.core.grids import neuron_grids, predict_grid
 from nnviz.gui.state import NetworkState
 from nnviz.gui.training import runner as training_runner
 from nnviz.gui.training.data import CSV, TrainingData

@@ -51,7 +51,7 @@ def z_half_width(z: np.ndarray) -> float:
 @functools.cache
 def flat_threshold(name: str) -> float:
     """|f′| below this counts as flat: :data:`FLAT_FRACTION` of the peak of |f′| over z in [−6, 6]."""
-    return FLAT_FRACTION * float(np.max(np.abs(get_activation(name).derivative(_PEAK_GRID))))
+    return FLAT_FRACTION * float(np.max(np.abs(get_activation(name).curve_derivative(_PEAK_GRID))))
 
 
 class _FunctionPlot:
@@ -96,7 +96,7 @@ class _FunctionPlot:
     def _draw_curves(self, activation, half_width: float, theme) -> None:
         z = np.linspace(-half_width, half_width, CURVE_POINTS)
         threshold = flat_threshold(activation.name)
-        f, df = activation.value(z), activation.derivative(z)
+        f, df = activation.curve(z), activation.curve_derivative(z)  # elementwise even for softmax
         self.f_curve.setData(z, f)
         self.df_curve.setData(z, df)
         # Shade each run of samples where the function is flat.

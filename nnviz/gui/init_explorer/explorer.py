@@ -30,12 +30,11 @@ from nnviz.core.stats import (
     DISTRIBUTIONS,
     NetworkStats,
     affordable_samples,
-    describe_units,
-    diagnose,
     find_symmetric_units,
     layer_statistics,
     sample_inputs,
 )
+from nnviz.core.verdicts import describe_units, diagnose
 
 from .plots import THEMES, DepthView, LayerRow, PlotStyle
 

@@ -14,7 +14,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 
 from nnviz.core import get_activation
-from nnviz.core.stats import LayerStats, NetworkStats, format_number, histogram, max_abs_derivative, shared_bins
+from nnviz.core.stats import LayerStats, NetworkStats, histogram, max_abs_derivative, shared_bins
+from nnviz.core.verdicts import format_number
 
 from ..colors import theme_colors
 
@@ -282,10 +283,10 @@ class LayerRow:
     def _draw_curves(self, act, lo: float, hi: float, top: float) -> None:
         # f and f′ are rescaled to the histogram's height: the shapes matter, not the units.
         z = np.linspace(lo, hi, CURVE_POINTS)
-        f = act.value(z)
+        f = act.curve(z)  # elementwise even for softmax
         span = f.max() - f.min()
         self.curve.setData(z, top * ((f - f.min()) / span if span > 0 else np.full_like(z, 0.5)))
-        self.derivative.setData(z, top * np.abs(act.derivative(z)) / max_abs_derivative(act.name))
+        self.derivative.setData(z, top * np.abs(act.curve_derivative(z)) / max_abs_derivative(act.name))
 
 
 class DepthView:

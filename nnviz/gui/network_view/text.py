@@ -60,13 +60,14 @@ def describe_node(network: Network, trace: Trace, layer: int, index: int) -> str
         lines.append(f"input x = {number(trace.post[0][index])}")
         return "<br>".join(lines)
     activation = network.activation_of(layer)
-    z, a = float(trace.pre[layer - 1][index]), float(trace.post[layer][index])
-    w, x = network.weights[layer - 1][index], trace.post[layer - 1]
+    into = layer - 1  # the weight layer that computes this node layer: Trace and weights index by it
+    z, a = float(trace.pre[into][index]), float(trace.post[layer][index])
+    w, x = network.weights[into][index], trace.post[into]
     sum_text = "Σ w<sub>i</sub>·x<sub>i</sub>" + (" + b" if network.bias else "")
     if len(w) <= MAX_TERMS:
         terms = [_product(wi, xi) for wi, xi in zip(w, x)]
         if network.bias:
-            terms.append(number(network.biases[layer - 1][index]))
+            terms.append(number(network.biases[into][index]))
         filled = " + ".join(terms)
     else:
         filled = f"({len(w)} weighted inputs" + (" + bias)" if network.bias else ")")

@@ -14,7 +14,8 @@ from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from nnviz.core.activations import Activation
-from nnviz.core.training import class_levels, neuron_grids, predict_grid
+from nnviz.core.grids import neuron_grids, predict_grid
+from nnviz.core.targets import class_levels
 
 from ..colors import activation_range, fade, map_rgb, marker_brush, marker_pen, rgb, theme_colors, weight_colormap
 from .data import TrainingData
