@@ -13,9 +13,6 @@ MODELS = next((p for p in _CANDIDATES if (p / "manifest.json").is_file()), None)
 
 needs_models = pytest.mark.skipif(
     MODELS is None, reason=f"the real model files are not here (looked in {', '.join(map(str, _CANDIDATES))})")
-needs_softmax = pytest.mark.skipif(
-    "softmax" not in ACTIVATIONS,
-    reason="Network has no softmax output or cross-entropy loss yet (they come with the real-data issue)")
 
 
 def reference_forward(weights, biases, activations, x):
@@ -63,14 +60,3 @@ def torch_zip(tensors: dict, pickle_bytes: bytes | None = None) -> bytes:
         for key, array in enumerate(tensors.values()):
             archive.writestr(f"archive/data/{key}", np.asarray(array, dtype="<f4").tobytes())
     return buffer.getvalue()
-
-
-def _has_per_layer_activations() -> bool:
-    from nnviz.core import Network
-
-    return hasattr(Network([1, 1, 1]), "activations")
-
-
-needs_per_layer_activations = pytest.mark.skipif(
-    not _has_per_layer_activations(),
-    reason="Network has one hidden activation for all layers yet (per-layer ones come with the real-data issue)")

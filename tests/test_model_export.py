@@ -6,17 +6,16 @@ import struct
 
 import numpy as np
 import pytest
-from model_files import needs_per_layer_activations, needs_softmax, reference_forward
+from model_files import reference_forward
 
 from nnviz.core import ACTIVATIONS, Network, export_model, import_model, read_model
 from nnviz.core.framework_snippets import keras_snippet, pytorch_snippet
-from nnviz.core.models.model import layer_activations
 
 HIDDEN = [name for name in ACTIVATIONS if name != "softmax"]
 
 
-def trained_looking(hidden="tanh", output="sigmoid", sizes=(3, 5, 4, 2), bias=True, seed=3):
-    net = Network(list(sizes), activation=hidden, output_activation=output, bias=bias, seed=seed)
+def trained_looking(hidden="tanh", output="sigmoid", sizes=(3, 5, 4, 2), bias=True, seed=3, loss="mse"):
+    net = Network(list(sizes), activation=hidden, output_activation=output, bias=bias, seed=seed, loss=loss)
     rng = np.random.default_rng(seed)
     if bias:
         net.biases = [rng.normal(size=b.shape) for b in net.biases]
@@ -44,7 +43,7 @@ def test_onnx_round_trips_at_float32_precision(tmp_path, hidden):
     export_model(net, tmp_path / "net.onnx")
     back = read_model(tmp_path / "net.onnx").to_network()
     assert back.layer_sizes == net.layer_sizes
-    assert layer_activations(back) == layer_activations(net)
+    assert back.activations == net.activations
     x = inputs(net)
     np.testing.assert_allclose(back.forward(x).output, net.forward(x).output, rtol=1e-5, atol=1e-6)
 
@@ -92,13 +91,13 @@ def test_onnx_export_declares_opset_13_or_newer(tmp_path):
     assert [(o.domain, o.version >= 13) for o in model.opset_import] == [("", True)]
 
 
-@needs_softmax
 def test_softmax_classifier_round_trips_through_onnx_and_safetensors(tmp_path):
-    net = trained_looking("relu", "softmax")
+    net = trained_looking("relu", "softmax", loss="cross_entropy")
     for suffix in (".onnx", ".safetensors"):
         export_model(net, tmp_path / f"net{suffix}")
         back = read_model(tmp_path / f"net{suffix}")
         assert back.activations[-1] == "softmax"
+        assert back.to_network().loss == "cross_entropy"
         np.testing.assert_allclose(back.to_network().forward(inputs(net)).output, net.forward(inputs(net)).output,
                                    rtol=1e-5, atol=1e-6)
 
@@ -220,12 +219,13 @@ def test_large_networks_load_their_weights_from_an_export():
     assert len(pytorch_snippet(net)) < 2000
 
 
-@needs_per_layer_activations
 def test_mixed_hidden_activations_survive_export_and_import(tmp_path):
-    net = Network([3, 5, 4, 2], activation=["relu", "tanh"], output_activation="sigmoid", bias=True, seed=2)
+    net = Network([3, 5, 4, 2], activation=["relu", "softmax"], output_activation="sigmoid", bias=True, seed=2,
+                  loss="cross_entropy")
     for suffix in (".onnx", ".safetensors", ".npz"):
         export_model(net, tmp_path / f"net{suffix}")
         back = import_model(tmp_path / f"net{suffix}")
-        assert list(back.activations) == ["relu", "tanh", "sigmoid"]
+        assert list(back.activations) == ["relu", "softmax", "sigmoid"]
+        assert back.loss == ("mse" if suffix == ".onnx" else "cross_entropy")  # ONNX keeps no loss
         np.testing.assert_allclose(back.forward(inputs(net)).output, net.forward(inputs(net)).output,
                                    rtol=1e-5, atol=1e-6)

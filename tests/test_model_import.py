@@ -4,7 +4,7 @@ import json
 
 import numpy as np
 import pytest
-from model_files import MODELS, needs_models, needs_softmax, reference_forward
+from model_files import MODELS, needs_models, reference_forward
 
 from nnviz.core import ModelImportError, import_model, needs_activations, read_model
 
@@ -38,20 +38,7 @@ def test_each_model_reproduces_its_frameworks_outputs(name, entry):
                                rtol=1e-4, atol=1e-5)
 
 
-def network_cases():
-    return list(_network_cases())
-
-
-def _network_cases():
-    for name, entry in manifest().items():
-        if "inputs" in entry:
-            # scikit-learn classifiers and softmax outputs are trained with cross-entropy, which Network lacks yet.
-            cross_entropy = "softmax" in entry["output"] or entry["file"].endswith(".joblib")
-            marks = [needs_softmax] if cross_entropy else []
-            yield pytest.param(name, entry, id=name, marks=marks)
-
-
-@pytest.mark.parametrize("name, entry", network_cases())
+@pytest.mark.parametrize("name, entry", cases())
 def test_each_imported_network_runs_like_the_framework(name, entry):
     hidden, output = file_activations(entry)
     path = MODELS / entry["file"]
@@ -87,9 +74,16 @@ def test_the_loss_is_read_where_the_file_names_it(file, loss):
     assert read_model(MODELS / file).loss == loss
 
 
+@pytest.mark.parametrize("file, loss", [("sk_mlp.joblib", "cross_entropy"), ("sk_binary.joblib", "cross_entropy"),
+                                        ("torch_mlp.onnx", "cross_entropy"), ("keras_dropout.keras", "cross_entropy"),
+                                        ("torch_mlp.pt", "mse")])
+def test_classifiers_import_with_cross_entropy_and_the_rest_with_mse(file, loss):
+    assert import_model(MODELS / file, activation="relu" if needs_activations(MODELS / file) else None).loss == loss
+
+
 def test_arguments_override_the_files_activations():
     net = import_model(MODELS / "sk_binary.joblib", activation="relu", output_activation="linear")
-    assert (net.activation, net.output_activation) == ("relu", "linear")
+    assert (net.activation, net.output_activation, net.loss) == ("relu", "linear", "mse")
 
 
 @pytest.mark.parametrize("file, words", [("torch_mlp.onnx", "ONNX, 3 Gemm layers"),

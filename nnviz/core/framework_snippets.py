@@ -7,7 +7,6 @@ import math
 import numpy as np
 
 from .codegen import MAX_EMBEDDED_WEIGHTS
-from .models.model import layer_activations
 from .network import Network
 
 _TORCH_MODULES = {"relu": "nn.ReLU()", "sigmoid": "nn.Sigmoid()", "tanh": "nn.Tanh()",
@@ -26,7 +25,7 @@ def pytorch_snippet(net: Network) -> str:
     Up to :data:`~nnviz.core.codegen.MAX_EMBEDDED_WEIGHTS` weights are written out; larger networks load
     ``network.safetensors`` written by Export Model (same key names).
     """
-    activations = layer_activations(net)
+    activations = net.activations
     sizes = net.layer_sizes
     lines = [f"# The {'-'.join(map(str, sizes))} network from nnviz, rebuilt in PyTorch with its exact weights.",
              "import torch", "from torch import nn", "", "model = nn.Sequential("]
@@ -56,7 +55,7 @@ def keras_snippet(net: Network) -> str:
 
     Larger networks than :data:`~nnviz.core.codegen.MAX_EMBEDDED_WEIGHTS` load ``network.npz`` from Export Model.
     """
-    activations = layer_activations(net)
+    activations = net.activations
     sizes = net.layer_sizes
     bias = "" if net.bias else ", use_bias=False"
     lines = [f"# The {'-'.join(map(str, sizes))} network from nnviz, rebuilt in Keras with its exact weights.",

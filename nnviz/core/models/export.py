@@ -9,7 +9,6 @@ import numpy as np
 
 from ..fileio import atomic_write
 from ..network import Network
-from .model import layer_activations
 from .npz_file import npz_bytes
 from .safetensors_file import METADATA_ACTIVATIONS, METADATA_LOSS, safetensors_bytes
 
@@ -55,11 +54,7 @@ def state_dict_arrays(net: Network) -> dict:
 
 
 def _metadata(net: Network) -> dict:
-    metadata = {"format": "pt", METADATA_ACTIVATIONS: json.dumps(layer_activations(net))}
-    loss = getattr(net, "loss", None)
-    if isinstance(loss, str):  # a name where Network has one (a method in older versions)
-        metadata[METADATA_LOSS] = loss
-    return metadata
+    return {"format": "pt", METADATA_ACTIVATIONS: json.dumps(net.activations), METADATA_LOSS: net.loss}
 
 
 def onnx_bytes(net: Network) -> bytes:
@@ -67,7 +62,7 @@ def onnx_bytes(net: Network) -> bytes:
     import onnx  # imported here: only needed when exporting ONNX
     from onnx import TensorProto, helper, numpy_helper
 
-    activations = layer_activations(net)
+    activations = net.activations
     unsupported = sorted(set(activations) - set(_ONNX_OPS) - {"linear", "silu"})
     if unsupported:
         raise ValueError(f"cannot export {', '.join(unsupported)} to ONNX")

@@ -62,11 +62,10 @@ class ImportedModel:
         loss = self.loss or ("cross_entropy" if output == "softmax" else "mse")
         if output not in CROSS_ENTROPY_OUTPUTS:  # the user chose another output: cross-entropy no longer fits
             loss = "mse"
-        kwargs = {} if loss == "mse" else {"loss": loss}  # mse is every Network's default
         has_bias = any(b is not None for b in self.biases)
-        # One name when all hidden layers agree: the form every Network understands.
+        # One name when all hidden layers agree, so that the network (and its files) say "relu", not a list.
         hidden_arg = hidden[0] if len(set(hidden)) == 1 else (hidden or DEFAULT_HIDDEN)
-        net = Network(self.layer_sizes, activation=hidden_arg, output_activation=output, bias=has_bias, **kwargs)
+        net = Network(self.layer_sizes, activation=hidden_arg, output_activation=output, bias=has_bias, loss=loss)
         net.weights = [np.array(w, dtype=float) for w in self.weights]
         net.biases = [np.zeros(w.shape[0]) if b is None else np.array(b, dtype=float)
                       for w, b in zip(self.weights, self.biases)]
@@ -106,8 +105,6 @@ def make_model(weights, biases, activations, source, loss=None) -> ImportedModel
         activations = tuple(activations)
         if len(activations) != len(weights):
             raise LayerError(f"{len(activations)} activations for {len(weights)} layers")
-        if "softmax" in activations[:-1]:
-            raise LayerError("softmax on a hidden layer is not supported; only the output layer may use it")
     if loss not in (None, "mse", "cross_entropy"):
         raise LayerError(f"unknown loss {str(loss)[:40]!r}")
     return ImportedModel(tuple(out_w), tuple(out_b), activations, source, loss)
@@ -136,10 +133,3 @@ def _float_array(a, what) -> np.ndarray:
         raise LayerError(f"{what} contain NaN or infinite values")
     return a
 
-
-def layer_activations(net: Network) -> list[str]:
-    """One activation name per weight layer of ``net`` (hidden..., output)."""
-    activations = getattr(net, "activations", None)  # per-layer activations, where Network has them
-    if activations is not None:
-        return list(activations)
-    return [net.activation_of(i).name for i in range(1, len(net.layer_sizes))]

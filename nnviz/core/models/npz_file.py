@@ -7,7 +7,7 @@ import io
 import numpy as np
 
 from .archive import open_zip, read_member
-from .model import ImportedModel, LayerError, check_count, layer_activations, make_model
+from .model import ImportedModel, LayerError, check_count, make_model
 
 
 def read_npz(data: bytes) -> ImportedModel:
@@ -65,10 +65,8 @@ def npz_bytes(net) -> bytes:
     arrays = {f"W{i}": w for i, w in enumerate(net.weights)}
     if net.bias:
         arrays.update({f"b{i}": b for i, b in enumerate(net.biases)})
-    loss = getattr(net, "loss", None)
-    if isinstance(loss, str):  # a name where Network has one (a method in older versions)
-        arrays["loss"] = np.array(loss)
     buffer = io.BytesIO()
-    np.savez(buffer, layer_sizes=np.array(net.layer_sizes), activations=np.array(layer_activations(net)), **arrays)
+    np.savez(buffer, layer_sizes=np.array(net.layer_sizes), activations=np.array(net.activations),
+             loss=np.array(net.loss), **arrays)
     return buffer.getvalue()
 
