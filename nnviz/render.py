@@ -90,7 +90,6 @@ def _render(network, inputs, args) -> int:
     appearance = Appearance()
     appearance.set(theme=args.theme, palette=args.palette, scale=args.scale)
     view = NetworkView(state, appearance)
-    state.flush()
     app.processEvents()
     width, height = args.size
     try:

@@ -41,12 +41,13 @@ def _app():
 def _shown_view(sizes, seed=0):
     """A NetworkView of ``sizes`` shown off-screen at 1280×800, and its state."""
     from nnviz.core import Network
+    from nnviz.gui.appearance import Appearance
     from nnviz.gui.network_view import NetworkView
     from nnviz.gui.state import NetworkState
 
     rng = np.random.default_rng(seed)
     state = NetworkState(Network(list(sizes), seed=seed), inputs=rng.random(sizes[0]))
-    view = NetworkView(state)
+    view = NetworkView(state, Appearance())
     view.resize(WIDTH, HEIGHT)
     view.show()
     return state, view

@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
 
 from nnviz.core.fileio import atomic_write
 
+from ..quiet import show_index, show_value
+
 MAX_IMAGE_SIDE = 16384
 """Widest or tallest picture (Qt's raster limit is 32767; beyond 16k nobody needs more)."""
 MAX_IMAGE_PIXELS = 64_000_000
@@ -193,9 +195,7 @@ class ExportDialog(QDialog):
     def _match_preset(self) -> None:
         size = (self.width_spin.value(), self.height_spin.value())
         index = next((i for i, (_, w, h) in enumerate(self._presets) if (w, h) == size), len(self._presets))
-        self.preset_combo.blockSignals(True)
-        self.preset_combo.setCurrentIndex(index)
-        self.preset_combo.blockSignals(False)
+        show_index(self.preset_combo, index)
 
     @Slot(int)
     def _on_preset(self, index: int) -> None:
@@ -203,9 +203,7 @@ class ExportDialog(QDialog):
         if size is None:
             return
         for spin, value in zip((self.width_spin, self.height_spin), size):
-            spin.blockSignals(True)
-            spin.setValue(value)
-            spin.blockSignals(False)
+            show_value(spin, value)
         self._update_result()
 
     @Slot()

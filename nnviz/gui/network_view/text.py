@@ -9,6 +9,7 @@ from __future__ import annotations
 from html import escape
 
 from nnviz.core import Network, Trace
+from nnviz.gui.layer_names import layer_title, short_title
 
 MAX_TERMS = 4
 """Fan-in up to which the weighted sum is written out term by term."""
@@ -18,18 +19,6 @@ def number(value: float) -> str:
     """A value as the tooltips print it: 3 decimals, a true minus sign."""
     text = f"{value:.3f}" if abs(value) < 1e4 else f"{value:.4g}"
     return text.replace("-", "\u2212")
-
-
-def layer_title(layer: int, n_layers: int) -> str:
-    if layer == 0:
-        return "Input"
-    return "Output" if layer == n_layers - 1 else f"Hidden {layer}"
-
-
-def short_title(layer: int, n_layers: int) -> str:
-    if layer == 0:
-        return "In"
-    return "Out" if layer == n_layers - 1 else f"H{layer}"
 
 
 def column_titles(network: Network) -> list[tuple[str, str, str]]:
