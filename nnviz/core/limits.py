@@ -52,6 +52,11 @@ def layer_name(index: int, n_layers: int) -> str:
     return "output layer" if index == n_layers - 1 else f"hidden layer {index}"
 
 
+MAX_MODEL_FILE_BYTES = 32 * MAX_WEIGHTS
+"""Largest trained-model file read (ONNX, PyTorch, safetensors, Keras, scikit-learn, npz): the weights at
+float64 plus room for what such files carry beside them (optimiser moments, metadata)."""
+
+
 # -- the ranges of the values a user types --------------------------------------------------------------
 
 MAX_SEED = 2**31 - 1
