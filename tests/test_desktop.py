@@ -61,3 +61,24 @@ def test_the_window_shows_the_icon_and_help_has_about(qtbot, tmp_path):
     qtbot.addWidget(window)
     assert not window.windowIcon().isNull()
     assert window.about_action in window.help_menu.actions()
+
+
+def test_the_shortcuts_are_grouped_by_menu_with_the_mouse_gestures_last(qtbot, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from nnviz.gui.main_window import MainWindow
+    from nnviz.gui.preferences import Preferences
+    from nnviz.gui.shortcuts_dialog import grouped_shortcuts, shortcut_rows, show_shortcuts
+
+    window = MainWindow(preferences=Preferences(QSettings(str(tmp_path / "p.ini"), QSettings.IniFormat)))
+    qtbot.addWidget(window)
+    groups = grouped_shortcuts(window)
+    titles = [title for title, _ in groups]
+    assert titles[:2] == ["File", "View"] and "Train" in titles and titles[-1] == "Mouse"
+    listed = [text for title, rows in groups if title != "Mouse" for text, _ in rows]
+    assert sorted(listed) == sorted(text for text, _ in shortcut_rows(window))  # each once
+    assert ("Re-roll Weights", "R") in dict(groups)["Network"]
+    assert any("wheel" in gesture for gesture, _ in dict(groups)["Mouse"])
+    dialog = show_shortcuts(window)
+    qtbot.addWidget(dialog)
+    assert dialog.findChild(object, "shortcutsTree").topLevelItemCount() == len(groups)
