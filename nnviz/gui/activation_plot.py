@@ -11,6 +11,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from nnviz.core.activations import get_activation
+from nnviz.core.verdicts import flat_units_sentence
 
 from .appearance import Appearance
 from .colors import ThemeColors, marker_brush, marker_pen, theme_colors
@@ -286,8 +287,8 @@ class ActivationPlot(QWidget):
             activation = network.activation_of(layers[0])
             z = np.concatenate([trace.pre[layer - 1] for layer in layers])
             flat = np.count_nonzero(np.abs(activation.derivative(z)) < flat_threshold(activation.name))
-            counts.append(f"{flat} of {z.size} {role}")
-        text = f"Flat (shaded, learns slowly): {', '.join(counts)} neurons."
+            counts.append((role, int(flat), int(z.size), activation.saturates))
+        text = flat_units_sentence(counts)  # one verdict, worded in the core beside the explorer's
         if off_plot:
             text += f" {off_plot} beyond the z axis."
         return text
