@@ -39,6 +39,13 @@ def build_parser() -> argparse.ArgumentParser:
     add_network_arguments(parser, ACTIVATIONS, INITIALIZERS)
     parser.add_argument("--scene", type=int, metavar="N",
                         help="with --open LECTURE: draw scene N (from 1; default: the first)")
+    figure = parser.add_argument_group("figure")
+    figure.add_argument("--no-values", action="store_true", help="leave the values out of the nodes")
+    figure.add_argument("--no-legend", action="store_true", help="leave out the colour bars")
+    figure.add_argument("--no-captions", action="store_true", help="leave out the layer titles")
+    figure.add_argument("--transparent", action="store_true", help="no background (PNG and SVG)")
+    figure.add_argument("--schematic", type=int, metavar="N",
+                        help="draw layers of more than N nodes as a few nodes, ⋮ and a bracket with the count")
     return parser
 
 
@@ -65,12 +72,22 @@ def render_main(argv) -> int:
             parser.error(f"the folder {str(output.absolute().parent)!r} does not exist")
         if not 0.5 <= args.scale <= 4.0:
             parser.error(f"--scale must be between 0.5 and 4, got {args.scale}")
+        if args.schematic is not None and not 4 <= args.schematic <= 100:
+            parser.error(f"--schematic must be between 4 and 100, got {args.schematic}")
         from nnviz.cli import network_from_args
 
         network, inputs, _lecture = network_from_args(parser, args)
     except SystemExit as e:  # argparse's usage errors (2) and --help (0)
         return e.code if isinstance(e.code, int) else 2
     return _render(network, inputs, args)
+
+
+def figure_options(args):
+    """The :class:`~nnviz.gui.network_view.export.FigureOptions` the figure flags ask for."""
+    from nnviz.gui.network_view.export import FigureOptions
+
+    return FigureOptions(values=not args.no_values, legend=not args.no_legend, captions=not args.no_captions,
+                         transparent=args.transparent, schematic=args.schematic)
 
 
 def _render(network, inputs, args) -> int:
@@ -94,7 +111,7 @@ def _render(network, inputs, args) -> int:
     app.processEvents()
     width, height = args.size
     try:
-        save_picture(view, args.output, width, height)
+        save_picture(view, args.output, width, height, figure=figure_options(args))
     except (OSError, ValueError) as e:
         print(f"nnviz render: error: {e}", file=sys.stderr)
         return 1

@@ -98,8 +98,8 @@ class Document(LectureMixin, QObject):
 
     # -- wiring -------------------------------------------------------------------------------------
     def set_renderer(self, renderer=None, *, render_image=None, render_svg=None) -> None:
-        """Where Export image gets its picture: an object with ``render_image(w, h, scale) -> QImage``
-        and ``render_svg(path, w, h, scale)`` (the network view), or the two callables."""
+        """Where Export image gets its picture: an object with ``render_image(w, h, scale, figure) -> QImage``
+        and ``render_svg(path, w, h, scale, figure)`` (the network view), or the two callables."""
         if renderer is None and render_image is not None and render_svg is not None:
             renderer = SimpleNamespace(render_image=render_image, render_svg=render_svg)
         self._renderer = renderer
@@ -312,7 +312,7 @@ class Document(LectureMixin, QObject):
             return False
         width, height = options.pixel_size
         try:
-            save_picture(self._renderer, path, width, height, options.scale)
+            save_picture(self._renderer, path, width, height, options.scale, options.figure)
         except (OSError, ValueError) as e:
             self._show_error("Could Not Export Image", str(e))
             return False
