@@ -22,6 +22,7 @@ from nnviz.core.fileio import export_weights
 from nnviz.core.scenes import save_state
 
 from ..preferences import Settings
+from .animation_dialog import AnimationExportMixin
 from .export_dialog import FORMATS, ExportDialog, ExportOptions, save_picture
 from .lecture import LectureMixin
 
@@ -30,7 +31,7 @@ WEIGHTS_FILTER = "NumPy arrays (*.npz);;CSV table (*.csv)"
 DEFAULT_VIEW_SIZE = (1280, 800)
 
 
-class Document(LectureMixin, QObject):
+class Document(LectureMixin, AnimationExportMixin, QObject):
     """Keeps track of the open file and offers New, Open, Save, Export, Copy as Python and lectures.
 
     Args:
@@ -122,6 +123,7 @@ class Document(LectureMixin, QObject):
         menu.addAction(self.save_as_action)
         menu.addSeparator()
         menu.addAction(self.export_image_action)
+        menu.addAction(self.export_animation_action)
         menu.addAction(self.export_weights_action)
         menu.addAction(self.copy_python_action)
 
@@ -149,6 +151,9 @@ class Document(LectureMixin, QObject):
         self.export_image_action = action("&Export Image…", self.export_image, "Ctrl+Shift+E",
                                           "Save a picture of the network (PNG or SVG) for slides",
                                           "exportImageAction")
+        self.export_animation_action = action("Export A&nimation…", self.export_animation, None,
+                                              "Save training, re-rolls or a lecture's scenes as a GIF, PNG or WebP "
+                                              "animation", "exportAnimationAction")
         self.export_weights_action = action("Export &Weights…", self.export_weights, None,
                                             "Save the weights as NumPy arrays (.npz) or a table (.csv)",
                                             "exportWeightsAction")

@@ -18,14 +18,14 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QImage, QPainter
 
 from nnviz.core import Network, Trace
-from nnviz.core.layout import NetworkLayout, fill_scale
+from nnviz.core.layout import NetworkLayout, compute_layout, fill_scale
 from nnviz.gui.appearance import Appearance
 from nnviz.gui.colors import theme_colors
-from nnviz.gui.network_view.drawing import Lines, hex_color, paint_drawing
+from nnviz.gui.network_view.drawing import Lines, Text, centred_baseline, hex_color, paint_drawing
 from nnviz.gui.network_view.edge_picture import EdgeStyle, color_limits, layer_picture
 from nnviz.gui.network_view.edges import ANTIALIAS_MAX_EDGES
 from nnviz.gui.network_view.figure_nodes import Frame, node_shapes, title_shapes
-from nnviz.gui.network_view.legend import HEIGHT_PX, Legend, legend_drawing, legend_height
+from nnviz.gui.network_view.legend import HEIGHT_PX, Legend, legend_drawing, legend_height, make_legend
 from nnviz.gui.network_view.nodes import MAX_PIXELS_PER_UNIT, fit_network, node_picture, title_modes
 from nnviz.gui.network_view.schematic import gap_shapes, schematic
 from nnviz.gui.network_view.svg import svg_bytes
@@ -38,6 +38,8 @@ COVER = 3
 """A dense fan keeps only its strongest lines, enough to cover its area about this many times over:
 the rest would not show in the picture (the strong ones are drawn last, on top) and would make an
 SVG of megabytes."""
+NOTE_PX = 15.0
+"""Size of the note's text at scale 1; it takes a strip of twice that at the top."""
 SCHEMATIC_BRACKET_PX = 56.0
 """Room beside a schematic column for its bracket and count, at scale 1."""
 
@@ -46,13 +48,15 @@ SCHEMATIC_BRACKET_PX = 56.0
 class FigureOptions:
     """What an exported picture shows besides the network: node ``values``, the ``legend``, the
     layer ``captions``; a ``transparent`` background; ``schematic``: layers of more nodes than this
-    are drawn as a few nodes, "⋮" and a bracket with the count (``None``: every node)."""
+    are drawn as a few nodes, "⋮" and a bracket with the count (``None``: every node); a ``note``
+    in the top left corner (an animation's "epoch 40 · loss 0.11")."""
 
     values: bool = True
     legend: bool = True
     captions: bool = True
     transparent: bool = False
     schematic: int | None = None
+    note: str = ""
 
     def __post_init__(self):
         if self.schematic is not None and not 4 <= self.schematic <= 100:
@@ -71,6 +75,17 @@ class Figure:
     legend: Legend
     marks: dict[int, np.ndarray]
     images: dict
+
+
+def figure_of(network: Network, inputs, appearance: Appearance) -> Figure:
+    """The figure of ``network`` fed ``inputs`` ``(n_in,)`` (``None``: 3, 4, then zeros, as a new
+    window starts) without a view: no marks, no node pictures."""
+    values = np.zeros(network.layer_sizes[0])
+    given = np.asarray([3.0, 4.0] if inputs is None else inputs, dtype=float).ravel()[: len(values)]
+    values[: len(given)] = given
+    layout = compute_layout(network.layer_sizes, network.bias)
+    return Figure(network, network.forward(values), layout, appearance, make_legend(network, appearance, values),
+                  {}, {})
 
 
 def export_scale(figure: Figure, width: int, height: int, ratio: float = 1.0, layout: NetworkLayout | None = None,
@@ -107,10 +122,14 @@ def figure_drawing(figure: Figure, width: int, height: int, ratio: float = 1.0,
     legend = dataclasses.replace(figure.legend, scale=scale)
     legend_px = legend_height(legend, width) if options.legend else 0.0
     bracket = SCHEMATIC_BRACKET_PX * scale if gaps else 0.0  # keep the brackets inside the picture
-    ppu, left, top = fit_network(layout, titles, width - 2 * bracket, height - legend_px, scale)
-    frame = Frame(ppu, (left - bracket / ppu, top), scale)
+    note_px = 2 * NOTE_PX * scale if options.note else 0.0
+    ppu, left, top = fit_network(layout, titles, width - 2 * bracket, height - legend_px - note_px, scale)
+    frame = Frame(ppu, (left - bracket / ppu, top - note_px / ppu), scale)
     theme = theme_colors(look.theme)
     shapes = []
+    if options.note:
+        shapes.append(Text(NOTE_PX * scale, centred_baseline(NOTE_PX * scale, NOTE_PX * scale, True), options.note,
+                           NOTE_PX * scale, theme.foreground, True))
     style = EdgeStyle(look.palette, look.theme, scale, look.max_edges_per_layer)
     for layer, limit in enumerate(limits):
         shapes += _edge_shapes(network, layout, layer, limit, style, frame)
