@@ -19,9 +19,8 @@ from PySide6.QtGui import QImage
 from nnviz.core.animation import Frame, frame_duration_ms
 from nnviz.core.fileio import atomic_write
 from nnviz.gui.appearance import Appearance
-from nnviz.gui.document.export_dialog import check_size
 from nnviz.gui.network_view.edges import finite_max
-from nnviz.gui.network_view.export import FigureOptions, figure_of, render_image
+from nnviz.gui.network_view.export import FigureOptions, check_size, figure_of, render_image
 
 FORMATS = {".gif": "GIF", ".png": "PNG", ".apng": "PNG", ".webp": "WEBP"}
 """Animated picture formats by file extension (``.png`` is an animated PNG)."""

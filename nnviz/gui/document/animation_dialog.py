@@ -27,7 +27,7 @@ from nnviz.core.animation import KINDS, MAX_FRAMES, matching_dataset, sequence
 from nnviz.core.datasets import DATASETS
 from nnviz.gui.appearance import Appearance
 from nnviz.gui.document.animation import FILTER, AnimationExport
-from nnviz.gui.document.export_dialog import MAX_IMAGE_SIDE, MIN_IMAGE_SIDE
+from nnviz.gui.network_view.export import MAX_IMAGE_SIDE, MIN_IMAGE_SIDE
 
 KIND_NAMES = {"training": "Training (epochs a → b)", "reroll": "Re-roll (one frame per seed)",
               "scenes": "Lecture scenes (one frame each)"}

@@ -29,13 +29,8 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.core.fileio import atomic_write
-from nnviz.gui.network_view.export import FigureOptions
+from nnviz.gui.network_view.export import MAX_IMAGE_SIDE, MIN_IMAGE_SIDE, FigureOptions, check_size
 
-MAX_IMAGE_SIDE = 16384
-"""Widest or tallest picture (Qt's raster limit is 32767; beyond 16k nobody needs more)."""
-MAX_IMAGE_PIXELS = 64_000_000
-"""Most pixels in one PNG: 256 MB of memory while it is drawn."""
-MIN_IMAGE_SIDE = 16
 FORMATS = {"png": "PNG image (*.png)", "svg": "SVG drawing (*.svg)"}
 
 PRESETS = (
@@ -61,16 +56,6 @@ class ExportOptions:
     def pixel_size(self) -> tuple[int, int]:
         """The size of the file: width and height times the scale, rounded."""
         return round(self.width * self.scale), round(self.height * self.scale)
-
-
-def check_size(width: int, height: int) -> None:
-    """Raise ``ValueError`` saying why ``width`` × ``height`` cannot be exported."""
-    if not (MIN_IMAGE_SIDE <= width <= MAX_IMAGE_SIDE and MIN_IMAGE_SIDE <= height <= MAX_IMAGE_SIDE):
-        raise ValueError(f"{width} × {height}: each side must be between {MIN_IMAGE_SIDE} and "
-                         f"{MAX_IMAGE_SIDE} pixels")
-    if width * height > MAX_IMAGE_PIXELS:
-        raise ValueError(f"{width} × {height} is {width * height / 1e6:.0f} million pixels; "
-                         f"the limit is {MAX_IMAGE_PIXELS // 1_000_000} million")
 
 
 def parse_size(text: str) -> tuple[int, int]:

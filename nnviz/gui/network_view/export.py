@@ -31,6 +31,11 @@ from nnviz.gui.network_view.schematic import gap_shapes, schematic
 from nnviz.gui.network_view.svg import svg_bytes
 from nnviz.gui.network_view.text import column_titles
 
+MAX_IMAGE_SIDE = 16384
+"""Widest or tallest picture (Qt's raster limit is 32767; beyond 16k nobody needs more)."""
+MAX_IMAGE_PIXELS = 64_000_000
+"""Most pixels in one PNG: 256 MB of memory while it is drawn."""
+MIN_IMAGE_SIDE = 16
 SLIDE_PX = (1280.0, 720.0)
 """A picture up to this size is drawn at the presentation scale; a bigger one is the same picture
 enlarged, like a slide shown on a bigger screen."""
@@ -75,6 +80,16 @@ class Figure:
     legend: Legend
     marks: dict[int, np.ndarray]
     images: dict
+
+
+def check_size(width: int, height: int) -> None:
+    """Raise ``ValueError`` saying why ``width`` × ``height`` cannot be exported."""
+    if not (MIN_IMAGE_SIDE <= width <= MAX_IMAGE_SIDE and MIN_IMAGE_SIDE <= height <= MAX_IMAGE_SIDE):
+        raise ValueError(f"{width} × {height}: each side must be between {MIN_IMAGE_SIDE} and "
+                         f"{MAX_IMAGE_SIDE} pixels")
+    if width * height > MAX_IMAGE_PIXELS:
+        raise ValueError(f"{width} × {height} is {width * height / 1e6:.0f} million pixels; "
+                         f"the limit is {MAX_IMAGE_PIXELS // 1_000_000} million")
 
 
 def figure_of(network: Network, inputs, appearance: Appearance) -> Figure:
