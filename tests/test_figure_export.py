@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtGui import QImage
 
 from nnviz.core import Network
+from nnviz.gui.appearance import Appearance
 from nnviz.gui.network_view import NetworkView
 from nnviz.gui.network_view.drawing import ColorBar, Text, text_width
 from nnviz.gui.network_view.export import FigureOptions, figure_drawing
@@ -20,10 +21,12 @@ from nnviz.gui.state import NetworkState
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-def make_view(qtbot, sizes, inputs=None, **network_kw):
+def make_view(qtbot, sizes, inputs=None, theme="light", **network_kw):
     network = Network(list(sizes), seed=3, **network_kw)
     state = NetworkState(network, inputs=inputs)
-    view = NetworkView(state)
+    appearance = Appearance()
+    appearance.set(theme=theme)
+    view = NetworkView(state, appearance)
     qtbot.addWidget(view)
     state.flush()
     return view
@@ -63,8 +66,10 @@ def test_svg_text_has_a_generic_font_family_and_centred_titles_are_anchored(qtbo
     assert {b.get("fill")[5:-1] for b in bars} <= ids
 
 
-def test_svg_drawn_by_librsvg_matches_qt(qtbot, tmp_path):
-    view = make_view(qtbot, (3, 5, 5, 2), [1.0, -2.0, 0.5])
+@pytest.mark.parametrize(("theme", "bias"), [("light", False), ("dark", True)])
+def test_svg_drawn_by_librsvg_matches_qt(qtbot, tmp_path, theme, bias):
+    view = make_view(qtbot, (3, 5, 5, 2), [1.0, -2.0, 0.5], theme, bias=bias)
+    view.set_marked_nodes({1: [2]})
     width, height = 960, 544
     svg_path = tmp_path / "net.svg"
     view.render_svg(svg_path, width, height)
@@ -86,7 +91,8 @@ def test_svg_drawn_by_librsvg_matches_qt(qtbot, tmp_path):
     for text in (s for s in shapes if isinstance(s, Text) and s.anchor == "middle" and s.text.startswith("Hidden")):
         half = text_width(text.text, text.px, text.bold) / 2
         rows = other[round(text.y - 0.7 * text.px):round(text.y), round(text.x - half - 20):round(text.x + half + 20)]
-        ink = np.flatnonzero((rows.sum(axis=2) < 300).any(axis=0))
+        background = rows[0, 0]
+        ink = np.flatnonzero((np.abs(rows - background).sum(axis=2) > 300).any(axis=0))
         centre = round(text.x - half - 20) + (ink[0] + ink[-1]) / 2
         assert abs(centre - text.x) < 3
         assert abs((ink[-1] - ink[0]) - 2 * half) < 0.15 * 2 * half + 4

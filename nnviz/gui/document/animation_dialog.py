@@ -85,6 +85,8 @@ class AnimationDialog(QDialog):
         self.fps_spin.setSuffix(" frames/s")
         self.width_spin = self._spin("animationWidth", MIN_IMAGE_SIDE, MAX_IMAGE_SIDE, "Width in pixels")
         self.height_spin = self._spin("animationHeight", MIN_IMAGE_SIDE, MAX_IMAGE_SIDE, "Height in pixels")
+        for spin in (self.width_spin, self.height_spin):
+            spin.setSuffix(" px")
         self.note_label = QLabel(why, objectName="animationNote")
         self.note_label.setWordWrap(True)
 
@@ -96,11 +98,11 @@ class AnimationDialog(QDialog):
             row.addStretch(1)
         form = QFormLayout()
         form.addRow("&Animate:", self.kind_combo)
-        form.addRow("&Epochs:", epochs_row)
+        form.addRow("Epochs:", epochs_row)
         form.addRow("&Data set:", self.dataset_combo)
         form.addRow("F&rames:", self.frames_spin)
         form.addRow("&Speed:", self.fps_spin)
-        form.addRow("S&ize:", size_row)
+        form.addRow("Size:", size_row)
         self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         self.buttons.button(QDialogButtonBox.Ok).setText("&Export…")
         self.buttons.accepted.connect(self.accept)
