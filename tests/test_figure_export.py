@@ -14,7 +14,7 @@ from nnviz.core import Network
 from nnviz.gui.appearance import Appearance
 from nnviz.gui.network_view import NetworkView
 from nnviz.gui.network_view.drawing import ColorBar, Text, text_width
-from nnviz.gui.network_view.export import FigureOptions, figure_drawing
+from nnviz.gui.network_view.export import ROUNDS, FigureOptions, figure_drawing
 from nnviz.gui.network_view.schematic import shown_nodes
 from nnviz.gui.state import NetworkState
 
@@ -105,7 +105,9 @@ def test_a_big_network_makes_a_small_svg_that_librsvg_draws(qtbot, tmp_path):
     assert path.stat().st_size < 500_000
     root = ET.parse(path).getroot()
     fan = [g for g in elements(root, "g") if g.get("id") == "weights-1"]
-    assert len(fan) == 1 and len(fan[0]) <= 48  # one path per colour bin (24 levels × 2 signs)
+    assert len(fan) == 1 and len(fan[0]) <= 48 * ROUNDS  # a few paths per colour bin (24 levels × 2 signs)
+    segments = sum(path.get("d").count("M") for path in fan[0])
+    assert segments > 20 * len(fan[0])
     drawn = rsvg(path, tmp_path / "big.png")
     assert drawn.shape[:2] == (1080, 1920)
     fan_area = drawn[200:800, 300:600, :3].astype(int)

@@ -99,7 +99,9 @@ class AnimationExport:
             self._weight_limit = max(self._weight_limit, largest)
             if self._weight_limit > 0:
                 look.set(weight_range=self._weight_limit)
-        options = dataclasses.replace(self._options, note=frame.note or self._options.note)
+        # GIF has no partial transparency: its frames keep the theme's background.
+        options = dataclasses.replace(self._options, note=frame.note or self._options.note,
+                                      transparent=self._options.transparent and self.format != "GIF")
         return render_image(figure_of(frame.network, frame.inputs, look), self.width, self.height, 1.0, options)
 
     def _picture(self, image: QImage):

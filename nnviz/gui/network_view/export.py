@@ -43,6 +43,8 @@ COVER = 3
 """A dense fan keeps only its strongest lines, enough to cover its area about this many times over:
 the rest would not show in the picture (the strong ones are drawn last, on top) and would make an
 SVG of megabytes."""
+ROUNDS = 6
+"""Shapes per edge pen at most: a dense fan alternates its signs in this many rounds."""
 NOTE_PX = 15.0
 """Size of the note's text at scale 1; it takes a strip of twice that at the top."""
 SCHEMATIC_BRACKET_PX = 56.0
@@ -160,8 +162,8 @@ def figure_drawing(figure: Figure, width: int, height: int, ratio: float = 1.0,
 
 def _edge_shapes(network: Network, layout: NetworkLayout, layer: int, limit: float, style: EdgeStyle,
                  frame: Frame) -> list[Lines]:
-    """The edges of weight layer ``layer`` in pixels, weakest first, one shape per pen (colour bin);
-    a dense fan keeps its strongest lines that cover it :data:`COVER` times."""
+    """The edges of weight layer ``layer`` in pixels, weakest first, a few shapes per pen (colour bin,
+    see :data:`ROUNDS`); a dense fan keeps its strongest lines that cover it :data:`COVER` times."""
     edges, batches = layer_picture(network, layout, layer, limit, style, None)
     if not batches:
         return []
@@ -174,11 +176,18 @@ def _edge_shapes(network: Network, layout: NetworkLayout, layer: int, limit: flo
             start -= 1
             count += len(batches[start].lines) * batches[start].width  # a wide line covers more
         batches, pixel_lines = batches[start:], pixel_lines[start:]
-    pens: dict[tuple, list[np.ndarray]] = {}
-    for batch, lines in zip(batches, pixel_lines):
-        pens.setdefault((batch.color, batch.width, batch.antialias), []).append(lines)
-    return [Lines(hex_color(color), width, np.concatenate(parts), antialias, f"weights-{layer + 1}")
-            for (color, width, antialias), parts in pens.items()]
+    # The batches of one pen are merged into at most ROUNDS shapes, each drawn where its first batch
+    # was: a dense fan's negative and positive chunks still alternate, so neither sign covers the other.
+    pens: dict[tuple, list[int]] = {}
+    for index, batch in enumerate(batches):
+        pens.setdefault((batch.color, batch.width, batch.antialias), []).append(index)
+    runs = []
+    for key, indices in pens.items():
+        for run in np.array_split(np.array(indices), min(ROUNDS, len(indices))):
+            runs.append((int(run[0]), key, np.concatenate([pixel_lines[i] for i in run])))
+    runs.sort(key=lambda run: run[0])
+    return [Lines(hex_color(color), width, lines, antialias, f"weights-{layer + 1}")
+            for _, (color, width, antialias), lines in runs]
 
 
 def _cover_lines(lines: np.ndarray) -> float:
