@@ -171,7 +171,6 @@ def _render(network, inputs, args, frames=None) -> int:
     if frames is not None:
         return _animate(frames, args, width, height, appearance)
     view = NetworkView(state, appearance)
-    state.flush()
     app.processEvents()
     try:
         save_picture(view, args.output, width, height, figure=figure_options(args))

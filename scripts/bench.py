@@ -41,12 +41,13 @@ def _app():
 def _shown_view(sizes, seed=0):
     """A NetworkView of ``sizes`` shown off-screen at 1280×800, and its state."""
     from nnviz.core import Network
+    from nnviz.gui.appearance import Appearance
     from nnviz.gui.network_view import NetworkView
     from nnviz.gui.state import NetworkState
 
     rng = np.random.default_rng(seed)
     state = NetworkState(Network(list(sizes), seed=seed), inputs=rng.random(sizes[0]))
-    view = NetworkView(state)
+    view = NetworkView(state, Appearance())
     view.resize(WIDTH, HEIGHT)
     view.show()
     return state, view
@@ -174,6 +175,12 @@ def bench_training_section():
     return bench_training()
 
 
+def bench_digits_section():
+    from bench_digits import bench_digits
+
+    return bench_digits()
+
+
 def bench_launch_section():
     from bench_launch import bench_launch
 
@@ -181,7 +188,7 @@ def bench_launch_section():
 
 
 SECTIONS = {"view": bench_view, "stats": bench_stats_section, "training": bench_training_section,
-            "launch": bench_launch_section}
+            "digits": bench_digits_section, "launch": bench_launch_section}
 
 
 def main(argv=None) -> int:

@@ -40,6 +40,7 @@ def bench_stats() -> list[tuple]:
 
     from nnviz.core import Network
     from nnviz.core.stats import layer_statistics, sample_inputs
+    from nnviz.gui.appearance import Appearance
     from nnviz.gui.init_explorer.explorer import InitExplorer
     from nnviz.gui.state import NetworkState
 
@@ -51,7 +52,7 @@ def bench_stats() -> list[tuple]:
         stats_ms = _time_ms(lambda network=network, batch=batch: layer_statistics(network, batch, seed=1))
 
         state = NetworkState(network.copy())
-        panel = InitExplorer(state)
+        panel = InitExplorer(state, Appearance())
         panel.resize(480, 900)
         panel.show()
         app.processEvents()

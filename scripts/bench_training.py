@@ -47,8 +47,10 @@ def _gui_rows() -> list[tuple]:
     from PySide6.QtWidgets import QApplication
 
     from nnviz.core import Network
+    from nnviz.gui.appearance import Appearance
     from nnviz.gui.state import NetworkState
     from nnviz.gui.training import runner as training_runner
+    from nnviz.gui.training.data import TrainingData
     from nnviz.gui.training.decision_boundary import DecisionBoundary
     from nnviz.gui.training.panel import TrainingPanel
 
@@ -57,7 +59,8 @@ def _gui_rows() -> list[tuple]:
     for case, sizes, rows_of_data in (("spiral 2-8-8-1", [2, 8, 8, 1], None),
                                       ("784-128-64-10 × 5000 rows", [784, 128, 64, 10], 5000)):
         state = NetworkState(Network(sizes, activation="tanh", seed=1, bias=True))
-        panel = TrainingPanel(state)
+        data, appearance = TrainingData(), Appearance()
+        panel = TrainingPanel(state, data, training_runner.TrainingRunner(state, data), appearance)
         panel.speed.setCurrentIndex(panel.speed.count() - 1)
         if rows_of_data is None:
             panel.dataset.setCurrentIndex(panel.dataset.findData("spiral"))
@@ -91,14 +94,14 @@ def _gui_rows() -> list[tuple]:
         rows.append((f"{case}: longest tick (ms)", 1e3 * max(ticks)))
         rows.append((f"{case}: slice budget (ms)", 1e3 * training_runner.SLICE_SECONDS))
         if sizes[0] == 2:
-            boundary = DecisionBoundary(state, panel)
+            boundary = DecisionBoundary(state, data, appearance)
             boundary.show()
-            boundary.neuronThumbnails.setChecked(True)
+            boundary.neuron_thumbnails.setChecked(True)
             times = []
             for _ in range(20):
                 start = time.perf_counter()
-                boundary._invalidate("plane")  # noqa: SLF001 - as after a weight change
-                boundary._refresh()  # noqa: SLF001
+                boundary._refresh.mark("plane")  # noqa: SLF001 - as after a weight change
+                boundary._refresh.run()  # noqa: SLF001
                 times.append(time.perf_counter() - start)
             rows.append((f"{case}: boundary + thumbnails redraw (ms)", 1e3 * float(np.median(times))))
             boundary.close()

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from nnviz.core import Network  # noqa: E402
 from nnviz.gui.main_window import MainWindow  # noqa: E402
-from nnviz.gui.preferences import Settings  # noqa: E402
+from nnviz.gui.preferences import Preferences  # noqa: E402
 
 
 def presentation_dark(window) -> None:
@@ -41,10 +41,10 @@ def settle(app, window) -> None:
 
 
 def shoot(app, name, out: Path, network=None, inputs=None, setup=None, size=(1280, 800)) -> Path:
-    # A throw-away settings file: the picture must not depend on the developer's saved layout.
-    settings = Settings(QSettings(str(out / ".screenshot-settings.ini"), QSettings.IniFormat))
-    settings.qsettings.clear()
-    window = MainWindow(network, inputs, settings=settings)
+    # A throw-away preferences file: the picture must not depend on the developer's saved layout.
+    preferences = Preferences(QSettings(str(out / ".screenshot-preferences.ini"), QSettings.IniFormat))
+    preferences.qsettings.clear()
+    window = MainWindow(network, inputs, preferences=preferences)
     window.resize(*size)
     if setup:
         setup(window)
@@ -57,7 +57,7 @@ def shoot(app, name, out: Path, network=None, inputs=None, setup=None, size=(128
     window.document.maybe_save = lambda: True  # nothing to ask: the shot is not a user's work
     window.close()
     window.deleteLater()
-    (out / ".screenshot-settings.ini").unlink(missing_ok=True)
+    (out / ".screenshot-preferences.ini").unlink(missing_ok=True)
     return path
 
 

@@ -17,7 +17,7 @@ def state():
 
 @pytest.fixture
 def plot(qtbot, state):
-    plot = ActivationPlot(state)
+    plot = ActivationPlot(state, Appearance())
     qtbot.addWidget(plot)
     plot.resize(600, 360)
     plot.show()

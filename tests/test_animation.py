@@ -26,7 +26,7 @@ from nnviz.gui.appearance import Appearance
 from nnviz.gui.document.animation import AnimationExport
 from nnviz.gui.document.animation_dialog import AnimationDialog, AnimationRequest, AnimationRun
 from nnviz.gui.document.document import Document
-from nnviz.gui.preferences import Settings
+from nnviz.gui.preferences import Preferences
 from nnviz.gui.state import NetworkState
 
 
@@ -102,8 +102,8 @@ def test_export_animation_from_the_file_menu(qtbot, tmp_path):
     window = QWidget()
     qtbot.addWidget(window)
     state = NetworkState(Network([2, 3, 1], seed=1), [0.5, -0.5], parent=window)
-    settings = Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat))
-    doc = Document(state, window, settings=settings, appearance=Appearance(window))
+    preferences = Preferences(QSettings(str(tmp_path / "preferences.ini"), QSettings.IniFormat))
+    doc = Document(state, window, preferences=preferences, appearance=Appearance(window))
     doc._ask_animation = lambda: AnimationRequest("training", 0, 30, 6, "circle", 10.0, 240, 135)
     doc._ask_save_path = lambda caption, filters, suggested: str(tmp_path / "circle.gif")
     messages = []

@@ -18,9 +18,9 @@ def run(code: str) -> dict:
 
 
 def assert_same(a: Network, b: Network) -> None:
-    assert (a.layer_sizes, a.activation, a.output_activation, a.init, a.init_scale, a.seed, a.bias,
-            a.learning_rate) == (b.layer_sizes, b.activation, b.output_activation, b.init, b.init_scale, b.seed,
-                                 b.bias, b.learning_rate)
+    assert (a.layer_sizes, a.activations, a.output_follows_hidden, a.loss, a.init, a.init_scale, a.seed, a.bias,
+            a.learning_rate) == (b.layer_sizes, b.activations, b.output_follows_hidden, b.loss, b.init, b.init_scale,
+                                 b.seed, b.bias, b.learning_rate)
     for x, y in zip(a.weights, b.weights):
         assert np.array_equal(x, y)
     for x, y in zip(a.biases, b.biases):
@@ -87,3 +87,11 @@ def test_diverged_weights_are_written_too():
     rebuilt = run(python_snippet(net))["net"]
     assert np.isnan(rebuilt.weights[0][0, 0]) and rebuilt.weights[0][1, 1] == -np.inf
     assert rebuilt.weights[0][0, 1] == net.weights[0][0, 1]
+
+
+def test_per_layer_activations_and_the_loss_are_rebuilt():
+    net = Network([4, 5, 3, 3], activation=["relu", "tanh"], output_activation="softmax", loss="cross_entropy",
+                  seed=3)
+    code = python_snippet(net)
+    assert "activation=['relu', 'tanh']" in code and "loss='cross_entropy'" in code
+    assert_same(net, run(code)["net"])

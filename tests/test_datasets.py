@@ -368,3 +368,43 @@ def test_csv_overlong_line_is_not_read_whole(tmp_path, monkeypatch):
 
 def test_dataset_error_is_a_value_error():
     assert issubclass(DatasetError, ValueError)
+
+
+# ---------------------------------------------------------------- bundled real data sets
+
+# name: (n, d, class counts, X.sum(), first 16 hex digits of sha256(X as little-endian float64 + y as int64))
+BUNDLED = {
+    "digits": (1797, 64, [178, 182, 177, 183, 181, 182, 181, 179, 174, 180], 35107.375, "5889d26819cf830d"),
+    "iris": (150, 4, [50, 50, 50], 2078.7, "aa06b8008ceba42e"),
+    "wine": (178, 13, [59, 71, 48], 159975.295999, "3a28849ef2366c4b"),
+    "breast_cancer": (569, 30, [212, 357], 1056474.4596356, "25e2eb7b7a8745b1"),
+}
+
+
+@pytest.mark.parametrize("name", list(BUNDLED))
+def test_bundled_data_sets_have_their_published_shape_classes_and_checksum(name):
+    import hashlib
+
+    n, d, counts, total, digest = BUNDLED[name]
+    data = datasets.load_dataset(name)
+    assert data.name == name and data.X.shape == (n, d) and data.y.shape == (n,)
+    assert data.X.dtype == np.float64 and data.y.dtype == np.int64
+    assert np.bincount(data.y).tolist() == counts and data.n_classes == len(counts) == len(data.class_names)
+    assert len(data.feature_names) == d
+    assert float(data.X.sum()) == pytest.approx(total, rel=1e-12)
+    raw = data.X.astype("<f8").tobytes() + data.y.astype("<i8").tobytes()
+    assert hashlib.sha256(raw).hexdigest()[:16] == digest
+    assert not data.X.flags.writeable and not data.y.flags.writeable
+
+
+def test_digits_are_8x8_images_scaled_to_0_1():
+    digits = datasets.load_dataset("digits")
+    assert digits.image_shape == (8, 8) and digits.class_names == tuple("0123456789")
+    assert digits.X.min() == 0.0 and digits.X.max() == 1.0
+    assert np.all(digits.X * 16 == np.round(digits.X * 16))  # the 17 grey levels, exactly
+    assert all(datasets.load_dataset(name).image_shape is None for name in ("iris", "wine", "breast_cancer"))
+
+
+def test_an_unknown_bundled_name_is_refused():
+    with pytest.raises(ValueError, match="unknown data set 'mnist'; choose one of: digits, iris"):
+        datasets.load_dataset("mnist")

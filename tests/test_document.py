@@ -6,6 +6,7 @@ File dialogs and message boxes are replaced by small fakes (the ``_ask_*``/``_sh
 
 import json
 import xml.etree.ElementTree as ET
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -19,7 +20,7 @@ from nnviz.core.scenes import Scene, load_scenes, save_scenes
 from nnviz.gui.appearance import Appearance
 from nnviz.gui.document.document import Document
 from nnviz.gui.document.export_dialog import ExportDialog, ExportOptions
-from nnviz.gui.preferences import Settings
+from nnviz.gui.preferences import Preferences
 from nnviz.gui.state import NetworkState
 
 
@@ -49,9 +50,9 @@ def setup(qtbot, tmp_path):
     window = QWidget()
     qtbot.addWidget(window)
     state = NetworkState(Network([2, 3, 2], seed=1), [3.0, 4.0], parent=window)
-    settings = Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat))
+    preferences = Preferences(QSettings(str(tmp_path / "preferences.ini"), QSettings.IniFormat))
     appearance = Appearance(window)
-    doc = Document(state, window, settings=settings, appearance=appearance, renderer=FakeRenderer())
+    doc = Document(state, window, preferences=preferences, appearance=appearance, renderer=FakeRenderer())
     doc.connect_window(window)
     doc.errors, doc.answers = [], []
     doc._show_error = lambda title, text: doc.errors.append((title, text))
@@ -110,7 +111,7 @@ def test_save_as_suggests_the_last_folder(setup):
     seen = []
     doc._ask_save_path = lambda caption, filters, suggested: seen.append(suggested)
     (tmp / "sub").mkdir()
-    doc._settings.set_last_folder(tmp / "sub")
+    doc._preferences.set_last_folder(tmp / "sub")
     doc.save_as_action.trigger()
     assert seen == [str(tmp / "sub" / "network.json")]
     assert doc.path is None  # cancelled
@@ -284,7 +285,7 @@ def test_lecture_file_opens_through_open_and_applies_hints(setup, tmp_path):
     assert doc._appearance.theme == "dark"
     doc.next_scene()
     assert any("ignored the appearance option 'theme'" in m for m in messages)
-    assert str(path) in doc._settings.recent_files()
+    assert str(path) in doc._preferences.recent_files()
 
 
 def test_add_scenes_builds_a_lecture_file(setup, tmp_path):
@@ -351,7 +352,8 @@ def test_export_image_failure_keeps_the_old_file(setup):
     doc, _, _, tmp = setup
     path = tmp / "old.png"
     path.write_bytes(b"old picture")
-    doc.set_renderer(render_image=lambda w, h, scale, figure: QImage(), render_svg=lambda p, w, h, scale, figure: None)
+    doc.set_renderer(SimpleNamespace(render_image=lambda w, h, scale, figure: QImage(),
+                                     render_svg=lambda p, w, h, scale, figure: None))
     doc._ask_export_options = lambda: ExportOptions("png", 800, 600)
     paths(doc, path)
     doc.export_image_action.trigger()

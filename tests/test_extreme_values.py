@@ -30,11 +30,13 @@ LIMITS = {
     "silu": (np.inf, 0.0, 1.0, 0.0),
     "gelu": (np.inf, 0.0, 1.0, 0.0),
     "linear": (np.inf, -np.inf, 1.0, 1.0),
+    "softmax": (1.0, 0.0, 0.0, 0.0),  # of the row [+inf, −inf]: the overflowed unit takes all
 }
 # f(+1e6), f(−1e6): saturating units are exactly at their limit, the others exact too.
 AT_BIG = {
     "sigmoid": (1.0, 0.0), "tanh": (1.0, -1.0), "relu": (BIG, 0.0), "leaky_relu": (BIG, -0.01 * BIG),
     "elu": (BIG, -1.0), "softplus": (BIG, 0.0), "silu": (BIG, 0.0), "gelu": (BIG, 0.0), "linear": (BIG, -BIG),
+    "softmax": (1.0, 0.0),
 }
 
 

@@ -4,6 +4,7 @@ import csv
 import errno
 import json
 import os
+import re
 import tracemalloc
 
 import numpy as np
@@ -37,7 +38,7 @@ def sample_network():
 
 
 def assert_same_network(a, b):
-    for key in SETTINGS:
+    for key in SETTINGS + ("activations", "loss", "output_follows_hidden"):  # the last three: version 2 on
         assert getattr(a, key) == getattr(b, key), key
     assert len(a.weights) == len(b.weights) and len(a.biases) == len(b.biases)
     for wa, wb in zip(a.weights, b.weights):
@@ -62,18 +63,23 @@ def test_saved_file_is_readable_json_with_format_and_version(tmp_path):
     path = tmp_path / "net.json"
     save_network(sample_network(), path)
     doc = json.loads(path.read_text(encoding="utf-8"))
-    assert doc["format"] == "nnviz-network" and doc["version"] == 1
+    assert doc["format"] == "nnviz-network" and doc["version"] == 2
     assert doc["layer_sizes"] == [3, 4, 2]
 
 
 @st.composite
 def networks(draw):
     sizes = draw(st.lists(st.integers(1, 5), min_size=2, max_size=4))
-    net = Network(sizes, activation=draw(st.sampled_from(list(ACTIVATIONS))),
-                  output_activation=draw(st.sampled_from(list(ACTIVATIONS))),
+    names = st.sampled_from(list(ACTIVATIONS))
+    # One name for all hidden layers, or one per hidden layer; an output of its own or none (it follows).
+    hidden = draw(names | st.lists(names, min_size=len(sizes) - 2, max_size=len(sizes) - 2))
+    output = draw(st.none() | names)
+    net = Network(sizes, activation=hidden, output_activation=output,
                   init=draw(st.sampled_from(list(INITIALIZERS))),
                   init_scale=draw(st.floats(0, 1000)), seed=draw(st.integers(0, 2**32 - 1)),
                   bias=draw(st.booleans()), learning_rate=draw(st.floats(-1e6, 1e6)))
+    if net.output_activation in ("softmax", "sigmoid") and draw(st.booleans()):
+        net.loss = "cross_entropy"
     # Any finite float must survive, subnormals and extremes included.
     finite = st.floats(allow_nan=False, allow_infinity=False)
     net.weights = [draw(arrays(np.float64, w.shape, elements=finite)) for w in net.weights]
@@ -88,6 +94,45 @@ def test_round_trip_of_random_networks_is_exact(tmp_path_factory, net):
     save_network(net, path)
     assert_same_network(load_network(path), net)
     assert_same_network(network_from_dict(network_to_dict(net)), net)
+
+
+def test_per_layer_activations_and_the_loss_round_trip(tmp_path):
+    net = Network([4, 5, 3, 6, 3], activation=["relu", "tanh", "gelu"], output_activation="softmax",
+                  loss="cross_entropy", seed=3, bias=True)
+    path = tmp_path / "net.json"
+    save_network(net, path)
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    assert doc["activations"] == ["relu", "tanh", "gelu", "softmax"] and doc["loss"] == "cross_entropy"
+    loaded = load_network(path)
+    assert loaded.activations == ["relu", "tanh", "gelu", "softmax"] and loaded.loss == "cross_entropy"
+    assert_same_network(loaded, net)
+
+
+def test_a_version_1_file_means_squared_error_and_one_hidden_activation():
+    doc = network_to_dict(Network([2, 3, 3, 1], activation="tanh", seed=5))
+    for key in ("activations", "loss"):
+        del doc[key]
+    doc["version"] = 1
+    net = network_from_dict(doc)
+    assert net.loss == "mse" and net.activations == ["tanh", "tanh", "tanh"] and net.output_follows_hidden
+
+
+@pytest.mark.parametrize("changes, words", [
+    ({"activations": ["relu", "tanh"]}, "list of 3 names"),
+    ({"activations": ["relu", "nope", "tanh"]}, "'activations' holds 'nope'"),
+    ({"activations": "relu"}, "list of 3 names"),
+    ({"activations": ["relu", "relu", "tanh"]}, "output activation is 'relu'"),  # null: follows the first
+    ({"loss": "hinge"}, "'loss' is 'hinge'"),
+    ({"loss": ["mse"]}, "'loss' is ['mse']"),
+    ({"loss": "cross_entropy", "output_activation": "relu", "activations": ["sigmoid", "sigmoid", "relu"]},
+     "cross-entropy needs a softmax or sigmoid output"),
+])
+def test_bad_activations_or_loss_raise_network_file_error(changes, words):
+    doc = network_to_dict(Network([2, 3, 3, 1], seed=5))
+    doc["activations"] = ["sigmoid"] * 3
+    doc.update(changes)
+    with pytest.raises(NetworkFileError, match=re.escape(words)):
+        network_from_dict(doc)
 
 
 # ---------------------------------------------------------------- atomic saves
@@ -166,7 +211,7 @@ def with_changes(**changes):
     ("[1, 2, 3]", "expected a JSON object"),
     ('{"format": "something-else"}', "not an nnviz network"),
     (with_changes(format="keras"), "not an nnviz network"),
-    (with_changes(version=2), "unsupported version 2"),
+    (with_changes(version=3), "unsupported version 3"),
     (with_changes(layer_sizes=[3, "2", 1]), "'layer_sizes' must be a list of whole numbers"),
     (with_changes(layer_sizes="3,2,1"), "'layer_sizes' must be a list of whole numbers"),
     (with_changes(layer_sizes=[3, 2.5, 1]), "'layer_sizes' must be a list of whole numbers"),
@@ -190,7 +235,7 @@ def with_changes(**changes):
     (with_changes(seed=None), "'seed' must be a whole number"),
     (with_changes(seed=-5), "seed must be a whole number from 0"),
     (with_changes(bias="yes"), "'bias' must be true or false"),
-    (with_changes(activation="softmax"), "valid: sigmoid"),
+    (with_changes(activation="softmin"), "valid: sigmoid"),
     (with_changes(activation=["relu"]), "valid: sigmoid"),
     (with_changes(output_activation=7), "valid: sigmoid"),
     (with_changes(init="glorot"), "valid: truncated_normal"),

@@ -87,7 +87,7 @@ json_values = st.recursive(
     max_leaves=30,
 )
 FIELDS = ["format", "version", "layer_sizes", "activation", "output_activation", "init", "init_scale", "seed",
-          "bias", "learning_rate", "weights", "biases"]
+          "bias", "learning_rate", "weights", "biases", "activations", "loss"]
 ODD_VALUES = [
     None, True, False, "", "sigmoid", "3", [], {}, [[]], [None], [[[]]], 0, -1, 1, 2, 4096, 4097, 2**31, 2**32,
     2**63, 2**64, 10**400, -(10**400), 0.5, -0.0, 1e308, -1e308, 5e-324, math.inf, -math.inf, math.nan,

@@ -14,6 +14,7 @@ import nnviz.core
 gui = sorted(m for m in sys.modules if m.split(".")[0] in {FORBIDDEN!r})
 assert not gui, f"nnviz.core imported {{gui}}"
 assert "scipy.stats" not in sys.modules, "nnviz.core imported scipy.stats"
+assert "sklearn" not in sys.modules, "nnviz.core imported scikit-learn"
 print("clean")
 """
 

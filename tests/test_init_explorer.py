@@ -20,7 +20,7 @@ def state():
 
 @pytest.fixture
 def panel(qtbot, state):
-    widget = InitExplorer(state)
+    widget = InitExplorer(state, Appearance())
     qtbot.addWidget(widget)
     widget.resize(480, 900)
     widget.show()
@@ -105,7 +105,7 @@ def test_symmetric_units_are_signalled_even_while_hidden(qtbot, panel, state):
 def test_huge_sample_counts_are_capped_and_said_so(qtbot, state):
     state.set_layer_sizes([784, 128, 64, 10])
     state.flush()
-    panel = InitExplorer(state)
+    panel = InitExplorer(state, Appearance())
     qtbot.addWidget(panel)
     panel.sample_count.setValue(100_000)
     panel.show()
@@ -126,7 +126,7 @@ def test_sample_count_and_distribution_change_the_batch(qtbot, panel, state):
 @pytest.mark.parametrize("name", list(PRESETS))
 def test_each_preset_sets_what_it_says(qtbot, name):
     state = NetworkState(Network([3, 4, 5], seed=7))
-    panel = InitExplorer(state)
+    panel = InitExplorer(state, Appearance())
     qtbot.addWidget(panel)
     panel.show()
     _choose_preset(panel, name)

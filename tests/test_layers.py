@@ -17,14 +17,15 @@ SLOW_AT_START_UP = ("sklearn", "onnx", "onnxruntime", "h5py", "scipy.stats", "to
 
 MODEL_MODULES = frozenset({
     "nnviz.gui.state", "nnviz.gui.appearance", "nnviz.gui.colors", "nnviz.gui.theme", "nnviz.gui.preferences",
-    "nnviz.gui.training.data", "nnviz.gui.training.runner",
+    "nnviz.gui.training.data", "nnviz.gui.training.runner", "nnviz.gui.deferred", "nnviz.gui.quiet",
+    "nnviz.gui.layer_names",
 })
 """The GUI's models and styles: what the widgets show and how; they import nnviz.core and each other only."""
 
 PANELS = frozenset({
-    "nnviz.gui.activation_plot", "nnviz.gui.controls", "nnviz.gui.training.decision_boundary", "nnviz.gui.init_explorer.explorer",
-    "nnviz.gui.network_view.view", "nnviz.gui.training.panel", "nnviz.gui.document.export_dialog", "nnviz.gui.shortcuts_dialog",
-    "nnviz.gui.document.animation_dialog",
+    "nnviz.gui.activation_plot", "nnviz.gui.controls", "nnviz.gui.training.decision_boundary",
+    "nnviz.gui.init_explorer.explorer", "nnviz.gui.network_view.view", "nnviz.gui.training.panel",
+    "nnviz.gui.document.export_dialog", "nnviz.gui.shortcuts_dialog", "nnviz.gui.document.animation_dialog",
 })
 """The widgets the window places: each is built from its own parts (helpers, items, plots), never from another
 panel; what two panels share lives in a model/style module."""
@@ -32,11 +33,8 @@ panel; what two panels share lives in a model/style module."""
 COMPOSERS = frozenset({"nnviz.gui.main_window", "nnviz.gui.document.document", "nnviz.render"})
 """The modules that put panels together."""
 
-KNOWN_PANEL_IMPORTS = frozenset({
-    ("nnviz.gui.activation_plot", "nnviz.gui.controls"),  # layer_label
-    ("nnviz.gui.network_view.view", "nnviz.gui.training.decision_boundary"),  # node_image
-})
-"""Panel-to-panel imports being removed by the GUI refactoring; empty this once it is merged."""
+KNOWN_PANEL_IMPORTS = frozenset()
+"""Panel-to-panel imports tolerated for now: none."""
 
 
 def module_name(path: Path) -> str:

@@ -7,25 +7,25 @@ from PySide6.QtWidgets import QDockWidget, QDoubleSpinBox, QSpinBox
 
 from nnviz.core import Network
 from nnviz.gui.main_window import MainWindow
-from nnviz.gui.preferences import Settings
+from nnviz.gui.preferences import Preferences
 from nnviz.gui.shortcuts_dialog import shortcut_rows
 
 
 @pytest.fixture
-def settings(tmp_path):
-    return Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat))
+def preferences(tmp_path):
+    return Preferences(QSettings(str(tmp_path / "preferences.ini"), QSettings.IniFormat))
 
 
-def make_window(qtbot, settings, *args, **kwargs):
-    w = MainWindow(*args, settings=settings, **kwargs)
+def make_window(qtbot, preferences, *args, **kwargs):
+    w = MainWindow(*args, preferences=preferences, **kwargs)
     w.document._ask_save_changes = lambda: "discard"  # a modal prompt would block the test run
     qtbot.addWidget(w)
     return w
 
 
 @pytest.fixture
-def window(qtbot, settings):
-    w = make_window(qtbot, settings)
+def window(qtbot, preferences):
+    w = make_window(qtbot, preferences)
     w.show()
     qtbot.waitExposed(w)
     return w
@@ -40,8 +40,8 @@ def test_opens_on_the_tutorial_network(window):
     assert window.findChild(object, "networkView") is window.view
 
 
-def test_accepts_a_network(qtbot, settings):
-    w = make_window(qtbot, settings, Network([3, 5, 1], seed=2), inputs=[1, 2, 3])
+def test_accepts_a_network(qtbot, preferences):
+    w = make_window(qtbot, preferences, Network([3, 5, 1], seed=2), inputs=[1, 2, 3])
     assert w.state.network.layer_sizes == (3, 5, 1)
     assert w.findChild(QDoubleSpinBox, "input_2").value() == 3.0
 
@@ -103,12 +103,12 @@ def test_presentation_mode_hides_panels_scales_and_restores(window, qtbot):
     assert all(d.isVisible() for d in docks)
 
 
-def test_theme_and_palette_persist_in_a_new_window(window, qtbot, settings):
+def test_theme_and_palette_persist_in_a_new_window(window, qtbot, preferences):
     window.dark_action.trigger()
     window.colorblind_action.trigger()
     assert (window.appearance.theme, window.appearance.palette) == ("dark", "colorblind")
     window.close()
-    again = make_window(qtbot, settings)
+    again = make_window(qtbot, preferences)
     assert (again.appearance.theme, again.appearance.palette) == ("dark", "colorblind")
     assert again.dark_action.isChecked()
     again.dark_action.trigger()
@@ -116,7 +116,7 @@ def test_theme_and_palette_persist_in_a_new_window(window, qtbot, settings):
 
 def test_quit_closes_and_leaves_no_timer_running(window, qtbot):
     window.state.set_input(0, 1.0)
-    window.training.playAction.trigger()
+    window.training.play_action.trigger()
     assert window.training.is_playing
     window.quit_action.trigger()
     assert not window.isVisible()

@@ -86,16 +86,16 @@ GRADIENT_ACTIVATIONS = ["sigmoid", "tanh", "softplus", "gelu", "silu", "elu", "l
 
 
 def numeric_gradients(net, x, t, h=1e-6):
-    """Central differences of net.loss with respect to every weight and bias."""
+    """Central differences of net.loss_value with respect to every weight and bias."""
     d_w = [np.zeros_like(w) for w in net.weights]
     d_b = [np.zeros_like(b) for b in net.biases]
     for p, g in zip(net.weights + net.biases, d_w + d_b):
         for idx in np.ndindex(p.shape):
             saved = p[idx]
             p[idx] = saved + h
-            up = net.loss(x, t)
+            up = net.loss_value(x, t)
             p[idx] = saved - h
-            down = net.loss(x, t)
+            down = net.loss_value(x, t)
             p[idx] = saved
             g[idx] = (up - down) / (2 * h)
     return d_w, d_b
@@ -131,7 +131,7 @@ def test_backward_rejects_a_target_of_the_wrong_shape():
 def test_loss_is_half_the_squared_error():
     net = Network([2, 3, 2], seed=0)
     x, t = np.array([0.3, -0.7]), np.array([1.0, 0.0])
-    assert net.loss(x, t) == pytest.approx(0.5 * np.sum((t - net.forward(x).output) ** 2), rel=1e-14)
+    assert net.loss_value(x, t) == pytest.approx(0.5 * np.sum((t - net.forward(x).output) ** 2), rel=1e-14)
 
 
 @pytest.mark.parametrize("bias", [False, True])
@@ -241,7 +241,7 @@ def test_largest_allowed_structure_is_accepted():
 
 
 @pytest.mark.parametrize("kwargs", [
-    {"activation": "softmax"}, {"output_activation": "nope"}, {"init": "glorot"},
+    {"activation": "softmin"}, {"output_activation": "nope"}, {"init": "glorot"},
     {"seed": -1}, {"seed": 2**32}, {"seed": 1.5}, {"seed": True}, {"seed": "7"},
     {"init_scale": float("nan")}, {"init_scale": "big"}, {"learning_rate": float("inf")},
 ])
@@ -430,3 +430,52 @@ def test_resize_round_trip_restores_every_weight(structures, init, seed):
         np.testing.assert_array_equal(w, w0)
     for b, b0 in zip(net.biases, biases):
         np.testing.assert_array_equal(b, b0)
+
+
+# -- per-layer activations ---------------------------------------------------------------------------
+def test_one_activation_per_hidden_layer():
+    net = Network([2, 3, 4, 5, 1], activation=["relu", "tanh", "gelu"], output_activation="sigmoid", seed=1)
+    assert net.activations == ["relu", "tanh", "gelu", "sigmoid"]
+    assert [net.activation_of(layer).name for layer in (1, 2, 3, 4)] == net.activations
+    assert net.activation == "relu"  # mixed: the first hidden layer's
+    x = np.array([0.3, -0.8])
+    a = x
+    for w, name in zip(net.weights, net.activations):
+        a = {"relu": lambda z: np.maximum(z, 0), "tanh": np.tanh, "sigmoid": lambda z: 1 / (1 + np.exp(-z)),
+             "gelu": net.activation_of(3).value}[name](w @ a)
+    np.testing.assert_allclose(net.forward(x).output, a, rtol=1e-12)
+    net.activation = "elu"  # one name: every hidden layer
+    assert net.activations == ["elu", "elu", "elu", "sigmoid"]
+    with pytest.raises(ValueError, match="one activation per hidden layer \\(3\\), got 2"):
+        net.activation = ["relu", "tanh"]
+
+
+def test_changing_one_layer_changes_no_other():
+    net = Network([2, 3, 3, 1], activation="tanh", seed=1)  # the output follows tanh
+    net.set_layer_activation(2, "relu")
+    assert net.activations == ["tanh", "relu", "tanh"]
+    net.set_layer_activation(1, "gelu")  # the output keeps tanh, now as its own
+    assert net.activations == ["gelu", "relu", "tanh"] and net.activation == "gelu"
+    net.set_layer_activation(3, "linear")
+    assert net.output_activation == "linear"
+    with pytest.raises(ValueError, match="layer must be 1 … 3"):
+        net.set_layer_activation(0, "relu")
+
+
+def test_resize_keeps_each_layers_activation_and_new_layers_take_the_last_hidden_one():
+    net = Network([2, 3, 3, 1], activation=["relu", "tanh"], output_activation="linear", seed=1)
+    net.resize([2, 3, 3, 4, 4, 1])
+    assert net.activations == ["relu", "tanh", "tanh", "tanh", "linear"]
+    net.resize([2, 5, 1])
+    assert net.activations == ["relu", "linear"]
+    net.resize([2, 1])
+    assert net.activations == ["linear"] and net.activation == "relu"
+    net.resize([2, 2, 2, 1])
+    assert net.activations == ["relu", "relu", "linear"]
+
+
+def test_copy_does_not_share_the_activation_list():
+    net = Network([2, 3, 3, 1], activation="tanh", seed=1)
+    other = net.copy()
+    other.set_layer_activation(2, "relu")
+    assert net.activations == ["tanh", "tanh", "tanh"]

@@ -31,7 +31,7 @@ def grab(view) -> np.ndarray:
 
 def make_view(qtbot, sizes=(2, 4, 2), inputs=(3.0, 4.0), appearance=None, size=(800, 500), **network_kw):
     state = NetworkState(Network(list(sizes), seed=7, **network_kw), inputs=inputs)
-    view = NetworkView(state, appearance)
+    view = NetworkView(state, appearance or Appearance())
     qtbot.addWidget(view)
     view.resize(*size)
     view.show()
@@ -248,7 +248,7 @@ def test_render_image_has_the_size_asked_and_is_not_blank(qtbot):
 
 def test_render_image_works_for_a_view_never_shown():
     state = NetworkState(Network([3, 5, 2], seed=1), inputs=(1, 2, 3))
-    view = NetworkView(state)
+    view = NetworkView(state, Appearance())
     image = view.render_image(300, 200)
     assert (image.width(), image.height()) == (300, 200)
     assert len(np.unique(pixels(image).reshape(-1, 3), axis=0)) > 20

@@ -13,12 +13,12 @@ from PySide6.QtCore import QEvent, QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QDoubleSpinBox, QSpinBox
 
 from nnviz.gui.main_window import MainWindow
-from nnviz.gui.preferences import Settings
+from nnviz.gui.preferences import Preferences
 
 
 @pytest.fixture
 def window(qtbot, tmp_path):
-    w = MainWindow(settings=Settings(QSettings(str(tmp_path / "s.ini"), QSettings.IniFormat)))
+    w = MainWindow(preferences=Preferences(QSettings(str(tmp_path / "s.ini"), QSettings.IniFormat)))
     w.document._ask_save_changes = lambda: "discard"
     qtbot.addWidget(w)
     w.show()

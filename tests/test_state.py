@@ -149,3 +149,16 @@ def test_a_network_with_nan_weights_is_refused(state):
     with pytest.raises(ValueError, match=r"weights\[1\]"):
         state.set_network(bad)
     assert state.network.layer_sizes == (2, 4, 2)
+
+
+def test_replacing_sends_its_signals_when_the_block_ends_marked_as_a_replacement(state):
+    seen = []
+    state.structureChanged.connect(lambda: seen.append(state.is_replacing))
+    with state.replacing():
+        state.set_network(Network([3, 2], seed=2))
+        assert seen == []
+    assert seen == [True]
+    assert not state.is_replacing
+    state.set_layer_sizes([3, 4, 2])
+    state.flush()
+    assert seen == [True, False]

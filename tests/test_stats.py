@@ -12,10 +12,7 @@ from nnviz.core.stats import (
     DISTRIBUTIONS,
     MAX_BATCH_VALUES,
     affordable_samples,
-    describe_units,
-    diagnose,
     find_symmetric_units,
-    format_number,
     histogram,
     layer_statistics,
     max_abs_derivative,
@@ -23,6 +20,7 @@ from nnviz.core.stats import (
     sample_inputs,
     shared_bins,
 )
+from nnviz.core.verdicts import describe_units, diagnose, format_number
 
 
 def _plain_numpy_reference(weights, biases, x, t, f, df, max_df):
@@ -305,3 +303,15 @@ def test_the_presets_show_their_lessons():
     for healthy in ("Xavier + tanh", "He + ReLU"):
         grads = _stats(healthy).series("grad_norm")
         assert grads.max() < 100 * grads.min(), healthy
+
+
+def test_statistics_use_the_networks_cross_entropy():
+    net = Network([3, 5, 4], activation="relu", output_activation="softmax", loss="cross_entropy", seed=2, bias=True)
+    x = sample_inputs(3, 50, seed=1)
+    t = np.eye(4)[np.arange(50) % 4]
+    stats = layer_statistics(net, x, t)
+    y = net.forward(x).output
+    assert stats.loss == pytest.approx(-np.mean(np.log(y[np.arange(50), np.arange(50) % 4])), rel=1e-12)
+    d_w, _ = net.gradients(x, t)
+    np.testing.assert_allclose(stats.series("grad_norm"), [np.linalg.norm(g) / 50 for g in d_w], rtol=1e-12)
+    assert stats.layers[-1].activation == "softmax" and max_abs_derivative("softmax") == pytest.approx(0.25)

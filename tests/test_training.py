@@ -1,25 +1,14 @@
-"""Tests for nnviz.core.training: targets, mini-batch SGD with L2 and momentum, and the input-plane grids."""
+"""Tests for nnviz.core.training, targets and grids: targets, mini-batch SGD with L2 and momentum, and the
+input-plane grids."""
 
 import numpy as np
 import pytest
 
 from nnviz.core import Network
 from nnviz.core.datasets import make_dataset, train_test_split
-from nnviz.core.training import (
-    EVAL_LIMIT,
-    History,
-    Trainer,
-    TrainingDiverged,
-    class_levels,
-    evaluate,
-    fit,
-    grid_coordinates,
-    looks_like_classification,
-    neuron_grids,
-    predict_grid,
-    predict_labels,
-    targets_for,
-)
+from nnviz.core.grids import grid_coordinates, neuron_grids, predict_grid
+from nnviz.core.targets import class_levels, looks_like_classification, predict_labels, targets_for
+from nnviz.core.training import EVAL_LIMIT, History, Trainer, TrainingDiverged, evaluate, fit
 
 XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 XOR_Y = np.array([0.0, 1.0, 1.0, 0.0])
@@ -313,3 +302,58 @@ def test_neuron_grids_cover_every_layer():
 def test_the_plane_needs_two_inputs():
     with pytest.raises(ValueError, match="2 inputs"):
         predict_grid(Network([3, 2, 1], seed=1), (-1, 1, -1, 1), 4)
+
+
+# ---------------------------------------------------------------- target shapes, cross-entropy, real data
+def test_fit_takes_labels_as_a_column_for_one_output_unit():
+    column, flat = Network([2, 4, 1], activation="tanh", seed=3), Network([2, 4, 1], activation="tanh", seed=3)
+    fit(column, XOR_X, XOR_Y[:, None], 5, batch_size=2)
+    fit(flat, XOR_X, XOR_Y, 5, batch_size=2)
+    for a, b in zip(column.weights, flat.weights):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_fit_takes_target_rows_as_they_are():
+    rows = np.array([[0.2, 0.8], [0.9, 0.1], [0.5, 0.5], [0.0, 1.0]])
+    net = Network([2, 3, 2], activation="tanh", output_activation="linear", seed=3)
+    expected = net.copy()
+    history = fit(net, XOR_X, rows, 1, batch_size=4, learning_rate=0.1, seed=0)
+    assert history.train_accuracy == []  # soft rows: not one-hot, so no accuracy
+    d_w, _ = expected.gradients(XOR_X, rows)
+    for w, before, g in zip(net.weights, expected.weights, d_w):
+        np.testing.assert_allclose(w, before - 0.1 * g / 4, rtol=1e-12)
+    with pytest.raises(ValueError, match="target rows have 3 values, the network has 2 output units"):
+        fit(net, XOR_X, np.ones((4, 3)), 1)
+
+
+def test_one_hot_rows_count_as_classification_and_give_accuracy():
+    net = Network([2, 3, 2], activation="tanh", output_activation="softmax", loss="cross_entropy", seed=3)
+    one_hot = np.eye(2)[XOR_Y.astype(int)]
+    assert looks_like_classification(one_hot)
+    labels = fit(net.copy(), XOR_X, XOR_Y, 0)
+    history = fit(net, XOR_X, one_hot, 2)
+    assert len(history.train_accuracy) == 3 and history.train_loss[0] == labels.train_loss[0]
+
+
+def test_softmax_learns_one_hot_zero_one_targets_and_the_loss_is_the_mean_cross_entropy():
+    net = Network([2, 3, 3], activation="tanh", output_activation="softmax", loss="cross_entropy", seed=3)
+    y = np.array([0, 2, 1, 2])
+    np.testing.assert_array_equal(targets_for(net, y, True), np.eye(3)[y])
+    loss, accuracy = evaluate(net, XOR_X, y, True)
+    probabilities = net.forward(XOR_X).output
+    assert loss == pytest.approx(-np.mean(np.log(probabilities[np.arange(4), y])), rel=1e-12)
+    assert accuracy == np.mean(np.argmax(probabilities, axis=1) == y)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_digits_are_learnt_to_93_percent_test_accuracy(seed):
+    from nnviz.core.datasets import load_dataset
+
+    digits = load_dataset("digits")
+    X_train, y_train, X_test, y_test = train_test_split(digits.X, digits.y, 0.25, seed=seed)
+    net = Network([64, 32, 10], activation="relu", output_activation="softmax", loss="cross_entropy",
+                  init="he_uniform", seed=seed, bias=True)
+    history = fit(net, X_train, y_train, 20, batch_size=32, learning_rate=0.1, momentum=0.9,
+                  X_test=X_test, y_test=y_test)
+    assert history.test_accuracy[-1] >= 0.93
+    assert np.mean(predict_labels(net, X_test) == y_test) == history.test_accuracy[-1]

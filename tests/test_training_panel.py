@@ -7,12 +7,15 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
 
 from nnviz.core import Network, get_activation
-from nnviz.core.training import neuron_grids, predict_grid
+from nnviz.core.grids import neuron_grids, predict_grid
+from nnviz.gui.appearance import Appearance
+from nnviz.gui.colors import node_image, unit_range
 from nnviz.gui.state import NetworkState
 from nnviz.gui.training import runner as training_runner
 from nnviz.gui.training.data import CSV, TrainingData
-from nnviz.gui.training.decision_boundary import RESOLUTION, DecisionBoundary, node_image, unit_range
+from nnviz.gui.training.decision_boundary import RESOLUTION, DecisionBoundary
 from nnviz.gui.training.panel import TrainingPanel
+from nnviz.gui.training.runner import TrainingRunner
 
 
 @pytest.fixture
@@ -21,8 +24,14 @@ def state():
 
 
 @pytest.fixture
-def panel(qtbot, state):
-    widget = TrainingPanel(state)
+def appearance():
+    return Appearance()
+
+
+@pytest.fixture
+def panel(qtbot, state, appearance):
+    data = TrainingData()
+    widget = TrainingPanel(state, data, TrainingRunner(state, data), appearance)
     widget.speed.setCurrentIndex(widget.speed.count() - 1)  # as fast as possible
     assert widget.runner.speed is None
     qtbot.addWidget(widget)
@@ -31,8 +40,8 @@ def panel(qtbot, state):
 
 
 @pytest.fixture
-def boundary(qtbot, state, panel):
-    widget = DecisionBoundary(state, panel)
+def boundary(qtbot, state, panel, appearance):
+    widget = DecisionBoundary(state, panel.data, appearance)
     qtbot.addWidget(widget)
     widget.resize(400, 460)
     widget.show()
@@ -91,12 +100,12 @@ def test_panel_has_its_controls_and_actions(panel):
                  "step", "reset", "epochLabel", "matchInputs", "lossPlot", "logLoss"):
         assert panel.findChild(object, name) is not None, name
     assert panel.objectName() == "trainingPanel"
-    assert panel.playAction.shortcut() == QKeySequence(Qt.Key_Space)
+    assert panel.play_action.shortcut() == QKeySequence(Qt.Key_Space)
     menus = panel.menu_actions()
-    assert panel.playAction in menus["Train"] and menus["File"] == [panel.loadCsvAction]
+    assert panel.play_action in menus["Train"] and menus["File"] == [panel.load_csv_action]
     assert [panel.dataset.itemData(i) for i in range(panel.dataset.count())] == [
         "xor", "circle", "gauss", "spiral", "plane", "sine"]
-    assert panel.epochLabel.text() == "Epoch 0"
+    assert panel.epoch_label.text() == "Epoch 0"
 
 
 def test_training_runs_in_slices_while_the_event_loop_keeps_turning(qtbot, panel, state, monkeypatch):
@@ -108,14 +117,14 @@ def test_training_runs_in_slices_while_the_event_loop_keeps_turning(qtbot, panel
     other.start()
     start_loss = panel.trainer.history.train_loss[0]
     panel.play()
-    assert panel.is_playing and panel.playPause.text() == "Pause"
+    assert panel.is_playing and panel.play_pause.text() == "Pause"
     qtbot.waitUntil(lambda: panel.epoch >= 40, timeout=20_000)
     panel.pause()
     other.stop()
     assert len(seen_epochs) > 10
     assert len(set(seen_epochs)) > 5  # the other timer saw training progress between its slices
     assert panel.trainer.history.train_loss[-1] < start_loss
-    assert panel.epochLabel.text() == f"Epoch {panel.epoch}"
+    assert panel.epoch_label.text() == f"Epoch {panel.epoch}"
     settle(state, qtbot)  # the views follow the trained weights
     np.testing.assert_allclose(state.trace.output, state.network.forward(state.inputs).output)
 
@@ -133,7 +142,7 @@ def test_step_advances_exactly_one_epoch(qtbot, panel):
     panel.step()
     qtbot.waitUntil(lambda: not panel.runner.is_busy)
     assert panel.epoch == 1 and not panel.is_playing
-    panel.stepButton.click()
+    panel.step_button.click()
     qtbot.waitUntil(lambda: not panel.runner.is_busy)
     assert panel.epoch == 2
     panel.trainer.step_batches(3)  # paused in the middle of an epoch: Step finishes that epoch
@@ -148,32 +157,32 @@ def test_reset_restores_the_initial_weights(qtbot, panel, state):
     panel.play()
     qtbot.waitUntil(lambda: panel.epoch >= 3)
     assert not np.array_equal(initial[0], state.network.weights[0])
-    panel.resetButton.click()
+    panel.reset_button.click()
     assert not panel.is_playing and panel.epoch == 0 and len(panel.trainer.history) == 1
     for w, w0 in zip(state.network.weights, initial):
         assert np.array_equal(w, w0)
-    assert panel.epochLabel.text() == "Epoch 0"
+    assert panel.epoch_label.text() == "Epoch 0"
 
 
 def test_reset_while_playing_pauses(qtbot, panel):
     panel.play()
     qtbot.waitUntil(lambda: panel.epoch >= 1)
-    panel.resetAction.trigger()
-    assert not panel.is_playing and not panel.playAction.isChecked() and panel.epoch == 0
-    assert panel.playPause.text() == "Play"
+    panel.reset_action.trigger()
+    assert not panel.is_playing and not panel.play_action.isChecked() and panel.epoch == 0
+    assert panel.play_pause.text() == "Play"
 
 
 def test_hyper_parameters_reach_the_trainer_and_the_state(qtbot, panel, state):
-    panel.batchSize.setValue(25)
+    panel.batch_size.setValue(25)
     panel.l2.setValue(0.01)
     panel.momentum.setValue(0.5)
     assert (panel.trainer.batch_size, panel.trainer.l2, panel.trainer.momentum) == (25, 0.01, 0.5)
-    panel.learningRate.setValue(0.3)
+    panel.learning_rate.setValue(0.3)
     assert state.network.learning_rate == 0.3
     state.set_learning_rate(0.02)
     settle(state, qtbot)
-    assert panel.learningRate.value() == 0.02
-    assert panel.learningRate.text() == "0.02"
+    assert panel.learning_rate.value() == 0.02
+    assert panel.learning_rate.text() == "0.02"
 
 
 def test_changing_the_data_restarts_the_curve_and_keeps_playing(qtbot, panel, state):
@@ -205,10 +214,10 @@ def test_a_network_that_does_not_fit_pauses_and_can_be_matched(qtbot, panel, sta
     state.set_layer_sizes([3, 4, 1])
     settle(state, qtbot)
     assert not panel.is_playing and panel.trainer is None
-    assert panel.mismatch.isVisible() and panel.matchInputs.isVisible()
+    assert panel.mismatch.isVisible() and panel.match_inputs.isVisible()
     assert "2 inputs" in panel.mismatch.text() and "3" in panel.mismatch.text()
-    assert not panel.playPause.isEnabled()
-    panel.matchInputs.click()
+    assert not panel.play_pause.isEnabled()
+    panel.match_inputs.click()
     settle(state, qtbot)
     assert state.network.layer_sizes == (2, 4, 1)
     assert panel.trainer is not None and not panel.mismatch.isVisible()
@@ -300,15 +309,15 @@ def test_load_csv_action_loads_a_file_and_offers_to_match_the_network(qtbot, tmp
     rows = "\n".join(f"{i % 3},{i % 5},{i % 7},{i % 2}" for i in range(20))
     good = write(tmp_path, "mine.csv", "a,b,c,label\n" + rows + "\n")
     monkeypatch.setattr(panel, "_ask_csv_path", lambda: str(good))
-    panel.loadCsvAction.trigger()  # reads on a worker thread
-    assert not panel.loadCsvAction.isEnabled() and "Reading mine.csv" in panel.dataInfo.text()
+    panel.load_csv_action.trigger()  # reads on a worker thread
+    assert not panel.load_csv_action.isEnabled() and "Reading mine.csv" in panel.data_info.text()
     qtbot.waitUntil(lambda: panel.data.name == CSV)
-    assert panel.loadCsvAction.isEnabled()
+    assert panel.load_csv_action.isEnabled()
     assert panel.data.name == CSV and panel.data.n_inputs == 3 and panel.data.classification
     assert panel.dataset.currentData() == CSV and "mine.csv" in panel.dataset.currentText()
     assert not panel.noise.isEnabled()
     assert panel.trainer is None and "3 inputs" in panel.mismatch.text()
-    panel.matchInputs.click()
+    panel.match_inputs.click()
     settle(state, qtbot)
     assert state.network.layer_sizes == (3, 4, 1) and panel.trainer is not None
     panel.dataset.setCurrentIndex(panel.dataset.findData("spiral"))  # the CSV stays on the list
@@ -319,10 +328,10 @@ def test_a_bad_file_read_in_the_background_changes_nothing(qtbot, tmp_path, pane
     errors = []
     monkeypatch.setattr(panel, "_show_error", lambda title, text: errors.append(text))
     monkeypatch.setattr(panel, "_ask_csv_path", lambda: str(tmp_path / "missing.csv"))
-    panel.loadCsvAction.trigger()
+    panel.load_csv_action.trigger()
     qtbot.waitUntil(lambda: bool(errors))
     assert "file not found" in errors[0] and panel.data.name == "xor"
-    assert panel.loadCsvAction.isEnabled() and "Reading" not in panel.dataInfo.text()
+    assert panel.load_csv_action.isEnabled() and "Reading" not in panel.data_info.text()
 
 
 # ---------------------------------------------------------------- the decision boundary
@@ -351,7 +360,7 @@ def test_training_and_test_points_are_drawn(qtbot, boundary, state, panel):
     settle(state, qtbot)
     assert len(boundary.train_points.data) == len(panel.data.y_train)
     assert len(boundary.test_points.data) == len(panel.data.y_test)
-    boundary.showTestData.setChecked(False)
+    boundary.show_test_data.setChecked(False)
     settle(state, qtbot)
     assert not boundary.test_points.isVisible()
 
@@ -363,7 +372,7 @@ def test_discretise_shows_only_the_two_class_levels(qtbot, boundary, state):
 
 
 def test_without_test_data_there_is_no_test_curve_or_points(qtbot, boundary, state, panel):
-    panel.trainShare.setValue(100)
+    panel.train_share.setValue(100)
     settle(state, qtbot)
     assert len(panel.data.y_test) == 0 and panel.trainer.history.test_loss == []
     assert not panel.loss_plot.test_curve.isVisible() and not boundary.test_points.isVisible()
@@ -396,7 +405,7 @@ def test_the_plane_needs_two_inputs(qtbot, boundary, state):
 
 def test_neuron_thumbnails(qtbot, boundary, state):
     with qtbot.waitSignal(boundary.nodeImagesChanged) as blocker:
-        boundary.neuronThumbnails.setChecked(True)
+        boundary.neuron_thumbnails.setChecked(True)
     images = blocker.args[0]
     assert set(images) == {(0, 0), (0, 1), (1, 0), (1, 1), (1, 2), (1, 3), (2, 0)}
     assert all(a.shape == (32, 32) and a.min() >= -1 and a.max() <= 1 for a in images.values())
@@ -409,7 +418,7 @@ def test_neuron_thumbnails(qtbot, boundary, state):
         state.set_weight(0, 0, 0, 2.0)
     assert not np.array_equal(blocker.args[0][(1, 0)], images[(1, 0)])
     with qtbot.waitSignal(boundary.nodeImagesChanged) as blocker:
-        boundary.neuronThumbnails.setChecked(False)
+        boundary.neuron_thumbnails.setChecked(False)
     assert blocker.args[0] == {}
 
 

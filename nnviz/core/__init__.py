@@ -1,25 +1,39 @@
 """nnviz's model: numpy + scipy only, no Qt. Usable from a notebook, the GUI and scripts alike."""
 
 from .activations import ACTIVATIONS, Activation, get_activation
-from .datasets import DATASETS, DatasetError, load_csv, make_dataset, train_test_split
+from .datasets import (
+    BUNDLED_DATASETS,
+    DATASETS,
+    Dataset,
+    DatasetError,
+    load_csv,
+    load_dataset,
+    make_dataset,
+    train_test_split,
+)
 from .fileio import NetworkFileError, export_weights, load_network, save_network
+from .grids import neuron_grids, predict_grid
 from .initializers import INITIALIZERS, Initializer, get_initializer, truncated_normal_sample
 from .limits import MAX_HIDDEN_LAYERS, MAX_LAYER_SIZE, MAX_WEIGHTS, check_layer_sizes
+from .losses import LOSSES
+from .metrics import accuracy, confusion_matrix, per_class_accuracy
 from .network import Network, Trace, new_seed
 from .presets import PRESETS
 from .scenes import Scene, load_scenes, save_scenes
 from .stats import find_symmetric_units, histogram, layer_statistics, sample_inputs, shared_bins
-from .training import History, Trainer, fit, neuron_grids, predict_grid
+from .training import History, Trainer, fit
 from .tutorial import NeuralNetwork, truncated_normal
 
 __all__ = [
     "ACTIVATIONS", "Activation", "get_activation",
     "INITIALIZERS", "Initializer", "get_initializer", "truncated_normal_sample",
     "MAX_HIDDEN_LAYERS", "MAX_LAYER_SIZE", "MAX_WEIGHTS", "check_layer_sizes",
-    "Network", "Trace", "new_seed",
+    "LOSSES", "Network", "Trace", "new_seed",
+    "accuracy", "confusion_matrix", "per_class_accuracy",
     "NeuralNetwork", "truncated_normal",
     "NetworkFileError", "export_weights", "load_network", "save_network",
-    "DATASETS", "DatasetError", "load_csv", "make_dataset", "train_test_split",
+    "BUNDLED_DATASETS", "DATASETS", "Dataset", "DatasetError", "load_csv", "load_dataset", "make_dataset",
+    "train_test_split",
     "PRESETS", "Scene", "load_scenes", "save_scenes",
     "find_symmetric_units", "histogram", "layer_statistics", "sample_inputs", "shared_bins",
     "History", "Trainer", "fit", "neuron_grids", "predict_grid",

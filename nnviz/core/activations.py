@@ -1,4 +1,9 @@
-"""Activation functions with their derivatives, vectorised over numpy arrays."""
+"""Activation functions with their derivatives, vectorised over numpy arrays.
+
+All but one act on each z alone. ``softmax`` normalises a whole layer (each row of the last axis);
+its :attr:`Activation.elementwise` is False, and :meth:`Activation.curve` gives the one-unit
+picture that plots draw instead.
+"""
 
 from __future__ import annotations
 
@@ -18,10 +23,17 @@ _BIG = np.finfo(float).max
 
 @dataclass(frozen=True)
 class Activation:
-    """An activation function ``f`` and its derivative ``f'``, both elementwise on arrays of z.
+    """An activation function ``f`` and its derivative ``f'`` on arrays of z.
 
     ``formula`` is a one-line plain-text formula for plot titles and tooltips; ``symbol`` is the
     short name used when the formula is filled in with numbers (``σ(0.3) = 0.574``).
+
+    ``elementwise`` activations map each z alone, so ``value`` and ``derivative`` work on any shape
+    (a plot's 1-D grid of z included). Softmax is not elementwise: ``value`` normalises every row of
+    the last axis of a ``(n,)`` layer or ``(batch, n)`` batch, and ``derivative`` gives only the
+    diagonal ∂y_k/∂z_k = y_k (1 − y_k) of its Jacobian (the backward pass uses the whole Jacobian).
+    Code that draws f over a grid of z calls :meth:`curve` and :meth:`curve_derivative`, which
+    are elementwise for every activation.
     """
 
     name: str
@@ -32,12 +44,34 @@ class Activation:
     _derivative: Callable[[np.ndarray], np.ndarray]
     saturates: bool = True
     """Whether f' tends to 0 for large |z| (sigmoid, tanh); ReLU-like units 'die' instead."""
+    elementwise: bool = True
+    _curve: Callable[[np.ndarray], np.ndarray] | None = None
+    _curve_derivative: Callable[[np.ndarray], np.ndarray] | None = None
+    _backprop: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None
 
     def value(self, z):
         return self._value(np.asarray(z, dtype=float))
 
     def derivative(self, z):
         return self._derivative(np.asarray(z, dtype=float))
+
+    def backprop(self, z, a, grad):
+        """∂E/∂z from ∂E/∂a = ``grad`` at ``z`` with ``a = f(z)`` (same shapes): ``grad · f'(z)``
+        for elementwise activations, the Jacobian-vector product for softmax."""
+        if self._backprop is None:
+            return grad * self.derivative(z)
+        return self._backprop(a, grad)
+
+    def curve(self, z):
+        """An elementwise picture of f for plots: f itself, or for softmax one unit's output as its
+        own z varies against one other unit at z = 0 (the two-class softmax, σ(z))."""
+        return self.value(z) if self._curve is None else self._curve(np.asarray(z, dtype=float))
+
+    def curve_derivative(self, z):
+        """The derivative of :meth:`curve`, elementwise."""
+        if self._curve_derivative is None:
+            return self.derivative(z)
+        return self._curve_derivative(np.asarray(z, dtype=float))
 
     def __call__(self, z):
         return self.value(z)
@@ -85,6 +119,31 @@ def _gelu_derivative(z):
     return cdf + zc * _INV_SQRT_2PI * np.exp(-0.5 * zc * zc)
 
 
+def softmax(z):
+    """``exp(z) / Σ exp(z)`` over the last axis, stable for any finite z (the row maximum is
+    subtracted first). Overflowed rows give their limits: the units at +inf share 1; a row of
+    NaN or of −inf only is NaN (undefined)."""
+    z = np.asarray(z, dtype=float)
+    with np.errstate(invalid="ignore", over="ignore"):
+        peak = np.max(z, axis=-1, keepdims=True)
+        shifted = z - peak
+        if peak.max(initial=-np.inf) == np.inf:  # an overflowed row: its +inf units share the 1
+            shifted = np.where(peak == np.inf, np.where(z == np.inf, 0.0, -np.inf), shifted)
+        e = np.exp(shifted)
+        e /= np.sum(e, axis=-1, keepdims=True)
+        return e
+
+
+def _softmax_diagonal(z):
+    y = softmax(z)
+    return y * (1.0 - y)
+
+
+def _softmax_backprop(y, grad):
+    # Jᵀ g with J = diag(y) − y yᵀ (symmetric): y ⊙ (g − ⟨g, y⟩), one row at a time.
+    return y * (grad - np.sum(grad * y, axis=-1, keepdims=True))
+
+
 ACTIVATIONS: dict[str, Activation] = {
     a.name: a
     for a in (
@@ -109,6 +168,10 @@ ACTIVATIONS: dict[str, Activation] = {
         Activation("gelu", "GELU", "gelu(z) = z·Φ(z)", "gelu", _gelu, _gelu_derivative, saturates=False),
         Activation(
             "linear", "Linear", "f(z) = z", "id", lambda z: z.copy(), np.ones_like, saturates=False,
+        ),
+        Activation(
+            "softmax", "Softmax", "softmax(z)ₖ = e^(zₖ) / Σⱼ e^(zⱼ)", "softmax", softmax, _softmax_diagonal,
+            elementwise=False, _curve=expit, _curve_derivative=_sigmoid_derivative, _backprop=_softmax_backprop,
         ),
     )
 }

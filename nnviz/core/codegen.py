@@ -23,15 +23,17 @@ def python_snippet(network: Network, inputs=None) -> str:
     """
     net = network
     sizes = "-".join(map(str, net.layer_sizes))
+    hidden = net.activations[:-1]
+    activation = net.activation if len(set(hidden)) <= 1 else hidden  # one name when all hidden layers share it
     lines = [
         f"# The {sizes} network from nnviz ({net.n_weights:,} weights), rebuilt with nnviz.core.",
         "import numpy as np",
         "",
         "from nnviz.core import Network",
         "",
-        f"net = Network({list(net.layer_sizes)}, activation={net.activation!r}, "
+        f"net = Network({list(net.layer_sizes)}, activation={activation!r}, "
         f"output_activation={None if net.output_follows_hidden else net.output_activation!r},",
-        f"              init={net.init!r}, init_scale={net.init_scale!r}, seed={net.seed!r}, "
+        f"              loss={net.loss!r}, init={net.init!r}, init_scale={net.init_scale!r}, seed={net.seed!r}, "
         f"bias={net.bias!r}, learning_rate={net.learning_rate!r})",
     ]
     if net.n_weights <= MAX_EMBEDDED_WEIGHTS:
@@ -51,7 +53,7 @@ def python_snippet(network: Network, inputs=None) -> str:
     if inputs is not None:
         x = np.asarray(inputs, dtype=float).ravel()
         lines += ["", "x = np.array(" + _wrap(_list_literal(x.tolist()), "x = np.array(") + ")",
-                  "trace = net.forward(x)  # trace.pre: z per layer; trace.post: activations, post[0] = x",
+                  "trace = net.forward(x)  # trace.pre[i]: z of weights[i]; trace.post: activations, post[0] = x",
                   "print(trace.output)"]
     return "\n".join(lines) + "\n"
 

@@ -1,8 +1,9 @@
-"""Toy datasets in the style of TensorFlow Playground, and loading the user's CSV files.
+"""Toy datasets in the style of TensorFlow Playground, small real data sets, and the user's CSV files.
 
-All inputs are 2-D points scaled to roughly [-1, 1] (noisy points may go a little beyond).
+Toy inputs are 2-D points scaled to roughly [-1, 1] (noisy points may go a little beyond).
 Arrays are float64: inputs ``X`` have shape ``(n_samples, n_features)`` and labels or
-targets ``y`` have shape ``(n_samples,)``.
+targets ``y`` have shape ``(n_samples,)``. The real data sets (:func:`load_dataset`) are the
+copies bundled with scikit-learn: read from its package files, never downloaded.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import operator
 import os
 from array import array
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import BinaryIO
 
 import numpy as np
@@ -28,8 +30,56 @@ _XOR_GAP = 0.06  # keeps xor points off the axes, where the label would be ambig
 _MAX_LINE_BYTES = 1_000_000
 
 
+BUNDLED_DATASETS = {"digits": "Digits (8×8)", "iris": "Iris", "wine": "Wine", "breast_cancer": "Breast cancer"}
+"""Names of the real data sets :func:`load_dataset` reads → display names."""
+
+
 class DatasetError(ValueError):
     """A dataset cannot be built or loaded; the message says what is wrong (and where)."""
+
+
+@dataclass(frozen=True, eq=False)
+class Dataset:
+    """A labelled data set: ``X`` ``(n, d)`` float inputs and ``y`` ``(n,)`` int class indices 0 … k−1.
+
+    ``class_names`` has k entries, ``feature_names`` d; ``image_shape`` is ``(rows, columns)`` when
+    each input row is an image read row by row (digits: ``(8, 8)``), else None. The arrays are
+    read-only: derived data (standardised, split) are new arrays.
+    """
+
+    name: str
+    X: np.ndarray
+    y: np.ndarray
+    class_names: tuple[str, ...]
+    feature_names: tuple[str, ...]
+    image_shape: tuple[int, int] | None = None
+
+    @property
+    def n_classes(self) -> int:
+        return len(self.class_names)
+
+
+def load_dataset(name: str) -> Dataset:
+    """One of :data:`BUNDLED_DATASETS`: ``"digits"`` (1,797 8×8 images, pixels scaled to 0 … 1),
+    ``"iris"``, ``"wine"`` or ``"breast_cancer"`` as published (not scaled).
+
+    scikit-learn is imported here, when a data set is asked for, so that it costs nothing at start-up.
+    """
+    if name not in BUNDLED_DATASETS:
+        raise ValueError(f"unknown data set {name!r}; choose one of: {', '.join(BUNDLED_DATASETS)}")
+    from sklearn import datasets  # ~1 s to import: only when a real data set is chosen
+
+    bunch = getattr(datasets, f"load_{name}")()
+    X = np.array(bunch.data, dtype=np.float64)
+    image_shape = None
+    if name == "digits":
+        X /= 16.0  # grey levels 0 … 16
+        image_shape = (8, 8)
+    y = np.array(bunch.target, dtype=np.int64)
+    for a in (X, y):
+        a.flags.writeable = False
+    return Dataset(name=name, X=X, y=y, class_names=tuple(str(c) for c in bunch.target_names),
+                   feature_names=tuple(str(f) for f in bunch.feature_names), image_shape=image_shape)
 
 
 def is_classification(name: str) -> bool:

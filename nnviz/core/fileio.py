@@ -21,10 +21,14 @@ import numpy as np
 from .activations import ACTIVATIONS
 from .initializers import INITIALIZERS
 from .limits import MAX_WEIGHTS, check_layer_sizes
+from .losses import LOSSES
 from .network import Network
 
 FORMAT_NAME = "nnviz-network"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+"""Version 2 adds ``activations`` (one name per weight layer) and ``loss``; version 1 files (one hidden
+activation, squared error) still load."""
+READABLE_VERSIONS = (1, 2)
 # A weight written by json takes at most ~25 characters; anything much larger is not a sane file.
 MAX_FILE_BYTES = 32 * MAX_WEIGHTS
 
@@ -50,6 +54,8 @@ def network_to_dict(net: Network) -> dict:
         "activation": net.activation,
         # null: the output layer follows the hidden activation, also after it is changed.
         "output_activation": None if net.output_follows_hidden else net.output_activation,
+        "activations": net.activations,
+        "loss": net.loss,
         "init": net.init,
         "init_scale": net.init_scale,
         "seed": net.seed,
@@ -67,9 +73,9 @@ def network_from_dict(doc) -> Network:
     if doc.get("format") != FORMAT_NAME:
         raise NetworkFileError(
             f"not an nnviz network: 'format' is {brief(doc.get('format'))}, not {FORMAT_NAME!r}")
-    if type(doc.get("version")) is not int or doc["version"] != FORMAT_VERSION:
-        raise NetworkFileError(
-            f"unsupported version {brief(doc.get('version'))}; this nnviz reads version {FORMAT_VERSION}")
+    if type(doc.get("version")) is not int or doc["version"] not in READABLE_VERSIONS:
+        raise NetworkFileError(f"unsupported version {brief(doc.get('version'))}; this nnviz reads versions "
+                               f"{', '.join(map(str, READABLE_VERSIONS))}")
     missing = [k for k in ("layer_sizes", "activation", "output_activation", "init", "init_scale", "seed",
                            "bias", "learning_rate", "weights", "biases") if k not in doc]
     if missing:
@@ -86,6 +92,10 @@ def network_from_dict(doc) -> Network:
             continue
         if not isinstance(doc[key], str) or doc[key] not in table:
             raise NetworkFileError(f"{key!r} is {brief(doc[key])}; valid: {', '.join(table)}")
+    hidden = _hidden_activations(doc, len(sizes))
+    loss = doc.get("loss", "mse")
+    if not isinstance(loss, str) or loss not in LOSSES:
+        raise NetworkFileError(f"'loss' is {brief(loss)}; valid: {', '.join(LOSSES)}")
     if not isinstance(doc["bias"], bool):
         raise NetworkFileError("'bias' must be true or false")
     if not isinstance(doc["seed"], int) or isinstance(doc["seed"], bool):
@@ -95,14 +105,31 @@ def network_from_dict(doc) -> Network:
     weights = _arrays(doc["weights"], shapes, "weights")
     biases = _arrays(doc["biases"], [(s[0],) for s in shapes], "biases")
     try:
-        net = Network(sizes, activation=doc["activation"], output_activation=doc["output_activation"],
+        net = Network(sizes, activation=hidden or doc["activation"], output_activation=doc["output_activation"],
                       init=doc["init"], init_scale=_number(doc["init_scale"], "init_scale"),
                       seed=doc["seed"], bias=doc["bias"],
-                      learning_rate=_number(doc["learning_rate"], "learning_rate"))
+                      learning_rate=_number(doc["learning_rate"], "learning_rate"), loss=loss)
     except ValueError as e:
         raise NetworkFileError(str(e)) from None
+    if hidden is not None and net.activations[-1] != doc["activations"][-1]:
+        raise NetworkFileError(f"'activations' ends with {brief(doc['activations'][-1])}, but the output "
+                               f"activation is {net.output_activation!r}")
     net.weights, net.biases = weights, biases
     return net
+
+
+def _hidden_activations(doc: dict, n_layers: int) -> list | None:
+    """The hidden layers' activation names from ``activations`` (None when the file has none: one
+    hidden activation, as in version 1)."""
+    if "activations" not in doc:
+        return None
+    names = doc["activations"]
+    if not isinstance(names, list) or len(names) != n_layers - 1:
+        raise NetworkFileError(f"'activations' must be a list of {n_layers - 1} names, one per weight layer")
+    for name in names:
+        if not isinstance(name, str) or name not in ACTIVATIONS:
+            raise NetworkFileError(f"'activations' holds {brief(name)}; valid: {', '.join(ACTIVATIONS)}")
+    return names[:-1]
 
 
 def brief(value) -> str:

@@ -10,19 +10,28 @@ import numpy as np
 from .activations import Activation, get_activation
 from .initializers import get_initializer
 from .limits import MAX_INIT_SCALE, check_layer_sizes
+from .losses import check_loss, output_delta, total_loss
+
+DEFAULT_ACTIVATION = "sigmoid"
 
 
 @dataclass(frozen=True)
 class Trace:
-    """Everything one forward pass computed.
+    """Everything one forward pass of a network with L node layers (L − 1 weight layers) computed.
 
-    ``pre[i]`` is z of layer ``i + 1`` (length L − 1); ``post[i]`` is the activation of layer ``i``
-    (length L, ``post[0]`` is the input as float). Arrays are ``(n,)`` for one input vector or
-    ``(batch, n)`` for a batch.
+    ``pre`` is indexed like ``weights`` (by weight layer), ``post`` by node layer: weight layer ``i``
+    reads ``post[i]`` and writes ``pre[i]`` and ``post[i + 1]``::
+
+        pre[i] = post[i] @ weights[i].T (+ biases[i])     z of weight layer i (node layer i + 1)
+        post[i + 1] = f_i(pre[i])                         a of node layer i + 1
+
+    ``pre``: L − 1 arrays; ``pre[i]`` is ``(n_{i+1},)`` for one input vector, ``(batch, n_{i+1})``
+    for a batch. ``post``: L arrays; ``post[0]`` is the input as float, ``(n_0,)`` or
+    ``(batch, n_0)``, and ``post[-1]`` the output. A node layer ``k ≥ 1`` thus has z ``pre[k − 1]``.
     """
 
-    pre: list
-    post: list
+    pre: list[np.ndarray]
+    post: list[np.ndarray]
 
     @property
     def output(self) -> np.ndarray:
@@ -41,13 +50,22 @@ class Network:
     ``(layer_sizes[i+1],)`` array (zeros and never trained when ``bias`` is False). All randomness
     comes from ``seed``: the same seed and structure give the same weights. With ``seed=None`` a seed
     is drawn and stored, so that the network can still be reproduced and saved.
+
+    ``activation`` is one name for all hidden layers or a list with one name per hidden layer;
+    ``output_activation`` None lets the output layer follow :attr:`activation`. ``loss`` is
+    ``"mse"`` or ``"cross_entropy"`` (see :mod:`nnviz.core.losses`; it needs a softmax or sigmoid
+    output, and a setting that would break that pairing raises ``ValueError``).
     """
 
-    def __init__(self, layer_sizes, activation="sigmoid", output_activation=None, init="truncated_normal",
-                 init_scale=1.0, seed=None, bias=False, learning_rate=0.1):
+    def __init__(self, layer_sizes, activation=DEFAULT_ACTIVATION, output_activation=None, init="truncated_normal",
+                 init_scale=1.0, seed=None, bias=False, learning_rate=0.1, loss="mse"):
         self.layer_sizes = check_layer_sizes(layer_sizes)
+        self._loss = "mse"  # fits every output; the requested loss is checked once the output is known
+        self._main = get_activation(DEFAULT_ACTIVATION)
+        self._output_activation = None
         self.activation = activation
         self.output_activation = output_activation
+        self.loss = loss
         self.init = init
         self.init_scale = init_scale
         self.seed = new_seed() if seed is None else _check_seed(seed)
@@ -58,20 +76,71 @@ class Network:
     # -- settings, validated on assignment so that a bad value never reaches the maths ------------
     @property
     def activation(self) -> str:
-        return self._activation.name
+        """The hidden activation: the one all hidden layers share, or the *first* hidden layer's when
+        they differ (:attr:`activations` lists them all). A network without hidden layers keeps the
+        name it was given, for the output to follow and for hidden layers added later.
+
+        Assign one name to give every hidden layer that activation, or a list with one name per
+        hidden layer.
+        """
+        return self._main.name
 
     @activation.setter
-    def activation(self, name):
-        self._activation = get_activation(name)
+    def activation(self, names):
+        n_hidden = len(self.layer_sizes) - 2
+        if not isinstance(names, (list, tuple)):
+            main = get_activation(names)  # ValueError for anything but a known name
+            hidden = [main] * n_hidden
+        else:
+            hidden = [get_activation(name) for name in names]
+            if len(hidden) != n_hidden:
+                raise ValueError(f"give one activation per hidden layer ({n_hidden}), got {len(hidden)}")
+            main = hidden[0] if hidden else self._main
+        check_loss(self._loss, main if self._output_activation is None else self._output_activation)
+        self._main, self._hidden = main, hidden
+
+    @property
+    def activations(self) -> list[str]:
+        """The activation name of every weight layer: the hidden layers in order, then the output."""
+        return [a.name for a in self._hidden] + [self.output_activation]
+
+    def set_layer_activation(self, layer: int, name) -> None:
+        """Give node layer ``layer`` (1 … L−1) its own activation; no other layer changes.
+
+        For the output layer this sets :attr:`output_activation`. Changing hidden layer 1 changes
+        :attr:`activation`, so an output that followed it keeps its activation by getting it as its own.
+        """
+        n = len(self.layer_sizes) - 1
+        if not 1 <= layer <= n:
+            raise ValueError(f"layer must be 1 … {n}, got {layer}")
+        if layer == n:
+            self.output_activation = name
+            return
+        activation = get_activation(name)
+        if layer == 1:
+            self._output_activation = self._output_activation or self._main
+            self._main = activation
+        self._hidden[layer - 1] = activation
 
     @property
     def output_activation(self) -> str:
-        return (self._output_activation or self._activation).name
+        return (self._output_activation or self._main).name
 
     @output_activation.setter
     def output_activation(self, name):
         # None: the output layer follows the hidden activation, also when that changes later.
-        self._output_activation = None if name is None else get_activation(name)
+        output = None if name is None else get_activation(name)
+        check_loss(self._loss, output or self._main)
+        self._output_activation = output
+
+    @property
+    def loss(self) -> str:
+        """``"mse"`` or ``"cross_entropy"``: the E that gradients, training and statistics use."""
+        return self._loss
+
+    @loss.setter
+    def loss(self, name):
+        self._loss = check_loss(name, self.activation_of(len(self.layer_sizes) - 1))
 
     @property
     def init(self) -> str:
@@ -115,10 +184,10 @@ class Network:
         return None
 
     def activation_of(self, layer: int) -> Activation:
-        """The activation of layer ``layer`` (1 … L−1); the output layer may differ from the hidden ones."""
-        if layer == len(self.layer_sizes) - 1 and self._output_activation is not None:
-            return self._output_activation
-        return self._activation
+        """The activation of node layer ``layer`` (1 … L−1)."""
+        if layer == len(self.layer_sizes) - 1:
+            return self._output_activation or self._main
+        return self._hidden[layer - 1]
 
     @property
     def n_weights(self) -> int:
@@ -153,6 +222,10 @@ class Network:
         matrix; new rows and columns come from the current initialiser.
         """
         new_sizes = check_layer_sizes(layer_sizes)
+        # Hidden layers keep their activations; new ones take the last hidden layer's.
+        n_hidden = len(new_sizes) - 2
+        last = self._hidden[-1] if self._hidden else self._main
+        self._hidden = (self._hidden + [last] * n_hidden)[:n_hidden]
         old_w, old_b = self.weights, self.biases
         n_old, n_new = len(old_w), len(new_sizes) - 1
         weights, biases = [], []
@@ -198,31 +271,40 @@ class Network:
         return Trace(pre, post)
 
     def backward(self, trace: Trace, target) -> tuple[list, list]:
-        """Gradients ``(dW, db)`` of E = ½ Σ (t − y)² for a trace from :meth:`forward`.
+        """Gradients ``(dW, db)`` of the network's :attr:`loss` E for a trace from :meth:`forward`.
 
-        For a batch, E is summed over the batch. ``db`` is all zeros when ``bias`` is False.
-        Like :meth:`forward`, overflow gives ±inf or NaN without a warning.
+        ``target`` has the shape of ``trace.output``. For a batch, E is summed over the batch.
+        ``db`` is all zeros when ``bias`` is False. Like :meth:`forward`, overflow gives ±inf or NaN
+        without a warning.
         """
-        t = np.asarray(target, dtype=float)
-        y = trace.output
-        if t.shape != y.shape:
-            raise ValueError(f"target must have shape {y.shape}, got {t.shape}")
+        t = self._check_target(trace, target)
         n = len(self.weights)
         d_w, d_b = [None] * n, [None] * n
         with np.errstate(over="ignore", invalid="ignore"):
-            delta = (y - t) * self.activation_of(n).derivative(trace.pre[-1])
+            delta = output_delta(self._loss, self.activation_of(n), trace.pre[-1], trace.output, t)
             for i in range(n - 1, -1, -1):
                 a_prev = trace.post[i]
                 d_w[i] = np.outer(delta, a_prev) if delta.ndim == 1 else delta.T @ a_prev
                 d_b[i] = (delta if delta.ndim == 1 else delta.sum(axis=0)) if self.bias else np.zeros_like(
                     self.biases[i])
                 if i:
-                    delta = (delta @ self.weights[i]) * self.activation_of(i).derivative(trace.pre[i - 1])
+                    delta = self.activation_of(i).backprop(trace.pre[i - 1], a_prev, delta @ self.weights[i])
         return d_w, d_b
 
     def gradients(self, x, target) -> tuple[list, list]:
-        """``(dW, db)`` of E = ½ Σ (t − y)² at input ``x``; same shapes as ``weights``/``biases``."""
+        """``(dW, db)`` of the network's :attr:`loss` at input ``x``; same shapes as ``weights``/``biases``."""
         return self.backward(self.forward(x), target)
+
+    def trace_loss(self, trace: Trace, target) -> float:
+        """The network's :attr:`loss` E of a trace from :meth:`forward`, summed over a batch."""
+        t = self._check_target(trace, target)
+        return total_loss(self._loss, self.activation_of(len(self.weights)), trace.pre[-1], trace.output, t)
+
+    def _check_target(self, trace: Trace, target) -> np.ndarray:
+        t = np.asarray(target, dtype=float)
+        if t.shape != trace.output.shape:
+            raise ValueError(f"target must have shape {trace.output.shape}, got {t.shape}")
+        return t
 
     def apply_gradients(self, d_w, d_b, learning_rate=None) -> None:
         """One gradient-descent step: ``W -= lr · dW`` (and ``b`` when biases are on)."""
@@ -233,9 +315,9 @@ class Network:
             for b, g in zip(self.biases, d_b):
                 b -= lr * g
 
-    def loss(self, x, target) -> float:
-        """E = ½ Σ (t − y)²."""
-        return 0.5 * float(np.sum((np.asarray(target, dtype=float) - self.forward(x).output) ** 2))
+    def loss_value(self, x, target) -> float:
+        """The network's :attr:`loss` E at input ``x`` (summed over a batch), e.g. ½ Σ (t − y)² for mse."""
+        return self.trace_loss(self.forward(x), target)
 
     # -- the tutorial's column-vector face -------------------------------------------------------------
     def run(self, input_vector) -> np.ndarray:
@@ -243,13 +325,13 @@ class Network:
         return self.forward(self._as_rows(input_vector)).output.T
 
     def train(self, input_vector, target_vector) -> float:
-        """One SGD step on E with ``learning_rate`` for the given vector(s); returns E before the step."""
+        """One SGD step on the loss E with ``learning_rate`` for the given vector(s); returns E before the step."""
         x = self._as_rows(input_vector)
         t = np.array(target_vector, ndmin=2, dtype=float)
         if t.shape[-1] != self.layer_sizes[-1] and t.shape[0] == self.layer_sizes[-1]:
             t = t.T
         trace = self.forward(x)
-        error = 0.5 * float(np.sum((t - trace.output) ** 2))
+        error = self.trace_loss(trace, t)
         self.apply_gradients(*self.backward(trace, t))
         return error
 
@@ -263,13 +345,14 @@ class Network:
     def copy(self) -> Network:
         other = object.__new__(Network)
         other.__dict__.update(self.__dict__)
+        other._hidden = list(self._hidden)
         other.weights = [w.copy() for w in self.weights]
         other.biases = [b.copy() for b in self.biases]
         return other
 
     def __repr__(self):
-        return (f"Network({list(self.layer_sizes)}, activation={self.activation!r}, "
-                f"output_activation={self.output_activation!r}, init={self.init!r}, seed={self.seed})")
+        return (f"Network({list(self.layer_sizes)}, activations={self.activations!r}, loss={self.loss!r}, "
+                f"init={self.init!r}, seed={self.seed})")
 
 
 def _check_seed(seed) -> int:

@@ -52,7 +52,7 @@ class LayerStats:
 
     :attr:`inactive_fraction` picks the one that matters for the activation.
 
-    ``grad_norm`` is the Frobenius norm of the batch-mean ∂E/∂W, E = ½ Σ (t − y)².
+    ``grad_norm`` is the Frobenius norm of the batch-mean ∂E/∂W, E the network's loss.
     The raw arrays are kept for histograms: ``weights`` ``(n_out, n_in)`` (a copy), ``z`` and
     ``a`` ``(batch, n_out)``.
     """
@@ -104,7 +104,7 @@ class NetworkStats:
     inputs: np.ndarray
     targets: np.ndarray
     loss: float
-    """Batch-mean E = ½ Σ (t − y)²."""
+    """Batch-mean E of the network's loss (``Network.loss``)."""
     input_std: float
     """std of the input batch: where the signal starts from."""
 
@@ -119,13 +119,15 @@ class NetworkStats:
 
 @cache
 def max_abs_derivative(activation: str) -> float:
-    """The largest ``|f'(z)|`` of an activation (found on a fine grid over ``[−20, 20]``)."""
+    """The largest ``|f'(z)|`` of an activation (found on a fine grid over ``[−20, 20]``; for softmax
+    the largest diagonal ∂y_k/∂z_k, that of its curve)."""
     grid = np.linspace(-20.0, 20.0, 8001)
-    return float(np.max(np.abs(get_activation(activation).derivative(grid))))
+    return float(np.max(np.abs(get_activation(activation).curve_derivative(grid))))
 
 
 def random_targets(network: Network, n_samples: int, seed=None) -> np.ndarray:
-    """``(n_samples, n_out)`` targets inside the output activation's range: ``f_out(N(0, 1))``."""
+    """``(n_samples, n_out)`` targets inside the output activation's range: ``f_out(N(0, 1))`` (for
+    softmax, probability rows; every loss accepts them)."""
     rng = np.random.default_rng(seed)
     out = network.activation_of(len(network.layer_sizes) - 1)
     return out.value(rng.standard_normal((n_samples, network.layer_sizes[-1])))
@@ -147,7 +149,7 @@ def layer_statistics(network: Network, inputs, targets=None, seed=None) -> Netwo
     with np.errstate(all="ignore"):
         trace = network.forward(x)
         d_w, _ = network.backward(trace, t)
-        loss = 0.5 * float(np.sum((t - trace.output) ** 2)) / batch
+        loss = network.trace_loss(trace, t) / batch
         layers = []
         for i, w in enumerate(network.weights):
             act = network.activation_of(i + 1)
@@ -321,98 +323,8 @@ def _identical_rows(key: np.ndarray) -> list:
     return sorted(candidates[inverse == g].tolist() for g in np.flatnonzero(counts >= 2))
 
 
-def format_number(value: float) -> str:
-    """3 significant digits (whole numbers from 1,000); powers of ten as ``4.7×10⁻¹⁰`` outside 0.001 … 10,000."""
-    if not np.isfinite(value):
-        return "overflow"
-    if value == 0 or 1e-3 <= abs(value) < 1e3:
-        return f"{value:.3g}"
-    if 1e3 <= abs(value) < 1e4:
-        return f"{value:,.0f}"
-    mantissa, exponent = f"{value:.1e}".split("e")
-    return f"{mantissa}×10{str(int(exponent)).translate(_SUPERSCRIPTS)}"
-
-
-_SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
-def diagnose(stats: NetworkStats) -> str:
-    """A sentence or three on what stands out: overflow, vanishing or exploding signal and gradients,
-    saturated or dead units, weights that cannot learn; or that all is well."""
-    layers = stats.layers
-    signal_overflow = next((layer.layer for layer in layers
-                            if not (np.isfinite(layer.z_std) and np.isfinite(layer.a_std))), None)
-    if signal_overflow is not None:
-        return f"The signal overflows from layer {signal_overflow} on: the weights are far too large."
-    notes = _signal_notes(stats) + _gradient_notes(layers)
-    worst = max(layers, key=lambda layer: layer.inactive_fraction)
-    if worst.inactive_fraction >= 0.25:
-        kind = "of the unit values are saturated" if worst.saturates else "of the units are dead"
-        notes.append(f"In layer {worst.layer}, {100 * worst.inactive_fraction:.0f}% {kind} (f′ ≈ 0).")
-    if notes:
-        return " ".join(notes)
-    if len(layers) > 1:
-        return "Signal and gradients keep their size through all layers: a healthy start."
-    return "No hidden layer: nothing can vanish or explode on the way."
-
-
-def _signal_notes(stats: NetworkStats) -> list:
-    hidden = stats.layers[:-1]
-    if not hidden:
-        return []
-    flat = min(hidden, key=lambda layer: layer.a_std)
-    wild = max(hidden, key=lambda layer: layer.a_std)
-    if flat.a_std == 0:
-        return [f"Every input gives the same activations in layer {flat.layer} (std(a) = 0)."]
-    if flat.a_std < 1e-3 * stats.input_std:
-        return [f"std(a) falls to {format_number(flat.a_std)} by layer {flat.layer}: the signal fades away."]
-    if wild.a_std > 1e3 * max(stats.input_std, 1.0):
-        return [f"std(a) grows to {format_number(wild.a_std)} by layer {wild.layer}: the signal explodes."]
-    return []
-
-
-def _gradient_notes(layers: list) -> list:
-    if not all(layer.finite for layer in layers):
-        return ["The gradient overflows on its way back."]
-    hidden = layers[:-1]
-    if not hidden:
-        return []
-    frozen = [layer.layer for layer in hidden if layer.grad_norm == 0]
-    top = max(layer.grad_norm for layer in layers)
-    if frozen:
-        where = f"layers {describe_units(frozen)}" if len(frozen) > 1 else f"layer {frozen[0]}"
-        return [f"No gradient reaches {where}: those weights cannot change."]
-    if 0 < top < 1e-6:
-        return [f"‖∂E/∂W‖ ≤ {format_number(top)} in every layer: learning barely moves."]
-    if layers[-1].grad_norm > 0:
-        ratio = layers[0].grad_norm / layers[-1].grad_norm
-        if ratio < 1e-2:
-            return [f"‖∂E/∂W‖ is {format_number(1 / ratio)} times smaller in layer 1 than in the output layer: "
-                    "vanishing gradients."]
-        if ratio > 1e2:
-            return [f"‖∂E/∂W‖ is {format_number(ratio)} times larger in layer 1 than in the output layer: "
-                    "exploding gradients."]
-    return []
-
-
-def describe_units(units) -> str:
-    """``[0, 1, 2, 3, 7]`` → ``"0–3, 7"``: runs of consecutive units shortened to a range."""
-    units = sorted(units)
-    parts, start = [], None
-    for k, unit in enumerate(units):
-        if start is None:
-            start = unit
-        if k + 1 == len(units) or units[k + 1] != unit + 1:
-            if unit - start >= 2:
-                parts.append(f"{start}–{unit}")
-            else:
-                parts.extend(str(u) for u in range(start, unit + 1))
-            start = None
-    return ", ".join(parts)
-
-
 __all__ = [
     "DISTRIBUTIONS", "MAX_BATCH_VALUES", "MAX_BATCH_WORK", "SATURATION_THRESHOLD", "LayerStats", "NetworkStats",
-    "affordable_samples", "describe_units", "diagnose", "find_symmetric_units", "format_number", "histogram",
-    "layer_statistics", "max_abs_derivative", "random_targets", "sample_inputs", "shared_bins",
+    "affordable_samples", "find_symmetric_units", "histogram", "layer_statistics", "max_abs_derivative",
+    "random_targets", "sample_inputs", "shared_bins",
 ]

@@ -1,20 +1,12 @@
-"""Mini-batch gradient descent on a :class:`~nnviz.core.network.Network`, and its picture on the plane.
+"""Mini-batch gradient descent on a :class:`~nnviz.core.network.Network`.
 
-The loss is the mean squared error
-
-    E = ½ · mean over samples of Σ over output units (t − y)²,
-
-the network's own ½ Σ (t − y)² averaged over the samples, so that its size does not depend on the
-number of samples or the batch size. ``backward`` returns gradients summed over a batch; they are
-divided by the batch size here. L2 adds ``l2 · W`` to each weight gradient (the gradient of
+The loss is the network's own (``Network.loss``: ½ Σ (t − y)² or cross-entropy, see
+:mod:`nnviz.core.losses`) averaged over the samples, so that its size does not depend on the number
+of samples or the batch size. ``backward`` returns gradients summed over a batch; they are divided
+by the batch size here. L2 adds ``l2 · W`` to each weight gradient (the gradient of
 ``(l2 / 2) · ||W||²``; biases are not decayed); the reported loss is the data term alone.
 Momentum keeps a velocity per array: ``v ← momentum · v − lr · g;  W ← W + v``.
-
-Targets. Classification labels are class indices 0 … k−1 (float or int arrays of whole numbers).
-With one output unit (two classes only) label 1 → ``hi`` and label 0 → ``lo``; with several output
-units the target is one-hot, ``hi`` for the label's unit and ``lo`` for the others. ``(lo, hi)`` is
-(−1, 1) for a tanh or linear output and (0, 1) for every other activation (see
-:func:`class_levels`). Regression needs one output unit and uses the targets as they are.
+Labels become targets as :mod:`nnviz.core.targets` says.
 """
 
 from __future__ import annotations
@@ -25,13 +17,17 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .network import Network
-
-SYMMETRIC_OUTPUTS = frozenset({"tanh", "linear"})
-"""Output activations trained towards −1/+1 for classification; all others towards 0/1."""
+from .targets import labels_of, looks_like_classification, targets_for, true_labels
 
 EVAL_LIMIT = 1000
 """At most this many samples (evenly strided) are used to measure the loss after each epoch, so that
 one epoch of a large data set never stalls on its evaluation; smaller sets are measured exactly."""
+
+
+EVAL_CHUNK_WORK = 2**18
+"""Most multiply-adds of one weight layer's product when measuring the loss (at least 32 rows a
+chunk). OpenBLAS hands larger products to its threads, and on a small, busy machine those threads
+then spin for a while and slow every small training batch after them (2.5× for the digits)."""
 
 
 class TrainingDiverged(ArithmeticError):
@@ -57,75 +53,23 @@ class History:
         return len(self.epoch)
 
 
-# -- targets and evaluation ------------------------------------------------------------------------
-def class_levels(network: Network) -> tuple[float, float]:
-    """``(lo, hi)``: the target values for "not this class" and "this class" at the output."""
-    output = network.activation_of(len(network.layer_sizes) - 1)
-    return (-1.0, 1.0) if output.name in SYMMETRIC_OUTPUTS else (0.0, 1.0)
-
-
-def looks_like_classification(y, max_classes: int = 20) -> bool:
-    """True if ``y`` holds whole numbers 0 … k−1 with 2 ≤ k ≤ ``max_classes`` (class labels)."""
-    y = np.asarray(y, dtype=float)
-    if y.size == 0 or not np.all(np.isfinite(y)) or not np.array_equal(y, np.round(y)):
-        return False
-    return bool(y.min() == 0 and 1 <= y.max() < max_classes)
-
-
-def n_classes(y) -> int:
-    """The number of classes of label array ``y`` (``max + 1``)."""
-    return int(np.max(y)) + 1 if len(y) else 0
-
-
-def targets_for(network: Network, y, classification: bool) -> np.ndarray:
-    """The ``(n, n_out)`` target array for labels or regression targets ``y`` of shape ``(n,)``.
-
-    Raises ``ValueError`` if the labels do not fit the output layer (a label ≥ the number of output
-    units, anything but 0/1 for one output unit, or several output units for regression).
-    """
-    y = np.asarray(y, dtype=float).ravel()
-    n_out = network.layer_sizes[-1]
-    if not classification:
-        if n_out != 1:
-            raise ValueError(f"regression needs 1 output unit, the network has {n_out}")
-        return y[:, None].copy()
-    labels = y.astype(int)
-    if not np.array_equal(labels, y) or (len(y) and labels.min() < 0):
-        raise ValueError("class labels must be whole numbers 0, 1, 2, …")
-    lo, hi = class_levels(network)
-    if n_out == 1:
-        if len(y) and labels.max() > 1:
-            raise ValueError(f"{n_classes(labels)} classes need {n_classes(labels)} output units, the network has 1")
-        return np.where(labels[:, None] == 1, hi, lo)
-    if len(y) and labels.max() >= n_out:
-        raise ValueError(f"{n_classes(labels)} classes need {n_classes(labels)} output units, the network has {n_out}")
-    targets = np.full((len(y), n_out), lo)
-    targets[np.arange(len(y)), labels] = hi
-    return targets
-
-
-def predict_labels(network: Network, X) -> np.ndarray:
-    """Predicted class indices ``(n,)`` for inputs ``X`` ``(n, n_in)``."""
-    return _labels_of(network, network.forward(X).output)
-
-
-def _labels_of(network: Network, output: np.ndarray) -> np.ndarray:
-    # One unit: above the middle of class_levels is class 1; several units: the largest one.
-    if output.shape[1] == 1:
-        lo, hi = class_levels(network)
-        return (output[:, 0] > (lo + hi) / 2).astype(int)
-    return np.argmax(output, axis=1)
-
-
+# -- evaluation ----------------------------------------------------------------------------------------
 def evaluate(network: Network, X, y, classification: bool) -> tuple[float, float | None]:
-    """``(loss, accuracy)`` on ``X`` ``(n, n_in)`` and ``y`` ``(n,)``; accuracy is None for regression."""
+    """``(loss, accuracy)`` on ``X`` ``(n, n_in)`` and ``y`` (labels ``(n,)`` or target rows, see
+    :func:`~nnviz.core.targets.targets_for`): the sample-mean loss; accuracy is None for regression."""
     targets = targets_for(network, y, classification)
+    X = np.asarray(X, dtype=float)
+    rows = max(32, EVAL_CHUNK_WORK // max(w.size for w in network.weights))
+    loss, outputs = 0.0, []
     with np.errstate(over="ignore", invalid="ignore"):
-        output = network.forward(X).output
-        loss = 0.5 * float(np.mean(np.sum((targets - output) ** 2, axis=1)))
+        for start in range(0, len(X), rows):
+            trace = network.forward(X[start:start + rows])
+            loss += network.trace_loss(trace, targets[start:start + rows])
+            outputs.append(trace.output)
+    loss /= len(targets)
     if not classification:
         return loss, None
-    return loss, float(np.mean(_labels_of(network, output) == np.asarray(y).astype(int)))
+    return loss, float(np.mean(labels_of(network, np.concatenate(outputs)) == true_labels(y)))
 
 
 # -- the optimiser ---------------------------------------------------------------------------------
@@ -137,7 +81,8 @@ class Trainer:
     arrays are changed in place. ``batch_size``, ``learning_rate`` (None: use the network's own,
     read at every step), ``l2`` and ``momentum`` may be changed between steps.
 
-    ``X`` is ``(n, n_in)``, ``y`` is ``(n,)`` (class indices or regression targets); the same for the
+    ``X`` is ``(n, n_in)``, ``y`` is ``(n,)`` or ``(n, 1)`` (class indices or regression targets) or
+    ``(n, n_out)`` target rows (see :mod:`nnviz.core.targets`); the same for the
     optional test set. ``classification=None`` decides from ``y`` (:func:`looks_like_classification`).
     ``seed=None`` uses the network's seed, so that the same network and data train the same way.
     """
@@ -220,7 +165,7 @@ class Trainer:
         self.epoch = 0
         self.history = History()
         self._rng = np.random.default_rng(self.seed)
-        self._velocity = None
+        self._velocity = self._velocity_sizes = None
         self._order = None
         self._position = 0
         self._targets = targets_for(self.network, self.y, self.classification)
@@ -279,29 +224,34 @@ class Trainer:
             self._targets = targets_for(network, self.y, self.classification)
         with np.errstate(over="ignore", invalid="ignore"):
             d_w, d_b = network.backward(network.forward(self.X[batch]), self._targets[batch])
-            scale = 1.0 / len(batch)
             lr = network.learning_rate if self._learning_rate is None else self._learning_rate
-            if not self._velocity_fits():
+            sizes = tuple(network.layer_sizes)
+            if self._velocity is None or self._velocity_sizes != sizes:
+                # New, or the network was resized: the velocities start again from zero.
+                self._velocity_sizes = sizes
                 self._velocity = ([np.zeros_like(w) for w in network.weights],
                                   [np.zeros_like(b) for b in network.biases])
-            updates_w = [self._momentum * v - lr * (g * scale + self._l2 * w)
-                         for v, g, w in zip(self._velocity[0], d_w, network.weights)]
-            updates_b = [self._momentum * v - lr * g * scale for v, g in zip(self._velocity[1], d_b)]
+            # v ← momentum · v − lr · (g / batch + l2 · W); terms that are 0 are skipped (a step's
+            # cost is mostly the number of numpy calls: the arrays are small).
+            scale = 1.0 / len(batch)
+            updates_w = [self._update(g, scale, lr, v, w) for g, v, w in zip(d_w, self._velocity[0], network.weights)]
+            updates_b = [self._update(g, scale, lr, v, None) for g, v in zip(d_b, self._velocity[1])]
             new_w = [w + u for w, u in zip(network.weights, updates_w)]
-            new_b = [b + u for b, u in zip(network.biases, updates_b)] if network.bias else None
-        if not all(np.isfinite(a).all() for a in new_w + (new_b or [])):
+            new_b = [b + u for b, u in zip(network.biases, updates_b)] if network.bias else []
+        if not all(np.isfinite(a).all() for a in new_w + new_b):
             raise TrainingDiverged("the weights grew without bound; lower the learning rate and reset")
-        for w, new in zip(network.weights, new_w):
+        for w, new in zip(network.weights + network.biases, new_w + new_b):
             w[...] = new  # in place: the views hold on to these arrays
-        if new_b is not None:
-            for b, new in zip(network.biases, new_b):
-                b[...] = new
         self._velocity = (updates_w, updates_b)
 
-    def _velocity_fits(self) -> bool:
-        # After a resize the old velocities no longer match; they start again from zero.
-        return self._velocity is not None and [v.shape for v in self._velocity[0]] == [
-            w.shape for w in self.network.weights]
+    def _update(self, gradient, scale, lr, velocity, weights):
+        """``momentum · v − lr · (scale · g + l2 · W)``; ``weights`` None: no decay (a bias)."""
+        update = gradient * (-lr * scale)
+        if self._momentum:
+            update += self._momentum * velocity
+        if self._l2 and weights is not None:
+            update -= (lr * self._l2) * weights
+        return update
 
     def _record(self) -> None:
         history = self.history
@@ -319,8 +269,10 @@ class Trainer:
 
 def _as_data(X, y, what: str) -> tuple[np.ndarray, np.ndarray]:
     X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
-    if X.ndim != 2 or y.ndim != 1 or len(X) != len(y):
-        raise ValueError(f"{what} data must be X (n, d) and y (n,), got {X.shape} and {y.shape}")
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y[:, 0]  # a target column for one output unit
+    if X.ndim != 2 or y.ndim not in (1, 2) or len(X) != len(y):
+        raise ValueError(f"{what} data must be X (n, d) and y (n,) or (n, k), got {X.shape} and {y.shape}")
     return X, y
 
 
@@ -336,8 +288,9 @@ def fit(network: Network, X, y, epochs: int, batch_size=10, learning_rate=None, 
         classification=None) -> History:
     """Train ``network`` in place for ``epochs`` epochs of mini-batch SGD; returns the :class:`History`.
 
-    ``X`` ``(n, n_in)``, ``y`` ``(n,)``: class indices 0 … k−1 or regression targets (see the module
-    docstring for the targets and the loss). ``callback(epoch, history)`` runs after every epoch;
+    ``X`` ``(n, n_in)``, ``y`` ``(n,)`` or ``(n, 1)``: class indices 0 … k−1 or regression targets, or
+    ``(n, n_out)`` target rows (:mod:`nnviz.core.targets` says how labels become targets; the loss is
+    the network's own). ``callback(epoch, history)`` runs after every epoch;
     returning ``False`` stops training. See :class:`Trainer` for the other arguments.
     """
     trainer = Trainer(network, X, y, batch_size=batch_size, learning_rate=learning_rate, l2=l2,
@@ -348,49 +301,3 @@ def fit(network: Network, X, y, epochs: int, batch_size=10, learning_rate=None, 
         if callback is not None and callback(trainer.epoch, trainer.history) is False:
             break
     return trainer.history
-
-
-# -- the input plane ---------------------------------------------------------------------------------
-def grid_coordinates(bounds, resolution: int) -> tuple[np.ndarray, np.ndarray]:
-    """Pixel-centre coordinates ``(xs, ys)``, each ``(resolution,)``, of a grid over
-    ``bounds = (x_min, x_max, y_min, y_max)``; pixel ``[i, j]`` is at ``(xs[j], ys[i])``."""
-    x_min, x_max, y_min, y_max = (float(b) for b in bounds)
-    if not (x_max > x_min and y_max > y_min):
-        raise ValueError(f"bounds must be (x_min, x_max, y_min, y_max) with min < max, got {bounds}")
-    resolution = int(resolution)
-    if resolution < 1:
-        raise ValueError(f"resolution must be at least 1, got {resolution}")
-    centres = (np.arange(resolution) + 0.5) / resolution
-    return x_min + centres * (x_max - x_min), y_min + centres * (y_max - y_min)
-
-
-def _plane_trace(network: Network, bounds, resolution: int):
-    if network.layer_sizes[0] != 2:
-        raise ValueError(f"the input plane needs a network with 2 inputs, this one has {network.layer_sizes[0]}")
-    xs, ys = grid_coordinates(bounds, resolution)
-    gx, gy = np.meshgrid(xs, ys)  # gx[i, j] = xs[j], gy[i, j] = ys[i]
-    with np.errstate(over="ignore", invalid="ignore"):
-        return network.forward(np.column_stack([gx.ravel(), gy.ravel()]))
-
-
-def _as_images(activations: np.ndarray, resolution: int) -> np.ndarray:
-    # (res², n) rows in grid order → (n, res, res), row i at ys[i].
-    return np.ascontiguousarray(activations.T.reshape(-1, resolution, resolution))
-
-
-def predict_grid(network: Network, bounds, resolution: int = 100) -> np.ndarray:
-    """The network's output over the input plane, ``(n_out, resolution, resolution)``.
-
-    ``[k, i, j]`` is output unit ``k`` at ``(xs[j], ys[i])`` of :func:`grid_coordinates`: row 0 is
-    the bottom (``y_min``). One forward pass of the whole grid; the network must have 2 inputs.
-    """
-    return _as_images(_plane_trace(network, bounds, resolution).output, resolution)
-
-
-def neuron_grids(network: Network, bounds, resolution: int = 32) -> list[np.ndarray]:
-    """Every neuron's activation over the input plane: one ``(n_units, res, res)`` array per layer.
-
-    Layer 0 is the input (x and y themselves), the last is the output, laid out as in
-    :func:`predict_grid`. Computed with one forward pass of the grid.
-    """
-    return [_as_images(post, resolution) for post in _plane_trace(network, bounds, resolution).post]

@@ -12,8 +12,9 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from nnviz.core.activations import get_activation
 
-from .colors import marker_brush, marker_pen
-from .controls import layer_label
+from .appearance import Appearance
+from .colors import ThemeColors, marker_brush, marker_pen, theme_colors
+from .layer_names import layer_title
 
 Z_RANGES = (6.0, 10.0, 20.0, 50.0, 100.0)
 """Half-widths the z axis can take: the smallest that holds every neuron's z; beyond the last,
@@ -35,13 +36,6 @@ SIDE_BY_SIDE_MIN_WIDTH = 400
 """…and at least this wide, so that each plot has room for its formula."""
 _PEAK_GRID = np.linspace(-6.0, 6.0, 1201)
 
-_THEMES = {
-    # background, foreground, derivative curve, flat shading, layer colour map
-    "light": ("#ffffff", "#202020", "#7a7a7a", (0, 0, 0, 20), "PAL-relaxed"),
-    "dark": ("#1b1e20", "#e6e6e6", "#a8a8a8", (255, 255, 255, 26), "PAL-relaxed_bright"),
-}
-
-
 def z_half_width(z: np.ndarray) -> float:
     """The smallest of :data:`Z_RANGES` that holds every ``z`` with a little room, else the largest."""
     extent = float(np.max(np.abs(z))) * 1.05 if z.size else 0.0
@@ -51,7 +45,7 @@ def z_half_width(z: np.ndarray) -> float:
 @functools.cache
 def flat_threshold(name: str) -> float:
     """|f′| below this counts as flat: :data:`FLAT_FRACTION` of the peak of |f′| over z in [−6, 6]."""
-    return FLAT_FRACTION * float(np.max(np.abs(get_activation(name).derivative(_PEAK_GRID))))
+    return FLAT_FRACTION * float(np.max(np.abs(get_activation(name).curve_derivative(_PEAK_GRID))))
 
 
 class _FunctionPlot:
@@ -84,7 +78,7 @@ class _FunctionPlot:
         # The role goes under the axis: a longer title would not fit a narrow dock.
         if activation.formula != self.title:
             self.title = activation.formula
-            self.plot.setTitle(self.title, color=theme[1], size=self.title_size)
+            self.plot.setTitle(self.title, color=theme.foreground, size=self.title_size)
         if role != self.role:
             self.role = role
             self.plot.setLabel("bottom", f"z ({role})")
@@ -96,7 +90,7 @@ class _FunctionPlot:
     def _draw_curves(self, activation, half_width: float, theme) -> None:
         z = np.linspace(-half_width, half_width, CURVE_POINTS)
         threshold = flat_threshold(activation.name)
-        f, df = activation.value(z), activation.derivative(z)
+        f, df = activation.curve(z), activation.curve_derivative(z)  # elementwise even for softmax
         self.f_curve.setData(z, f)
         self.df_curve.setData(z, df)
         # Shade each run of samples where the function is flat.
@@ -112,13 +106,13 @@ class _FunctionPlot:
             region.setVisible(i < len(runs))
             if i < len(runs):
                 region.setRegion(runs[i])
-                region.setBrush(pg.mkBrush(theme[3]))
+                region.setBrush(pg.mkBrush(theme.series["flat"]))
         low, high = min(f.min(), df.min(), 0.0), max(f.max(), df.max(), 1.0)
         self.plot.setXRange(-half_width, half_width, padding=0)
         self.plot.setYRange(low, high, padding=0.06)
 
     def style(self, theme, scale: float) -> None:
-        background, foreground, derivative = theme[:3]
+        foreground, derivative = theme.foreground, theme.series["f_prime"]
         font = QFont()
         font.setPointSizeF(font.pointSizeF() * scale)
         for name in ("bottom", "left"):
@@ -144,7 +138,7 @@ class ActivationPlot(QWidget):
     only when the activation or the z range changes.
     """
 
-    def __init__(self, state, appearance=None, parent=None):
+    def __init__(self, state, appearance: Appearance, parent=None):
         super().__init__(parent)
         self.setObjectName("activationPlot")
         self.setToolTip("Each marker is one neuron at (z, f(z)) for the current input. Shaded: the "
@@ -173,8 +167,7 @@ class ActivationPlot(QWidget):
         self._graphics.installEventFilter(self)
 
         state.traceChanged.connect(self._on_trace_changed)
-        if appearance is not None:
-            appearance.changed.connect(self._on_appearance_changed)
+        appearance.changed.connect(self._on_appearance_changed)
         self._on_appearance_changed()
 
     def sizeHint(self):
@@ -194,19 +187,16 @@ class ActivationPlot(QWidget):
         return self._plots[index].f_curve, self._plots[index].df_curve
 
     # -- drawing ---------------------------------------------------------------------------------------
-    def _theme(self):
-        return _THEMES[self._appearance.theme if self._appearance is not None else "light"]
-
-    def _scale(self) -> float:
-        return self._appearance.scale if self._appearance is not None else 1.0
+    def _theme(self) -> ThemeColors:
+        return theme_colors(self._appearance.theme)
 
     def _on_appearance_changed(self) -> None:
         theme = self._theme()
-        self._graphics.setBackground(theme[0])
+        self._graphics.setBackground(theme.background)
         for function_plot in self._plots:
-            function_plot.style(theme, self._scale())
+            function_plot.style(theme, self._appearance.scale)
         self._colour_scatters()
-        self._legend.setLabelTextColor(theme[1])
+        self._legend.setLabelTextColor(theme.foreground)
         self._legend_key = None
         self._on_trace_changed()
 
@@ -220,12 +210,12 @@ class ActivationPlot(QWidget):
         else:
             # Hidden layers as a gradient, stopping short of the output's hue and of the wrap to the start.
             positions = np.append(np.linspace(0.0, 0.68, count - 1), 0.8)
-        colours = pg.colormap.get(self._theme()[4]).map(positions, mode="qcolor")
+        colours = pg.colormap.get(self._theme().layer_colormap).map(positions, mode="qcolor")
         for index, (scatter, colour) in enumerate(zip(self._scatters, colours)):
             is_output = index == count - 1
             scatter.setSymbol("d" if is_output else "o")
             scatter.setZValue(11 if is_output else 10)
-            scatter.setSize(MARKER_SIZE * self._scale() * (1.3 if is_output else 1.0))
+            scatter.setSize(MARKER_SIZE * self._appearance.scale * (1.3 if is_output else 1.0))
             scatter.setBrush(marker_brush(colour))
             scatter.setPen(marker_pen(colour.darker(160)))
 
@@ -257,11 +247,11 @@ class ActivationPlot(QWidget):
         self._assign_scatters([[self._scatters[i - 1] for i in layers] for _, _, layers in groups])
         theme = self._theme()
         off_plot = sum(
-            function_plot.show(activation, role, layers, [layer_label(i, n_layers) for i in layers], trace, theme)
+            function_plot.show(activation, role, layers, [layer_title(i, n_layers) for i in layers], trace, theme)
             for function_plot, (activation, role, layers) in zip(self._plots, groups))
         self._summary.setText(self._summary_text(network, trace, off_plot))
         symbol = groups[0][0].symbol if len(groups) == 1 else "f"
-        names = [layer_label(i, n_layers) for i in range(1, n_layers)]
+        names = [layer_title(i, n_layers) for i in range(1, n_layers)]
         if (symbol, names, theme) != self._legend_key:
             self._legend_key = (symbol, names, theme)
             self._fill_legend(symbol, names)

@@ -13,14 +13,14 @@ from functools import lru_cache
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QImage
 
 from nnviz.core.activations import Activation
 
 
 @dataclass(frozen=True)
 class ThemeColors:
-    """Colours of one theme as ``#rrggbb`` strings."""
+    """Colours of one theme as ``#rrggbb`` strings (``#rrggbbaa`` where translucent)."""
 
     background: str
     foreground: str
@@ -29,13 +29,26 @@ class ThemeColors:
     selection: str
     mark: str
     bias_fill: str
+    series: dict
+    """Plot colours by quantity: ``w``, ``z``, ``a``, ``curve``, ``derivative`` … (initialisation plots),
+    ``f_prime`` and ``flat`` (the activation plot's f′ curve and flat shading), ``pinned``, ``marker``."""
+    layer_colormap: str
+    """The pyqtgraph colour map that gives each layer of the activation plot its hue."""
 
 
 THEMES = {
-    "light": ThemeColors(background="#ffffff", foreground="#202124", muted="#6b7078", node_outline="#3c4043",
-                         selection="#111111", mark="#d81b9c", bias_fill="#eef0f2"),
-    "dark": ThemeColors(background="#1b1d22", foreground="#e8eaed", muted="#9aa0a6", node_outline="#c9ccd1",
-                        selection="#ffffff", mark="#ff5fd2", bias_fill="#2d3038"),
+    "light": ThemeColors(
+        background="#ffffff", foreground="#202124", muted="#6b7078", node_outline="#3c4043", selection="#111111",
+        mark="#d81b9c", bias_fill="#eef0f2", layer_colormap="PAL-relaxed",
+        series={"pinned": "#808080", "w": "#6a51a3", "z": "#2171b5", "a": "#238b45", "curve": "#303030",
+                "derivative": "#e6550d", "a_std": "#238b45", "mean_abs_derivative": "#e6550d",
+                "grad_norm": "#cb181d", "marker": "#9e9e9e", "f_prime": "#7a7a7a", "flat": "#00000014"}),
+    "dark": ThemeColors(
+        background="#1b1d22", foreground="#e8eaed", muted="#9aa0a6", node_outline="#c9ccd1", selection="#ffffff",
+        mark="#ff5fd2", bias_fill="#2d3038", layer_colormap="PAL-relaxed_bright",
+        series={"pinned": "#a8a8a8", "w": "#b39ddb", "z": "#64b5f6", "a": "#81c784", "curve": "#e0e0e0",
+                "derivative": "#ffab40", "a_std": "#81c784", "mean_abs_derivative": "#ffab40",
+                "grad_norm": "#ef5350", "marker": "#777777", "f_prime": "#a8a8a8", "flat": "#ffffff1a"}),
 }
 
 # Evenly spaced from the negative end through zero to the positive end. On the dark background
@@ -154,3 +167,43 @@ def marker_pen(color, width: float = 1.0):
 def marker_brush(color):
     """A shared brush for scatter markers (see above); ``color`` is anything QColor accepts."""
     return _marker_brush(QColor(color).rgba())
+
+
+# -- the input plane (decision boundary, node thumbnails) -----------------------------------------
+CATEGORICAL = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2",
+               "#7f7f7f", "#bcbd22")
+HEATMAP_STRENGTH = 0.6  # the plane is paler than the points so that they stay readable
+
+
+def class_colors(palette: str = "default", theme: str = "light") -> tuple[str, str]:
+    """``(class B, class A)``: the negative and positive ends of the edge colours (blue, red)."""
+    ends = map_rgb(weight_colormap(palette, theme), [0.0, 1.0])
+    return tuple(pg.mkColor(*np.rint(c).astype(int)).name() for c in ends)
+
+
+def plane_colormap(palette: str = "default", theme: str = "light", strength: float = 1.0) -> pg.ColorMap:
+    """Diverging map over [0, 1] for values −1 … 1: the edge colours' ends (blue, red; blue, orange
+    in the colour-blind palette) through the background at 0. ``strength`` < 1 pales the ends."""
+    background = rgb(theme_colors(theme).background)
+    ends = fade(map_rgb(weight_colormap(palette, theme), [0.0, 1.0]), theme_colors(theme).background, strength)
+    return pg.ColorMap([0.0, 0.5, 1.0], np.rint([ends[0], background, ends[1]]).astype(np.uint8))
+
+
+def node_image(values: np.ndarray, palette: str = "default", theme: str = "light") -> QImage:
+    """A ``(res, res)`` array in [−1, 1] (row 0 = bottom of the plane) as a QImage, top row first."""
+    lut = plane_colormap(palette, theme).getLookupTable(nPts=256, alpha=False)
+    index = np.clip(np.rint((np.asarray(values)[::-1] + 1.0) * 127.5), 0, 255).astype(np.uint8)
+    rgb_rows = np.ascontiguousarray(lut[index])
+    height, width = index.shape
+    return QImage(rgb_rows.data, width, height, 3 * width, QImage.Format_RGB888).copy()
+
+
+def unit_range(values: np.ndarray, activation: Activation | None) -> np.ndarray:
+    """A neuron's values mapped to [−1, 1]: a bounded activation by its range (sigmoid 0 … 1 → −1 … 1,
+    tanh as it is), the input and unbounded activations divided by their largest |value|."""
+    bounds = activation_range(activation) if activation is not None else None
+    if bounds is not None:
+        low, high = bounds
+        return np.clip((values - low) / (high - low) * 2.0 - 1.0, -1.0, 1.0)
+    peak = float(np.max(np.abs(values))) if values.size else 0.0
+    return values / peak if peak > 0 and np.isfinite(peak) else np.zeros_like(values)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPoint, QSignalBlocker, Qt, QTimer
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QAction, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -28,7 +28,10 @@ from nnviz.core.activations import ACTIVATIONS
 from nnviz.core.initializers import INITIALIZERS
 from nnviz.core.limits import MAX_HIDDEN_LAYERS, MAX_INIT_SCALE, MAX_LAYER_SIZE
 
-from .input_grid import INPUT_DECIMALS, InputGrid, show_value
+from .input_grid import INPUT_DECIMALS, InputGrid
+from .layer_names import layer_title
+from .quiet import show_checked, show_index, show_value
+from .spin_boxes import SizeSpinBox
 
 RANDOM_INPUT_SEED = 20240601
 """Seed of the panel's own Generator for "Random": the same clicks give the same inputs in every session."""
@@ -39,50 +42,6 @@ TYPED_SHRINK_DELAY_MS = 800
 MAX_SEED = 2**31 - 1
 SEED_TOOLTIP = ("Seed of the random weights: the same seed and structure give the same weights. "
                 "Changing it redraws the weights.")
-
-
-class SizeSpinBox(QSpinBox):
-    """A QSpinBox that knows whether the value is being typed (``typing``) rather than stepped.
-
-    Typing "12" over "4" passes through 1; applying that 1 would throw away the weights of nodes
-    2–4, so the panel waits before it applies a typed shrink.
-    """
-
-    typing = False
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.setAccelerated(True)  # holding an arrow speeds up: 4 → 784 takes seconds, not minutes
-
-    def keyPressEvent(self, event):
-        self.typing = True
-        try:
-            super().keyPressEvent(event)
-        finally:
-            self.typing = False
-
-    def stepBy(self, steps):
-        # Arrow keys arrive through keyPressEvent too, but a step is never a half-typed number.
-        typing, self.typing = self.typing, False
-        try:
-            super().stepBy(steps)
-        finally:
-            self.typing = typing
-
-
-def layer_label(index: int, n_layers: int) -> str:
-    if index == 0:
-        return "Input"
-    if index == n_layers - 1:
-        return "Output"
-    return f"Hidden {index}"
-
-
-def _show_choice(combo: QComboBox, name: str) -> None:
-    index = combo.findData(name)
-    if index != combo.currentIndex():
-        with QSignalBlocker(combo):
-            combo.setCurrentIndex(index)
 
 
 class ControlsPanel(QWidget):
@@ -308,7 +267,7 @@ class ControlsPanel(QWidget):
         while len(self._layer_rows) > n_layers:
             self._remove_layer_row()
         for index, (label, spin) in enumerate(self._layer_rows):
-            name = layer_label(index, n_layers)
+            name = layer_title(index, n_layers)
             if label.text() != name:
                 label.setText(name)
                 spin.setToolTip("Number of inputs (nodes in the input layer)" if index == 0
@@ -331,18 +290,16 @@ class ControlsPanel(QWidget):
 
     def _on_settings_changed(self) -> None:
         network = self._state.network
-        _show_choice(self._activation, network.activation)
-        _show_choice(self._output_activation, network.output_activation)
-        _show_choice(self._init, network.init)
+        show_index(self._activation, self._activation.findData(network.activation))
+        show_index(self._output_activation, self._output_activation.findData(network.output_activation))
+        show_index(self._init, self._init.findData(network.init))
         self._init.setToolTip(f"How the weights are drawn: {INITIALIZERS[network.init].description}")
         show_value(self._init_scale, network.init_scale)
         # Seeds from files may exceed what a QSpinBox holds; the tool tip then gives the real one.
         show_value(self._seed, min(network.seed, MAX_SEED))
         self._seed.setToolTip(SEED_TOOLTIP if network.seed <= MAX_SEED else
                               f"{SEED_TOOLTIP}\nThis network's seed is {network.seed}, more than the box shows.")
-        if self._bias.isChecked() != network.bias:
-            with QSignalBlocker(self._bias):
-                self._bias.setChecked(network.bias)
+        show_checked(self._bias, network.bias)
         self._update_summary()
 
     def _on_input_changed(self) -> None:

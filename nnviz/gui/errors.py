@@ -35,7 +35,6 @@ class ExceptionHook(QObject):
         self._window = window
         self._previous = None
         self._dialog_open = False
-        self._suppressed = 0
         self.count = 0
         """How many exceptions were caught."""
 
@@ -58,8 +57,7 @@ class ExceptionHook(QObject):
         log.error("unexpected error\n%s", details)
         self.errorOccurred.emit(summary)
         if self._dialog_open:
-            self._suppressed += 1  # one dialog for a burst: a failing paint slot must not stack hundreds
-            return
+            return  # one dialog for a burst: a failing paint slot must not stack hundreds
         self._dialog_open = True
         # Not from inside the failing slot: show it once control is back in the event loop.
         QTimer.singleShot(0, lambda: self._report(summary, details))
@@ -72,7 +70,6 @@ class ExceptionHook(QObject):
             log.exception("could not report the error")
         finally:
             self._dialog_open = False
-            self._suppressed = 0
 
     def save_recovery_copy(self) -> Path | None:
         """Save the current network beside nnviz's data; returns the path, or None if that failed too."""

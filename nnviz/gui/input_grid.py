@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QDoubleSpinBox, QFrame, QLabel, QScrollArea, QWidget
+
+from .quiet import show_value
 
 INPUT_LIMIT = 1000.0
 INPUT_DECIMALS = 3
@@ -17,15 +19,6 @@ AHEAD_ROWS = 8
 """Rows made beyond the visible ones, so that Tab always has a next spinbox to go to."""
 _COLUMN_GAP = 10
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-
-
-def show_value(spin, value) -> None:
-    """Show ``value`` in ``spin`` (any spinbox) without emitting, and only if it differs from what is shown."""
-    if isinstance(spin, QDoubleSpinBox):
-        value = round(float(value), spin.decimals())
-    if spin.value() != value:
-        with QSignalBlocker(spin):
-            spin.setValue(value)
 
 
 def input_name(index: int) -> str:

@@ -15,12 +15,14 @@ from .controls import ControlsPanel
 from .document.document import Document
 from .init_explorer.explorer import InitExplorer
 from .network_view import NetworkView
-from .preferences import Settings
+from .preferences import Preferences
 from .shortcuts_dialog import show_shortcuts
 from .state import NetworkState
 from .theme import apply_theme
+from .training.data import TrainingData
 from .training.decision_boundary import DecisionBoundary
 from .training.panel import TrainingPanel
+from .training.runner import TrainingRunner
 
 PRESENTATION_SCALE = 1.75
 SCALE_STEP = 0.25
@@ -33,14 +35,15 @@ class MainWindow(QMainWindow):
     ``network`` is given.
     """
 
-    def __init__(self, network: Network | None = None, inputs=None, settings: Settings | None = None, parent=None):
+    def __init__(self, network: Network | None = None, inputs=None, preferences: Preferences | None = None,
+                 parent=None):
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.state = NetworkState(network, inputs, parent=self)
         self.appearance = Appearance(self)
         self._presentation_docks: dict[QDockWidget, bool] | None = None
         self._base_font = QApplication.font()
-        self.settings = settings if settings is not None else Settings()
+        self.preferences = preferences if preferences is not None else Preferences()
 
         self.view = NetworkView(self.state, self.appearance)
         self.setCentralWidget(self.view)
@@ -63,7 +66,7 @@ class MainWindow(QMainWindow):
         self.scene_title.hide()
         self.view.installEventFilter(self)
 
-        self.document = Document(self.state, self, settings=self.settings, appearance=self.appearance,
+        self.document = Document(self.state, self, preferences=self.preferences, appearance=self.appearance,
                                  renderer=self.view)
         self._build_menus()
         self.document.connect_window(self)
@@ -75,7 +78,7 @@ class MainWindow(QMainWindow):
         self.state.message.connect(self._on_message)
         self.appearance.changed.connect(self._on_appearance_changed)
         self._on_trace_changed()
-        self._restore_settings()
+        self._restore_preferences()
 
     # -- construction ---------------------------------------------------------------------------------
     def _add_dock(self, title, name, widget, area) -> QDockWidget:
@@ -90,8 +93,11 @@ class MainWindow(QMainWindow):
         self.init_explorer = InitExplorer(self.state, self.appearance)
         self.init_dock = self._add_dock("Initialisation", "initDock", self.init_explorer, Qt.RightDockWidgetArea)
         self.init_explorer.symmetricUnitsChanged.connect(self.view.set_marked_nodes)
-        self.training = TrainingPanel(self.state, self.appearance, settings=self.settings)
-        self.boundary = DecisionBoundary(self.state, self.training, appearance=self.appearance)
+        self.training_data = TrainingData(self)
+        self.training_runner = TrainingRunner(self.state, self.training_data, self)
+        self.training = TrainingPanel(self.state, self.training_data, self.training_runner, self.appearance,
+                                      preferences=self.preferences)
+        self.boundary = DecisionBoundary(self.state, self.training_data, self.appearance)
         self.training_dock = self._add_dock("Training", "trainingDock", self.training, Qt.RightDockWidgetArea)
         self.boundary_dock = self._add_dock("Decision plane", "boundaryDock", self.boundary, Qt.RightDockWidgetArea)
         self.boundary.nodeImagesChanged.connect(self.view.set_node_images)
@@ -178,14 +184,14 @@ class MainWindow(QMainWindow):
         self.help_menu.addAction(self.shortcuts_action)
         self.file_menu, self.view_menu, self.network_menu = file_menu, view_menu, net_menu
 
-    # -- settings and closing ---------------------------------------------------------------------------
-    def _restore_settings(self) -> None:
+    # -- preferences and closing ------------------------------------------------------------------------
+    def _restore_preferences(self) -> None:
         self.resize(1280, 800)
-        geometry, window_state = self.settings.geometry(), self.settings.window_state()
+        geometry, window_state = self.preferences.geometry(), self.preferences.window_state()
         if geometry is not None:
             self.restoreGeometry(geometry)
         self._default_layout_pending = window_state is None or not self.restoreState(window_state)
-        self.appearance.set(theme=self.settings.theme(), palette=self.settings.palette())
+        self.appearance.set(theme=self.preferences.theme(), palette=self.preferences.palette())
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -206,11 +212,11 @@ class MainWindow(QMainWindow):
         self.training.pause()  # a closed window computes nothing more
         if self.presentation_action.isChecked():
             self.presentation_action.trigger()  # save the normal layout, not the presentation one
-        self.settings.set_geometry(self.saveGeometry())
-        self.settings.set_window_state(self.saveState())
-        self.settings.set_theme(self.appearance.theme)
-        self.settings.set_palette(self.appearance.palette)
-        self.settings.sync()
+        self.preferences.set_geometry(self.saveGeometry())
+        self.preferences.set_window_state(self.saveState())
+        self.preferences.set_theme(self.appearance.theme)
+        self.preferences.set_palette(self.appearance.palette)
+        self.preferences.sync()
         super().closeEvent(event)
 
     # -- slots ----------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ VERSION_PREFIX = "v1/"
 MAX_RECENT_FILES = 10
 
 
-class Settings:
+class Preferences:
     """Type-safe access to nnviz's ``QSettings``.
 
     Args:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import numpy as np
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
 from nnviz.core import Network, Trace, new_seed
 from nnviz.core.limits import MAX_HIDDEN_LAYERS
+
+from .deferred import DeferredRefresh
 
 DEFAULT_HIDDEN_SIZE = 4
 
@@ -40,13 +44,10 @@ class NetworkState(QObject):
         self._network = network if network is not None else Network([2, 4, 2], seed=new_seed())
         self._inputs = self._fit_inputs(inputs if inputs is not None else (3.0, 4.0)[: self.n_inputs])
         self._trace: Trace | None = None
-        self._pending: set[str] = set()
+        self._replacing = False
         self.recompute_count = 0
         """How many forward passes the state has run (for tests and benchmarks)."""
-        self._flush_timer = QTimer(self)
-        self._flush_timer.setSingleShot(True)
-        self._flush_timer.setInterval(0)
-        self._flush_timer.timeout.connect(self.flush)
+        self._pending = DeferredRefresh(self, self._send)
 
     # -- reading ----------------------------------------------------------------------------------
     @property
@@ -74,23 +75,38 @@ class NetworkState(QObject):
 
     # -- change bookkeeping -------------------------------------------------------------------------
     def _changed(self, *kinds: str) -> None:
-        self._pending.update(kinds)
         self._trace = None
-        if not self._flush_timer.isActive():
-            self._flush_timer.start()
+        self._pending.mark(*kinds)
 
     def flush(self) -> None:
         """Send the pending signals now (normally the event loop does this once per turn)."""
-        self._flush_timer.stop()
-        pending, self._pending = self._pending, set()
-        if not pending:
-            return
+        self._pending.run()
+
+    def _send(self, pending: set[str]) -> None:
         for kind, signal in (("structure", self.structureChanged), ("settings", self.settingsChanged),
                              ("weights", self.weightsChanged), ("input", self.inputChanged)):
             if kind in pending:
                 signal.emit()
         self.trace  # noqa: B018 - recompute once, before the views read it
         self.traceChanged.emit()
+
+    @contextmanager
+    def replacing(self):
+        """Replace the whole network (open a file, New) as one change, not an edit.
+
+        The block's signals are sent when it ends, with :attr:`is_replacing` True while they are.
+        """
+        self._replacing = True
+        try:
+            yield self
+            self.flush()
+        finally:
+            self._replacing = False
+
+    @property
+    def is_replacing(self) -> bool:
+        """True while the signals of a :meth:`replacing` block are being sent."""
+        return self._replacing
 
     def _fit_inputs(self, values) -> np.ndarray:
         """``values`` cut or zero-padded to the input size; non-finite values are refused."""

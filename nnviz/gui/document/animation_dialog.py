@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 
 from nnviz.core.animation import KINDS, MAX_FRAMES, matching_dataset, sequence
 from nnviz.core.datasets import DATASETS
-from nnviz.gui.appearance import Appearance
 from nnviz.gui.document.animation import FILTER, AnimationExport
 from nnviz.gui.network_view.export import MAX_IMAGE_SIDE, MIN_IMAGE_SIDE
 
@@ -233,7 +232,7 @@ class AnimationExportMixin:
         self._animation_request = request
         try:
             self._animation_run = start_animation(request, path, self._state.network, self._state.inputs,
-                                                  self.scenes, self._appearance or Appearance(), self._window)
+                                                  self.scenes, self._appearance, self._window)
         except ValueError as e:
             self._show_error("Could Not Export Animation", str(e))
             return False

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from types import SimpleNamespace
 
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
@@ -21,7 +20,8 @@ from nnviz.core.documents import read_any
 from nnviz.core.fileio import export_weights
 from nnviz.core.scenes import save_state
 
-from ..preferences import Settings
+from ..appearance import Appearance
+from ..preferences import Preferences
 from .animation_dialog import AnimationExportMixin
 from .export_dialog import FORMATS, ExportDialog, ExportOptions, save_picture
 from .lecture import LectureMixin
@@ -37,8 +37,8 @@ class Document(LectureMixin, AnimationExportMixin, QObject):
     Args:
         state: the :class:`~nnviz.gui.state.NetworkState` whose network is the document.
         parent: the window; dialogs are centred on it.
-        settings: recent files and last folder (:class:`~nnviz.gui.preferences.Settings`).
-        appearance: if given, a scene's appearance hints are applied to it.
+        preferences: recent files and last folder (:class:`~nnviz.gui.preferences.Preferences`).
+        appearance: where a scene's appearance hints are applied.
         renderer: the picture source for Export image (see :meth:`set_renderer`).
 
     Signals:
@@ -53,16 +53,16 @@ class Document(LectureMixin, AnimationExportMixin, QObject):
     modifiedChanged = Signal(bool)
     message = Signal(str)
 
-    def __init__(self, state, parent=None, settings: Settings | None = None, appearance=None, renderer=None):
+    def __init__(self, state, parent=None, preferences: Preferences | None = None, *, appearance: Appearance,
+                 renderer=None):
         super().__init__(parent)
         self._state = state
         self._window = parent
-        self._settings = settings if settings is not None else Settings()
+        self._preferences = preferences if preferences is not None else Preferences()
         self._appearance = appearance
         self._renderer = None
         self._path: Path | None = None
         self._modified = False
-        self._replacing = False
         self._export_options: ExportOptions | None = None
         self._build_actions()
         self._init_lecture()
@@ -98,11 +98,9 @@ class Document(LectureMixin, AnimationExportMixin, QObject):
                 *self.lecture_actions]
 
     # -- wiring -------------------------------------------------------------------------------------
-    def set_renderer(self, renderer=None, *, render_image=None, render_svg=None) -> None:
+    def set_renderer(self, renderer) -> None:
         """Where Export image gets its picture: an object with ``render_image(w, h, scale, figure) -> QImage``
-        and ``render_svg(path, w, h, scale, figure)`` (the network view), or the two callables."""
-        if renderer is None and render_image is not None and render_svg is not None:
-            renderer = SimpleNamespace(render_image=render_image, render_svg=render_svg)
+        and ``render_svg(path, w, h, scale, figure)`` (the network view), or None."""
         self._renderer = renderer
         self.export_image_action.setEnabled(renderer is not None)
 
@@ -168,7 +166,7 @@ class Document(LectureMixin, AnimationExportMixin, QObject):
     @Slot()
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
-        files = self._settings.recent_files()
+        files = self._preferences.recent_files()
         for i, path in enumerate(files):
             label = f"&{i + 1} {Path(path).name}" if i < 9 else f"1&0 {Path(path).name}"
             a = self.recent_menu.addAction(label)
@@ -177,14 +175,14 @@ class Document(LectureMixin, AnimationExportMixin, QObject):
             a.triggered.connect(lambda _=False, p=path: self.open_path(p))
         if files:
             self.recent_menu.addSeparator()
-            self.recent_menu.addAction("&Clear Menu", self._settings.clear_recent_files)
+            self.recent_menu.addAction("&Clear Menu", self._preferences.clear_recent_files)
         else:
             self.recent_menu.addAction("No recent files").setEnabled(False)
 
     # -- modified mark ------------------------------------------------------------------------------
     @Slot()
     def _on_state_changed(self) -> None:
-        if not self._replacing:
+        if not self._state.is_replacing:
             self._set_modified(True)
 
     def _set_modified(self, modified: bool) -> None:
@@ -198,12 +196,8 @@ class Document(LectureMixin, AnimationExportMixin, QObject):
 
     def _replace(self, network: Network, inputs) -> None:
         """Show ``network``; the signals this sends do not count as edits."""
-        self._replacing = True
-        try:
+        with self._state.replacing():
             self._state.set_network(network, inputs)
-            self._state.flush()
-        finally:
-            self._replacing = False
         self._set_modified(False)
 
     def adopt_path(self, path) -> None:
@@ -213,8 +207,8 @@ class Document(LectureMixin, AnimationExportMixin, QObject):
         self._remember(self._path)
 
     def _remember(self, path: Path) -> None:
-        self._settings.add_recent_file(path)
-        self._settings.set_last_folder(path)
+        self._preferences.add_recent_file(path)
+        self._preferences.set_last_folder(path)
 
     # -- files --------------------------------------------------------------------------------------
     def maybe_save(self) -> bool:
@@ -301,7 +295,7 @@ class Document(LectureMixin, AnimationExportMixin, QObject):
             stem = re.sub(r"[^\w]+", "-", self.current_scene.title.lower()).strip("-") or "scene"
         else:
             stem = "network"
-        return str(Path(self._settings.last_folder()) / f"{stem}{suffix}")
+        return str(Path(self._preferences.last_folder()) / f"{stem}{suffix}")
 
     # -- export -------------------------------------------------------------------------------------
     @Slot()
@@ -321,7 +315,7 @@ class Document(LectureMixin, AnimationExportMixin, QObject):
         except (OSError, ValueError) as e:
             self._show_error("Could Not Export Image", str(e))
             return False
-        self._settings.set_last_folder(path)
+        self._preferences.set_last_folder(path)
         self.message.emit(f"Exported a {width} × {height} picture to {path}")
         return True
 
@@ -343,7 +337,7 @@ class Document(LectureMixin, AnimationExportMixin, QObject):
         except (OSError, ValueError) as e:
             self._show_error("Could Not Export Weights", str(e))
             return False
-        self._settings.set_last_folder(path)
+        self._preferences.set_last_folder(path)
         self.message.emit(f"Exported {self._state.network.n_weights:,} weights to {path}")
         return True
 
@@ -357,7 +351,7 @@ class Document(LectureMixin, AnimationExportMixin, QObject):
 
     # -- dialogs (small methods, so that tests can replace them) ----------------------------------
     def _ask_open_path(self, caption: str, filters: str) -> str | None:
-        path, _ = QFileDialog.getOpenFileName(self._window, caption, self._settings.last_folder(), filters)
+        path, _ = QFileDialog.getOpenFileName(self._window, caption, self._preferences.last_folder(), filters)
         return path or None
 
     def _ask_save_path(self, caption: str, filters: str, suggested: str) -> str | None:

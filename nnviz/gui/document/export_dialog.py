@@ -31,6 +31,8 @@ from PySide6.QtWidgets import (
 from nnviz.core.fileio import atomic_write
 from nnviz.gui.network_view.export import MAX_IMAGE_SIDE, MIN_IMAGE_SIDE, FigureOptions, check_size
 
+from ..quiet import show_index, show_value
+
 FORMATS = {"png": "PNG image (*.png)", "svg": "SVG drawing (*.svg)"}
 
 PRESETS = (
@@ -227,9 +229,7 @@ class ExportDialog(QDialog):
     def _match_preset(self) -> None:
         size = (self.width_spin.value(), self.height_spin.value())
         index = next((i for i, (_, w, h) in enumerate(self._presets) if (w, h) == size), len(self._presets))
-        self.preset_combo.blockSignals(True)
-        self.preset_combo.setCurrentIndex(index)
-        self.preset_combo.blockSignals(False)
+        show_index(self.preset_combo, index)
 
     @Slot(int)
     def _on_preset(self, index: int) -> None:
@@ -237,9 +237,7 @@ class ExportDialog(QDialog):
         if size is None:
             return
         for spin, value in zip((self.width_spin, self.height_spin), size):
-            spin.blockSignals(True)
-            spin.setValue(value)
-            spin.blockSignals(False)
+            show_value(spin, value)
         self._update_result()
 
     @Slot()

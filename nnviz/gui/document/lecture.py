@@ -20,7 +20,7 @@ class LectureMixin:
     showing one replaces the document's network and path, and opening a file may start a lecture.
 
     The host is a QObject that calls :meth:`_init_lecture` once its ``_action`` helper exists, and
-    provides ``_state``, ``_settings``, ``_appearance``, ``_window``, ``window_title``, ``maybe_save()``,
+    provides ``_state``, ``_preferences``, ``_appearance``, ``_window``, ``window_title``, ``maybe_save()``,
     ``_load(path)``, ``_replace(network, inputs)``, ``_set_path(path)``, ``_remember(path)``,
     ``_ask_open_path``, ``_ask_save_path``, ``_show_error`` and the signals ``message`` and ``titleChanged``.
 
@@ -122,8 +122,6 @@ class LectureMixin:
         self.sceneChanged.emit(scene.title)
 
     def _apply_hints(self, scene: Scene) -> None:
-        if self._appearance is None:
-            return
         for key, value in scene.appearance.items():
             try:
                 self._appearance.set(**{key: value})
@@ -154,7 +152,7 @@ class LectureMixin:
         path = self._lecture_path
         if path is None:
             chosen = self._ask_save_path("Save Lecture", LECTURE_FILTER,
-                                         str(Path(self._settings.last_folder()) / "lecture.json"))
+                                         str(Path(self._preferences.last_folder()) / "lecture.json"))
             if not chosen:
                 return False
             path = Path(chosen).absolute()

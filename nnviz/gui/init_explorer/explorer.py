@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
@@ -30,18 +30,21 @@ from nnviz.core.stats import (
     DISTRIBUTIONS,
     NetworkStats,
     affordable_samples,
-    describe_units,
-    diagnose,
     find_symmetric_units,
     layer_statistics,
     sample_inputs,
 )
+from nnviz.core.verdicts import describe_units, diagnose
 
-from .plots import THEMES, DepthView, LayerRow, PlotStyle
+from ..appearance import Appearance
+from ..colors import theme_colors
+from ..deferred import DeferredRefresh
+from ..quiet import show_index
+from .depth_view import DepthView
+from .plots import LayerRow, LayerRows, PlotStyle
 
 MAX_LAYER_ROWS = 6
 """Up to this many weight layers get one row each; deeper networks get a layer picker."""
-ROW_HEIGHT = 150
 BATCH_SEED = 0
 """The input batch and targets come from a fixed seed: A and B see the same data, a seed change moves only W."""
 CUSTOM = "Custom settings"
@@ -70,7 +73,7 @@ class InitExplorer(QWidget):
 
     symmetricUnitsChanged = Signal(object)
 
-    def __init__(self, state, appearance=None, parent=None):
+    def __init__(self, state, appearance: Appearance, parent=None):
         super().__init__(parent)
         self.setObjectName("initExplorer")
         self._state = state
@@ -82,24 +85,20 @@ class InitExplorer(QWidget):
         self._batch_key = None
         self._batch = None
         self._symmetric: dict = {}
-        self._dirty = True
-        self._syncing_preset = False
-        # Every row made so far, the first _row_count shown: reused, as making one (3 PlotItems) takes ~30 ms.
-        self._row_pool: list[LayerRow] = []
-        self._row_count = 0
+        # After the window has painted: on the next turn, and the very first time a little later,
+        # because building the plots costs 0.1 s of launch time.
+        self._refresh = DeferredRefresh(self, lambda _parts: self.refresh(), ("stats",), skip_hidden=True,
+                                        first_show_delay_ms=FIRST_DRAW_DELAY_MS)
         self._build()
         self._apply_style()
         self._sync_preset()
-
-        self._schedule_timer = QTimer(self, singleShot=True, interval=0, timeout=self._update_if_visible)
 
         state.structureChanged.connect(self._on_model_changed)
         state.settingsChanged.connect(self._on_model_changed)
         state.weightsChanged.connect(self._on_model_changed)
         state.inputChanged.connect(self._on_input_changed)
         state.traceChanged.connect(self._on_trace_changed)
-        if appearance is not None:
-            appearance.changed.connect(self._on_appearance_changed)
+        appearance.changed.connect(self._on_appearance_changed)
 
     # -- construction -------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -156,6 +155,7 @@ class InitExplorer(QWidget):
         self.layers_view = pg.GraphicsLayoutWidget()
         self.layers_view.setObjectName("initLayersView")
         self.layers_view.ci.setSpacing(2)
+        self._rows = LayerRows(self.layers_view)
         scroll = QScrollArea(widgetResizable=True, frameShape=QScrollArea.NoFrame)
         scroll.setWidget(self.layers_view)
 
@@ -185,46 +185,34 @@ class InitExplorer(QWidget):
 
     # -- state → panel ------------------------------------------------------------------------------
     def _on_model_changed(self) -> None:
-        self._dirty = True
+        self._refresh.stale.add("stats")  # computed at traceChanged, which ends every change
 
     def _on_input_changed(self) -> None:
-        if self._distribution() == "current":
-            self._dirty = True
+        if self.input_distribution.currentData() == "current":
+            self._refresh.stale.add("stats")
 
     def _on_trace_changed(self) -> None:
         # Every state change ends with traceChanged: sync once and compute once for the whole turn.
         self._sync_preset()
-        if not self._dirty:
+        if not self._refresh.stale:
             return
         if self.isVisible():
-            self.refresh()
+            self._refresh.run()
         else:
             # Cheap, and the network view marks the units even while this panel is hidden.
             self._update_symmetry(self._state.network)
 
     def _on_appearance_changed(self) -> None:
         self._apply_style()
-        self._dirty = True
-        self._update_if_visible()
+        self._refresh.stale.add("stats")
+        self._refresh.run()
 
     def _schedule(self) -> None:
-        self._dirty = True
-        self._schedule_timer.start()
-
-    def _update_if_visible(self) -> None:
-        if self.isVisible():
-            self.refresh()
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if self._dirty:
-            # After the window has painted: on the next turn, and the very first time a little later,
-            # because building the plots costs 0.1 s of launch time.
-            QTimer.singleShot(FIRST_DRAW_DELAY_MS if self.stats is None else 0, self._update_if_visible)
+        self._refresh.mark("stats")
 
     # -- presets ------------------------------------------------------------------------------------
     def _on_preset_chosen(self, index: int) -> None:
-        if index <= 0 or self._syncing_preset:
+        if index <= 0:
             return
         self.apply_preset(self.preset_combo.itemText(index))
 
@@ -245,9 +233,7 @@ class InitExplorer(QWidget):
 
     def _sync_preset(self) -> None:
         preset = matching_preset(self._state.network)
-        self._syncing_preset = True
-        self.preset_combo.setCurrentIndex(0 if preset is None else self.preset_combo.findText(preset.name))
-        self._syncing_preset = False
+        show_index(self.preset_combo, 0 if preset is None else self.preset_combo.findText(preset.name))
         if preset is None:
             self.preset_explanation.setText("<i>Pick a preset for a lecture example, or change the initialiser, "
                                             "scale, activation and depth in the controls.</i>")
@@ -276,11 +262,8 @@ class InitExplorer(QWidget):
         self._schedule()
 
     # -- computing ----------------------------------------------------------------------------------
-    def _distribution(self) -> str:
-        return self.input_distribution.currentData()
-
     def _input_batch(self) -> np.ndarray:
-        network, distribution = self._state.network, self._distribution()
+        network, distribution = self._state.network, self.input_distribution.currentData()
         current = self._state.inputs if distribution == "current" else None
         n_samples = affordable_samples(network.layer_sizes, self.sample_count.value())
         if self._pinned_network is not None:
@@ -293,7 +276,7 @@ class InitExplorer(QWidget):
 
     def refresh(self) -> None:
         """Recompute the statistics and redraw now (normally called once per state change)."""
-        self._dirty = False
+        self._refresh.stale.clear()
         network = self._state.network
         batch = self._input_batch()
         self.stats = layer_statistics(network, batch, seed=BATCH_SEED + 1)
@@ -324,7 +307,7 @@ class InitExplorer(QWidget):
             lines = [f"Layer {layer}: units {describe_units(group)} identical"
                      for layer, layer_groups in groups.items() for group in layer_groups]
             # The ring in the network view's mark colour ties this text to the marked nodes.
-            mark = self._plot_style().colours["mark"]
+            mark = self._plot_style().theme.mark
             ring = f"<b style='color:{mark}; font-size:large'>◌</b>"
             self.symmetry_label.setText(f"{ring} {' · '.join(lines)}: they get the same gradient and stay "
                                         "identical while training.")
@@ -340,12 +323,11 @@ class InitExplorer(QWidget):
         self.layer_picker.setVisible(deep)
         if deep and self.layer_combo.count() != n_layers:
             keep = self.layer_combo.currentIndex()
-            self.layer_combo.blockSignals(True)
-            self.layer_combo.clear()
-            self.layer_combo.addItems([f"Layer {k}" + (" (output)" if k == n_layers else "")
-                                       for k in range(1, n_layers + 1)])
-            self.layer_combo.setCurrentIndex(min(max(keep, 0), n_layers - 1))
-            self.layer_combo.blockSignals(False)
+            with QSignalBlocker(self.layer_combo):
+                self.layer_combo.clear()
+                self.layer_combo.addItems([f"Layer {k}" + (" (output)" if k == n_layers else "")
+                                           for k in range(1, n_layers + 1)])
+                self.layer_combo.setCurrentIndex(min(max(keep, 0), n_layers - 1))
 
     def shown_layers(self) -> list[int]:
         """The layer indices (1 … L−1) that have a histogram row now."""
@@ -357,12 +339,12 @@ class InitExplorer(QWidget):
     @property
     def rows(self) -> list[LayerRow]:
         """The histogram rows shown now, one per entry of :meth:`shown_layers`."""
-        return self._row_pool[: self._row_count]
+        return self._rows.shown
 
     def _draw(self) -> None:
         stats, pinned = self.stats, self.pinned_stats
         shown = self.shown_layers()
-        self._ensure_rows(len(shown))
+        self._rows.set_count(len(shown), self._plot_style())
         n_layers = len(stats.layers)
         for row, layer in zip(self.rows, shown):
             old = pinned.layers[layer - 1] if pinned is not None and layer <= len(pinned.layers) else None
@@ -383,54 +365,30 @@ class InitExplorer(QWidget):
             view.ci.setGeometry(view.range)
             view.scene().prepareForPaint()  # where pyqtgraph applies new view ranges
 
-    def _ensure_rows(self, count: int) -> None:
-        if count == self._row_count:
-            return
-        while len(self._row_pool) < count:
-            self._row_pool.append(LayerRow(self.layers_view.ci, 2 * len(self._row_pool)))
-        for k, row in enumerate(self._row_pool):
-            row.set_visible(k < count)
-        self._row_count = count
-        style = self._plot_style()
-        for row in self.rows:
-            row.set_style(style)  # a no-op unless the row is new or was hidden when the appearance changed
-        self._size_layers_view()
-
-    def _size_layers_view(self) -> None:
-        # Rows may grow a little with the panel, not into one giant histogram.
-        height = self._row_count * ROW_HEIGHT * self._scale()
-        self.layers_view.setMinimumHeight(int(height))
-        stretch = 2.5 if self._row_count == 1 else 1.6
-        self.layers_view.setMaximumHeight(int(stretch * height) if self._row_count else 16_777_215)
-
     def _on_depth_clicked(self, event) -> None:
         layer = self.depth.layer_at(event.scenePos())
         if layer is not None and self.layer_picker.isVisible() and 1 <= layer <= self.layer_combo.count():
             self.layer_combo.setCurrentIndex(layer - 1)
 
     # -- appearance ---------------------------------------------------------------------------------
-    def _scale(self) -> float:
-        return 1.0 if self._appearance is None else self._appearance.scale
-
     def _plot_style(self) -> PlotStyle:
-        dark = self._appearance is not None and self._appearance.theme == "dark"
-        return PlotStyle(THEMES["dark" if dark else "light"], self._scale())
+        return PlotStyle(theme_colors(self._appearance.theme), self._appearance.scale)
 
     def _apply_style(self) -> None:
         style = self._plot_style()
         for view in (self.depth_view, self.layers_view):
-            view.setBackground(style.colours["background"])
+            view.setBackground(style.theme.background)
         self.depth.set_style(style)
         for row in self.rows:  # hidden rows are styled when shown again
             row.set_style(style)
         self._size_depth_view()
-        self._size_layers_view()
+        self._rows.fit_height(style.scale)
 
     def _size_depth_view(self) -> None:
         # Deep networks show one layer's histograms, so the depth view gets more of the room.
         deep = self.stats is not None and len(self.stats.layers) > MAX_LAYER_ROWS
         legend = 0 if self.pinned_stats is None else 22
-        self.depth_view.setFixedHeight(int(((230 if deep else 170) + legend) * self._scale()))
+        self.depth_view.setFixedHeight(int(((230 if deep else 170) + legend) * self._appearance.scale))
 
 
 def _describe(network) -> str:

@@ -1,7 +1,7 @@
-"""The pyqtgraph pieces of the initialisation explorer: one row of histograms per layer, and the depth view.
+"""The pyqtgraph pieces of the initialisation explorer: one row of histograms per layer, and their style.
 
-Both keep a fixed set of plot items and only change their data, so an update costs a few
-``setData`` calls however often it runs. "B" is the current network, "A" the pinned one.
+The rows (and the depth view) keep a fixed set of plot items and only change their data, so an update
+costs a few ``setData`` calls however often it runs. "B" is the current network, "A" the pinned one.
 """
 
 from __future__ import annotations
@@ -14,42 +14,16 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 
 from nnviz.core import get_activation
-from nnviz.core.stats import LayerStats, NetworkStats, format_number, histogram, max_abs_derivative, shared_bins
+from nnviz.core.stats import LayerStats, histogram, max_abs_derivative, shared_bins
+from nnviz.core.verdicts import format_number
 
-from ..colors import theme_colors
+from ..colors import ThemeColors
 
 MAX_BINS = 40
 CURVE_POINTS = 200
+ROW_HEIGHT = 150
 Z_MIN_RANGE = (-1.0, 1.0)
 """The z plots always show at least this much of the activation curve, so tiny z reads as 'near 0'."""
-LOG_SPAN = 100.0
-"""The depth plots switch to a log y axis when the largest value is this many times the smallest."""
-
-_SERIES_COLOURS = {
-    "light": {"pinned": "#808080", "w": "#6a51a3", "z": "#2171b5", "a": "#238b45", "curve": "#303030",
-              "derivative": "#e6550d", "a_std": "#238b45", "mean_abs_derivative": "#e6550d", "grad_norm": "#cb181d",
-              "marker": "#9e9e9e"},
-    "dark": {"pinned": "#a8a8a8", "w": "#b39ddb", "z": "#64b5f6", "a": "#81c784", "curve": "#e0e0e0",
-             "derivative": "#ffab40", "a_std": "#81c784", "mean_abs_derivative": "#ffab40", "grad_norm": "#ef5350",
-             "marker": "#777777"},
-}
-THEMES = {
-    name: {"background": theme_colors(name).background, "foreground": theme_colors(name).foreground,
-           "muted": theme_colors(name).muted, "mark": theme_colors(name).mark, **series}
-    for name, series in _SERIES_COLOURS.items()
-}
-"""Plot colours per theme: the app's background, text and mark colours plus one colour per quantity."""
-
-DEPTH_SERIES = (
-    ("a_std", "std(a)", "Spread of the activations per layer (layer 0 is the input batch). "
-                        "Falling towards 0: the signal vanishes; growing: it explodes."),
-    ("mean_abs_derivative", "mean |f′(z)|", "How steep the activation is where the units sit. Near 0: "
-                                            "saturated or dead units pass no gradient back."),
-    ("grad_norm", "‖∂E/∂W‖", "Size of the batch-mean gradient of each weight matrix at this initialisation. "
-                             "Much smaller in the first layers than the last: vanishing gradients."),
-)
-
-
 def bin_count(n_values: int) -> int:
     """Fewer, wider bins for few values: 2√n, between 10 and ``MAX_BINS``."""
     return int(np.clip(2 * np.sqrt(n_values), 10, MAX_BINS))
@@ -57,14 +31,18 @@ def bin_count(n_values: int) -> int:
 
 @dataclass(frozen=True)
 class PlotStyle:
-    """Colours (one of :data:`THEMES`) and the presentation scale that fonts and lines grow with."""
+    """The theme's colours and the presentation scale that fonts and lines grow with."""
 
-    colours: dict
+    theme: ThemeColors
     scale: float = 1.0
+
+    def colour(self, key: str) -> str:
+        """A plot series' colour, or the theme's own (``foreground``, ``muted`` …)."""
+        return self.theme.series[key] if key in self.theme.series else getattr(self.theme, key)
 
     def pen(self, key: str, width: float, dashed: bool = False, dotted: bool = False):
         style = Qt.DashLine if dashed else (Qt.DotLine if dotted else Qt.SolidLine)
-        return pg.mkPen(self.colours[key], width=width * self.scale, style=style)
+        return pg.mkPen(self.colour(key), width=width * self.scale, style=style)
 
     def text_size(self, points: float) -> str:
         return f"{points * self.scale:.1f}pt"
@@ -81,7 +59,7 @@ def _colour(hex_colour: str, alpha: int = 255):
     return colour
 
 
-def _make_plot(tooltip: str) -> pg.PlotItem:
+def make_plot(tooltip: str) -> pg.PlotItem:
     plot = pg.PlotItem(enableMenu=False)  # also spares building the view box's context menu
     plot.hideButtons()
     plot.setMouseEnabled(x=False, y=False)
@@ -94,17 +72,17 @@ def _make_plot(tooltip: str) -> pg.PlotItem:
     return plot
 
 
-def _style_axes(plot: pg.PlotItem, style: PlotStyle) -> None:
+def style_axes(plot: pg.PlotItem, style: PlotStyle) -> None:
     font = style.tick_font()
     for name in ("left", "bottom"):
         axis = plot.getAxis(name)
-        axis.setPen(style.colours["muted"])
-        axis.setTextPen(style.colours["foreground"])
+        axis.setPen(style.theme.muted)
+        axis.setTextPen(style.theme.foreground)
         # Labels on major ticks only: the plots are narrow and crowded labels overlap.
         axis.setStyle(tickFont=font, tickLength=int(-4 * style.scale), maxTextLevel=0)
 
 
-def _line(**options) -> pg.PlotDataItem:
+def line(**options) -> pg.PlotDataItem:
     # The y range always holds the data, so pyqtgraph's clipping of far-off values is never needed; left
     # on, it recomputes every line on every range change.
     return pg.PlotDataItem(dynamicRangeLimit=None, **options)
@@ -161,15 +139,15 @@ class HistogramPair:
 
     def __init__(self, plot: pg.PlotItem, key: str):
         self.key = key
-        self.pinned = _line(stepMode="center")
-        self.current = _line(stepMode="center", fillLevel=0)
+        self.pinned = line(stepMode="center")
+        self.current = line(stepMode="center", fillLevel=0)
         plot.addItem(self.current)
         plot.addItem(self.pinned)
         self._pinned_shown = True
 
     def set_style(self, style: PlotStyle) -> None:
         self.current.setPen(style.pen(self.key, 1.2))
-        self.current.setBrush(_colour(style.colours[self.key], 90))
+        self.current.setBrush(_colour(style.theme.series[self.key], 90))
         self.pinned.setPen(style.pen("pinned", 1.6))
 
     def set_data(self, edges, current, pinned=None) -> float:
@@ -196,11 +174,11 @@ class LayerRow:
     def __init__(self, layout: pg.GraphicsLayout, row: int):
         self.header = pg.LabelItem(justify="left")
         layout.addItem(self.header, row=row, col=0, colspan=3)
-        self.w_plot = _make_plot("Distribution of this layer's weights W.")
-        self.z_plot = _make_plot(
+        self.w_plot = make_plot("Distribution of this layer's weights W.")
+        self.z_plot = make_plot(
             "Distribution of z = W·x (+ b) over the activation f (solid) and its slope f′ (dashed), both rescaled "
             "to the plot height. Mass on the flat parts of f means saturated units: f′ ≈ 0 and no gradient.")
-        self.a_plot = _make_plot("Distribution of the activations a = f(z) that this layer passes on.")
+        self.a_plot = make_plot("Distribution of the activations a = f(z) that this layer passes on.")
         self.plots = (self.w_plot, self.z_plot, self.a_plot)
         for col, plot in enumerate(self.plots):
             layout.addItem(plot, row=row + 1, col=col)
@@ -208,8 +186,8 @@ class LayerRow:
         self.w_hist = HistogramPair(self.w_plot, "w")
         self.z_hist = HistogramPair(self.z_plot, "z")
         self.a_hist = HistogramPair(self.a_plot, "a")
-        self.curve = _line()
-        self.derivative = _line()
+        self.curve = line()
+        self.derivative = line()
         self.z_plot.addItem(self.curve)
         self.z_plot.addItem(self.derivative)
         self.curve.setZValue(10)
@@ -242,7 +220,7 @@ class LayerRow:
             return
         self._style = style
         for plot in self.plots:
-            _style_axes(plot, style)
+            style_axes(plot, style)
         for hist in (self.w_hist, self.z_hist, self.a_hist):
             hist.set_style(style)
         self.curve.setPen(style.pen("curve", 1.5))
@@ -250,7 +228,7 @@ class LayerRow:
 
     def update(self, layer: LayerStats, pinned: LayerStats | None, n_layers: int) -> None:
         """Show ``layer`` (B) and, if given, the same layer of the pinned network (A) on shared bins."""
-        text_style = {"color": self._style.colours["foreground"], "size": self._style.text_size(8.5)}
+        text_style = {"color": self._style.theme.foreground, "size": self._style.text_size(8.5)}
         role = "output" if layer.layer == n_layers else "hidden"
         act = get_activation(layer.activation)
         self._cache.set_text(
@@ -275,156 +253,47 @@ class LayerRow:
     def _title(self, symbol: str, layer: LayerStats, pinned: LayerStats | None, std: str) -> str:
         text = f"{symbol}  σ {format_number(getattr(layer, std))}"
         if pinned is not None:
-            text += (f" <span style='color:{self._style.colours['pinned']}'>"
+            text += (f" <span style='color:{self._style.theme.series['pinned']}'>"
                      f"(A {format_number(getattr(pinned, std))})</span>")
         return text
 
     def _draw_curves(self, act, lo: float, hi: float, top: float) -> None:
         # f and f′ are rescaled to the histogram's height: the shapes matter, not the units.
         z = np.linspace(lo, hi, CURVE_POINTS)
-        f = act.value(z)
+        f = act.curve(z)  # elementwise even for softmax
         span = f.max() - f.min()
         self.curve.setData(z, top * ((f - f.min()) / span if span > 0 else np.full_like(z, 0.5)))
-        self.derivative.setData(z, top * np.abs(act.derivative(z)) / max_abs_derivative(act.name))
+        self.derivative.setData(z, top * np.abs(act.curve_derivative(z)) / max_abs_derivative(act.name))
 
 
-class DepthView:
-    """std(a), mean |f′(z)| and ‖∂E/∂W‖ against the layer index, with A dashed behind B."""
+class LayerRows:
+    """The histogram rows of ``view`` (a GraphicsLayoutWidget), the first ``count`` shown. Made when first
+    needed, then kept and reused: making one (3 PlotItems) takes ~30 ms."""
 
-    def __init__(self, layout: pg.GraphicsLayout):
-        self._layout = layout
-        self.plots, self.current, self.pinned, self.markers = [], [], [], []
-        for col, (_, _, tooltip) in enumerate(DEPTH_SERIES):
-            plot = _make_plot(tooltip)
-            layout.addItem(plot, row=1, col=col)
-            pinned = _line(symbol="o", symbolSize=5)
-            current = _line(symbol="o", symbolSize=6)
-            marker = pg.InfiniteLine(angle=90, movable=False)
-            plot.addItem(marker)
-            plot.addItem(pinned)
-            plot.addItem(current)
-            self.plots.append(plot)
-            self.current.append(current)
-            self.pinned.append(pinned)
-            self.markers.append(marker)
-        # The legend gets a row of its own above the plots while A is pinned, so it never hides data.
-        self.legend = pg.LegendItem(colCount=2, frame=False, horSpacing=24)
-        # Samples for the legend only (never added to a plot); the point makes their symbol take its style.
-        self._legend_current = pg.PlotDataItem([0], [0], symbol="o", symbolSize=6)
-        self._legend_pinned = pg.PlotDataItem([0], [0], symbol="o", symbolSize=5)
-        self._legend_shown = False
-        self._style = PlotStyle(THEMES["light"])
-        self._cache = ChangeCache()
+    def __init__(self, view: pg.GraphicsLayoutWidget):
+        self._view = view
+        self._pool: list[LayerRow] = []
+        self.count = 0
 
-    def set_style(self, style: PlotStyle) -> None:
-        self._style = style
-        colours = style.colours
-        for (key, _, _), plot, current, pinned, marker in zip(DEPTH_SERIES, self.plots, self.current, self.pinned,
-                                                               self.markers):
-            _style_axes(plot, style)
-            _style_series(current, style, key, pinned=False)
-            _style_series(pinned, style, "pinned", pinned=True)
-            marker.setPen(style.pen("marker", 1, dotted=True))
-        self.plots[1].setLabel("bottom", "layer", color=colours["muted"])
-        _style_series(self._legend_current, style, "foreground", pinned=False)
-        _style_series(self._legend_pinned, style, "pinned", pinned=True)
-        # Labels take their colour when added, so the entries are added anew for every style.
-        self.legend.clear()
-        self.legend.setLabelTextColor(colours["foreground"])
-        self.legend.setLabelTextSize(style.text_size(8))
-        self.legend.addItem(self._legend_current, "B: current (coloured)")
-        self.legend.addItem(self._legend_pinned, "A: pinned (grey, dashed)")
+    @property
+    def shown(self) -> list[LayerRow]:
+        return self._pool[: self.count]
 
-    def update(self, stats: NetworkStats, pinned: NetworkStats | None, selected: int | None) -> None:
-        """Draw B's (and A's) series; ``selected`` marks the layer whose histograms are shown."""
-        title_style = {"color": self._style.colours["foreground"], "size": self._style.text_size(8.5)}
-        for (key, title, _), plot, current, old, marker in zip(DEPTH_SERIES, self.plots, self.current,
-                                                                self.pinned, self.markers):
-            x, y = _depth_series(stats, key)
-            series = [y]
-            current.setData(x, y)
-            if pinned is None:
-                if old.isVisible():  # the depth plots themselves are never hidden
-                    old.setData([], [])
-                    old.hide()
-            else:
-                px, py = _depth_series(pinned, key)
-                old.setData(px, py)
-                old.show()
-                series.append(py)
-            values = np.concatenate(series)
-            log = bool(values.size and values.min() > 0 and values.max() > LOG_SPAN * values.min())
-            self._cache.set_log_y(plot, log)
-            self._cache.set_title(plot, title + (" (log)" if log else ""), **title_style)
-            x_max = max(len(stats.layers), 1 if pinned is None else len(pinned.layers))
-            x_min = 0 if key == "a_std" else 1
-            self._cache.set_ticks(plot.getAxis("bottom"), [_layer_ticks(x_min, x_max)])
-            y_span, y_ticks = _y_axis(values, log)
-            self._cache.set_ticks(plot.getAxis("left"), y_ticks)
-            self._cache.set_range(plot, (x_min, x_max), y_span, 0.06, 0.1)
-            marker.setVisible(selected is not None)
-            if selected is not None:
-                marker.setValue(selected)
-        self._show_legend(pinned is not None)
+    def set_count(self, count: int, style: PlotStyle) -> None:
+        if count == self.count:
+            return
+        while len(self._pool) < count:
+            self._pool.append(LayerRow(self._view.ci, 2 * len(self._pool)))
+        for k, row in enumerate(self._pool):
+            row.set_visible(k < count)
+        self.count = count
+        for row in self.shown:
+            row.set_style(style)  # a no-op unless the row is new or was hidden when the appearance changed
+        self.fit_height(style.scale)
 
-    def _show_legend(self, show: bool) -> None:
-        if show and not self._legend_shown:
-            self._layout.addItem(self.legend, row=0, col=0, colspan=3)
-        elif self._legend_shown and not show:
-            self._layout.removeItem(self.legend)
-        self._legend_shown = show
-
-    def layer_at(self, scene_pos) -> int | None:
-        """The layer index under a scene position inside one of the plots, or None."""
-        for plot in self.plots:
-            if plot.vb.sceneBoundingRect().contains(scene_pos):
-                return int(round(plot.vb.mapSceneToView(scene_pos).x()))
-        return None
-
-
-def _style_series(item: pg.PlotDataItem, style: PlotStyle, key: str, pinned: bool) -> None:
-    """B: a solid line with filled dots in its colour; A: a dashed grey line with hollow dots."""
-    colour = style.colours[key]
-    item.setPen(style.pen(key, 1.5 if pinned else 2, dashed=pinned))
-    item.setSymbolBrush(style.colours["background"] if pinned else colour)
-    item.setSymbolPen(colour)
-    item.setSymbolSize((5 if pinned else 6) * style.scale)
-
-
-def _depth_series(stats: NetworkStats, key: str) -> tuple[np.ndarray, np.ndarray]:
-    """x (layer indices) and y of one depth series; overflowed (non-finite) points are left out."""
-    y = stats.series(key)
-    x = np.arange(1, len(y) + 1, dtype=float)
-    if key == "a_std":
-        # The input batch as layer 0: where the signal starts from.
-        x, y = np.concatenate([[0.0], x]), np.concatenate([[stats.input_std], y])
-    finite = np.isfinite(y)
-    return x[finite], y[finite]
-
-
-def _layer_ticks(first: int, last: int) -> list:
-    step = 1 if last - first <= 8 else (2 if last - first <= 16 else 5)
-    return [(k, str(k)) for k in range(first, last + 1) if k % step == 0]
-
-
-def _power_ticks(lo: float, hi: float) -> list:
-    """Ticks at the powers of ten within ``[lo, hi]`` (log10 units), at most about six of them."""
-    exponents = np.arange(np.ceil(lo), np.floor(hi) + 1).astype(int)
-    step = max(1, int(np.ceil(len(exponents) / 6)))
-    return [(float(e), "10" + str(e).translate(_SUPERSCRIPTS) if e not in (0, 1) else str(10**e))
-            for e in exponents if e % step == 0]
-
-
-_SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
-def _y_axis(values: np.ndarray, log: bool) -> tuple[tuple[float, float], list | None]:
-    """The y span (before padding by 0.1) of a depth plot and its ticks (None: pyqtgraph's own)."""
-    if not values.size:
-        return (0.0, 1.0), None
-    if log:
-        lo, hi = np.log10(values.min()), np.log10(values.max())
-        pad = 0.1 * (hi - lo)
-        return (lo, hi), [_power_ticks(lo - pad, hi + pad)]
-    lo, hi = min(0.0, values.min()), values.max()
-    return (lo, hi if hi > lo else lo + 1.0), None
+    def fit_height(self, scale: float) -> None:
+        # Rows may grow a little with the panel, not into one giant histogram.
+        height = self.count * ROW_HEIGHT * scale
+        self._view.setMinimumHeight(int(height))
+        stretch = 2.5 if self.count == 1 else 1.6
+        self._view.setMaximumHeight(int(stretch * height) if self.count else 16_777_215)

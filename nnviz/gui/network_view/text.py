@@ -9,6 +9,7 @@ from __future__ import annotations
 from html import escape
 
 from nnviz.core import Network, Trace
+from nnviz.gui.layer_names import layer_title, short_title
 
 MAX_TERMS = 4
 """Fan-in up to which the weighted sum is written out term by term."""
@@ -18,18 +19,6 @@ def number(value: float) -> str:
     """A value as the tooltips print it: 3 decimals, a true minus sign."""
     text = f"{value:.3f}" if abs(value) < 1e4 else f"{value:.4g}"
     return text.replace("-", "\u2212")
-
-
-def layer_title(layer: int, n_layers: int) -> str:
-    if layer == 0:
-        return "Input"
-    return "Output" if layer == n_layers - 1 else f"Hidden {layer}"
-
-
-def short_title(layer: int, n_layers: int) -> str:
-    if layer == 0:
-        return "In"
-    return "Out" if layer == n_layers - 1 else f"H{layer}"
 
 
 def column_titles(network: Network) -> list[tuple[str, str, str]]:
@@ -60,13 +49,14 @@ def describe_node(network: Network, trace: Trace, layer: int, index: int) -> str
         lines.append(f"input x = {number(trace.post[0][index])}")
         return "<br>".join(lines)
     activation = network.activation_of(layer)
-    z, a = float(trace.pre[layer - 1][index]), float(trace.post[layer][index])
-    w, x = network.weights[layer - 1][index], trace.post[layer - 1]
+    into = layer - 1  # the weight layer that computes this node layer: Trace and weights index by it
+    z, a = float(trace.pre[into][index]), float(trace.post[layer][index])
+    w, x = network.weights[into][index], trace.post[into]
     sum_text = "Σ w<sub>i</sub>·x<sub>i</sub>" + (" + b" if network.bias else "")
     if len(w) <= MAX_TERMS:
         terms = [_product(wi, xi) for wi, xi in zip(w, x)]
         if network.bias:
-            terms.append(number(network.biases[layer - 1][index]))
+            terms.append(number(network.biases[into][index]))
         filled = " + ".join(terms)
     else:
         filled = f"({len(w)} weighted inputs" + (" + bias)" if network.bias else ")")

@@ -10,41 +10,42 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPoint, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCursor, QImage
-from PySide6.QtWidgets import QMenu, QToolTip
+from PySide6.QtCore import QPoint, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QImage
 
 from nnviz.core.layout import NetworkLayout, bias_at, compute_layout, nearest_segment, node_at
 from nnviz.gui.appearance import Appearance
-from nnviz.gui.colors import theme_colors
+from nnviz.gui.colors import node_image, theme_colors
+from nnviz.gui.deferred import DeferredRefresh
 from nnviz.gui.network_view import export as network_export
 from nnviz.gui.network_view import text as network_text
 from nnviz.gui.network_view.edge_picture import EdgeStyle, color_limits, layer_picture, selection_exists
 from nnviz.gui.network_view.edges import EdgeLayerItem
+from nnviz.gui.network_view.interaction import ViewInteraction
 from nnviz.gui.network_view.legend import ColorBar, Legend, make_legend
 from nnviz.gui.network_view.nodes import NodeItem, fit_network, node_picture
-from nnviz.gui.network_view.weight_editor import STEP, WeightEditor
+from nnviz.gui.network_view.weight_editor import WeightEditor
 
 HIT_PX = 5.0
 """How close (pixels) the pointer must be to an edge or a small node to hover or click it."""
 
 
-class NetworkView(pg.GraphicsView):
+class NetworkView(ViewInteraction, pg.GraphicsView):
     """Draws ``state.network`` and its forward pass; zoom with the wheel, pan by dragging.
 
     Hover a node or an edge for its numbers; click a node to highlight its edges; click an edge to
     edit its weight (Alt+wheel or ↑/↓ nudge the selected edge, Escape clears the selection).
 
     Signals:
-        nodeClicked(int layer, int index): a node was clicked.
-        edgeClicked(int layer, int to, int frm): the edge ``weights[layer][to, frm]`` was clicked;
+        nodeClicked(int node_layer, int index): a node was clicked.
+        edgeClicked(int weight_layer, int to, int frm): the edge ``weights[weight_layer][to, frm]`` was clicked;
             ``frm`` is −1 for the bias edge into node ``to``.
     """
 
     nodeClicked = Signal(int, int)
     edgeClicked = Signal(int, int, int)
 
-    def __init__(self, state, appearance: Appearance | None = None, parent=None):
+    def __init__(self, state, appearance: Appearance, parent=None):
         super().__init__(parent)
         self.setObjectName("networkView")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -53,7 +54,7 @@ class NetworkView(pg.GraphicsView):
                           "activation. Wheel zooms, dragging pans, F fits. Hover for numbers, click a node "
                           "to highlight its edges, click an edge to edit its weight.")
         self.state = state
-        self.appearance = appearance if appearance is not None else Appearance(self)
+        self.appearance = appearance
         self._layout: NetworkLayout | None = None
         self._layout_version = 0
         self._edge_items: list[EdgeLayerItem] = []
@@ -65,14 +66,9 @@ class NetworkView(pg.GraphicsView):
         self._legend: Legend | None = None
         self._auto_fit = True  # until the user zooms or pans, keep the network fitted
         self._editor: WeightEditor | None = None
-        self._dirty = {"layout", "edges", "nodes", "legend", "fit"}
-
+        self._refresh = DeferredRefresh(self, self._bring_up_to_date, ("layout", "edges", "nodes", "legend", "fit"))
         # Before the view box joins the scene, so that our refresh runs before it prepares its paint.
-        self.scene().sigPrepareForPaint.connect(self._refresh)
-        self._refresh_timer = QTimer(self)
-        self._refresh_timer.setSingleShot(True)
-        self._refresh_timer.setInterval(0)
-        self._refresh_timer.timeout.connect(self._refresh)
+        self.scene().sigPrepareForPaint.connect(self._refresh.run)
 
         column = pg.GraphicsLayout()
         column.setContentsMargins(0, 0, 0, 0)
@@ -107,7 +103,7 @@ class NetworkView(pg.GraphicsView):
         state.traceChanged.connect(self._on_trace_changed)
         self.appearance.changed.connect(self._on_appearance_changed)
         self._apply_background()
-        self._invalidate()
+        self._refresh.mark()
 
     def _action(self, text: str, slot, tip: str) -> QAction:
         action = QAction(text, self)
@@ -134,10 +130,10 @@ class NetworkView(pg.GraphicsView):
 
     def fit(self) -> None:
         """Zoom and pan so that the whole network and its titles fill the view."""
-        self._refresh()
+        self._refresh.run()
         rect = self._viewbox.boundingRect()
         if rect.width() < 20 or rect.height() < 20:
-            self._dirty.add("fit")  # not laid out yet: fit once the view box has a size
+            self._refresh.stale.add("fit")  # not laid out yet: fit once the view box has a size
             return
         ppu, left, top = fit_network(self._layout, network_text.column_titles(self.state.network), rect.width(),
                                      rect.height(), self.appearance.scale)
@@ -145,22 +141,22 @@ class NetworkView(pg.GraphicsView):
         self._auto_fit = True
 
     def set_marked_nodes(self, marks: dict[int, list[int]]) -> None:
-        """Outline nodes (dashed ring), e.g. symmetric units: ``{layer: [index, …]}``; ``{}`` clears."""
-        self._marks = self._existing_marks({int(layer): np.unique(np.asarray(indices, dtype=int))
-                                            for layer, indices in marks.items() if len(indices)})
-        self._invalidate("nodes")
+        """Outline nodes (dashed ring), e.g. symmetric units: ``{node_layer: [index, …]}``; ``{}`` clears."""
+        self._marks = self._existing_marks({int(node_layer): np.unique(np.asarray(indices, dtype=int))
+                                            for node_layer, indices in marks.items() if len(indices)})
+        self._refresh.mark("nodes")
 
     def _existing_marks(self, marks: dict[int, np.ndarray]) -> dict[int, np.ndarray]:
         """``marks`` without the nodes the network does not have (any more)."""
         sizes = self.state.network.layer_sizes
-        return {layer: idx[(idx >= 0) & (idx < sizes[layer])] for layer, idx in marks.items()
-                if 0 <= layer < len(sizes)}
+        return {node_layer: idx[(idx >= 0) & (idx < sizes[node_layer])] for node_layer, idx in marks.items()
+                if 0 <= node_layer < len(sizes)}
 
-    def select_node(self, layer: int, index: int) -> None:
-        self._select(("node", int(layer), int(index)))
+    def select_node(self, node_layer: int, index: int) -> None:
+        self._select(("node", int(node_layer), int(index)))
 
-    def select_edge(self, layer: int, to: int, frm: int) -> None:
-        self._select(("edge", int(layer), int(to), int(frm)))
+    def select_edge(self, weight_layer: int, to: int, frm: int) -> None:
+        self._select(("edge", int(weight_layer), int(to), int(frm)))
 
     def clear_selection(self) -> None:
         self._select(None)
@@ -170,36 +166,36 @@ class NetworkView(pg.GraphicsView):
         if self._selected is not None and self._selected[0] == "edge":
             self.edit_edge(*self._selected[1:], global_pos)
 
-    def edit_edge(self, layer: int, to: int, frm: int, global_pos: QPoint | None = None) -> None:
-        """Select the edge ``weights[layer][to, frm]`` (``frm`` −1: the bias into ``to``) and open the
+    def edit_edge(self, weight_layer: int, to: int, frm: int, global_pos: QPoint | None = None) -> None:
+        """Select the edge ``weights[weight_layer][to, frm]`` (``frm`` −1: the bias into ``to``) and open the
         inline editor next to ``global_pos`` (default: the middle of the edge)."""
-        self._select(("edge", int(layer), int(to), int(frm)))
+        self._select(("edge", int(weight_layer), int(to), int(frm)))
         network = self.state.network
         if global_pos is None:
-            global_pos = self._edge_global_pos(layer, to, frm)
+            global_pos = self._edge_global_pos(weight_layer, to, frm)
         n_layers = len(network.layer_sizes)
-        target = network_text.node_name(layer + 1, to, n_layers)
+        target = network_text.node_name(weight_layer + 1, to, n_layers)
         if frm < 0:
-            title, value = f"bias → {target}", float(network.biases[layer][to])
+            title, value = f"bias → {target}", float(network.biases[weight_layer][to])
         else:
-            title = f"w: {network_text.node_name(layer, frm, n_layers)} → {target}"
-            value = float(network.weights[layer][to, frm])
-        self.weight_editor.open_for(title, value, lambda v: self._set_edge_value(layer, to, frm, v), global_pos)
+            title = f"w: {network_text.node_name(weight_layer, frm, n_layers)} → {target}"
+            value = float(network.weights[weight_layer][to, frm])
+        self.weight_editor.open_for(title, value, lambda v: self._set_edge_value(weight_layer, to, frm, v), global_pos)
 
-    def node_scene_pos(self, layer: int, index: int):
+    def node_scene_pos(self, node_layer: int, index: int):
         """Scene position (QPointF) of the centre of a node, e.g. to point at it or to test hovering."""
-        self._refresh()
-        return self._viewbox.mapViewToScene(pg.Point(*self._layout.positions[layer][index]))
+        self._refresh.run()
+        return self._viewbox.mapViewToScene(pg.Point(*self._layout.positions[node_layer][index]))
 
-    def edge_scene_pos(self, layer: int, to: int, frm: int, along: float = 0.5):
+    def edge_scene_pos(self, weight_layer: int, to: int, frm: int, along: float = 0.5):
         """Scene position (QPointF) of the point ``along`` (0 … 1 from the source) the edge
-        ``weights[layer][to, frm]`` (``frm`` −1: from the bias unit)."""
-        self._refresh()
-        return self._viewbox.mapViewToScene(pg.Point(*self._edge_point(layer, to, frm, along)))
+        ``weights[weight_layer][to, frm]`` (``frm`` −1: from the bias unit)."""
+        self._refresh.run()
+        return self._viewbox.mapViewToScene(pg.Point(*self._edge_point(weight_layer, to, frm, along)))
 
     def hit_test(self, scene_pos) -> tuple | None:
         """What is under ``scene_pos``: a node, a bias unit or an edge (see :attr:`selected`), or None."""
-        self._refresh()
+        self._refresh.run()
         layout = self._layout
         point = self._viewbox.mapSceneToView(scene_pos)
         point = (point.x(), point.y())
@@ -210,12 +206,12 @@ class NetworkView(pg.GraphicsView):
         bias = bias_at(layout, point, tolerance)
         if bias is not None:
             return ("bias", bias)
-        layer = int(np.searchsorted(layout.column_x, point[0])) - 1
-        if 0 <= layer < len(self._edge_items):
-            edges = self._edge_items[layer].edges
+        weight_layer = int(np.searchsorted(layout.column_x, point[0])) - 1
+        if 0 <= weight_layer < len(self._edge_items):
+            edges = self._edge_items[weight_layer].edges
             index = nearest_segment(point, edges.lines, tolerance)
             if index >= 0:
-                return ("edge", layer, int(edges.to[index]), int(edges.frm[index]))
+                return ("edge", weight_layer, int(edges.to[index]), int(edges.frm[index]))
         return None
 
     def tooltip_text(self, scene_pos) -> str:
@@ -235,44 +231,39 @@ class NetworkView(pg.GraphicsView):
         network_export.write_svg(self._figure(), path, int(width), int(height), scale, options)
 
     def _figure(self) -> network_export.Figure:
-        self._refresh()
+        self._refresh.run()
         return network_export.Figure(self.state.network, self.state.trace, self._layout, self.appearance,
                                      self._legend, self._marks, self._pictures())
 
     # -- state and appearance -------------------------------------------------------------------------
     def _on_structure_changed(self):
-        self._invalidate("layout", "edges", "nodes", "legend", "fit")
+        self._refresh.mark("layout", "edges", "nodes", "legend", "fit")
 
     def _on_settings_changed(self):
-        self._invalidate("layout", "edges", "nodes", "legend")
+        self._refresh.mark("layout", "edges", "nodes", "legend")
 
     def _on_weights_changed(self):
-        self._invalidate("edges", "legend")
+        self._refresh.mark("edges", "legend")
 
     def _on_trace_changed(self):
-        self._invalidate("nodes", "legend")  # the legend states the inputs' span
+        self._refresh.mark("nodes", "legend")  # the legend states the inputs' span
 
     def _on_appearance_changed(self):
         self._node_qimages = None  # their colours follow the palette and theme
         self._apply_background()
-        self._invalidate("layout", "edges", "nodes", "legend")
+        self._refresh.mark("layout", "edges", "nodes", "legend")
 
     def _apply_background(self):
         self.setBackground(theme_colors(self.appearance.theme).background)
 
-    def _invalidate(self, *parts: str) -> None:
-        self._dirty.update(parts)
-        if not self._refresh_timer.isActive():
-            self._refresh_timer.start()
-
-    def _refresh(self) -> None:
+    def _bring_up_to_date(self, dirty: set[str]) -> None:
         """Bring the items up to date with everything that changed since the last refresh."""
-        if not self._dirty - {"fit"}:
-            if "fit" in self._dirty and self._layout is not None:
-                self._dirty.discard("fit")
+        if dirty == {"fit"}:
+            if self._layout is None:
+                self._refresh.stale.add("fit")  # fitted once laid out
+            else:
                 self.fit()
             return
-        dirty, self._dirty = self._dirty, set()
         network = self.state.network
         if "layout" in dirty or self._layout is None:
             self._relayout()
@@ -320,16 +311,16 @@ class NetworkView(pg.GraphicsView):
         style = EdgeStyle(look.palette, look.theme, look.scale, look.max_edges_per_layer)
         key = (self._layout_version, style, self._selected)
         for item, limit in zip(self._edge_items, limits):
-            layer = item.layer
-            weights = network.weights[layer]
-            biases = network.biases[layer] if network.bias else None
-            drawn = self._drawn.get(layer)
+            weight_layer = item.layer
+            weights = network.weights[weight_layer]
+            biases = network.biases[weight_layer] if network.bias else None
+            drawn = self._drawn.get(weight_layer)
             if (drawn is not None and drawn[0] == (key, limit) and np.array_equal(drawn[1], weights)
                     and (biases is None or np.array_equal(drawn[2], biases))):
                 continue  # still right: e.g. one weight of another layer was edited
-            item.set_batches(*layer_picture(network, self._layout, layer, limit, style, self._selected),
+            item.set_batches(*layer_picture(network, self._layout, weight_layer, limit, style, self._selected),
                              exact=style.max_edges_per_layer is None)  # None: the exact full picture
-            self._drawn[layer] = ((key, limit), weights.copy(), None if biases is None else biases.copy())
+            self._drawn[weight_layer] = ((key, limit), weights.copy(), None if biases is None else biases.copy())
 
     # -- nodes --------------------------------------------------------------------------------------
     def set_node_images(self, images: dict) -> None:
@@ -338,13 +329,11 @@ class NetworkView(pg.GraphicsView):
         ``{}`` removes them."""
         self._node_images = dict(images)
         self._node_qimages = None
-        self._invalidate("nodes")
+        self._refresh.mark("nodes")
 
     def _pictures(self) -> dict:
         """The node pictures as images in the current colours, made when first needed."""
         if self._node_qimages is None:
-            from nnviz.gui.training.decision_boundary import node_image  # the plane's colours, only when used
-
             look = self.appearance
             self._node_qimages = {key: node_image(values, look.palette, look.theme)
                                   for key, values in self._node_images.items()}
@@ -358,99 +347,28 @@ class NetworkView(pg.GraphicsView):
             return
         self._selected = selection
         self.edit_weight_action.setEnabled(selection is not None and selection[0] == "edge")
-        self._invalidate("edges", "nodes")
+        self._refresh.mark("edges", "nodes")
 
-    def _set_edge_value(self, layer: int, to: int, frm: int, value: float) -> None:
-        if not selection_exists(self.state.network, ("edge", layer, to, frm)):  # the network changed under the editor
+    def _set_edge_value(self, weight_layer: int, to: int, frm: int, value: float) -> None:
+        if not selection_exists(self.state.network, ("edge", weight_layer, to, frm)):  # changed under the editor
             self.weight_editor.close()
             return
         if frm < 0:
-            self.state.set_bias_value(layer, to, value)
+            self.state.set_bias_value(weight_layer, to, value)
         else:
-            self.state.set_weight(layer, to, frm, value)
+            self.state.set_weight(weight_layer, to, frm, value)
 
-    def _nudge_selected_edge(self, steps: float) -> bool:
-        if self._selected is None or self._selected[0] != "edge":
-            return False
-        _, layer, to, frm = self._selected
-        network = self.state.network
-        value = network.biases[layer][to] if frm < 0 else network.weights[layer][to, frm]
-        self._set_edge_value(layer, to, frm, round(float(value) + steps * STEP, 10))
-        return True
-
-    def _edge_point(self, layer: int, to: int, frm: int, along: float) -> np.ndarray:
+    def _edge_point(self, weight_layer: int, to: int, frm: int, along: float) -> np.ndarray:
         layout = self._layout
-        start = layout.bias_positions[layer] if frm < 0 else layout.positions[layer][frm]
-        return start + along * (layout.positions[layer + 1][to] - start)
+        start = layout.bias_positions[weight_layer] if frm < 0 else layout.positions[weight_layer][frm]
+        return start + along * (layout.positions[weight_layer + 1][to] - start)
 
-    def _edge_global_pos(self, layer: int, to: int, frm: int) -> QPoint:
-        return self.viewport().mapToGlobal(self.mapFromScene(self.edge_scene_pos(layer, to, frm)))
-
-    # -- mouse and keys -------------------------------------------------------------------------------
-    def _on_mouse_moved(self, scene_pos) -> None:
-        text = self.tooltip_text(scene_pos)
-        if text:
-            QToolTip.showText(QCursor.pos(), text, self)
-            self.viewport().setCursor(Qt.CursorShape.PointingHandCursor)
-        else:
-            QToolTip.hideText()
-            self.viewport().unsetCursor()
-
-    def _on_mouse_clicked(self, event) -> None:
-        hit = self.hit_test(event.scenePos())
-        if event.button() == Qt.MouseButton.RightButton:
-            self._context_menu(hit, event.screenPos().toPoint())
-            return
-        if event.button() != Qt.MouseButton.LeftButton:
-            return
-        event.accept()
-        if hit is None:
-            self.clear_selection()
-            return
-        self._select(hit)
-        if hit[0] == "node":
-            self.nodeClicked.emit(hit[1], hit[2])
-        elif hit[0] == "edge":
-            self.edgeClicked.emit(*hit[1:])
-            self.edit_edge(*hit[1:], event.screenPos().toPoint())
-
-    def _context_menu(self, hit, global_pos: QPoint) -> None:
-        menu = QMenu(self)
-        if hit is not None and hit[0] == "edge":
-            menu.addAction("Edit Weight…", lambda: self.edit_edge(*hit[1:], global_pos))
-            menu.addSeparator()
-        menu.addAction(self.fit_action)
-        menu.addAction(self.clear_selection_action)
-        menu.popup(global_pos)
+    def _edge_global_pos(self, weight_layer: int, to: int, frm: int) -> QPoint:
+        return self.viewport().mapToGlobal(self.mapFromScene(self.edge_scene_pos(weight_layer, to, frm)))
 
     def _on_range_changed_manually(self, _mask) -> None:
         self._auto_fit = False
 
     def _on_viewbox_resized(self, _viewbox) -> None:
-        if self._auto_fit or "fit" in self._dirty:
+        if self._auto_fit or "fit" in self._refresh.stale:
             self.fit()
-
-    def wheelEvent(self, event):
-        if event.modifiers() & Qt.KeyboardModifier.AltModifier:
-            # Some platforms turn Alt+wheel into a horizontal scroll: take whichever axis moved.
-            delta = event.angleDelta()
-            notches = (delta.y() or delta.x()) / 120
-            if self._nudge_selected_edge(notches):
-                event.accept()
-                return
-        super().wheelEvent(event)
-
-    def keyPressEvent(self, event):
-        key = event.key()
-        step = 0.2 if event.modifiers() & Qt.KeyboardModifier.ShiftModifier else 1.0
-        if key == Qt.Key.Key_Escape and self._selected is not None:
-            self.clear_selection()
-        elif key in (Qt.Key.Key_Up, Qt.Key.Key_Down) and self._nudge_selected_edge(
-                step if key == Qt.Key.Key_Up else -step):
-            pass
-        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.edit_weight_action.isEnabled():
-            self.edit_selected_edge()
-        else:
-            super().keyPressEvent(event)
-            return
-        event.accept()

@@ -15,7 +15,7 @@ from nnviz.core.datasets import (
     make_dataset,
     train_test_split,
 )
-from nnviz.core.training import looks_like_classification, n_classes
+from nnviz.core.targets import looks_like_classification, n_classes
 
 CSV = "csv"
 """The name of the loaded CSV file's data set (beside the names in ``DATASETS``)."""

@@ -9,59 +9,32 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QImage, QPainter
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
-from nnviz.core.activations import Activation
-from nnviz.core.training import class_levels, neuron_grids, predict_grid
+from nnviz.core.grids import neuron_grids, predict_grid
+from nnviz.core.targets import class_levels
 
-from ..colors import activation_range, fade, map_rgb, marker_brush, marker_pen, rgb, theme_colors, weight_colormap
+from ..appearance import Appearance
+from ..colors import (
+    CATEGORICAL,
+    HEATMAP_STRENGTH,
+    class_colors,
+    marker_brush,
+    marker_pen,
+    plane_colormap,
+    rgb,
+    theme_colors,
+    unit_range,
+)
+from ..deferred import DeferredRefresh
 from .data import TrainingData
 
 RESOLUTION = 96
 THUMBNAIL_STRIDE = 3
 """Thumbnails take every 3rd pixel of the plane's grid: 32 × 32, from the same forward pass, at exactly the
 pixel centres of a 32 × 32 grid (see ``grid_coordinates``)."""
-CATEGORICAL = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2",
-               "#7f7f7f", "#bcbd22")
-HEATMAP_STRENGTH = 0.6  # the plane is paler than the points so that they stay readable
-
-
-def class_colors(palette: str = "default", theme: str = "light") -> tuple[str, str]:
-    """``(class B, class A)``: the negative and positive ends of the edge colours (blue, red)."""
-    ends = map_rgb(weight_colormap(palette, theme), [0.0, 1.0])
-    return tuple(pg.mkColor(*np.rint(c).astype(int)).name() for c in ends)
-
-
-def plane_colormap(palette: str = "default", theme: str = "light", strength: float = 1.0) -> pg.ColorMap:
-    """Diverging map over [0, 1] for values −1 … 1: the edge colours' ends (blue, red; blue, orange
-    in the colour-blind palette) through the background at 0. ``strength`` < 1 pales the ends."""
-    background = rgb(theme_colors(theme).background)
-    ends = fade(map_rgb(weight_colormap(palette, theme), [0.0, 1.0]), theme_colors(theme).background, strength)
-    return pg.ColorMap([0.0, 0.5, 1.0], np.rint([ends[0], background, ends[1]]).astype(np.uint8))
-
-
-def node_image(values: np.ndarray, palette: str = "default", theme: str = "light") -> QImage:
-    """A ``(res, res)`` array in [−1, 1] (row 0 = bottom of the plane) as a QImage, top row first."""
-    lut = plane_colormap(palette, theme).getLookupTable(nPts=256, alpha=False)
-    index = np.clip(np.rint((np.asarray(values)[::-1] + 1.0) * 127.5), 0, 255).astype(np.uint8)
-    rgb_rows = np.ascontiguousarray(lut[index])
-    height, width = index.shape
-    return QImage(rgb_rows.data, width, height, 3 * width, QImage.Format_RGB888).copy()
-
-
-def unit_range(values: np.ndarray, activation: Activation | None) -> np.ndarray:
-    """A neuron's values mapped to [−1, 1]: a bounded activation by its range (sigmoid 0 … 1 → −1 … 1,
-    tanh as it is), the input and unbounded activations divided by their largest |value|."""
-    bounds = activation_range(activation) if activation is not None else None
-    if bounds is not None:
-        low, high = bounds
-        return np.clip((values - low) / (high - low) * 2.0 - 1.0, -1.0, 1.0)
-    peak = float(np.max(np.abs(values))) if values.size else 0.0
-    return values / peak if peak > 0 and np.isfinite(peak) else np.zeros_like(values)
-
-
 class DecisionBoundary(QWidget):
     """The state's network over the plane of its two inputs, with the training and test points of
     ``source`` (a TrainingPanel or a :class:`TrainingData`); as in TensorFlow Playground, training
@@ -78,18 +51,15 @@ class DecisionBoundary(QWidget):
 
     nodeImagesChanged = Signal(object)
 
-    def __init__(self, state, source, parent=None, *, appearance=None):
+    def __init__(self, state, data: TrainingData, appearance: Appearance, parent=None):
         super().__init__(parent)
         self.setObjectName("decisionBoundary")
         self.state = state
-        self.data: TrainingData = source if isinstance(source, TrainingData) else source.data
+        self.data = data
         self._appearance = appearance
         self._had_images = False
-        self._refresh_timer = QTimer(self)
-        self._refresh_timer.setSingleShot(True)
-        self._refresh_timer.setInterval(0)
-        self._refresh_timer.timeout.connect(self._refresh)
-        self._stale = {"plane", "points"}
+        # "plane": the network or the colours changed; "points": the data or their styling did.
+        self._refresh = DeferredRefresh(self, self._bring_up_to_date, ("plane", "points"))
 
         self.plot = pg.PlotWidget()
         self.plot.setMenuEnabled(False)
@@ -108,15 +78,15 @@ class DecisionBoundary(QWidget):
         self.plot.addItem(self.train_points)
         self.plot.scene().sigMouseClicked.connect(self._on_scene_clicked)
 
-        self.showTestData = QCheckBox("Test data", objectName="showTestData", checked=True)
-        self.showTestData.setToolTip("Show the test points (edged in the text colour)")
+        self.show_test_data = QCheckBox("Test data", objectName="showTestData", checked=True)
+        self.show_test_data.setToolTip("Show the test points (edged in the text colour)")
         self.discretize = QCheckBox("Discretise", objectName="discretize")
         self.discretize.setToolTip("Colour the plane by the predicted class only")
-        self.neuronThumbnails = QCheckBox("Neuron thumbnails", objectName="neuronThumbnails")
-        self.neuronThumbnails.setToolTip("Show each neuron's response over the plane in the network view")
-        self.showTestData.toggled.connect(lambda: self._invalidate("points"))
-        self.discretize.toggled.connect(lambda: self._invalidate("plane"))
-        self.neuronThumbnails.toggled.connect(lambda: self._invalidate("plane"))
+        self.neuron_thumbnails = QCheckBox("Neuron thumbnails", objectName="neuronThumbnails")
+        self.neuron_thumbnails.setToolTip("Show each neuron's response over the plane in the network view")
+        self.show_test_data.toggled.connect(lambda: self._refresh.mark("points"))
+        self.discretize.toggled.connect(lambda: self._refresh.mark("plane"))
+        self.neuron_thumbnails.toggled.connect(lambda: self._refresh.mark("plane"))
         self.legend = QLabel(objectName="boundaryLegend", wordWrap=True)
         self.unavailable = QLabel(objectName="boundaryUnavailable", wordWrap=True, alignment=Qt.AlignCenter)
 
@@ -124,7 +94,7 @@ class DecisionBoundary(QWidget):
         self.stack.addWidget(_Square(self.plot))
         self.stack.addWidget(self.unavailable)
         toggles = QHBoxLayout()
-        for box in (self.showTestData, self.discretize, self.neuronThumbnails):
+        for box in (self.show_test_data, self.discretize, self.neuron_thumbnails):
             toggles.addWidget(box)
         toggles.addStretch(1)
         layout = QVBoxLayout(self)
@@ -133,11 +103,10 @@ class DecisionBoundary(QWidget):
         layout.addLayout(toggles)
 
         for signal in (state.structureChanged, state.settingsChanged, state.weightsChanged):
-            signal.connect(lambda: self._invalidate("plane"))
-        self.data.changed.connect(lambda: self._invalidate("plane", "points"))
-        if appearance is not None:
-            appearance.changed.connect(lambda: self._invalidate("plane", "points"))
-        self._refresh()
+            signal.connect(lambda: self._refresh.mark("plane"))
+        self.data.changed.connect(lambda: self._refresh.mark("plane", "points"))
+        appearance.changed.connect(lambda: self._refresh.mark("plane", "points"))
+        self._refresh.run()
 
     # -- reading ------------------------------------------------------------------------------------
     @property
@@ -168,25 +137,13 @@ class DecisionBoundary(QWidget):
         return True
 
     # -- refreshing ---------------------------------------------------------------------------------
-    def _invalidate(self, *kinds: str) -> None:
-        # "plane": the network or the colours changed; "points": the data or their styling did.
-        self._stale.update(kinds)
-        if not self._refresh_timer.isActive():
-            self._refresh_timer.start()
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self._refresh_timer.start()
-
-    def _refresh(self) -> None:
-        self._refresh_timer.stop()
+    def _bring_up_to_date(self, stale: set[str]) -> None:
         available = self.available
         self.stack.setCurrentIndex(0 if available else 1)
-        for box in (self.showTestData, self.discretize):
+        for box in (self.show_test_data, self.discretize):
             box.setEnabled(available)
-        self.neuronThumbnails.setEnabled(available)
-        thumbnails = self.neuronThumbnails.isChecked() and available
+        self.neuron_thumbnails.setEnabled(available)
+        thumbnails = self.neuron_thumbnails.isChecked() and available
         if not thumbnails and self._had_images:
             self._had_images = False
             self.nodeImagesChanged.emit({})
@@ -196,10 +153,9 @@ class DecisionBoundary(QWidget):
                 f"The decision boundary needs a 2-input network and 2-input data.\n"
                 f"The network has {n_in} input{'s' * (n_in != 1)}, the {self.data.display_name} data have {d}.")
             self.legend.setText("")
-            self._stale.clear()
             return
         draw = self.isVisible()
-        if "plane" in self._stale and (draw or thumbnails):
+        if "plane" in stale and (draw or thumbnails):
             if thumbnails:  # one forward pass gives the plane and every neuron's thumbnail
                 layers = neuron_grids(self.state.network, self.data.bounds, RESOLUTION)
                 self._emit_thumbnails(layers)
@@ -208,16 +164,17 @@ class DecisionBoundary(QWidget):
                 grid = predict_grid(self.state.network, self.data.bounds, RESOLUTION)
             if draw:
                 self._draw_plane(grid)
-                self._stale.discard("plane")
-        if draw and "points" in self._stale:
+                stale.discard("plane")
+        if draw and "points" in stale:
             self._show_points()
-            self._stale.discard("points")
+            stale.discard("points")
+        self._refresh.stale |= stale  # drawn when shown
 
     def _palette(self) -> str:
-        return self._appearance.palette if self._appearance is not None else "default"
+        return self._appearance.palette
 
     def _theme(self) -> str:
-        return self._appearance.theme if self._appearance is not None else "light"
+        return self._appearance.theme
 
     def _draw_plane(self, grid: np.ndarray) -> None:
         x_min, x_max, y_min, y_max = self.data.bounds
@@ -299,14 +256,14 @@ class DecisionBoundary(QWidget):
 
     def _show_points(self) -> None:
         data = self.data
-        scale = self._appearance.scale if self._appearance is not None else 1.0
+        scale = self._appearance.scale
         # Playground's convention: training points edged in the background colour, test points in the text colour.
         # Regression targets near 0 take the background colour, so their edge must differ from it.
         colors = theme_colors(self._theme())
         outline = marker_pen(colors.background if data.classification else colors.muted, 1)
         colours = self._point_brushes(data.y_train)
         self.train_points.setData(pos=data.X_train, size=8 * scale, brush=colours, pen=outline)
-        show_test = self.showTestData.isChecked() and len(data.y_test) > 0
+        show_test = self.show_test_data.isChecked() and len(data.y_test) > 0
         self.test_points.setVisible(show_test)
         if show_test:
             edge = marker_pen(theme_colors(self._theme()).foreground, 1.5 * scale)

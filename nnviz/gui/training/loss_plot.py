@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from nnviz.core.training import History
 
+from ..appearance import Appearance
 from ..colors import theme_colors
 
 
@@ -19,7 +20,7 @@ class LossPlot(QWidget):
     the log toggle is ``logLoss``.
     """
 
-    def __init__(self, appearance=None, parent=None):
+    def __init__(self, appearance: Appearance, parent=None):
         super().__init__(parent)
         self.setObjectName("lossPlot")
         self._appearance = appearance
@@ -52,8 +53,7 @@ class LossPlot(QWidget):
         row.addWidget(self.key)
         layout.addWidget(self.plot, 1)
         layout.addLayout(row)
-        if appearance is not None:
-            appearance.changed.connect(self._apply_theme)
+        appearance.changed.connect(self._apply_theme)
         self._apply_theme()
 
     def set_history(self, history: History) -> None:
@@ -75,8 +75,7 @@ class LossPlot(QWidget):
         self.plot.getPlotItem().setLogMode(y=on)
 
     def _apply_theme(self) -> None:
-        theme = self._appearance.theme if self._appearance is not None else "light"
-        colors = theme_colors(theme)
+        colors = theme_colors(self._appearance.theme)
         self.plot.setBackground(colors.background)
         item = self.plot.getPlotItem()
         for name in ("left", "bottom"):

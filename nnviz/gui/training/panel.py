@@ -32,7 +32,10 @@ from nnviz.core.datasets import DATASETS, DatasetError
 from nnviz.core.datasets import load_csv as read_csv
 from nnviz.core.training import History, Trainer
 
-from ..preferences import Settings
+from ..appearance import Appearance
+from ..preferences import Preferences
+from ..quiet import show_checked, show_index, show_value
+from ..spin_boxes import CompactSpinBox
 from .data import CSV, DISPLAY_NAMES, TrainingData
 from .loss_plot import LossPlot
 from .runner import TrainingRunner
@@ -42,36 +45,24 @@ SPEEDS = ((1, "1 epoch/s"), (3, "3 epochs/s"), (10, "10 epochs/s"), (30, "30 epo
 DEFAULT_SPEED = 100
 
 
-class _CompactSpinBox(QDoubleSpinBox):
-    """A double spin box that shows 0.003 as "0.003", not "0.00300"."""
-
-    def textFromValue(self, value: float) -> str:
-        return f"{value:.6g}"
-
-    def valueFromText(self, text: str) -> float:
-        try:
-            return float(text.replace(",", "."))
-        except ValueError:
-            return self.value()
-
-
 class TrainingPanel(QWidget):
     """Train the state's network on a data set and watch it happen.
 
     ``data`` is the :class:`~nnviz.gui.training.data.TrainingData` (also the decision boundary's source),
     ``runner`` the :class:`~nnviz.gui.training.runner.TrainingRunner` (its signals ``playingChanged``,
     ``progressed``, ``trainerChanged``, ``stopped`` tell what training does). Menu actions:
-    ``playAction`` (Space), ``stepAction``, ``resetAction`` for a Train menu and ``loadCsvAction`` for
-    the File menu; see :meth:`menu_actions`. ``settings`` (optional) remembers the CSV folder.
+    ``play_action`` (Space), ``step_action``, ``reset_action`` for a Train menu and ``load_csv_action`` for
+    the File menu; see :meth:`menu_actions`. ``preferences`` (optional) remember the CSV folder.
     """
 
-    def __init__(self, state, appearance=None, parent=None, *, settings: Settings | None = None):
+    def __init__(self, state, data: TrainingData, runner: TrainingRunner, appearance: Appearance, parent=None, *,
+                 preferences: Preferences | None = None):
         super().__init__(parent)
         self.setObjectName("trainingPanel")
         self.state = state
-        self._settings = settings
-        self.data = TrainingData(self)
-        self.runner = TrainingRunner(state, self.data, self)
+        self._preferences = preferences
+        self.data = data
+        self.runner = runner
         self._csv_reader: ThreadPoolExecutor | None = None
         self._csv_job = None
         self._csv_poll = QTimer(self, interval=30)
@@ -92,30 +83,31 @@ class TrainingPanel(QWidget):
     # -- construction -------------------------------------------------------------------------------
     def _build_actions(self) -> None:
         style = self.style()
-        self.playAction = QAction(style.standardIcon(QStyle.SP_MediaPlay), "&Play", self)
-        self.playAction.setObjectName("playAction")
-        self.playAction.setCheckable(True)
-        self.playAction.setShortcut(QKeySequence(Qt.Key_Space))
-        self.playAction.setStatusTip("Start or pause training (Space)")
-        self.playAction.toggled.connect(self._on_play_toggled)
-        self.stepAction = QAction(style.standardIcon(QStyle.SP_MediaSkipForward), "&Step One Epoch", self)
-        self.stepAction.setObjectName("stepAction")
-        self.stepAction.setStatusTip("Train to the end of the current epoch, then pause")
-        self.stepAction.triggered.connect(self.step)
-        self.resetAction = QAction(style.standardIcon(QStyle.SP_BrowserReload), "&Reset Training", self)
-        self.resetAction.setObjectName("resetAction")
-        self.resetAction.setStatusTip("Re-initialise the weights from the current seed and start at epoch 0")
-        self.resetAction.triggered.connect(self.reset)
-        self.loadCsvAction = QAction("Load &CSV…", self)
-        self.loadCsvAction.setObjectName("loadCsvAction")
-        self.loadCsvAction.setStatusTip("Train on your own data: numeric input columns and a last label/target column")
-        self.loadCsvAction.triggered.connect(self._choose_csv)
-        for action in (self.playAction, self.stepAction, self.resetAction, self.loadCsvAction):
+        self.play_action = QAction(style.standardIcon(QStyle.SP_MediaPlay), "&Play", self)
+        self.play_action.setObjectName("playAction")
+        self.play_action.setCheckable(True)
+        self.play_action.setShortcut(QKeySequence(Qt.Key_Space))
+        self.play_action.setStatusTip("Start or pause training (Space)")
+        self.play_action.toggled.connect(self._on_play_toggled)
+        self.step_action = QAction(style.standardIcon(QStyle.SP_MediaSkipForward), "&Step One Epoch", self)
+        self.step_action.setObjectName("stepAction")
+        self.step_action.setStatusTip("Train to the end of the current epoch, then pause")
+        self.step_action.triggered.connect(self.step)
+        self.reset_action = QAction(style.standardIcon(QStyle.SP_BrowserReload), "&Reset Training", self)
+        self.reset_action.setObjectName("resetAction")
+        self.reset_action.setStatusTip("Re-initialise the weights from the current seed and start at epoch 0")
+        self.reset_action.triggered.connect(self.reset)
+        self.load_csv_action = QAction("Load &CSV…", self)
+        self.load_csv_action.setObjectName("loadCsvAction")
+        self.load_csv_action.setStatusTip(
+            "Train on your own data: numeric input columns and a last label/target column")
+        self.load_csv_action.triggered.connect(self._choose_csv)
+        for action in (self.play_action, self.step_action, self.reset_action, self.load_csv_action):
             self.addAction(action)  # so that Space works even before the lead puts them in menus
 
     def menu_actions(self) -> dict[str, list[QAction]]:
         """The actions by the menu they belong in."""
-        return {"Train": [self.playAction, self.stepAction, self.resetAction], "File": [self.loadCsvAction]}
+        return {"Train": [self.play_action, self.step_action, self.reset_action], "File": [self.load_csv_action]}
 
     def _build_widgets(self, appearance) -> None:
         self.dataset = QComboBox(objectName="dataset")
@@ -130,16 +122,16 @@ class TrainingPanel(QWidget):
         self.noise = QSpinBox(objectName="noise", suffix=" %", minimum=0, maximum=50, singleStep=5)
         self.noise.setToolTip("Gaussian noise added to the points (to the targets for regression)")
         self.noise.valueChanged.connect(lambda v: self.data.set_noise(v / 50.0))
-        self.trainShare = QSpinBox(objectName="trainShare", suffix=" %", minimum=10, maximum=100, singleStep=10)
-        self.trainShare.setValue(round(100 * self.data.train_share))
-        self.trainShare.setToolTip("Share of the points used for training; the rest tests generalisation")
-        self.trainShare.valueChanged.connect(lambda v: self.data.set_train_share(v / 100.0))
-        self.dataInfo = QLabel(objectName="dataInfo", wordWrap=True)
+        self.train_share = QSpinBox(objectName="trainShare", suffix=" %", minimum=10, maximum=100, singleStep=10)
+        self.train_share.setValue(round(100 * self.data.train_share))
+        self.train_share.setToolTip("Share of the points used for training; the rest tests generalisation")
+        self.train_share.valueChanged.connect(lambda v: self.data.set_train_share(v / 100.0))
+        self.data_info = QLabel(objectName="dataInfo", wordWrap=True)
         self.mismatch = QLabel(objectName="mismatch", wordWrap=True)
         self.mismatch.setStyleSheet("color: #c0392b;")
-        self.matchInputs = QPushButton("Match Network to Data", objectName="matchInputs")
-        self.matchInputs.setToolTip("Set the input and output layer sizes to what the data need")
-        self.matchInputs.clicked.connect(self.match_network_to_data)
+        self.match_inputs = QPushButton("Match Network to Data", objectName="matchInputs")
+        self.match_inputs.setToolTip("Set the input and output layer sizes to what the data need")
+        self.match_inputs.clicked.connect(self.match_network_to_data)
         self.hint = QLabel(objectName="trainingHint", wordWrap=True)
         self.hint.setStyleSheet("color: palette(placeholder-text);")
 
@@ -149,21 +141,21 @@ class TrainingPanel(QWidget):
         data_form = QFormLayout()
         data_form.addRow("Data set", row)
         data_form.addRow("Noise", self.noise)
-        data_form.addRow("Training share", self.trainShare)
+        data_form.addRow("Training share", self.train_share)
         data_box = QGroupBox("Data")
         data_layout = QVBoxLayout(data_box)
         data_layout.addLayout(data_form)
-        for widget in (self.dataInfo, self.mismatch, self.matchInputs, self.hint):
+        for widget in (self.data_info, self.mismatch, self.match_inputs, self.hint):
             data_layout.addWidget(widget)
 
-        self.learningRate = _CompactSpinBox(objectName="learningRate", decimals=6, minimum=1e-5, maximum=10.0)
-        self.learningRate.setStepType(QDoubleSpinBox.AdaptiveDecimalStepType)
-        self.learningRate.setToolTip("Step size of gradient descent (the network's learning rate)")
-        self.learningRate.valueChanged.connect(self._on_learning_rate_edited)
-        self.batchSize = QSpinBox(objectName="batchSize", minimum=1, maximum=1000, value=10)
-        self.batchSize.setToolTip("Samples per gradient step; the gradient is averaged over the batch")
-        self.batchSize.valueChanged.connect(lambda v: self.runner.set_option("batch_size", v))
-        self.l2 = _CompactSpinBox(objectName="l2", decimals=6, minimum=0.0, maximum=1.0)
+        self.learning_rate = CompactSpinBox(objectName="learningRate", decimals=6, minimum=1e-5, maximum=10.0)
+        self.learning_rate.setStepType(QDoubleSpinBox.AdaptiveDecimalStepType)
+        self.learning_rate.setToolTip("Step size of gradient descent (the network's learning rate)")
+        self.learning_rate.valueChanged.connect(self._on_learning_rate_edited)
+        self.batch_size = QSpinBox(objectName="batchSize", minimum=1, maximum=1000, value=10)
+        self.batch_size.setToolTip("Samples per gradient step; the gradient is averaged over the batch")
+        self.batch_size.valueChanged.connect(lambda v: self.runner.set_option("batch_size", v))
+        self.l2 = CompactSpinBox(objectName="l2", decimals=6, minimum=0.0, maximum=1.0)
         self.l2.setStepType(QDoubleSpinBox.AdaptiveDecimalStepType)
         self.l2.setSingleStep(0.001)
         self.l2.setToolTip("L2 regularisation: each step also pulls every weight towards 0 by lr · L2 · w")
@@ -172,8 +164,8 @@ class TrainingPanel(QWidget):
         self.momentum.setToolTip("Momentum: the share of the previous step carried into the next (0 = plain SGD)")
         self.momentum.valueChanged.connect(lambda v: self.runner.set_option("momentum", v))
         train_form = QFormLayout()
-        train_form.addRow("Learning rate", self.learningRate)
-        train_form.addRow("Batch size", self.batchSize)
+        train_form.addRow("Learning rate", self.learning_rate)
+        train_form.addRow("Batch size", self.batch_size)
         train_form.addRow("L2 penalty", self.l2)
         train_form.addRow("Momentum", self.momentum)
         self.speed = QComboBox(objectName="speed")
@@ -184,24 +176,24 @@ class TrainingPanel(QWidget):
         self.speed.setCurrentIndex(self.speed.findData(DEFAULT_SPEED))
         train_form.addRow("Speed", self.speed)
 
-        self.playPause = QPushButton(objectName="playPause")
-        self.playPause.setToolTip("Start or pause training (Space)")
-        self.playPause.clicked.connect(self.playAction.trigger)
-        self.stepButton = QPushButton(self.stepAction.icon(), "Step", objectName="step")
-        self.stepButton.setToolTip(self.stepAction.statusTip())
-        self.stepButton.clicked.connect(self.step)
-        self.resetButton = QPushButton(self.resetAction.icon(), "Reset", objectName="reset")
-        self.resetButton.setToolTip(self.resetAction.statusTip())
-        self.resetButton.clicked.connect(self.reset)
+        self.play_pause = QPushButton(objectName="playPause")
+        self.play_pause.setToolTip("Start or pause training (Space)")
+        self.play_pause.clicked.connect(self.play_action.trigger)
+        self.step_button = QPushButton(self.step_action.icon(), "Step", objectName="step")
+        self.step_button.setToolTip(self.step_action.statusTip())
+        self.step_button.clicked.connect(self.step)
+        self.reset_button = QPushButton(self.reset_action.icon(), "Reset", objectName="reset")
+        self.reset_button.setToolTip(self.reset_action.statusTip())
+        self.reset_button.clicked.connect(self.reset)
         buttons = QHBoxLayout()
-        for button in (self.playPause, self.stepButton, self.resetButton):
+        for button in (self.play_pause, self.step_button, self.reset_button):
             buttons.addWidget(button)
-        self.epochLabel = QLabel(objectName="epochLabel")
-        font = self.epochLabel.font()
+        self.epoch_label = QLabel(objectName="epochLabel")
+        font = self.epoch_label.font()
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
-        self.epochLabel.setFont(font)
-        self.epochLabel.setToolTip("Epochs trained: one epoch shows every training point once")
+        self.epoch_label.setFont(font)
+        self.epoch_label.setToolTip("Epochs trained: one epoch shows every training point once")
         self.metrics = QLabel(objectName="trainingMetrics", wordWrap=True)
         self.problem = QLabel(objectName="trainingProblem", wordWrap=True)
         self.problem.setStyleSheet("color: #c0392b;")
@@ -212,7 +204,7 @@ class TrainingPanel(QWidget):
         train_layout = QVBoxLayout(train_box)
         train_layout.addLayout(train_form)
         train_layout.addLayout(buttons)
-        train_layout.addWidget(self.epochLabel)
+        train_layout.addWidget(self.epoch_label)
         train_layout.addWidget(self.metrics)
         train_layout.addWidget(self.problem)
         train_layout.addWidget(self.loss_plot, 1)
@@ -278,14 +270,12 @@ class TrainingPanel(QWidget):
             self._on_playing_changed(self.runner.is_playing)
 
     def _on_playing_changed(self, on: bool) -> None:
-        self.playAction.blockSignals(True)
-        self.playAction.setChecked(on)
-        self.playAction.blockSignals(False)
+        show_checked(self.play_action, on)
         icon = self.style().standardIcon(QStyle.SP_MediaPause if on else QStyle.SP_MediaPlay)
-        self.playPause.setIcon(icon)
-        self.playPause.setText("Pause" if on else "Play")
-        self.playAction.setIcon(icon)
-        self.playAction.setText("&Pause" if on else "&Play")
+        self.play_pause.setIcon(icon)
+        self.play_pause.setText("Pause" if on else "Play")
+        self.play_action.setIcon(icon)
+        self.play_action.setText("&Pause" if on else "&Play")
         if on:
             self.problem.hide()
 
@@ -293,12 +283,12 @@ class TrainingPanel(QWidget):
         problem = self.runner.fit_problem
         self.mismatch.setText(problem or "")
         self.mismatch.setVisible(bool(problem))
-        self.matchInputs.setVisible(bool(problem))
+        self.match_inputs.setVisible(bool(problem))
         self.problem.hide()
         hints = self.data.hints(self.state.network)
         self.hint.setText("Tip: " + " ".join(hints) if hints else "")
         self.hint.setVisible(bool(hints))
-        for widget in (self.playAction, self.stepAction, self.playPause, self.stepButton):
+        for widget in (self.play_action, self.step_action, self.play_pause, self.step_button):
             widget.setEnabled(problem is None)
 
     def _on_stopped(self, problem: str) -> None:
@@ -307,7 +297,7 @@ class TrainingPanel(QWidget):
 
     def _show_progress(self) -> None:
         trainer = self.runner.trainer
-        self.epochLabel.setText(f"Epoch {self.epoch:,}")
+        self.epoch_label.setText(f"Epoch {self.epoch:,}")
         if trainer is None:
             self.metrics.setText("")
             self.loss_plot.set_history(History())
@@ -328,13 +318,11 @@ class TrainingPanel(QWidget):
                 self.dataset.addItem(label, CSV)
             else:
                 self.dataset.setItemText(index, label)
-        self.dataset.blockSignals(True)
-        self.dataset.setCurrentIndex(self.dataset.findData(data.name))
-        self.dataset.blockSignals(False)
+        show_index(self.dataset, self.dataset.findData(data.name))
         self.noise.setEnabled(data.name != CSV)
         n_train, n_test = len(data.y_train), len(data.y_test)
         kind = f"{data.n_classes} classes" if data.classification else "regression"
-        self.dataInfo.setText(f"{n_train} training and {n_test} test points · {data.n_inputs} inputs · {kind}")
+        self.data_info.setText(f"{n_train} training and {n_test} test points · {data.n_inputs} inputs · {kind}")
 
     # -- settings -----------------------------------------------------------------------------------
     def _on_dataset_chosen(self, index: int) -> None:
@@ -347,9 +335,7 @@ class TrainingPanel(QWidget):
             self.state.message.emit(str(error))
 
     def _sync_learning_rate(self) -> None:
-        self.learningRate.blockSignals(True)
-        self.learningRate.setValue(self.state.network.learning_rate)
-        self.learningRate.blockSignals(False)
+        show_value(self.learning_rate, self.state.network.learning_rate)
 
     def _on_speed_chosen(self, index: int) -> None:
         self.runner.speed = self.speed.itemData(index)
@@ -364,8 +350,8 @@ class TrainingPanel(QWidget):
             self._csv_reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nnviz-csv")
         path = os.fspath(path)
         self._csv_job = (path, self._csv_reader.submit(read_csv, path))
-        self.loadCsvAction.setEnabled(False)
-        self.dataInfo.setText(f"Reading {os.path.basename(path)}…")
+        self.load_csv_action.setEnabled(False)
+        self.data_info.setText(f"Reading {os.path.basename(path)}…")
         self._csv_poll.start()
 
     def _poll_csv(self) -> None:
@@ -374,7 +360,7 @@ class TrainingPanel(QWidget):
             return
         self._csv_poll.stop()
         self._csv_job = None
-        self.loadCsvAction.setEnabled(True)
+        self.load_csv_action.setEnabled(True)
         try:
             self.data.set_csv(path, *future.result())
         except DatasetError as error:
@@ -387,12 +373,12 @@ class TrainingPanel(QWidget):
     def _choose_csv(self) -> None:
         path = self._ask_csv_path()
         if path:
-            if self._settings is not None:
-                self._settings.set_last_folder(path)
+            if self._preferences is not None:
+                self._preferences.set_last_folder(path)
             self.load_csv_in_background(path)
 
     def _ask_csv_path(self) -> str:
-        start = self._settings.last_folder() if self._settings is not None else os.path.expanduser("~")
+        start = self._preferences.last_folder() if self._preferences is not None else os.path.expanduser("~")
         path, _ = QFileDialog.getOpenFileName(self, "Load CSV Data", start,
                                               "CSV files (*.csv *.tsv *.txt);;All files (*)")
         return path

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QByteArray, QSettings
 
-from nnviz.gui.preferences import MAX_RECENT_FILES, Settings
+from nnviz.gui.preferences import MAX_RECENT_FILES, Preferences
 
 
 @pytest.fixture
@@ -13,8 +13,8 @@ def ini(tmp_path):
     return str(tmp_path / "nnviz.ini")
 
 
-def fresh(ini) -> Settings:
-    return Settings(QSettings(ini, QSettings.IniFormat))
+def fresh(ini) -> Preferences:
+    return Preferences(QSettings(ini, QSettings.IniFormat))
 
 
 def test_values_are_restored_by_a_new_instance(ini, tmp_path):

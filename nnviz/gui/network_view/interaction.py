@@ -1,0 +1,87 @@
+"""Mouse and keys of the network view: hover tips, click to select or edit, Alt+wheel and arrows nudge.
+
+A mixin of :class:`~nnviz.gui.network_view.view.NetworkView`, which provides ``hit_test``, ``tooltip_text``,
+``state``, ``_selected``, ``_select``, ``_set_edge_value``, ``edit_edge`` and the actions.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QCursor
+from PySide6.QtWidgets import QMenu, QToolTip
+
+from nnviz.gui.network_view.weight_editor import STEP
+
+
+class ViewInteraction:
+    def _on_mouse_moved(self, scene_pos) -> None:
+        text = self.tooltip_text(scene_pos)
+        if text:
+            QToolTip.showText(QCursor.pos(), text, self)
+            self.viewport().setCursor(Qt.CursorShape.PointingHandCursor)
+        else:
+            QToolTip.hideText()
+            self.viewport().unsetCursor()
+
+    def _on_mouse_clicked(self, event) -> None:
+        hit = self.hit_test(event.scenePos())
+        if event.button() == Qt.MouseButton.RightButton:
+            self._context_menu(hit, event.screenPos().toPoint())
+            return
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        event.accept()
+        if hit is None:
+            self.clear_selection()
+            return
+        self._select(hit)
+        if hit[0] == "node":
+            self.nodeClicked.emit(hit[1], hit[2])
+        elif hit[0] == "edge":
+            self.edgeClicked.emit(*hit[1:])
+            self.edit_edge(*hit[1:], event.screenPos().toPoint())
+
+    def _context_menu(self, hit, global_pos: QPoint) -> None:
+        menu = QMenu(self)
+        if hit is not None and hit[0] == "edge":
+            menu.addAction("Edit Weight…", lambda: self.edit_edge(*hit[1:], global_pos))
+            menu.addSeparator()
+        menu.addAction(self.fit_action)
+        menu.addAction(self.clear_selection_action)
+        menu.popup(global_pos)
+
+
+    def _nudge_selected_edge(self, steps: float) -> bool:
+        if self._selected is None or self._selected[0] != "edge":
+            return False
+        _, weight_layer, to, frm = self._selected
+        network = self.state.network
+        value = network.biases[weight_layer][to] if frm < 0 else network.weights[weight_layer][to, frm]
+        self._set_edge_value(weight_layer, to, frm, round(float(value) + steps * STEP, 10))
+        return True
+
+
+    def wheelEvent(self, event):
+        if event.modifiers() & Qt.KeyboardModifier.AltModifier:
+            # Some platforms turn Alt+wheel into a horizontal scroll: take whichever axis moved.
+            delta = event.angleDelta()
+            notches = (delta.y() or delta.x()) / 120
+            if self._nudge_selected_edge(notches):
+                event.accept()
+                return
+        super().wheelEvent(event)
+
+    def keyPressEvent(self, event):
+        key = event.key()
+        step = 0.2 if event.modifiers() & Qt.KeyboardModifier.ShiftModifier else 1.0
+        if key == Qt.Key.Key_Escape and self._selected is not None:
+            self.clear_selection()
+        elif key in (Qt.Key.Key_Up, Qt.Key.Key_Down) and self._nudge_selected_edge(
+                step if key == Qt.Key.Key_Up else -step):
+            pass
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.edit_weight_action.isEnabled():
+            self.edit_selected_edge()
+        else:
+            super().keyPressEvent(event)
+            return
+        event.accept()
