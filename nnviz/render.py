@@ -52,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="draw layers of more than N nodes as a few nodes, ⋮ and a bracket with the count")
     animation = parser.add_argument_group("animation (output .gif, .png or .webp)")
     animation.add_argument("--animate", choices=("training", "reroll", "scenes"),
-                           help="training: the network learning a toy data set; reroll: one frame per seed; "
+                           help="training: the network learning a data set; reroll: one frame per seed; "
                                 "scenes: one frame per scene of --open LECTURE")
     animation.add_argument("--epochs", type=_epochs, metavar="[A:]B",
                            help="with --animate training: show epochs A (default 0) to B (default 100)")
@@ -61,8 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     animation.add_argument("--fps", type=float, metavar="F",
                            help="frames per second (default: 12 training, 2 re-roll, 0.5 scenes)")
     animation.add_argument("--dataset", metavar="NAME",
-                           help="toy data set to train on: xor, circle, gauss, spiral, plane, sine (default: xor; "
-                                "the network needs 2 inputs)")
+                           help="data set to train on: xor, circle, gauss, spiral, plane, sine (2 inputs), or digits, "
+                                "iris, wine, breast_cancer (default: the one that fits the inputs and outputs)")
     return parser
 
 

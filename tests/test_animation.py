@@ -54,12 +54,21 @@ def test_reroll_frames_draw_each_seed_and_the_data_set_must_fit():
     assert [f.network.seed for f in frames] == [10, 11, 12]
     assert np.array_equal(frames[1].network.weights[0], Network([2, 3, 1], seed=11).weights[0])
     assert matching_dataset((2, 4, 2)) == "xor"
+    assert matching_dataset((4, 5, 3)) == "iris" and matching_dataset((64, 16, 10)) == "digits"
     with pytest.raises(ValueError, match="2 inputs"):
         matching_dataset((3, 4, 1))
     with pytest.raises(ValueError, match="regression"):
         sequence("training", Network([2, 3, 2]), dataset="sine")
     with pytest.raises(ValueError, match="no lecture"):
         sequence("scenes", network)
+
+
+def test_a_real_data_set_trains_standardised():
+    frames = list(training_frames(Network([4, 5, 3], activation="tanh", seed=1), None, "iris", [0, 30]))
+    losses = [float(f.note.rsplit(" ", 1)[1]) for f in frames]
+    assert losses[1] < 0.8 * losses[0]
+    with pytest.raises(ValueError, match="iris has 4 features and 3 classes"):
+        list(training_frames(Network([4, 5, 2]), None, "iris", [0, 1]))
 
 
 def test_frame_duration():

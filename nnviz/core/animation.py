@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .datasets import DATASETS, is_classification, make_dataset
+from .datasets import BUNDLED_DATASETS, DATASETS, is_classification, load_dataset, make_dataset
 from .network import Network
 from .training import Trainer, TrainingDiverged
 
@@ -31,24 +31,54 @@ class Frame:
     note: str
 
 
+def _fits(n_out: int, classes: int) -> bool:
+    """Whether ``n_out`` output units can learn ``classes`` classes (one-hot, or one unit for two)."""
+    return n_out == classes or (classes == 2 and n_out in (1, 2))
+
+
 def matching_dataset(layer_sizes) -> str:
-    """The toy data set a network of ``layer_sizes`` can train on (as the Training panel picks it):
-    two inputs; xor for one or two outputs. Raises ``ValueError`` saying what does not fit."""
+    """The data set a network of ``layer_sizes`` can train on: xor for two inputs and one or two
+    outputs (as the Training panel starts), else the bundled real data set with as many features and
+    classes (digits for 64-…-10, iris for 4-…-3). Raises ``ValueError`` saying what would fit."""
     n_in, n_out = layer_sizes[0], layer_sizes[-1]
-    if n_in != 2:
-        raise ValueError(f"the toy data sets have 2 inputs, the network has {n_in}")
-    if n_out > 2:
-        raise ValueError(f"the toy data sets have 2 classes or one target, the network has {n_out} outputs")
-    return "xor"
+    if n_in == 2 and n_out <= 2:
+        return "xor"
+    for name in BUNDLED_DATASETS:
+        data = load_dataset(name)
+        if data.X.shape[1] == n_in and _fits(n_out, data.n_classes):
+            return name
+    raise ValueError(f"no data set fits {n_in} inputs and {n_out} outputs: the toy sets need 2 inputs and 1 or 2 "
+                     "outputs; digits 64 and 10, iris 4 and 3, wine 13 and 3, breast_cancer 30 and 1 or 2")
 
 
 def check_dataset(name: str, layer_sizes) -> None:
-    """Raise ``ValueError`` if a network of ``layer_sizes`` cannot train on toy data set ``name``."""
+    """Raise ``ValueError`` if a network of ``layer_sizes`` cannot train on data set ``name``."""
+    n_in, n_out = layer_sizes[0], layer_sizes[-1]
+    if name in BUNDLED_DATASETS:
+        data = load_dataset(name)
+        if data.X.shape[1] != n_in or not _fits(n_out, data.n_classes):
+            raise ValueError(f"{name} has {data.X.shape[1]} features and {data.n_classes} classes; the network "
+                             f"has {n_in} inputs and {n_out} outputs")
+        return
     if name not in DATASETS:
-        raise ValueError(f"unknown data set {name!r}; choose from {', '.join(DATASETS)}")
-    matching_dataset(layer_sizes)
-    if not is_classification(name) and layer_sizes[-1] != 1:
-        raise ValueError(f"{name} is a regression set: the network needs 1 output, it has {layer_sizes[-1]}")
+        raise ValueError(f"unknown data set {name!r}; choose from {', '.join((*DATASETS, *BUNDLED_DATASETS))}")
+    if n_in != 2:
+        raise ValueError(f"the toy data sets have 2 inputs, the network has {n_in}")
+    if not is_classification(name) and n_out != 1:
+        raise ValueError(f"{name} is a regression set: the network needs 1 output, it has {n_out}")
+    if is_classification(name) and n_out > 2:
+        raise ValueError(f"{name} has 2 classes: the network needs 1 or 2 outputs, it has {n_out}")
+
+
+def training_data(name: str, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """``X`` ``(n, d)`` and ``y`` ``(n,)`` of data set ``name``: a toy set of :data:`DATASET_SAMPLES`
+    noise-free points, or a bundled real one with each feature standardised (mean 0, std 1)."""
+    if name not in BUNDLED_DATASETS:
+        return make_dataset(name, DATASET_SAMPLES, seed=seed)
+    data = load_dataset(name)
+    spread = data.X.std(axis=0)
+    X = (data.X - data.X.mean(axis=0)) / np.where(spread > 0, spread, 1.0)  # constant pixels stay 0
+    return X, np.asarray(data.y)
 
 
 def training_epochs(start: int, stop: int, frames: int) -> list[int]:
@@ -62,10 +92,10 @@ def training_epochs(start: int, stop: int, frames: int) -> list[int]:
 
 
 def training_frames(network: Network, inputs, dataset: str, epochs: list[int], seed: int = 0) -> Iterator[Frame]:
-    """``network`` (a copy) trained on toy data set ``dataset`` (noise-free, ``seed``), shown at each
+    """``network`` (a copy) trained on data set ``dataset`` (see :func:`training_data`), shown at each
     of ``epochs`` (increasing). Stops early, with a last frame saying so, if training diverges."""
     check_dataset(dataset, network.layer_sizes)
-    X, y = make_dataset(dataset, DATASET_SAMPLES, seed=seed)
+    X, y = training_data(dataset, seed)
     net = network.copy()
     trainer = Trainer(net, X, y)
     for epoch in epochs:

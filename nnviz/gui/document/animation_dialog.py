@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.core.animation import KINDS, MAX_FRAMES, matching_dataset, sequence
-from nnviz.core.datasets import DATASETS
+from nnviz.core.datasets import BUNDLED_DATASETS, DATASETS
 from nnviz.gui.document.animation import FILTER, AnimationExport
 from nnviz.gui.network_view.export import MAX_IMAGE_SIDE, MIN_IMAGE_SIDE
 
@@ -64,7 +64,7 @@ class AnimationDialog(QDialog):
         try:
             trainable, why = matching_dataset(layer_sizes), ""
         except ValueError as e:
-            trainable, why = None, f"Training needs a network the toy data fit: {e}."
+            trainable, why = None, f"Training needs a network a data set fits: {e}."
         self.kind_combo = QComboBox(objectName="animationKind")
         for kind in KINDS:
             self.kind_combo.addItem(KIND_NAMES[kind], kind)
@@ -76,7 +76,7 @@ class AnimationDialog(QDialog):
         self.frames_spin = self._spin("animationFrames", 2, MAX_FRAMES, "How many pictures (epochs evenly spaced, "
                                                                         "or seeds)")
         self.dataset_combo = QComboBox(objectName="animationDataset")
-        self.dataset_combo.addItems(DATASETS)
+        self.dataset_combo.addItems([*DATASETS, *BUNDLED_DATASETS])
         self.dataset_combo.setToolTip("The toy data set the network learns (a copy: your network is not changed)")
         self.fps_spin = QDoubleSpinBox(objectName="animationFps")
         self.fps_spin.setRange(0.1, 60.0)
@@ -116,7 +116,7 @@ class AnimationDialog(QDialog):
         self.start_spin.setValue(initial.start)
         self.stop_spin.setValue(initial.stop)
         self.frames_spin.setValue(initial.frames)
-        self.dataset_combo.setCurrentText(initial.dataset if trainable else "xor")
+        self.dataset_combo.setCurrentText(trainable if trainable and trainable != "xor" else initial.dataset)
         self.fps_spin.setValue(initial.fps)
         self.width_spin.setValue(initial.width)
         self.height_spin.setValue(initial.height)
