@@ -8,7 +8,8 @@ import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QImage, QPainter
+from PySide6.QtSvg import QSvgRenderer
 
 from nnviz.core import Network
 from nnviz.gui.appearance import Appearance
@@ -76,9 +77,16 @@ def test_svg_drawn_by_librsvg_matches_qt(qtbot, tmp_path, theme, bias):
     other = rsvg(svg_path, tmp_path / "rsvg.png")[..., :3].astype(int)
     qt = image_array(view.render_image(width, height))[..., :3].astype(int)
     assert other.shape == qt.shape == (height, width, 3)
-    # The same picture: block averages (8 × 8 px) agree closely.
-    blocks = [a.reshape(height // 8, 8, width // 8, 8, 3).mean(axis=(1, 3)) for a in (qt, other)]
+    # The same picture: block averages (8 × 8 px) agree closely, with Qt's own SVG renderer too.
+    svg_image = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
+    svg_image.fill(0)
+    painter = QPainter(svg_image)
+    QSvgRenderer(str(svg_path)).render(painter)
+    painter.end()
+    qt_svg = image_array(svg_image)[..., :3].astype(int)
+    blocks = [a.reshape(height // 8, 8, width // 8, 8, 3).mean(axis=(1, 3)) for a in (qt, other, qt_svg)]
     assert np.abs(blocks[0] - blocks[1]).mean() < 3.0
+    assert np.abs(blocks[2] - blocks[1]).mean() < 3.0
     shapes = figure_drawing(view._figure(), width, height)
     # The colour bars are drawn by librsvg, in their colours: a bar's ends differ, neither is the background.
     for bar in (s for s in shapes if isinstance(s, ColorBar)):

@@ -18,7 +18,7 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QImage, QPainter
 
 from nnviz.core import Network, Trace
-from nnviz.core.layout import NetworkLayout, compute_layout, fill_scale
+from nnviz.core.layout import NetworkLayout, compute_layout, fill_scale, fit_frame
 from nnviz.gui.appearance import Appearance
 from nnviz.gui.colors import theme_colors
 from nnviz.gui.network_view.drawing import Lines, Text, centred_baseline, hex_color, paint_drawing
@@ -140,7 +140,11 @@ def figure_drawing(figure: Figure, width: int, height: int, ratio: float = 1.0,
     legend_px = legend_height(legend, width) if options.legend else 0.0
     bracket = SCHEMATIC_BRACKET_PX * scale if gaps else 0.0  # keep the brackets inside the picture
     note_px = 2 * NOTE_PX * scale if options.note else 0.0
-    ppu, left, top = fit_network(layout, titles, width - 2 * bracket, height - legend_px - note_px, scale)
+    room = (width - 2 * bracket, height - legend_px - note_px)
+    if options.captions:
+        ppu, left, top = fit_network(layout, titles, *room, scale)
+    else:  # no room kept for titles
+        ppu, left, top = fit_frame(layout, *room, (30 * scale, 14 * scale, 16 * scale), MAX_PIXELS_PER_UNIT * scale)
     frame = Frame(ppu, (left - bracket / ppu, top - note_px / ppu), scale)
     theme = theme_colors(look.theme)
     shapes = []
