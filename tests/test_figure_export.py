@@ -16,6 +16,7 @@ from nnviz.gui.appearance import Appearance
 from nnviz.gui.network_view import NetworkView
 from nnviz.gui.network_view.drawing import ColorBar, Text, text_width
 from nnviz.gui.network_view.export import ROUNDS, FigureOptions, figure_drawing
+from nnviz.gui.network_view.legend import STOPS
 from nnviz.gui.network_view.schematic import shown_nodes
 from nnviz.gui.state import NetworkState
 
@@ -61,10 +62,13 @@ def test_svg_text_has_a_generic_font_family_and_centred_titles_are_anchored(qtbo
     assert anchored["Hidden 1"] == anchored["Output"] == anchored["5 nodes · Sigmoid"] == "middle"
     # The colour bars' gradients are on the shapes (rect fill), never on a group.
     assert not [g for g in elements(root, "g") if "url(" in (g.get("fill") or "")]
-    bars = [r for r in elements(root, "rect") if (r.get("fill") or "").startswith("url(#")]
-    assert len(bars) == 2
-    ids = {g.get("id") for g in elements(root, "linearGradient")}
-    assert {b.get("fill")[5:-1] for b in bars} <= ids
+    pieces = [r for r in elements(root, "rect") if (r.get("fill") or "").startswith("url(#")]
+    gradients = {g.get("id"): g for g in elements(root, "linearGradient")}
+    assert len(pieces) == 2 * (STOPS - 1)  # two bars, a piece per pair of neighbouring stops
+    # Two stops each, in page units: ImageMagick's own renderer reads no more.
+    for piece in pieces:
+        gradient = gradients[piece.get("fill")[5:-1]]
+        assert gradient.get("gradientUnits") == "userSpaceOnUse" and len(gradient) == 2
 
 
 @pytest.mark.parametrize(("theme", "bias"), [("light", False), ("dark", True)])

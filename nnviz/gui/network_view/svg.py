@@ -138,16 +138,26 @@ class _Writer:
         element.text = shape.text
 
     def _color_bar(self, shape: ColorBar) -> None:
-        gradient_id = self._new_id("colors")
-        gradient = ET.SubElement(self.defs, "linearGradient", {"id": gradient_id, "x1": "0", "y1": "0",
-                                                               "x2": "1", "y2": "0"})
-        for offset, color in shape.stops:
-            ET.SubElement(gradient, "stop", {"offset": f"{offset:.4f}", "stop-color": color})
+        """The bar as one piece per pair of neighbouring stops, each filled with a two-stop gradient in
+        page units (ImageMagick's own renderer reads only two stops of a gradient, and no bounding-box
+        units), then the outline on top."""
         x, y, w, h = shape.rect
-        ET.SubElement(self.root, "rect", {
+        group = ET.SubElement(self.root, "g")
+        for (start, low), (end, high) in zip(shape.stops, shape.stops[1:]):
+            gradient_id = self._new_id("colors")
+            x0, x1 = x + start * w, x + end * w
+            gradient = ET.SubElement(self.defs, "linearGradient", {
+                "id": gradient_id, "gradientUnits": "userSpaceOnUse", "x1": f"{x0:.2f}", "y1": "0",
+                "x2": f"{x1:.2f}", "y2": "0"})
+            ET.SubElement(gradient, "stop", {"offset": "0", "stop-color": low})
+            ET.SubElement(gradient, "stop", {"offset": "1", "stop-color": high})
+            overlap = 1.0 if end < 1 else 0.0  # the next piece covers it: no hairline seams
+            ET.SubElement(group, "rect", {"x": f"{x0:.2f}", "y": f"{y:.2f}", "width": f"{x1 - x0 + overlap:.2f}",
+                                          "height": f"{h:.2f}", "fill": f"url(#{gradient_id})", "stroke": "none"})
+        ET.SubElement(group, "rect", {
             "x": f"{x:.2f}", "y": f"{y:.2f}", "width": f"{w:.2f}", "height": f"{h:.2f}",
-            "rx": f"{shape.radius:.2f}", "ry": f"{shape.radius:.2f}", "fill": f"url(#{gradient_id})",
-            "stroke": shape.outline, "stroke-width": "1"})
+            "rx": f"{shape.radius:.2f}", "ry": f"{shape.radius:.2f}", "fill": "none", "stroke": shape.outline,
+            "stroke-width": "1"})
 
     def _picture(self, shape: Picture) -> None:
         data = QByteArray()
