@@ -322,7 +322,7 @@ class MainWindow(QMainWindow):
         shown = [dock for dock, names in docks.items() if names & panels]
         for dock in self.findChildren(QDockWidget):
             dock.setVisible(dock in shown)
-        self.init_explorer.show_parts(depth="depth_view" in panels, histograms="histograms" in panels)
+        self.init_explorer.show_parts(depth="depth_view" in panels, histograms="histograms" in panels, settings=False)
         side = [dock for dock in shown if dock is not self.plot_dock]
         for dock in side:  # out of their tabs, one above the other, so that all of them show at once
             self.addDockWidget(Qt.RightDockWidgetArea, dock, Qt.Vertical)

@@ -166,7 +166,9 @@ class InitExplorer(QWidget):
         scroll.setWidget(self.layers_view)
         self._histograms = scroll
 
-        top = QFormLayout()
+        self._settings_box = QWidget()  # preset, samples, compare: hidden while a lecture scene shows the plots
+        top = QFormLayout(self._settings_box)
+        top.setContentsMargins(0, 0, 0, 0)
         top.addRow("Pre&set", self.preset_combo)
         batch = QHBoxLayout()
         batch.addWidget(self.sample_count)
@@ -182,7 +184,7 @@ class InitExplorer(QWidget):
         top.addRow("Histograms", self.shared_axes)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
-        layout.addLayout(top)
+        layout.addWidget(self._settings_box)
         layout.addWidget(self.preset_explanation)
         layout.addWidget(self.summary_label)
         layout.addWidget(self.symmetry_label)
@@ -191,8 +193,11 @@ class InitExplorer(QWidget):
         layout.addWidget(scroll, 1)
         self.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Expanding)
 
-    def show_parts(self, depth: bool, histograms: bool) -> None:
-        """Show the depth view, the per-layer histograms or both (a lecture scene may name one of them)."""
+    def show_parts(self, depth: bool, histograms: bool, settings: bool = True) -> None:
+        """Show the depth view, the per-layer histograms or both (a lecture scene may name one of them),
+        and the settings above them or not (presentation mode gives their room to the plots)."""
+        self._settings_box.setVisible(settings)
+        self.preset_explanation.setVisible(settings)
         both = depth == histograms  # neither named: the whole panel is hidden anyway, show it whole
         self.depth_view.setVisible(depth or both)
         self._histograms.setVisible(histograms or both)
