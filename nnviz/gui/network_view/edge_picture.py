@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor
 from nnviz.core import Network
 from nnviz.core.layout import NetworkLayout, strongest_edges
 from nnviz.gui.colors import theme_colors, weight_colormap
-from nnviz.gui.network_view.edges import ANTIALIAS_MAX_EDGES, EdgeSet, Strokes, edge_strokes, finite_max
+from nnviz.gui.network_view.edges import ANTIALIAS_MAX_EDGES, Batch, EdgeSet, Strokes, edge_strokes, finite_max
 
 FADED = 0.22
 """Emphasis of the edges that do not touch the selected node."""
@@ -55,6 +55,13 @@ def color_limits(network: Network, weight_range: float | None, per_layer: bool) 
 
 
 def layer_picture(network: Network, layout: NetworkLayout, layer: int, limit: float, style: EdgeStyle,
+                  selected: tuple | None) -> tuple[EdgeSet, list[Batch]]:
+    """:func:`layer_strokes` as runs of one pen, in drawing order (what an exported drawing needs)."""
+    edges, strokes = layer_strokes(network, layout, layer, limit, style, selected)
+    return edges, strokes.batches()
+
+
+def layer_strokes(network: Network, layout: NetworkLayout, layer: int, limit: float, style: EdgeStyle,
                   selected: tuple | None) -> tuple[EdgeSet, Strokes]:
     """The edges of weight layer ``layer`` to keep for hovering, and the strokes to draw them.
 
@@ -88,15 +95,22 @@ def layer_picture(network: Network, layout: NetworkLayout, layer: int, limit: fl
     return edges, strokes
 
 
-def unseen_change(edges: EdgeSet, old: np.ndarray, new: np.ndarray) -> bool:
-    """Whether weights changing from ``old`` to ``new`` (``(c,)`` arrays) leave the drawn ``edges`` of
-    their layer as they are: each is weaker, before and after, than every weight edge kept for drawing
-    (so neither the kept set, nor the layer's largest |w|, nor any pen changes)."""
+def unseen_change(edges: EdgeSet, drawn: np.ndarray, weights: np.ndarray, any_change: bool = False) -> bool:
+    """Whether the picture of the ``edges`` drawn for the weights ``drawn`` still shows ``weights``
+    (both ``(n_out, n_in)``): nothing changed, or (unless ``any_change`` counts) only weights weaker,
+    before and after, than every weight edge kept for drawing, so that neither the kept set, nor the
+    layer's largest |w|, nor any pen changes. Such changes are copied into ``drawn``."""
+    changed = np.flatnonzero(drawn != weights)
+    if not len(changed):
+        return True
     kept = np.abs(edges.values[edges.frm >= 0])
-    if not len(kept):
+    if any_change or not len(kept):
         return False
-    weakest = kept.min()
-    return bool((np.abs(old) < weakest).all() and (np.abs(new) < weakest).all())
+    old, new = drawn.flat[changed], weights.flat[changed]
+    if (np.abs(old) < kept.min()).all() and (np.abs(new) < kept.min()).all():
+        drawn.flat[changed] = new
+        return True
+    return False
 
 
 def edge_set(network: Network, layout: NetworkLayout, layer: int, flat_indices: np.ndarray, biases) -> EdgeSet:
