@@ -3,7 +3,7 @@
 import numpy as np
 import pyqtgraph as pg
 import pytest
-from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QSpinBox
+from PySide6.QtWidgets import QComboBox, QLabel, QPushButton, QSpinBox, QWidget
 
 from nnviz.core import Network
 from nnviz.core.presets import PRESETS
@@ -79,8 +79,33 @@ def test_one_refresh_per_burst_of_changes(qtbot, panel, state, monkeypatch):
     state.set_init_scale(2.0)
     state.set_activation("relu")
     state.set_seed(123)
-    _settle(qtbot, state)
+    state.flush()
+    qtbot.waitUntil(lambda: len(calls) > 0)
+    qtbot.wait(1)
     assert len(calls) == 1
+    assert panel.stats.layers[0].activation == "relu"
+
+
+def test_statistics_wait_for_the_picture(qtbot, panel, state, monkeypatch):
+    # The network view paints a change first; the 1,000-sample statistics follow it.
+    events = []
+
+    class Picture(QWidget):
+        def paintEvent(self, event):
+            events.append("paint")
+
+    picture = Picture()
+    qtbot.addWidget(picture)
+    picture.show()
+    state.traceChanged.connect(picture.update)
+    panel.paint_after(picture)
+    original = panel.refresh
+    monkeypatch.setattr(panel, "refresh", lambda: (events.append("stats"), original()))
+    events.clear()
+    state.set_activation("relu")
+    state.flush()
+    qtbot.waitUntil(lambda: "stats" in events)
+    assert events.index("paint") < events.index("stats")
     assert panel.stats.layers[0].activation == "relu"
 
 

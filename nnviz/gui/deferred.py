@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QWidget
+
+PAINT_WAIT_MS = 40
+""":meth:`DeferredRefresh.mark_after_paint` without a paint to wait for refreshes once the event loop
+has run two such intervals on time (nothing busy is preparing a paint)."""
+PAINT_WAIT_LATE_MS = 15
+"""A wait interval this late means the event loop was blocked (a view preparing its picture)."""
 
 
 class DeferredRefresh(QObject):
@@ -16,6 +23,7 @@ class DeferredRefresh(QObject):
     A part ``refresh`` cannot do yet it may put back into :attr:`stale` without starting the timer.
     If the owner is a widget, showing it runs what is stale on the next turn (after
     ``first_show_delay_ms`` the first time); with ``skip_hidden`` nothing runs while it is hidden.
+    :meth:`mark_after_paint` lets the window paint first (slow work must not delay the picture).
     """
 
     def __init__(self, owner: QObject, refresh: Callable[[set[str]], None], parts=(), *,
@@ -27,6 +35,10 @@ class DeferredRefresh(QObject):
         self._skip_hidden = skip_hidden
         self._show_delay_ms = first_show_delay_ms
         self._timer = QTimer(self, singleShot=True, timeout=self.run)
+        self._paint_wait = QTimer(self, interval=PAINT_WAIT_MS, timeout=self._on_paint_wait)
+        self._watched: QWidget | None = None
+        self._last_wait = 0.0
+        self._calm_ticks = 0
         if isinstance(owner, QWidget):
             owner.installEventFilter(self)
 
@@ -35,16 +47,51 @@ class DeferredRefresh(QObject):
         if not self._timer.isActive():
             self._timer.start(0)
 
+    def mark_after_paint(self, painted: QWidget | None) -> None:
+        """Like :meth:`mark`, but refresh only after ``painted`` (a view whose picture must come
+        first) has painted, or, if it does not paint, once the event loop is idle.
+
+        A widget paints on an update request that Qt sends a few ms after the change, so a
+        zero-interval timer would run first and delay the picture.
+        """
+        if self._timer.isActive() or self._paint_wait.isActive():
+            return
+        if painted is not None and painted.isVisible():
+            self._watched = painted
+            painted.installEventFilter(self)
+        self._calm_ticks = 0
+        self._last_wait = time.perf_counter()
+        self._paint_wait.start()
+
     def run(self) -> None:
         """Refresh what is stale now."""
         self._timer.stop()
+        self._stop_waiting()
         if not self.stale or (self._skip_hidden and not self._owner.isVisible()):
             return
         self._show_delay_ms = 0
         parts, self.stale = self.stale, set()
         self._refresh(parts)
 
+    def _on_paint_wait(self) -> None:
+        now = time.perf_counter()
+        late = now - self._last_wait > (PAINT_WAIT_MS + PAINT_WAIT_LATE_MS) / 1e3
+        self._last_wait = now
+        self._calm_ticks = 0 if late else self._calm_ticks + 1
+        if self._calm_ticks >= 2:
+            self.run()
+
+    def _stop_waiting(self) -> None:
+        self._paint_wait.stop()
+        if self._watched is not None:
+            self._watched.removeEventFilter(self)
+            self._watched = None
+
     def eventFilter(self, watched, event) -> bool:
-        if event.type() == QEvent.Type.Show and self.stale:
+        if watched is self._watched and event.type() == QEvent.Type.Paint:
+            # The widget paints while it handles this event: the timer fires after the paint.
+            self._stop_waiting()
+            self._timer.start(0)
+        elif watched is self._owner and event.type() == QEvent.Type.Show and self.stale:
             self._timer.start(self._show_delay_ms)
         return False

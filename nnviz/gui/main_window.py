@@ -96,6 +96,7 @@ class MainWindow(QMainWindow):
         self.init_dock = self._add_dock("Initialisation", "initDock", _scrolling(self.init_explorer),
                                         Qt.RightDockWidgetArea)
         self.init_explorer.symmetricUnitsChanged.connect(self.view.set_marked_nodes)
+        self.init_explorer.paint_after(self.view.viewport())
         self.training_data = TrainingData(self)
         self.training_runner = TrainingRunner(self.state, self.training_data, self)
         self.training = TrainingPanel(self.state, self.training_data, self.training_runner, self.appearance,

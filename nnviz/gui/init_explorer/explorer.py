@@ -87,6 +87,7 @@ class InitExplorer(QWidget):
         self._batch_key = None
         self._batch = None
         self._symmetric: dict = {}
+        self._paint_first = None
         # After the window has painted: on the next turn, and the very first time a little later,
         # because building the plots costs 0.1 s of launch time.
         self._refresh = DeferredRefresh(self, lambda _parts: self.refresh(), ("stats",), skip_hidden=True,
@@ -202,9 +203,14 @@ class InitExplorer(QWidget):
         self.depth_view.setVisible(depth or both)
         self._histograms.setVisible(histograms or both)
 
+    def paint_after(self, widget) -> None:
+        """Recompute the statistics of a state change only after ``widget`` (the network view's
+        viewport) has painted it: 1,000 samples take longer than the picture and must not delay it."""
+        self._paint_first = widget
+
     # -- state → panel ------------------------------------------------------------------------------
     def _on_model_changed(self) -> None:
-        self._refresh.stale.add("stats")  # computed at traceChanged, which ends every change
+        self._refresh.stale.add("stats")  # computed after traceChanged, which ends every change
 
     def _on_input_changed(self) -> None:
         if self.input_distribution.currentData() == "current":
@@ -216,7 +222,7 @@ class InitExplorer(QWidget):
         if not self._refresh.stale:
             return
         if self.isVisible():
-            self._refresh.run()
+            self._refresh.mark_after_paint(self._paint_first)  # 1,000 samples: after the picture
         else:
             # Cheap, and the network view marks the units even while this panel is hidden.
             self._update_symmetry(self._state.network)
