@@ -112,6 +112,30 @@ def test_strongest_edges_keep_every_source_of_a_wide_layer():
     assert len(sources) > 700
 
 
+@pytest.mark.parametrize("step", [0.0, 0.01, 0.1, 3.0])
+def test_strongest_edges_from_the_previous_answer_are_the_full_answer(step):
+    # A training step (small), a big change and a re-roll (the full sort again) all give the
+    # k largest, weakest first, exactly as the independent full sort does.
+    rng = np.random.default_rng(3)
+    w = rng.normal(size=(64, 100))
+    k = 500
+    previous = strongest_edges(np.abs(w), k)
+    moved = np.abs(w + step * rng.normal(size=w.shape))
+    idx = strongest_edges(moved, k, previous)
+    reference = np.argsort(moved.ravel(), kind="stable")[-k:]
+    np.testing.assert_array_equal(moved.ravel()[idx], moved.ravel()[reference])
+    np.testing.assert_array_equal(np.sort(idx), np.sort(reference))
+
+
+def test_strongest_edges_from_the_previous_answer_with_nan():
+    w = np.abs(np.random.default_rng(4).normal(size=(10, 10)))
+    previous = strongest_edges(w, 5)
+    w[0, 0] = np.nan  # sorts above everything, as in the full sort
+    idx = strongest_edges(w, 5, previous)
+    np.testing.assert_array_equal(idx, strongest_edges(w, 5))
+    assert idx[-1] == 0
+
+
 def test_segment_distances():
     lines = np.array([[0, 0, 10, 0], [0, 0, 0, 10], [5, 5, 5, 5]], dtype=float)
     d = segment_distances((3, 4), lines)

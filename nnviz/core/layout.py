@@ -157,17 +157,28 @@ def value_font_px(radius_px: float, scale: float = 1.0) -> float:
     return size if size >= 7.0 else 0.0
 
 
-def strongest_edges(abs_weights: np.ndarray, k: int | None) -> np.ndarray:
+def strongest_edges(abs_weights: np.ndarray, k: int | None, previous: np.ndarray | None = None) -> np.ndarray:
     """Flat indices of the ``k`` largest entries of ``abs_weights``, ordered weakest first.
 
     ``k=None`` (or ``k`` ≥ the number of entries) keeps every entry. Drawing in this order puts the
-    strong edges on top of the weak ones.
+    strong edges on top of the weak ones. ``previous``, this function's answer for nearly the same
+    weights (a training step ago), makes it cheaper: the new ``k`` largest are all at least the
+    smallest of the previous ones now, so only those few entries are sorted, not the whole matrix.
     """
     flat = np.ravel(abs_weights)
-    if k is not None and k < flat.size:
-        keep = np.argpartition(flat, flat.size - k)[flat.size - k:]
-        return keep[np.argsort(flat[keep], kind="stable")]
-    return np.argsort(flat, kind="stable")
+    if k is None or k >= flat.size:
+        return np.argsort(flat, kind="stable")
+    if previous is not None and len(previous) == k:
+        floor = flat[previous].min()
+        candidates = flat >= floor  # every previous entry, and those that overtook the weakest of them
+        candidates[previous] = False
+        entrants = np.flatnonzero(candidates)
+        if len(entrants) <= k // 4 and not np.isnan(floor) and not np.isnan(flat.max()):  # nan: the full sort
+            kept = np.concatenate([previous, entrants])
+            # Nearly in order already: the stable sort has little to do.
+            return kept[np.argsort(flat[kept], kind="stable")[len(kept) - k:]]
+    keep = np.argpartition(flat, flat.size - k)[flat.size - k:]
+    return keep[np.argsort(flat[keep], kind="stable")]
 
 
 def segment_distances(point, lines: np.ndarray) -> np.ndarray:

@@ -9,7 +9,7 @@ rather than drawn translucent: opaque lines are drawn ten times faster by Qt's r
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import numpy as np
 import pyqtgraph as pg
@@ -65,8 +65,9 @@ def theme_colors(theme: str) -> ThemeColors:
     return THEMES[theme]
 
 
+@cache  # a few palettes × themes; one map each, not a new one per picture
 def weight_colormap(palette: str = "default", theme: str = "light") -> pg.ColorMap:
-    """Diverging map over [0, 1]: 0 is −max|w|, 0.5 is a zero weight, 1 is +max|w|."""
+    """Diverging map over [0, 1]: 0 is −max|w|, 0.5 is a zero weight, 1 is +max|w| (shared: do not modify)."""
     stops = _WEIGHT_STOPS[(palette, theme)]
     return pg.ColorMap(np.linspace(0.0, 1.0, len(stops)), list(stops), name=f"weights-{palette}-{theme}")
 

@@ -62,18 +62,21 @@ def layer_picture(network: Network, layout: NetworkLayout, layer: int, limit: fl
 
 
 def layer_strokes(network: Network, layout: NetworkLayout, layer: int, limit: float, style: EdgeStyle,
-                  selected: tuple | None) -> tuple[EdgeSet, Strokes]:
+                  selected: tuple | None, kept: np.ndarray | None = None) -> tuple[EdgeSet, Strokes]:
     """The edges of weight layer ``layer`` to keep for hovering, and the strokes to draw them.
 
     The strongest ``max_edges_per_layer`` edges (and the bias edges) weakest first; with a node or
     bias unit selected the rest fades and all its edges go on top; a selected edge gets a halo.
+    ``kept``: those strongest edges' flat indices weakest first, if already known.
     """
     weights = network.weights[layer]
     biases = network.biases[layer] if network.bias else None
     cmap = weight_colormap(style.palette, style.theme)
     background = theme_colors(style.theme).background
     layer_max = finite_max(weights) if biases is None else finite_max(weights, biases)
-    edges = edge_set(network, layout, layer, strongest_edges(np.abs(weights), style.max_edges_per_layer), biases)
+    if kept is None:
+        kept = strongest_edges(np.abs(weights), style.max_edges_per_layer)
+    edges = edge_set(network, layout, layer, kept, biases)
     emphasis = FADED if selected is not None and selected[0] in ("node", "bias") else 1.0
     strokes = edge_strokes(edges, limit, cmap, background, style.scale, emphasis, layer_max=layer_max)
     highlight = _highlighted_edges(network, layout, layer, selected)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF
-from PySide6.QtGui import QFont, QFontMetricsF, QPainter
+from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPaintEngine, QPainter, QTransform
 
 from nnviz.core import Network
 from nnviz.gui.colors import (
@@ -213,10 +214,14 @@ class ColorBar(pg.GraphicsWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.legend: Legend | None = None
+        self._cache: tuple | None = None  # (key, image): the strip's text costs more than a copy
         self.setFixedHeight(HEIGHT_PX)
 
     def set_legend(self, legend: Legend) -> None:
+        if legend == self.legend:
+            return  # e.g. a training step: the same labels
         self.legend = legend
+        self._cache = None
         self._fit_height()
         self.update()
 
@@ -231,5 +236,32 @@ class ColorBar(pg.GraphicsWidget):
                 self.setFixedHeight(height)
 
     def paint(self, painter: QPainter, option=None, widget=None) -> None:
-        if self.legend is not None:
+        if self.legend is None:
+            return
+        engine = painter.paintEngine()
+        transform = painter.worldTransform()
+        raster = engine is not None and engine.type() == QPaintEngine.Type.Raster
+        if widget is None or not raster or transform.type().value > QTransform.TransformationType.TxTranslate.value:
             paint_legend(painter, self.boundingRect(), self.legend)
+            return
+        # On screen: drawn once into an image, at the same sub-pixel offset, then only copied.
+        x0, y0 = math.floor(transform.dx()), math.floor(transform.dy())
+        rect = self.boundingRect()
+        ratio = painter.device().devicePixelRatioF()
+        key = (rect, ratio, transform.dx() - x0, transform.dy() - y0)
+        if self._cache is None or self._cache[0] != key:
+            image = QImage(math.ceil((rect.right() + 1) * ratio), math.ceil((rect.bottom() + 1) * ratio),
+                           QImage.Format.Format_ARGB32_Premultiplied)
+            image.setDevicePixelRatio(ratio)
+            image.fill(QColor(self.legend.theme.background))  # the view's: text blends as when drawn on it
+            cache_painter = QPainter(image)
+            try:
+                cache_painter.translate(key[2], key[3])
+                paint_legend(cache_painter, rect, self.legend)
+            finally:
+                cache_painter.end()
+            self._cache = (key, image)
+        painter.save()
+        painter.resetTransform()
+        painter.drawImage(QPointF(x0, y0), self._cache[1])
+        painter.restore()

@@ -13,7 +13,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPoint, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QImage
 
-from nnviz.core.layout import NetworkLayout, bias_at, compute_layout, nearest_segment, node_at
+from nnviz.core.layout import NetworkLayout, bias_at, compute_layout, nearest_segment, node_at, strongest_edges
 from nnviz.gui.appearance import Appearance
 from nnviz.gui.colors import node_image, theme_colors
 from nnviz.gui.deferred import DeferredRefresh
@@ -58,7 +58,7 @@ class NetworkView(ViewInteraction, pg.GraphicsView):
         self._layout: NetworkLayout | None = None
         self._layout_version = 0
         self._edge_items: list[EdgeLayerItem] = []
-        self._drawn: dict[int, tuple] = {}  # layer → (style key, weights, biases) of its edge picture
+        self._drawn: dict[int, tuple] = {}  # layer → (style key, weights, biases, kept edges) of its picture
         self._selected: tuple | None = None
         self._marks: dict[int, np.ndarray] = {}
         self._node_images: dict = {}
@@ -342,9 +342,11 @@ class NetworkView(ViewInteraction, pg.GraphicsView):
             if (drawn is not None and drawn[0] == (key, limit) and (biases is None or np.array_equal(drawn[2], biases))
                     and unseen_change(item.edges, drawn[1], weights, any_change=self._selected is not None)):
                 continue  # still right: e.g. a weight of another layer, or one too weak to be drawn, was edited
-            item.set_batches(*layer_strokes(network, self._layout, weight_layer, limit, style, self._selected),
+            same_kind = drawn is not None and drawn[0][0][:2] == key[:2]  # layout and style: kept a step ago
+            kept = strongest_edges(np.abs(weights), style.max_edges_per_layer, drawn[3] if same_kind else None)
+            item.set_batches(*layer_strokes(network, self._layout, weight_layer, limit, style, self._selected, kept),
                              exact=style.max_edges_per_layer is None)  # None: the exact full picture
-            self._drawn[weight_layer] = ((key, limit), weights.copy(), None if biases is None else biases.copy())
+            self._drawn[weight_layer] = ((key, limit), weights.copy(), None if biases is None else biases.copy(), kept)
 
     # -- nodes --------------------------------------------------------------------------------------
     def set_node_images(self, images: dict) -> None:
