@@ -2,6 +2,7 @@
 
     nnviz render --layers 2 4 2 --seed 1 -o net.png --size 1920x1080 --theme dark
     nnviz render --open lecture.json --scene 3 -o scene3.svg
+    nnviz render --open model.onnx -o model.png
 
 Exit codes: 0 written; 2 bad arguments or an unreadable file (one line on stderr); 1 the picture
 could not be written.
@@ -67,7 +68,7 @@ def render_main(argv) -> int:
             parser.error(f"--scale must be between 0.5 and 4, got {args.scale}")
         from nnviz.cli import network_from_args
 
-        network, inputs, _lecture = network_from_args(parser, args)
+        network, inputs, _opened = network_from_args(parser, args)
     except SystemExit as e:  # argparse's usage errors (2) and --help (0)
         return e.code if isinstance(e.code, int) else 2
     return _render(network, inputs, args)
