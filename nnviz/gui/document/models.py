@@ -76,7 +76,9 @@ class ModelMixin:
     def _ask_activations(self, file_name: str, source: str) -> tuple[str, str] | None:
         """``(hidden, output)`` from :class:`ActivationDialog`, or None if cancelled."""
         dialog = ActivationDialog(file_name, source, self._window)
-        return dialog.activations() if dialog.exec() == ActivationDialog.Accepted else None
+        chosen = dialog.activations() if dialog.exec() == ActivationDialog.Accepted else None
+        dialog.deleteLater()
+        return chosen
 
     @Slot()
     def export_model(self) -> bool:
