@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
 from nnviz.core import Network, NetworkFileError, new_seed
@@ -22,6 +22,7 @@ from nnviz.core.scenes import save_state
 
 from ..appearance import Appearance
 from ..preferences import Preferences
+from .animation_dialog import AnimationExportMixin
 from .export_dialog import FORMATS, ExportDialog, ExportOptions, save_picture
 from .lecture import LectureMixin
 from .models import OPEN_FILTER, ModelMixin
@@ -31,7 +32,7 @@ WEIGHTS_FILTER = "NumPy arrays (*.npz);;CSV table (*.csv)"
 DEFAULT_VIEW_SIZE = (1280, 800)
 
 
-class Document(LectureMixin, ModelMixin, QObject):
+class Document(LectureMixin, AnimationExportMixin, ModelMixin, QObject):
     """Keeps track of the open file and offers New, Open, Save, Export, Copy as Python, lectures and models.
 
     An opened model file (ONNX, PyTorch …) is never written over: Save asks for a new (.json) name.
@@ -104,8 +105,8 @@ class Document(LectureMixin, ModelMixin, QObject):
 
     # -- wiring -------------------------------------------------------------------------------------
     def set_renderer(self, renderer) -> None:
-        """Where Export image gets its picture: an object with ``render_image(w, h, scale) -> QImage``
-        and ``render_svg(path, w, h, scale)`` (the network view), or None."""
+        """Where Export image gets its picture: an object with ``render_image(w, h, scale, figure) -> QImage``
+        and ``render_svg(path, w, h, scale, figure)`` (the network view), or None."""
         self._renderer = renderer
         self.export_image_action.setEnabled(renderer is not None)
 
@@ -127,6 +128,7 @@ class Document(LectureMixin, ModelMixin, QObject):
         menu.addAction(self.save_as_action)
         menu.addSeparator()
         menu.addAction(self.export_image_action)
+        menu.addAction(self.export_animation_action)
         menu.addAction(self.export_weights_action)
         menu.addAction(self.export_model_action)
         menu.addAction(self.copy_python_action)
@@ -158,6 +160,9 @@ class Document(LectureMixin, ModelMixin, QObject):
         self.export_image_action = action("&Export Image…", self.export_image, "Ctrl+Shift+E",
                                           "Save a picture of the network (PNG or SVG) for slides",
                                           "exportImageAction")
+        self.export_animation_action = action("Export A&nimation…", self.export_animation, None,
+                                              "Save training, re-rolls or a lecture's scenes as a GIF, PNG or WebP "
+                                              "animation", "exportAnimationAction")
         self.export_weights_action = action("Export &Weights…", self.export_weights, None,
                                             "Save the weights as NumPy arrays (.npz) or a table (.csv)",
                                             "exportWeightsAction")
@@ -326,8 +331,9 @@ class Document(LectureMixin, ModelMixin, QObject):
         if not path:
             return False
         width, height = options.pixel_size
-        return self._export("Image", lambda: save_picture(self._renderer, path, width, height, options.scale), path,
-                            f"Exported a {width} × {height} picture to {path}")
+        return self._export("Image", lambda: save_picture(self._renderer, path, width, height, options.scale,
+                                                          options.figure),
+                            path, f"Exported a {width} × {height} picture to {path}")
 
     def _view_size(self) -> tuple[int, int]:
         size = getattr(self._renderer, "size", None)
@@ -359,10 +365,7 @@ class Document(LectureMixin, ModelMixin, QObject):
     @Slot()
     def copy_python(self) -> str:
         """Put a Python snippet that rebuilds the network on the clipboard; returns it."""
-        code = python_snippet(self._state.network, self._state.inputs)
-        QGuiApplication.clipboard().setText(code)
-        self.message.emit(f"Copied {code.count(chr(10))} lines of Python that rebuild this network")
-        return code
+        return self._copy_code(python_snippet(self._state.network, self._state.inputs), "Python")
 
     # -- dialogs (small methods, so that tests can replace them) ----------------------------------
     def _ask_open_path(self, caption: str, filters: str) -> str | None:
