@@ -24,8 +24,7 @@ def compare_with_fresh(explorer, state) -> None:
     """Pin the current weights as A, then draw new weights (a new seed, the network's initialiser and scale)
     into the state as B."""
     init = get_initializer(state.network.init).display_name
-    explorer.pin(caption=f"A: the weights before (trained); B: a fresh {init} × {state.network.init_scale:g} "
-                         "initialisation of the same shape")
+    explorer.pin(caption=f"A: the trained weights; B: a fresh {init} × {state.network.init_scale:g} draw")
     state.reroll()
 
 

@@ -181,8 +181,9 @@ class InitExplorer(QWidget):
         compare.addWidget(self.pin_button)
         compare.addWidget(self.fresh_button)
         compare.addWidget(self.clear_button)
-        compare.addWidget(self.compare_label, 1)
+        compare.addStretch(1)
         top.addRow("Compare", compare)
+        top.addRow("", self.compare_label)  # its own row: the caption of A can be long
         top.addRow("Histograms", self.shared_axes)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
