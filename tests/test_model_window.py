@@ -275,3 +275,36 @@ def test_compare_with_a_fresh_initialisation_pins_the_trained_weights(window, qt
     for layer, old in zip(explorer.pinned_stats.layers, trained):
         assert layer.w_std == pytest.approx(np.std(old))
     assert "trained" in explorer.compare_label.text()
+
+
+def test_file_open_lists_model_formats_beside_nnviz_files(window, tmp_path):
+    path = open_small_model(window, tmp_path)
+    asked = []
+    window.document._ask_open_path = lambda caption, filters: asked.append(filters) or str(path)
+    assert window.document.open_action.trigger() is None and asked
+    first = asked[0].split(";;")[0]
+    for pattern in ("*.json", "*.onnx", "*.pt", "*.pth", "*.safetensors", "*.keras", "*.h5", "*.joblib", "*.npz"):
+        assert pattern in first.split("(")[1].rstrip(")").split()
+
+
+def test_a_model_opened_from_the_command_line_is_saved_as_json_too(window, tmp_path):
+    path = open_small_model(window, tmp_path)
+    window.document.new()
+    window.document.adopt_path(path, source="numpy npz from nnviz, 2 layers")
+    assert window.findChild(QLabel, "sourceLabel").text() == "From numpy npz from nnviz, 2 layers"
+    asked = []
+    window.document._ask_save_path = lambda caption, filters, suggested: asked.append(suggested)
+    assert not window.document.save() and asked[0].endswith("small.json")
+
+
+@needs_models
+def test_nnviz_open_a_model_paints_the_window(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-m", "nnviz", "--open", str(MODELS / "torch_mlp.onnx"),
+                             "--quit-after-paint"], capture_output=True, text=True, timeout=120, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "painted" in result.stdout
