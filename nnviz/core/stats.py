@@ -52,7 +52,15 @@ class LayerStats:
 
     :attr:`inactive_fraction` picks the one that matters for the activation.
 
-    ``grad_norm`` is the Frobenius norm of the batch-mean ∂E/∂W, E the network's loss.
+    Gradient size, E the network's loss and ∂E/∂W its batch mean:
+
+    - ``grad_norm``: the Frobenius norm ‖∂E/∂W‖. It adds up n_out · n_in entries, so a wide layer has a
+      larger norm than a narrow one with the same gradient per weight: do not compare it across layers.
+    - :attr:`grad_rms`: ‖∂E/∂W‖ / √(n_out · n_in), the root-mean-square gradient of one weight: the
+      typical step a weight takes per unit of learning rate, comparable across layers of any size.
+    - :attr:`grad_to_weight`: ‖∂E/∂W‖ / ‖W‖ (``w_norm``): how large one step is next to the weights
+      themselves, per unit of learning rate (η · ratio ≈ 10⁻³ is the practitioners' rule of thumb).
+
     The raw arrays are kept for histograms: ``weights`` ``(n_out, n_in)`` (a copy), ``z`` and
     ``a`` ``(batch, n_out)``.
     """
@@ -70,6 +78,7 @@ class LayerStats:
     dead_fraction: float
     mean_abs_derivative: float
     grad_norm: float
+    w_norm: float
     weights: np.ndarray
     z: np.ndarray
     a: np.ndarray
@@ -81,6 +90,18 @@ class LayerStats:
     @property
     def n_out(self) -> int:
         return self.weights.shape[0]
+
+    @property
+    def grad_rms(self) -> float:
+        """Root-mean-square gradient per weight: ``grad_norm / √(n_out · n_in)``."""
+        return self.grad_norm / np.sqrt(self.weights.size)
+
+    @property
+    def grad_to_weight(self) -> float:
+        """``grad_norm / w_norm``; for all-zero weights ∞ if any gradient reaches them, else 0."""
+        if self.w_norm == 0:
+            return np.inf if self.grad_norm > 0 else 0.0
+        return self.grad_norm / self.w_norm
 
     @property
     def inactive_fraction(self) -> float:
@@ -168,6 +189,7 @@ def layer_statistics(network: Network, inputs, targets=None, seed=None) -> Netwo
                 dead_fraction=float(flat.all(axis=0).mean()),
                 mean_abs_derivative=float(derivative.mean()),
                 grad_norm=float(np.linalg.norm(d_w[i])) / batch,
+                w_norm=float(np.linalg.norm(w)),
                 weights=w.copy(), z=z, a=a,
             ))
     return NetworkStats(layers, x, t, loss, float(x.std()))
