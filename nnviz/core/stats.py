@@ -146,6 +146,15 @@ def max_abs_derivative(activation: str) -> float:
     return float(np.max(np.abs(get_activation(activation).curve_derivative(grid))))
 
 
+@cache
+def is_centred(activation: str) -> bool:
+    """Whether an activation is odd, f(−z) = −f(z) (tanh, linear): its outputs then average about 0 for
+    z spread evenly around 0. Sigmoid (around 0.5) and ReLU (never negative) are not centred."""
+    grid = np.linspace(-6.0, 6.0, 241)
+    f = get_activation(activation).curve
+    return bool(np.allclose(f(-grid), -f(grid), atol=1e-12))
+
+
 def random_targets(network: Network, n_samples: int, seed=None) -> np.ndarray:
     """``(n_samples, n_out)`` targets inside the output activation's range: ``f_out(N(0, 1))`` (for
     softmax, probability rows; every loss accepts them)."""
@@ -347,6 +356,6 @@ def _identical_rows(key: np.ndarray) -> list:
 
 __all__ = [
     "DISTRIBUTIONS", "MAX_BATCH_VALUES", "MAX_BATCH_WORK", "SATURATION_THRESHOLD", "LayerStats", "NetworkStats",
-    "affordable_samples", "find_symmetric_units", "histogram", "layer_statistics", "max_abs_derivative",
+    "affordable_samples", "find_symmetric_units", "histogram", "is_centred", "layer_statistics", "max_abs_derivative",
     "random_targets", "sample_inputs", "shared_bins",
 ]

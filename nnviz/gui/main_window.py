@@ -19,6 +19,7 @@ from .preferences import Preferences
 from .shortcuts_dialog import show_shortcuts
 from .state import NetworkState
 from .theme import apply_theme
+from .verdict_label import VerdictLabel
 from .training.data import TrainingData
 from .training.decision_boundary import DecisionBoundary
 from .training.panel import TrainingPanel
@@ -72,6 +73,9 @@ class MainWindow(QMainWindow):
         self.document.connect_window(self)
         self.document.sceneChanged.connect(self._on_scene_changed)
         self.document.message.connect(self._on_message)
+        self.verdict_label = VerdictLabel()
+        self.statusBar().addPermanentWidget(self.verdict_label)
+        self.init_explorer.verdictChanged.connect(self.verdict_label.show_verdict)
         self._size_label = QLabel()
         self.statusBar().addPermanentWidget(self._size_label)
         self.state.traceChanged.connect(self._on_trace_changed)
@@ -97,6 +101,7 @@ class MainWindow(QMainWindow):
         self.training_runner = TrainingRunner(self.state, self.training_data, self)
         self.training = TrainingPanel(self.state, self.training_data, self.training_runner, self.appearance,
                                       preferences=self.preferences)
+        self.init_explorer.verdictChanged.connect(self.training.verdict_label.show_verdict)
         self.boundary = DecisionBoundary(self.state, self.training_data, self.appearance)
         self.training_dock = self._add_dock("Training", "trainingDock", self.training, Qt.RightDockWidgetArea)
         self.boundary_dock = self._add_dock("Decision plane", "boundaryDock", self.boundary, Qt.RightDockWidgetArea)

@@ -7,9 +7,11 @@ the initialisation made identical, lecture presets, and a pinned "A" to compare 
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, QEvent, QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
@@ -34,7 +36,7 @@ from nnviz.core.stats import (
     layer_statistics,
     sample_inputs,
 )
-from nnviz.core.verdicts import describe_units, diagnose
+from nnviz.core.verdicts import Verdict, describe_units, diagnose
 
 from ..appearance import Appearance
 from ..colors import theme_colors
@@ -51,6 +53,9 @@ CUSTOM = "Custom settings"
 
 FIRST_DRAW_DELAY_MS = 60
 """Launch: the window paints first, the explorer fills in right after."""
+HIDDEN_VERDICT_DELAY_MS = 250
+"""While the panel is hidden, the verdict is recomputed this long after the last change (so not on every
+frame of a training run)."""
 
 
 class InitExplorer(QWidget):
@@ -63,15 +68,21 @@ class InitExplorer(QWidget):
         symmetricUnitsChanged(object): ``{layer: [node index, …]}`` of the hidden units that have an
             identical twin (layer indices as in ``layer_sizes``); ``{}`` when there are none. Connect
             it to the network view's ``set_marked_nodes``.
+        verdictChanged(object): the :class:`~nnviz.core.verdicts.Verdict` on the current weights, or None
+            while it is out of date. Every other place that shows a verdict (status bar, training
+            panel) shows this one, so they always agree. Computed even while the panel is hidden, a
+            moment after the changes stop.
 
     ``actions()`` returns the QActions for the menus: "Pin as A" and "Clear comparison".
 
     Attributes:
         stats: the :class:`~nnviz.core.stats.NetworkStats` shown now (None before the first update).
+        verdict: :func:`~nnviz.core.verdicts.diagnose` of ``stats``, or None while out of date.
         pinned_stats: the same for the pinned network "A", or None.
     """
 
     symmetricUnitsChanged = Signal(object)
+    verdictChanged = Signal(object)
 
     def __init__(self, state, appearance: Appearance, parent=None):
         super().__init__(parent)
@@ -79,6 +90,7 @@ class InitExplorer(QWidget):
         self._state = state
         self._appearance = appearance
         self.stats: NetworkStats | None = None
+        self.verdict: Verdict | None = None
         self.pinned_stats: NetworkStats | None = None
         self._pinned_network = None
         self._pinned_key = None
@@ -87,8 +99,10 @@ class InitExplorer(QWidget):
         self._symmetric: dict = {}
         # After the window has painted: on the next turn, and the very first time a little later,
         # because building the plots costs 0.1 s of launch time.
-        self._refresh = DeferredRefresh(self, lambda _parts: self.refresh(), ("stats",), skip_hidden=True,
+        self._refresh = DeferredRefresh(self, self._on_refresh, ("stats",), skip_hidden=True,
                                         first_show_delay_ms=FIRST_DRAW_DELAY_MS)
+        self._hidden_verdict = QTimer(self, singleShot=True, interval=HIDDEN_VERDICT_DELAY_MS,
+                                      timeout=self._compute_while_hidden)
         self._build()
         self._apply_style()
         self._sync_preset()
@@ -185,11 +199,15 @@ class InitExplorer(QWidget):
 
     # -- state → panel ------------------------------------------------------------------------------
     def _on_model_changed(self) -> None:
-        self._refresh.stale.add("stats")  # computed at traceChanged, which ends every change
+        self._mark_stale()  # computed at traceChanged, which ends every change
 
     def _on_input_changed(self) -> None:
         if self.input_distribution.currentData() == "current":
-            self._refresh.stale.add("stats")
+            self._mark_stale()
+
+    def _mark_stale(self) -> None:
+        self._refresh.stale.add("stats")
+        self._set_verdict(None)
 
     def _on_trace_changed(self) -> None:
         # Every state change ends with traceChanged: sync once and compute once for the whole turn.
@@ -201,10 +219,12 @@ class InitExplorer(QWidget):
         else:
             # Cheap, and the network view marks the units even while this panel is hidden.
             self._update_symmetry(self._state.network)
+            if "stats" in self._refresh.stale:
+                self._hidden_verdict.start()  # restarted by every change: waits until they stop
 
     def _on_appearance_changed(self) -> None:
         self._apply_style()
-        self._refresh.stale.add("stats")
+        self._refresh.stale.add("draw")
         self._refresh.run()
 
     def _schedule(self) -> None:
@@ -277,13 +297,37 @@ class InitExplorer(QWidget):
     def refresh(self) -> None:
         """Recompute the statistics and redraw now (normally called once per state change)."""
         self._refresh.stale.clear()
+        self._compute()
+        self._update_layer_picker()
+        self._draw()
+
+    def _on_refresh(self, parts: set) -> None:
+        if "stats" in parts or self.stats is None:
+            self.refresh()
+        else:  # computed while hidden, or restyled: only the drawing is out of date
+            self._update_layer_picker()
+            self._draw()
+
+    def _compute(self) -> None:
+        self._hidden_verdict.stop()
         network = self._state.network
         batch = self._input_batch()
         self.stats = layer_statistics(network, batch, seed=BATCH_SEED + 1)
         self._refresh_pinned(batch)
         self._update_symmetry(network)
-        self._update_layer_picker()
-        self._draw()
+        self._set_verdict(diagnose(self.stats))
+
+    def _compute_while_hidden(self) -> None:
+        if self.isVisible() or "stats" not in self._refresh.stale:
+            return  # the visible panel computes at once
+        self._compute()
+        self._refresh.stale.discard("stats")
+        self._refresh.stale.add("draw")  # drawn when the panel is shown
+
+    def _set_verdict(self, verdict: Verdict | None) -> None:
+        if verdict != self.verdict:
+            self.verdict = verdict
+            self.verdictChanged.emit(verdict)
 
     def _refresh_pinned(self, batch) -> None:
         pinned = self._pinned_network
@@ -351,7 +395,11 @@ class InitExplorer(QWidget):
             row.update(stats.layers[layer - 1], old, n_layers)
         self.depth.update(stats, pinned, shown[0] if len(shown) == 1 and n_layers > 1 else None)
         self._size_depth_view()
-        summary = diagnose(stats)
+        verdict = self.verdict
+        summary = f"<b>{html.escape(verdict.headline)}.</b> {html.escape(verdict.explanation)}"
+        if verdict.rule:
+            muted = self._plot_style().theme.muted
+            summary += f" <span style='color:{muted}'>{html.escape(verdict.rule)}</span>"
         if stats.batch_size < self.sample_count.value():
             summary += (f" <i>(Using {stats.batch_size:,} of {self.sample_count.value():,} samples: more would "
                         "be too slow or too big for a network this size.)</i>")
@@ -388,7 +436,7 @@ class InitExplorer(QWidget):
         # Deep networks show one layer's histograms, so the depth view gets more of the room.
         deep = self.stats is not None and len(self.stats.layers) > MAX_LAYER_ROWS
         legend = 0 if self.pinned_stats is None else 22
-        self.depth_view.setFixedHeight(int(((230 if deep else 170) + legend) * self._appearance.scale))
+        self.depth_view.setFixedHeight(int(((380 if deep else 320) + legend) * self._appearance.scale))
 
 
 def _describe(network) -> str:

@@ -1,0 +1,32 @@
+"""A verdict on the current weights in a few words, for the status bar and the training panel."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import QLabel
+
+from nnviz.core.verdicts import Verdict
+
+
+class VerdictLabel(QLabel):
+    """Shows a :class:`~nnviz.core.verdicts.Verdict`'s headline ("⚠ Vanishing gradients") after ``prefix``,
+    with its explanation and rule as the tooltip; empty while the verdict is out of date (None).
+
+    Connect the initialisation explorer's ``verdictChanged`` to :meth:`show_verdict`: every place that
+    shows a verdict then shows the same one.
+    """
+
+    def __init__(self, prefix: str = "", parent=None, objectName: str = "verdictLabel"):
+        super().__init__(parent, objectName=objectName)
+        self._prefix = prefix
+        self.verdict: Verdict | None = None
+
+    @Slot(object)
+    def show_verdict(self, verdict: Verdict | None) -> None:
+        self.verdict = verdict
+        if verdict is None:
+            self.setText("")
+            self.setToolTip("")
+            return
+        self.setText(f"{self._prefix}{'✓' if verdict.healthy else '⚠'} {verdict.headline}")
+        self.setToolTip(f"{verdict.text}\n\nDetails and plots: the Initialisation panel.")
