@@ -19,11 +19,11 @@ from .preferences import Preferences
 from .shortcuts_dialog import show_shortcuts
 from .state import NetworkState
 from .theme import apply_theme
-from .verdict_label import VerdictLabel
 from .training.data import TrainingData
 from .training.decision_boundary import DecisionBoundary
 from .training.panel import TrainingPanel
 from .training.runner import TrainingRunner
+from .verdict_label import VerdictLabel
 
 PRESENTATION_SCALE = 1.75
 SCALE_STEP = 0.25

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QLabel
 
@@ -30,3 +32,11 @@ class VerdictLabel(QLabel):
             return
         self.setText(f"{self._prefix}{'✓' if verdict.healthy else '⚠'} {verdict.headline}")
         self.setToolTip(f"{verdict.text}\n\nDetails and plots: the Initialisation panel.")
+
+
+def verdict_html(verdict: Verdict, muted: str) -> str:
+    """The verdict as rich text: the headline bold, the explanation, the rule in the ``muted`` colour."""
+    text = f"<b>{html.escape(verdict.headline)}.</b> {html.escape(verdict.explanation)}"
+    if verdict.rule:
+        text += f" <span style='color:{muted}'>{html.escape(verdict.rule)}</span>"
+    return text

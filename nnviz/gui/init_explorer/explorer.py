@@ -7,11 +7,9 @@ the initialisation made identical, lecture presets, and a pinned "A" to compare 
 
 from __future__ import annotations
 
-import html
-
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, QEvent, QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QSignalBlocker, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
@@ -26,8 +24,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.core import get_initializer
-from nnviz.core.presets import PRESETS, matching_preset
 from nnviz.core.stats import (
     DISTRIBUTIONS,
     NetworkStats,
@@ -41,15 +37,15 @@ from nnviz.core.verdicts import Verdict, describe_units, diagnose
 from ..appearance import Appearance
 from ..colors import theme_colors
 from ..deferred import DeferredRefresh
-from ..quiet import show_index
+from ..verdict_label import verdict_html
 from .depth_view import DepthView
 from .plots import LayerRow, LayerRows, PlotStyle
+from .preset_picker import PresetPicker, describe_settings
 
 MAX_LAYER_ROWS = 6
 """Up to this many weight layers get one row each; deeper networks get a layer picker."""
 BATCH_SEED = 0
 """The input batch and targets come from a fixed seed: A and B see the same data, a seed change moves only W."""
-CUSTOM = "Custom settings"
 
 FIRST_DRAW_DELAY_MS = 60
 """Launch: the window paints first, the explorer fills in right after."""
@@ -68,10 +64,9 @@ class InitExplorer(QWidget):
         symmetricUnitsChanged(object): ``{layer: [node index, …]}`` of the hidden units that have an
             identical twin (layer indices as in ``layer_sizes``); ``{}`` when there are none. Connect
             it to the network view's ``set_marked_nodes``.
-        verdictChanged(object): the :class:`~nnviz.core.verdicts.Verdict` on the current weights, or None
-            while it is out of date. Every other place that shows a verdict (status bar, training
-            panel) shows this one, so they always agree. Computed even while the panel is hidden, a
-            moment after the changes stop.
+        verdictChanged(object): the :class:`~nnviz.core.verdicts.Verdict` on the current weights, None while
+            out of date; the status bar and training panel show this one, so all agree. Computed even
+            while the panel is hidden, a moment after the changes stop.
 
     ``actions()`` returns the QActions for the menus: "Pin as A" and "Clear comparison".
 
@@ -105,7 +100,7 @@ class InitExplorer(QWidget):
                                       timeout=self._compute_while_hidden)
         self._build()
         self._apply_style()
-        self._sync_preset()
+        self.presets.sync()
 
         state.structureChanged.connect(self._on_model_changed)
         state.settingsChanged.connect(self._on_model_changed)
@@ -116,14 +111,8 @@ class InitExplorer(QWidget):
 
     # -- construction -------------------------------------------------------------------------------
     def _build(self) -> None:
-        self.preset_combo = QComboBox(objectName="initPreset")
-        self.preset_combo.addItem(CUSTOM)
-        self.preset_combo.addItems(list(PRESETS))
-        self.preset_combo.setToolTip("Lecture examples: each sets the initialiser, scale, activation and depth "
-                                     "(input and output sizes stay).")
-        self.preset_combo.currentIndexChanged.connect(self._on_preset_chosen)
-        self.preset_explanation = QLabel(objectName="presetExplanation", wordWrap=True)
-        self.preset_explanation.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.presets = PresetPicker(self._state, self)
+        self.preset_combo, self.preset_explanation = self.presets.combo, self.presets.explanation
 
         self.sample_count = QSpinBox(objectName="sampleCount", minimum=10, maximum=100_000, value=1000,
                                      singleStep=100, keyboardTracking=False, groupSeparatorShown=True,
@@ -211,7 +200,7 @@ class InitExplorer(QWidget):
 
     def _on_trace_changed(self) -> None:
         # Every state change ends with traceChanged: sync once and compute once for the whole turn.
-        self._sync_preset()
+        self.presets.sync()
         if not self._refresh.stale:
             return
         if self.isVisible():
@@ -230,35 +219,9 @@ class InitExplorer(QWidget):
     def _schedule(self) -> None:
         self._refresh.mark("stats")
 
-    # -- presets ------------------------------------------------------------------------------------
-    def _on_preset_chosen(self, index: int) -> None:
-        if index <= 0:
-            return
-        self.apply_preset(self.preset_combo.itemText(index))
-
     def apply_preset(self, name: str) -> None:
         """Set the state to preset ``name`` (keeping the input and output sizes) with fresh weights."""
-        preset = PRESETS[name]
-        state, network = self._state, self._state.network
-        try:
-            state.set_layer_sizes(preset.layer_sizes(network.layer_sizes[0], network.layer_sizes[-1]))
-            state.set_activation(preset.activation)
-            state.set_output_activation(preset.output_activation)
-            state.set_init(preset.init)
-            state.set_init_scale(preset.init_scale)
-            state.reinitialize()  # weights kept by the resize were drawn for other sizes
-        except ValueError as error:
-            state.message.emit(f"Cannot apply preset “{name}”: {error}")
-        self._sync_preset()
-
-    def _sync_preset(self) -> None:
-        preset = matching_preset(self._state.network)
-        show_index(self.preset_combo, 0 if preset is None else self.preset_combo.findText(preset.name))
-        if preset is None:
-            self.preset_explanation.setText("<i>Pick a preset for a lecture example, or change the initialiser, "
-                                            "scale, activation and depth in the controls.</i>")
-        else:
-            self.preset_explanation.setText(preset.explanation)
+        self.presets.apply(name)
 
     # -- compare ------------------------------------------------------------------------------------
     def pin(self) -> None:
@@ -266,7 +229,7 @@ class InitExplorer(QWidget):
         network = self._state.network
         self._pinned_network = network.copy()
         self._pinned_key = None
-        self.compare_label.setText(f"A: {_describe(network)}")
+        self.compare_label.setText(f"A: {describe_settings(network)}")
         self.compare_label.setToolTip("A is drawn as grey outlines and dashed lines; B, the current network, "
                                       "in colour.")
         self.clear_action.setEnabled(True)
@@ -343,7 +306,7 @@ class InitExplorer(QWidget):
         if self._pinned_key != self._batch_key:
             self.pinned_stats = layer_statistics(pinned, batch, seed=BATCH_SEED + 1)
             self._pinned_key = self._batch_key
-            self.compare_label.setText(f"A: {_describe(pinned)}")
+            self.compare_label.setText(f"A: {describe_settings(pinned)}")
 
     def _update_symmetry(self, network) -> None:
         groups = find_symmetric_units(network)
@@ -395,11 +358,7 @@ class InitExplorer(QWidget):
             row.update(stats.layers[layer - 1], old, n_layers)
         self.depth.update(stats, pinned, shown[0] if len(shown) == 1 and n_layers > 1 else None)
         self._size_depth_view()
-        verdict = self.verdict
-        summary = f"<b>{html.escape(verdict.headline)}.</b> {html.escape(verdict.explanation)}"
-        if verdict.rule:
-            muted = self._plot_style().theme.muted
-            summary += f" <span style='color:{muted}'>{html.escape(verdict.rule)}</span>"
+        summary = verdict_html(self.verdict, self._plot_style().theme.muted)
         if stats.batch_size < self.sample_count.value():
             summary += (f" <i>(Using {stats.batch_size:,} of {self.sample_count.value():,} samples: more would "
                         "be too slow or too big for a network this size.)</i>")
@@ -437,11 +396,3 @@ class InitExplorer(QWidget):
         deep = self.stats is not None and len(self.stats.layers) > MAX_LAYER_ROWS
         legend = 0 if self.pinned_stats is None else 22
         self.depth_view.setFixedHeight(int(((380 if deep else 320) + legend) * self._appearance.scale))
-
-
-def _describe(network) -> str:
-    """One line for the compare label: initialiser × scale, activation, depth, seed."""
-    hidden = network.layer_sizes[1:-1]
-    depth = f"{len(hidden)} × {hidden[0]}" if hidden and len(set(hidden)) == 1 else "-".join(map(str, hidden))
-    return (f"{get_initializer(network.init).display_name} × {network.init_scale:g}, {network.activation}, "
-            f"hidden {depth or 'none'}, seed {network.seed}")
