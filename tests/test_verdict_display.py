@@ -53,7 +53,7 @@ def test_status_bar_training_panel_and_explorer_agree(qtbot, window, name):
     assert verdict == _expected_verdict(window.state.network)
     status, training, summary = _shown_verdicts(window)
     mark = "✓" if verdict.healthy else "⚠"
-    assert status == f"{mark} {verdict.headline}"
+    assert status == f"Weights: {mark} {verdict.headline}"
     assert training == f"These weights: {mark} {verdict.headline}"
     assert summary.startswith(f"<b>{verdict.headline}.</b>")
     # The activation plot counts flat units for one input; it no longer passes judgement of its own.
@@ -65,7 +65,7 @@ def test_he_relu_is_healthy_everywhere_although_half_its_units_are_off_for_one_i
     window.state.flush()
     assert window.init_explorer.stats.layers[0].activation == "relu"
     status, training, summary = _shown_verdicts(window)
-    assert status == "✓ Healthy start" and "Healthy start" in training and "Healthy start" in summary
+    assert status == "Weights: ✓ Healthy start" and "Healthy start" in training and "Healthy start" in summary
     assert "Flat for this input" in window.activation_plot._summary.text()
 
 
@@ -74,7 +74,8 @@ def test_a_closed_explorer_still_gives_the_verdict_once_changes_stop(qtbot, wind
     assert not window.init_explorer.isVisible()
     window.state.set_activation("tanh")
     window.state.flush()
-    assert window.verdict_label.text() == "" and window.training.verdict_label.text() == ""  # out of date
+    assert window.verdict_label.text() == "Weights: …"  # out of date until the changes stop
+    assert window.training.verdict_label.text() == "These weights: …"
     with qtbot.waitSignal(window.init_explorer.verdictChanged, check_params_cb=lambda v: v is not None):
         pass
     expected = _expected_verdict(window.state.network)
@@ -127,3 +128,12 @@ def test_mean_of_a_is_drawn_for_activations_not_centred_on_zero(qtbot, panel):
     x, y = mean_line.getOriginalDataset()
     np.testing.assert_array_equal(x, [3])
     assert y[0] == pytest.approx(panel.stats.layers[-1].a_mean)
+
+
+def test_a_panel_that_is_never_shown_still_gives_its_verdict(qtbot):
+    state = NetworkState(PRESETS["Deep sigmoid (vanishing)"].network(2, 2, seed=1))
+    widget = InitExplorer(state, Appearance())
+    qtbot.addWidget(widget)
+    with qtbot.waitSignal(widget.verdictChanged, check_params_cb=lambda v: v is not None):
+        pass
+    assert widget.verdict.kinds == ("vanishing",) and not widget.isVisible()

@@ -73,7 +73,7 @@ class MainWindow(QMainWindow):
         self.document.connect_window(self)
         self.document.sceneChanged.connect(self._on_scene_changed)
         self.document.message.connect(self._on_message)
-        self.verdict_label = VerdictLabel()
+        self.verdict_label = VerdictLabel("Weights: ")
         self.statusBar().addPermanentWidget(self.verdict_label)
         self.init_explorer.verdictChanged.connect(self.verdict_label.show_verdict)
         self._size_label = QLabel()

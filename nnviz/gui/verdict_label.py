@@ -12,7 +12,8 @@ from nnviz.core.verdicts import Verdict
 
 class VerdictLabel(QLabel):
     """Shows a :class:`~nnviz.core.verdicts.Verdict`'s headline ("⚠ Vanishing gradients") after ``prefix``,
-    with its explanation and rule as the tooltip; empty while the verdict is out of date (None).
+    with its explanation and rule as the tooltip; "…" while the verdict is out of date (None), so the
+    label keeps its place and nothing below it jumps while training plays.
 
     Connect the initialisation explorer's ``verdictChanged`` to :meth:`show_verdict`: every place that
     shows a verdict then shows the same one.
@@ -27,8 +28,8 @@ class VerdictLabel(QLabel):
     def show_verdict(self, verdict: Verdict | None) -> None:
         self.verdict = verdict
         if verdict is None:
-            self.setText("")
-            self.setToolTip("")
+            self.setText(f"{self._prefix}…")
+            self.setToolTip("The verdict follows once the weights stop changing.")
             return
         self.setText(f"{self._prefix}{'✓' if verdict.healthy else '⚠'} {verdict.headline}")
         self.setToolTip(f"{verdict.text}\n\nDetails and plots: the Initialisation panel.")

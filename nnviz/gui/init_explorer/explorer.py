@@ -98,6 +98,7 @@ class InitExplorer(QWidget):
                                         first_show_delay_ms=FIRST_DRAW_DELAY_MS)
         self._hidden_verdict = QTimer(self, singleShot=True, interval=HIDDEN_VERDICT_DELAY_MS,
                                       timeout=self._compute_while_hidden)
+        self._hidden_verdict.start()  # a panel that starts hidden still gives its verdict
         self._build()
         self._apply_style()
         self.presets.sync()
