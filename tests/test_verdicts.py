@@ -94,6 +94,7 @@ def test_the_explanation_teaches_the_rule():
     assert "per weight" in verdict.explanation.lower() and "per weight" in verdict.rule
     assert "‖∂E/∂W‖ / √(n_in·n_out)" in verdict.rule and "100×" in verdict.rule
     assert verdict.text.startswith(verdict.explanation) and verdict.text.endswith(verdict.rule)
+    assert str(verdict) == verdict.text and "vanishing gradients" in verdict
     healthy = diagnose(_explorer_stats(PRESETS["Xavier + tanh"].network(2, 2, seed=1)))
     assert healthy.healthy and healthy.headline == "Healthy start" and healthy.rule
 

@@ -84,6 +84,13 @@ class Verdict:
         """The explanation and the rule as one paragraph."""
         return f"{self.explanation} {self.rule}".strip()
 
+    def __str__(self) -> str:
+        return self.text
+
+    def __contains__(self, words: str) -> bool:
+        """``"vanishing" in verdict``: whether the words occur in its :attr:`text`."""
+        return words in self.text
+
 
 def diagnose(stats: NetworkStats) -> Verdict:
     """Judge a network's statistics: overflow, a fading or exploding signal, vanishing or exploding

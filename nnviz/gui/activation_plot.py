@@ -142,8 +142,7 @@ class ActivationPlot(QWidget):
         super().__init__(parent)
         self.setObjectName("activationPlot")
         self.setToolTip("Each marker is one neuron at (z, f(z)) for the current input. Shaded: the "
-                        "flat part of f, where f′ is small and the neuron passes little gradient back for "
-                        "this input.")
+                        "flat part of f, where f′ is small and the neuron learns slowly.")
         self._state = state
         self._appearance = appearance
         self._graphics = pg.GraphicsLayoutWidget()
@@ -157,12 +156,8 @@ class ActivationPlot(QWidget):
         self._scatters: list[pg.ScatterPlotItem] = []
         self._summary = QLabel(objectName="activationSummary")
         self._summary.setWordWrap(True)
-        # A count for one input, not a verdict: a ReLU is off for about half of all inputs in a healthy
-        # network. The verdict, over a whole batch, is the initialisation explorer's (status bar).
         self._summary.setToolTip(f"A neuron is flat where |f′(z)| is below {FLAT_FRACTION:.0%} of its "
-                                 "peak: for this input its incoming weights get almost no gradient. Whether "
-                                 "the network can learn is judged over many inputs: see the verdict in the "
-                                 "status bar and the Initialisation panel.")
+                                 "peak: its weights barely change in training.")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -290,7 +285,7 @@ class ActivationPlot(QWidget):
             z = np.concatenate([trace.pre[layer - 1] for layer in layers])
             flat = np.count_nonzero(np.abs(activation.derivative(z)) < flat_threshold(activation.name))
             counts.append(f"{flat} of {z.size} {role}")
-        text = f"Flat for this input (shaded): {', '.join(counts)} neurons."
+        text = f"Flat (shaded, learns slowly): {', '.join(counts)} neurons."
         if off_plot:
             text += f" {off_plot} beyond the z axis."
         return text
