@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
@@ -153,6 +153,7 @@ def test_histogram_counts_add_up_to_the_batch_times_units():
 @given(arrays(np.float64, st.integers(1, 300), elements=st.floats(-1e300, 1e300)),
        arrays(np.float64, st.integers(1, 300), elements=st.floats(-1e6, 1e6)),
        st.integers(1, 60))
+@example(np.array([0.0]), np.array([2.22507386e-313]), 1)  # a subnormal span: n_bins / span overflowed
 def test_shared_bins_count_every_value_of_every_array(a, b, n_bins):
     edges = shared_bins([a, b], n_bins)
     assert edges.shape == (n_bins + 1,)

@@ -37,6 +37,7 @@ _PERCENTILE_SAMPLE = 4096
 _OUTLIER_STRETCH = 3.0
 _HUGE = 1e300
 _CHUNK = 16_384
+_MIN_SPAN = 1e-290
 
 
 @dataclass(frozen=True, eq=False)
@@ -272,7 +273,7 @@ def shared_bins(arrays, n_bins: int = 40, include=None) -> np.ndarray:
         core = q_hi - q_lo
         if core > 0 and hi - lo > _OUTLIER_STRETCH * core:
             lo, hi = max(lo, q_lo - 0.1 * core), min(hi, q_hi + 0.1 * core)
-        if hi == lo:
+        if hi - lo < _MIN_SPAN:  # all equal, or so close (subnormal) that n_bins / span overflows
             half = 0.5 * max(abs(lo), 1.0)
             lo, hi = lo - half, hi + half
     if include is not None:
