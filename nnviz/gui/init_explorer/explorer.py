@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, QEvent, QSignalBlocker, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
@@ -19,7 +20,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -37,21 +37,21 @@ from nnviz.core.verdicts import Verdict, describe_units, diagnose
 from ..appearance import Appearance
 from ..colors import theme_colors
 from ..deferred import DeferredRefresh
+from ..limited_spin import LimitedSpinBox
 from ..verdict_label import verdict_html
+from .axes import shared_axes
 from .depth_view import DepthView
+from .layer_picker import MAX_LAYER_ROWS, LayerPicker
 from .plots import LayerRow, LayerRows, PlotStyle
 from .preset_picker import PresetPicker, describe_settings
 
-MAX_LAYER_ROWS = 6
-"""Up to this many weight layers get one row each; deeper networks get a layer picker."""
 BATCH_SEED = 0
 """The input batch and targets come from a fixed seed: A and B see the same data, a seed change moves only W."""
 
 FIRST_DRAW_DELAY_MS = 60
 """Launch: the window paints first, the explorer fills in right after."""
 HIDDEN_VERDICT_DELAY_MS = 250
-"""While the panel is hidden, the verdict is recomputed this long after the last change (so not on every
-frame of a training run)."""
+"""While hidden, the verdict is recomputed this long after the last change (not on every training frame)."""
 
 
 class InitExplorer(QWidget):
@@ -115,11 +115,12 @@ class InitExplorer(QWidget):
         self.presets = PresetPicker(self._state, self)
         self.preset_combo, self.preset_explanation = self.presets.combo, self.presets.explanation
 
-        self.sample_count = QSpinBox(objectName="sampleCount", minimum=10, maximum=100_000, value=1000,
-                                     singleStep=100, keyboardTracking=False, groupSeparatorShown=True,
-                                     toolTip="How many input samples are pushed through the network for the "
-                                             "statistics.")
+        self.sample_count = LimitedSpinBox("sample_count", objectName="sampleCount", value=1000, singleStep=100,
+                                           keyboardTracking=False, groupSeparatorShown=True,
+                                           toolTip="How many input samples are pushed through the network for "
+                                                   "the statistics.")
         self.sample_count.valueChanged.connect(self._schedule)
+        self.sample_count.refused.connect(self._state.message)
         self.input_distribution = QComboBox(objectName="inputDistribution")
         for name, display in DISTRIBUTIONS.items():
             self.input_distribution.addItem(display, name)
@@ -137,6 +138,9 @@ class InitExplorer(QWidget):
         self.clear_button = QPushButton("Clear", objectName="clearCompare", enabled=False, clicked=self.clear_pin,
                                         toolTip="Forget the pinned initialisation A")
         self.compare_label = QLabel(objectName="compareLabel", wordWrap=True)
+        self.shared_axes = QCheckBox("Same axes in every layer", objectName="sharedAxes", toggled=self._schedule,
+                                     toolTip="Each histogram column on one x range and height, so that a "
+                                             "distribution shrinking with depth looks smaller, not alike")
 
         self.symmetry_label = QLabel(objectName="symmetryLabel", wordWrap=True, visible=False)
         self.symmetry_label.setToolTip("Units with the same incoming and outgoing weights compute the same value "
@@ -148,22 +152,20 @@ class InitExplorer(QWidget):
         self.depth = DepthView(self.depth_view.ci)
         self.depth_view.scene().sigMouseClicked.connect(self._on_depth_clicked)
 
-        self.layer_combo = QComboBox(objectName="initLayer", currentIndexChanged=self._schedule,
-                                     toolTip="Which layer's histograms to show (or click a layer in the plots above)")
-        self.layer_picker = QWidget(visible=False)
-        picker = QHBoxLayout(self.layer_picker)
-        picker.setContentsMargins(0, 0, 0, 0)
-        picker.addWidget(QLabel("Histograms of"))
-        picker.addWidget(self.layer_combo)
-        picker.addWidget(QLabel("<small>or click a layer above</small>"), 1)
+        self.layer_picker = LayerPicker()
+        self.layer_combo = self.layer_picker.combo
+        self.layer_combo.currentIndexChanged.connect(self._schedule)
         self.layers_view = pg.GraphicsLayoutWidget()
         self.layers_view.setObjectName("initLayersView")
         self.layers_view.ci.setSpacing(2)
         self._rows = LayerRows(self.layers_view)
         scroll = QScrollArea(widgetResizable=True, frameShape=QScrollArea.NoFrame)
         scroll.setWidget(self.layers_view)
+        self._histograms = scroll
 
-        top = QFormLayout()
+        self._settings_box = QWidget()  # preset, samples, compare: hidden while a lecture scene shows the plots
+        top = QFormLayout(self._settings_box)
+        top.setContentsMargins(0, 0, 0, 0)
         top.addRow("Pre&set", self.preset_combo)
         batch = QHBoxLayout()
         batch.addWidget(self.sample_count)
@@ -176,9 +178,10 @@ class InitExplorer(QWidget):
         compare.addWidget(self.clear_button)
         compare.addWidget(self.compare_label, 1)
         top.addRow("Compare", compare)
+        top.addRow("Histograms", self.shared_axes)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
-        layout.addLayout(top)
+        layout.addWidget(self._settings_box)
         layout.addWidget(self.preset_explanation)
         layout.addWidget(self.summary_label)
         layout.addWidget(self.symmetry_label)
@@ -186,6 +189,15 @@ class InitExplorer(QWidget):
         layout.addWidget(self.layer_picker)
         layout.addWidget(scroll, 1)
         self.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Expanding)
+
+    def show_parts(self, depth: bool, histograms: bool, settings: bool = True) -> None:
+        """Show the depth view, the per-layer histograms or both (a lecture scene may name one of them),
+        and the settings above them or not (presentation mode gives their room to the plots)."""
+        self._settings_box.setVisible(settings)
+        self.preset_explanation.setVisible(settings)
+        both = depth == histograms  # neither named: the whole panel is hidden anyway, show it whole
+        self.depth_view.setVisible(depth or both)
+        self._histograms.setVisible(histograms or both)
 
     # -- state → panel ------------------------------------------------------------------------------
     def _on_model_changed(self) -> None:
@@ -262,14 +274,14 @@ class InitExplorer(QWidget):
         """Recompute the statistics and redraw now (normally called once per state change)."""
         self._refresh.stale.clear()
         self._compute()
-        self._update_layer_picker()
+        self.layer_picker.set_layer_count(len(self.stats.layers))
         self._draw()
 
     def _on_refresh(self, parts: set) -> None:
         if "stats" in parts or self.stats is None:
             self.refresh()
         else:  # computed while hidden, or restyled: only the drawing is out of date
-            self._update_layer_picker()
+            self.layer_picker.set_layer_count(len(self.stats.layers))
             self._draw()
 
     def _compute(self) -> None:
@@ -285,8 +297,7 @@ class InitExplorer(QWidget):
         if self.isVisible() or "stats" not in self._refresh.stale:
             return  # the visible panel computes at once
         self._compute()
-        self._refresh.stale.discard("stats")
-        self._refresh.stale.add("draw")  # drawn when the panel is shown
+        self._refresh.stale = (self._refresh.stale - {"stats"}) | {"draw"}  # drawn when the panel is shown
 
     def _set_verdict(self, verdict: Verdict | None) -> None:
         if verdict != self.verdict:
@@ -325,24 +336,9 @@ class InitExplorer(QWidget):
             self._symmetric = marked
             self.symmetricUnitsChanged.emit(marked)
 
-    def _update_layer_picker(self) -> None:
-        n_layers = len(self.stats.layers)
-        deep = n_layers > MAX_LAYER_ROWS
-        self.layer_picker.setVisible(deep)
-        if deep and self.layer_combo.count() != n_layers:
-            keep = self.layer_combo.currentIndex()
-            with QSignalBlocker(self.layer_combo):
-                self.layer_combo.clear()
-                self.layer_combo.addItems([f"Layer {k}" + (" (output)" if k == n_layers else "")
-                                           for k in range(1, n_layers + 1)])
-                self.layer_combo.setCurrentIndex(min(max(keep, 0), n_layers - 1))
-
     def shown_layers(self) -> list[int]:
         """The layer indices (1 … L−1) that have a histogram row now."""
-        n_layers = len(self.stats.layers) if self.stats else 0
-        if n_layers > MAX_LAYER_ROWS:
-            return [self.layer_combo.currentIndex() + 1]
-        return list(range(1, n_layers + 1))
+        return self.layer_picker.shown_layers(len(self.stats.layers) if self.stats else 0)
 
     @property
     def rows(self) -> list[LayerRow]:
@@ -354,9 +350,14 @@ class InitExplorer(QWidget):
         shown = self.shown_layers()
         self._rows.set_count(len(shown), self._plot_style())
         n_layers = len(stats.layers)
-        for row, layer in zip(self.rows, shown):
-            old = pinned.layers[layer - 1] if pinned is not None and layer <= len(pinned.layers) else None
-            row.update(stats.layers[layer - 1], old, n_layers)
+        pairs = [(stats.layers[layer - 1], pinned.layers[layer - 1] if pinned is not None and layer <= len(
+            pinned.layers) else None) for layer in shown]
+        shared = shared_axes(pairs) if self.shared_axes.isChecked() and len(pairs) > 1 else None
+        tops = [row.update(current, old, n_layers, shared) for row, (current, old) in zip(self.rows, pairs)]
+        if shared is not None:  # now that every row has counted its bars: one height per column
+            shared = {key: (edges, max(t[key] for t in tops) or 1.0) for key, (edges, _) in shared.items()}
+            for row, (current, old) in zip(self.rows, pairs):
+                row.update(current, old, n_layers, shared)
         self.depth.update(stats, pinned, shown[0] if len(shown) == 1 and n_layers > 1 else None)
         self._size_depth_view()
         summary = verdict_html(self.verdict, self._plot_style().theme.muted)
@@ -375,8 +376,8 @@ class InitExplorer(QWidget):
 
     def _on_depth_clicked(self, event) -> None:
         layer = self.depth.layer_at(event.scenePos())
-        if layer is not None and self.layer_picker.isVisible() and 1 <= layer <= self.layer_combo.count():
-            self.layer_combo.setCurrentIndex(layer - 1)
+        if layer is not None:
+            self.layer_picker.pick(layer)
 
     # -- appearance ---------------------------------------------------------------------------------
     def _plot_style(self) -> PlotStyle:
