@@ -178,9 +178,9 @@ def _per_weight_comparison(layers: list) -> tuple[str, str]:
     how = (f"{format_number(spread)} times smaller" if spread >= 1 else f"{format_number(1 / spread)} times larger")
     comparison = (f"Per weight, layer 1's gradient is {how} than the output layer's (RMS ∂E/∂w "
                   f"{format_number(first.grad_rms)} vs {format_number(last.grad_rms)}).")
-    rule = (f"Rule: compare gradients per weight, RMS ∂E/∂w = ‖∂E/∂W‖ / √(n_in·n_out); the norm of a whole "
-            f"matrix grows with its size ({first.weights.size:,} weights in layer 1, {last.weights.size:,} in "
-            f"the output layer). More than {GRADIENT_SPREAD_LIMIT:.0f}× apart: vanishing or exploding gradients.")
+    rule = (f"Rule: compare gradients per weight, RMS ∂E/∂w = ‖∂E/∂W‖ / √(n_in·n_out), as a matrix's norm grows "
+            f"with its size ({first.weights.size:,} weights in layer 1, {last.weights.size:,} in the output "
+            f"layer); more than {GRADIENT_SPREAD_LIMIT:.0f}× apart: vanishing or exploding gradients.")
     return comparison, rule
 
 

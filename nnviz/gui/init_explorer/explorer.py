@@ -397,4 +397,4 @@ class InitExplorer(QWidget):
         # Deep networks show one layer's histograms, so the depth view gets more of the room.
         deep = self.stats is not None and len(self.stats.layers) > MAX_LAYER_ROWS
         legend = 0 if self.pinned_stats is None else 22
-        self.depth_view.setFixedHeight(int(((380 if deep else 320) + legend) * self._appearance.scale))
+        self.depth_view.setFixedHeight(int(((340 if deep else 280) + legend) * self._appearance.scale))
