@@ -24,6 +24,7 @@ from .training.data import TrainingData
 from .training.decision_boundary import DecisionBoundary
 from .training.panel import TrainingPanel
 from .training.runner import TrainingRunner
+from .verdict_label import VerdictLabel
 
 PRESENTATION_SCALE = 1.75
 SCALE_STEP = 0.25
@@ -79,6 +80,9 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self._source_label)
         self.document.sourceChanged.connect(self._on_source_changed)
         self._on_source_changed(self.document.source)
+        self.verdict_label = VerdictLabel("Weights: ")
+        self.statusBar().addPermanentWidget(self.verdict_label)
+        self.init_explorer.verdictChanged.connect(self.verdict_label.show_verdict)
         self._size_label = QLabel()
         self.statusBar().addPermanentWidget(self._size_label)
         self._accept_dropped_files()
@@ -106,6 +110,7 @@ class MainWindow(QMainWindow):
         self.training_runner = TrainingRunner(self.state, self.training_data, self)
         self.training = TrainingPanel(self.state, self.training_data, self.training_runner, self.appearance,
                                       preferences=self.preferences)
+        self.init_explorer.verdictChanged.connect(self.training.verdict_label.show_verdict)
         self.boundary = DecisionBoundary(self.state, self.training_data, self.appearance)
         self.training_dock = self._add_dock("Training", "trainingDock", _scrolling(self.training),
                                             Qt.RightDockWidgetArea)
