@@ -14,7 +14,7 @@ from nnviz import __version__
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from nnviz.cli import Parser, add_network_arguments
+    from nnviz.cli import Parser, add_colour_arguments, add_network_arguments
     from nnviz.core import ACTIVATIONS, INITIALIZERS
 
     parser = Parser(
@@ -24,6 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"nnviz {__version__}")
     add_network_arguments(parser, ACTIVATIONS, INITIALIZERS)
+    add_colour_arguments(parser)
     # For scripts/bench.py: quit as soon as the window has painted once.
     parser.add_argument("--quit-after-paint", action="store_true", help=argparse.SUPPRESS)
     return parser
@@ -35,15 +36,18 @@ def main(argv=None) -> int:
         from nnviz.render import render_main
 
         return render_main(argv[1:])
-    from nnviz.cli import network_from_args
+    from nnviz.cli import appearance_from_args, network_from_args
 
     parser = build_parser()
     args = parser.parse_args(argv)
     network, inputs, lecture = network_from_args(parser, args)
-    return run_gui(network, inputs, quit_after_paint=args.quit_after_paint, open_path=args.open, lecture=lecture)
+    look = appearance_from_args(parser, args)
+    return run_gui(network, inputs, quit_after_paint=args.quit_after_paint, open_path=args.open, lecture=lecture,
+                   appearance=look)
 
 
-def run_gui(network, inputs, quit_after_paint=False, open_path=None, lecture=False) -> int:
+def run_gui(network, inputs, quit_after_paint=False, open_path=None, lecture=False, appearance=None) -> int:
+    """Open the window on ``network``; ``appearance`` holds view options given on the command line."""
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -55,6 +59,7 @@ def run_gui(network, inputs, quit_after_paint=False, open_path=None, lecture=Fal
     from nnviz.gui.main_window import MainWindow
 
     window = MainWindow(network, inputs)
+    window.appearance.set(**(appearance or {}))
     install_exception_hook(window)
     if open_path:
         # The network is already shown; a lecture is opened again so that its scenes can be stepped.

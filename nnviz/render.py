@@ -18,7 +18,7 @@ DEFAULT_SIZE = "1920x1080"
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from nnviz.cli import Parser, add_network_arguments
+    from nnviz.cli import Parser, add_colour_arguments, add_network_arguments
     from nnviz.core import ACTIVATIONS, INITIALIZERS
     from nnviz.gui.appearance import PALETTES, THEMES
 
@@ -37,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--scale", type=float, default=1.0, metavar="S",
                         help="presentation scale 0.5 … 4: bigger labels, nodes and edges (default: 1)")
     add_network_arguments(parser, ACTIVATIONS, INITIALIZERS)
+    add_colour_arguments(parser)
     parser.add_argument("--scene", type=int, metavar="N",
                         help="with --open LECTURE: draw scene N (from 1; default: the first)")
     return parser
@@ -65,15 +66,16 @@ def render_main(argv) -> int:
             parser.error(f"the folder {str(output.absolute().parent)!r} does not exist")
         if not 0.5 <= args.scale <= 4.0:
             parser.error(f"--scale must be between 0.5 and 4, got {args.scale}")
-        from nnviz.cli import network_from_args
+        from nnviz.cli import appearance_from_args, network_from_args
 
         network, inputs, _lecture = network_from_args(parser, args)
+        look = appearance_from_args(parser, args)
     except SystemExit as e:  # argparse's usage errors (2) and --help (0)
         return e.code if isinstance(e.code, int) else 2
-    return _render(network, inputs, args)
+    return _render(network, inputs, args, look)
 
 
-def _render(network, inputs, args) -> int:
+def _render(network, inputs, args, look: dict) -> int:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(["nnviz render"])
@@ -88,7 +90,7 @@ def _render(network, inputs, args) -> int:
         print(f"nnviz render: error: {e}", file=sys.stderr)
         return 2
     appearance = Appearance()
-    appearance.set(theme=args.theme, palette=args.palette, scale=args.scale)
+    appearance.set(theme=args.theme, palette=args.palette, scale=args.scale, **look)
     view = NetworkView(state, appearance)
     app.processEvents()
     width, height = args.size

@@ -19,12 +19,13 @@ from nnviz.gui.colors import node_image, theme_colors
 from nnviz.gui.deferred import DeferredRefresh
 from nnviz.gui.network_view import export as network_export
 from nnviz.gui.network_view import text as network_text
-from nnviz.gui.network_view.edge_picture import EdgeStyle, color_limits, layer_picture, selection_exists
+from nnviz.gui.network_view.edge_picture import EdgeStyle, layer_picture, selection_exists
 from nnviz.gui.network_view.edges import EdgeLayerItem
 from nnviz.gui.network_view.interaction import ViewInteraction
 from nnviz.gui.network_view.legend import ColorBar, Legend, make_legend
 from nnviz.gui.network_view.nodes import NodeItem, fit_network, node_picture
 from nnviz.gui.network_view.weight_editor import WeightEditor
+from nnviz.gui.network_view.weight_scale import GrowingLimits
 
 HIT_PX = 5.0
 """How close (pixels) the pointer must be to an edge or a small node to hover or click it."""
@@ -66,6 +67,7 @@ class NetworkView(ViewInteraction, pg.GraphicsView):
         self._legend: Legend | None = None
         self._auto_fit = True  # until the user zooms or pans, keep the network fitted
         self._editor: WeightEditor | None = None
+        self._growing = GrowingLimits()
         self._refresh = DeferredRefresh(self, self._bring_up_to_date, ("layout", "edges", "nodes", "legend", "fit"))
         # Before the view box joins the scene, so that our refresh runs before it prepares its paint.
         self.scene().sigPrepareForPaint.connect(self._refresh.run)
@@ -139,6 +141,18 @@ class NetworkView(ViewInteraction, pg.GraphicsView):
                                      rect.height(), self.appearance.scale)
         self._viewbox.setRange(QRectF(left, top, rect.width() / ppu, rect.height() / ppu), padding=0)
         self._auto_fit = True
+
+    def set_growing_colours(self, on: bool) -> None:
+        """While ``on`` (training plays) the weight colour range only grows, in steps, so that a colour
+        keeps its meaning; off, it follows the weights again."""
+        if on == self._growing.on:
+            return
+        self._growing.start() if on else self._growing.stop()
+        self._refresh.mark("edges", "legend")
+
+    def colour_limits(self) -> list[float]:
+        """The |w| that gets the full colour, per weight layer, as drawn now."""
+        return self._growing.limits(self.state.network, self.appearance)
 
     def set_marked_nodes(self, marks: dict[int, list[int]]) -> None:
         """Outline nodes (dashed ring), e.g. symmetric units: ``{node_layer: [index, …]}``; ``{}`` clears."""
@@ -274,7 +288,8 @@ class NetworkView(ViewInteraction, pg.GraphicsView):
             self._node_item.set_picture(node_picture(network, self.state.trace, self._layout, theme_colors(look.theme),
                                                      look.scale, self._marks, self._selected, self._pictures()))
         if "legend" in dirty:
-            self._legend = make_legend(network, self.appearance, self.state.inputs)
+            self._legend = make_legend(network, self.appearance, self.state.inputs, self.colour_limits(),
+                                       self._growing.on)
             self._color_bar.set_legend(self._legend)
         if "fit" in dirty:
             self.fit()
@@ -305,7 +320,7 @@ class NetworkView(ViewInteraction, pg.GraphicsView):
     def _rebuild_edges(self) -> None:
         """Redraw the edge layers whose weights, colour limit, style or selection changed."""
         network, look = self.state.network, self.appearance
-        limits = color_limits(network, look.weight_range, look.per_layer_colors)
+        limits = self.colour_limits()
         style = EdgeStyle(look.palette, look.theme, look.scale, look.max_edges_per_layer)
         key = (self._layout_version, style, self._selected)
         for item, limit in zip(self._edge_items, limits):
