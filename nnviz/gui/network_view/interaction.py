@@ -10,6 +10,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QMenu, QToolTip
 
+from nnviz.gui.layer_names import layer_title
 from nnviz.gui.network_view.weight_editor import STEP
 
 
@@ -26,7 +27,7 @@ class ViewInteraction:
     def _on_mouse_clicked(self, event) -> None:
         hit = self.hit_test(event.scenePos())
         if event.button() == Qt.MouseButton.RightButton:
-            self._context_menu(hit, event.screenPos().toPoint())
+            self._context_menu(hit, event.screenPos().toPoint(), self.weight_layers_at(event.scenePos()))
             return
         if event.button() != Qt.MouseButton.LeftButton:
             return
@@ -41,10 +42,18 @@ class ViewInteraction:
             self.edgeClicked.emit(*hit[1:])
             self.edit_edge(*hit[1:], event.screenPos().toPoint())
 
-    def _context_menu(self, hit, global_pos: QPoint) -> None:
+    def _context_menu(self, hit, global_pos: QPoint, weight_layers=()) -> None:
         menu = QMenu(self)
         if hit is not None and hit[0] == "edge":
             menu.addAction("Edit Weight…", lambda: self.edit_edge(*hit[1:], global_pos))
+            menu.addSeparator()
+        n_layers = len(self.state.network.layer_sizes)
+        for layer in weight_layers:
+            names = f"{layer_title(layer, n_layers)} → {layer_title(layer + 1, n_layers)}"
+            action = menu.addAction(f"Weights {names} as Matrix", lambda layer=layer: self.toggle_matrix(layer))
+            action.setCheckable(True)
+            action.setChecked(layer in self._matrices.items)
+        if weight_layers:
             menu.addSeparator()
         menu.addAction(self.fit_action)
         menu.addAction(self.clear_selection_action)

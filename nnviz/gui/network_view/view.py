@@ -20,9 +20,10 @@ from nnviz.gui.deferred import DeferredRefresh
 from nnviz.gui.network_view import export as network_export
 from nnviz.gui.network_view import text as network_text
 from nnviz.gui.network_view.edge_picture import EdgeStyle, layer_picture, selection_exists
-from nnviz.gui.network_view.edges import EdgeLayerItem
+from nnviz.gui.network_view.edges import EdgeLayerItem, EdgeSet
 from nnviz.gui.network_view.interaction import ViewInteraction
 from nnviz.gui.network_view.legend import ColorBar, Legend, make_legend
+from nnviz.gui.network_view.matrix import MatrixLayers
 from nnviz.gui.network_view.nodes import NodeItem, fit_network, node_picture
 from nnviz.gui.network_view.weight_editor import WeightEditor
 from nnviz.gui.network_view.weight_scale import GrowingLimits
@@ -83,6 +84,7 @@ class NetworkView(ViewInteraction, pg.GraphicsView):
         self._node_item = NodeItem()
         self._node_item.setZValue(10)
         self._viewbox.addItem(self._node_item)
+        self._matrices = MatrixLayers(self._viewbox)
         self._viewbox.sigRangeChangedManually.connect(self._on_range_changed_manually)
         self._viewbox.sigResized.connect(self._on_viewbox_resized)
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
@@ -154,6 +156,23 @@ class NetworkView(ViewInteraction, pg.GraphicsView):
         """The |w| that gets the full colour, per weight layer, as drawn now."""
         return self._growing.limits(self.state.network, self.appearance)
 
+    def toggle_matrix(self, weight_layer: int) -> None:
+        """Show weight layer ``weight_layer`` as a matrix if it shows edges, and the other way round."""
+        self.appearance.set(matrix_layers=self.appearance.matrix_layers ^ {int(weight_layer)})
+
+    def weight_layers_at(self, scene_pos) -> list[int]:
+        """The weight layers a right-click at ``scene_pos`` is about: those into and out of a column
+        whose title is there, or the one between the two columns there."""
+        self._refresh.run()
+        layout = self._layout
+        point = self._viewbox.mapSceneToView(scene_pos)
+        n_weight_layers = len(layout.column_x) - 1
+        if point.y() < layout.top:  # the titles
+            column = int(np.argmin(np.abs(layout.column_x - point.x())))
+            return [layer for layer in (column - 1, column) if 0 <= layer < n_weight_layers]
+        layer = int(np.searchsorted(layout.column_x, point.x())) - 1
+        return [layer] if 0 <= layer < n_weight_layers else []
+
     def set_marked_nodes(self, marks: dict[int, list[int]]) -> None:
         """Outline nodes (dashed ring), e.g. symmetric units: ``{node_layer: [index, …]}``; ``{}`` clears."""
         self._marks = self._existing_marks({int(node_layer): np.unique(np.asarray(indices, dtype=int))
@@ -220,6 +239,9 @@ class NetworkView(ViewInteraction, pg.GraphicsView):
         bias = bias_at(layout, point, tolerance)
         if bias is not None:
             return ("bias", bias)
+        cell = self._matrices.hit(self.state.network, point)
+        if cell is not None:
+            return cell
         weight_layer = int(np.searchsorted(layout.column_x, point[0])) - 1
         if 0 <= weight_layer < len(self._edge_items):
             edges = self._edge_items[weight_layer].edges
@@ -323,8 +345,13 @@ class NetworkView(ViewInteraction, pg.GraphicsView):
         limits = self.colour_limits()
         style = EdgeStyle(look.palette, look.theme, look.scale, look.max_edges_per_layer)
         key = (self._layout_version, style, self._selected)
+        matrices = self._matrices.update(network, self._layout, limits, look, self._selected)
         for item, limit in zip(self._edge_items, limits):
             weight_layer = item.layer
+            if weight_layer in matrices:  # drawn as a heatmap instead
+                if self._drawn.pop(weight_layer, None) is not None or len(item.edges):
+                    item.set_batches(EdgeSet.empty(), [])
+                continue
             weights = network.weights[weight_layer]
             biases = network.biases[weight_layer] if network.bias else None
             drawn = self._drawn.get(weight_layer)
@@ -372,6 +399,9 @@ class NetworkView(ViewInteraction, pg.GraphicsView):
             self.state.set_weight(weight_layer, to, frm, value)
 
     def _edge_point(self, weight_layer: int, to: int, frm: int, along: float) -> np.ndarray:
+        if weight_layer in self._matrices.items:  # a heatmap: the edge's cell
+            centre = self._matrices.cell_centre(self.state.network, weight_layer, to, frm)
+            return np.array([centre.x(), centre.y()])
         layout = self._layout
         start = layout.bias_positions[weight_layer] if frm < 0 else layout.positions[weight_layer][frm]
         return start + along * (layout.positions[weight_layer + 1][to] - start)

@@ -1,0 +1,231 @@
+"""Big weight layers drawn as their matrix: W as an n_out × n_in heatmap between the two columns.
+
+Row r of the heatmap sits level with target node r, column c reads input c (with a bias, column 0
+is the bias). One image per layer: a weight change is one array → QImage conversion, and on screen
+the image is scaled once per zoom level and then only copied, so an input change costs nothing here.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QImage, QPainter, QPen
+
+from nnviz.core import Network
+from nnviz.core.layout import NetworkLayout
+from nnviz.gui.colors import fade, map_rgb, theme_colors, weight_colormap
+
+LUT_SIZE = 256
+MARGIN = 0.12
+"""Gap between a node column and the heatmap, as a fraction of the column gap."""
+ZERO_ALPHA = 0.12
+"""Colour a zero weight keeps (mixed with the background); the full colour at ±limit."""
+MAX_CACHE_PIXELS = 4096 * 4096
+"""Largest scaled picture kept; zoomed in further the image is drawn scaled on every paint."""
+MIN_MARK_PX = 7.0
+"""Smallest outline of a selected cell, so that a cell under a pixel wide still shows."""
+
+
+@dataclass(frozen=True)
+class MatrixStyle:
+    """The appearance options the heatmap colours depend on."""
+
+    palette: str
+    theme: str
+    scale: float
+
+
+def matrix_rect(layout: NetworkLayout, layer: int) -> QRectF:
+    """Where weight layer ``layer``'s heatmap goes (scene units): between the columns, as high as
+    the target column with half a node spacing above and below, so that row r is level with node r."""
+    x0 = layout.column_x[layer] + layout.radii[layer]
+    x1 = layout.column_x[layer + 1] - layout.radii[layer + 1]
+    margin = MARGIN * (layout.column_x[layer + 1] - layout.column_x[layer])
+    targets, pitch = layout.positions[layer + 1][:, 1], layout.pitches[layer + 1]
+    return QRectF(x0 + margin, targets[0] - pitch / 2, (x1 - x0) - 2 * margin, targets[-1] - targets[0] + pitch)
+
+
+def matrix_values(network: Network, layer: int) -> np.ndarray:
+    """``(n_out, n_in [+ 1])`` the heatmap's values: the bias first (if any), then the weights."""
+    weights = network.weights[layer]
+    return np.column_stack([network.biases[layer], weights]) if network.bias else weights
+
+
+def colour_table(style: MatrixStyle) -> np.ndarray:
+    """``(LUT_SIZE,)`` uint32 0xffRRGGBB colours for w / limit from −1 (entry 0) to +1 (the last):
+    the edge colours, fading to the background towards 0 so that the strong weights stand out."""
+    v = np.linspace(-1.0, 1.0, LUT_SIZE)
+    background = theme_colors(style.theme).background
+    colours = fade(map_rgb(weight_colormap(style.palette, style.theme), 0.5 + 0.5 * v), background,
+                   ZERO_ALPHA + (1 - ZERO_ALPHA) * np.abs(v) ** 0.7)
+    c = np.rint(colours).astype(np.uint32)
+    return np.uint32(0xFF000000) | (c[:, 0] << 16) | (c[:, 1] << 8) | c[:, 2]
+
+
+def matrix_image(values: np.ndarray, limit: float, table: np.ndarray) -> QImage:
+    """``values`` ``(n_out, n_in)`` as an RGB32 image coloured by ``table`` (see :func:`colour_table`);
+    nan gets the colour of 0, ±inf the ends."""
+    with np.errstate(invalid="ignore"):
+        scaled = np.nan_to_num(values / limit, nan=0.0, posinf=1.0, neginf=-1.0)
+    index = np.rint((np.clip(scaled, -1.0, 1.0) + 1.0) * ((LUT_SIZE - 1) / 2)).astype(np.intp)
+    pixels = np.ascontiguousarray(table[index])
+    height, width = pixels.shape
+    return QImage(pixels.data, width, height, 4 * width, QImage.Format.Format_RGB32).copy()  # owns its pixels
+
+
+def cell_at(rect: QRectF, shape: tuple[int, int], point) -> tuple[int, int] | None:
+    """``(row, column)`` of the cell of a ``shape`` heatmap in ``rect`` under ``point`` (x, y), or None."""
+    x, y = point
+    if not (rect.left() <= x < rect.right() and rect.top() <= y < rect.bottom()):
+        return None
+    rows, cols = shape
+    row = min(int((y - rect.top()) / rect.height() * rows), rows - 1)
+    col = min(int((x - rect.left()) / rect.width() * cols), cols - 1)
+    return row, col
+
+
+class MatrixItem(pg.GraphicsObject):
+    """The heatmap of one weight layer, with the selected cell, row or column outlined."""
+
+    def __init__(self, layer: int, parent=None):
+        super().__init__(parent)
+        self.layer = layer
+        self.rect = QRectF()
+        self.shape = (0, 0)
+        self._image: QImage | None = None
+        self._marks: list[QRectF] = []  # outlines in scene units
+        self._pens = ("#000000", "#ffffff")
+        self._cache: tuple | None = None  # (device size, scaled image)
+
+    def set_image(self, rect: QRectF, image: QImage) -> None:
+        if rect != self.rect:
+            self.prepareGeometryChange()
+            self.rect = QRectF(rect)
+        self._image = image
+        self.shape = (image.height(), image.width())
+        self._cache = None
+        self.update()
+
+    def set_marks(self, cells: list[QRectF], outline: str, halo: str) -> None:
+        """Outline ``cells`` (scene rectangles: a cell, a row or a column) in ``outline`` on a ``halo``."""
+        self._marks, self._pens = cells, (outline, halo)
+        self.update()
+
+    def cell_rect(self, row0: int, col0: int, rows: int = 1, cols: int = 1) -> QRectF:
+        h, w = self.rect.height() / self.shape[0], self.rect.width() / self.shape[1]
+        return QRectF(self.rect.left() + col0 * w, self.rect.top() + row0 * h, cols * w, rows * h)
+
+    def boundingRect(self) -> QRectF:
+        return self.rect.adjusted(-0.2, -0.2, 0.2, 0.2)
+
+    def paint(self, painter: QPainter, option=None, widget=None) -> None:
+        if self._image is None:
+            return
+        transform = painter.worldTransform()
+        target = transform.mapRect(self.rect)
+        ratio = painter.device().devicePixelRatioF()
+        size = (round(target.width() * ratio), round(target.height() * ratio))
+        painter.save()
+        painter.resetTransform()
+        if size[0] < 1 or size[1] < 1:
+            pass
+        elif size[0] * size[1] <= MAX_CACHE_PIXELS:
+            if self._cache is None or self._cache[0] != size:
+                # Smaller than the matrix: average the cells (box filter); larger: crisp cells.
+                shrink = size[0] < self.shape[1] or size[1] < self.shape[0]
+                modes = Qt.TransformationMode
+                mode = modes.SmoothTransformation if shrink else modes.FastTransformation
+                scaled = self._image.scaled(size[0], size[1], Qt.AspectRatioMode.IgnoreAspectRatio, mode)
+                scaled.setDevicePixelRatio(ratio)
+                self._cache = (size, scaled)
+            painter.drawImage(QPointF(round(target.left()), round(target.top())), self._cache[1])
+        else:
+            painter.drawImage(target, self._image)
+        self._paint_marks(painter, transform)
+        painter.restore()
+
+    def _paint_marks(self, painter: QPainter, transform) -> None:
+        if not self._marks:
+            return
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        for pen in (QPen(QColor(self._pens[1]), 3.0), QPen(QColor(self._pens[0]), 1.5)):
+            painter.setPen(pen)
+            for cell in self._marks:
+                box = transform.mapRect(cell)
+                grow_x, grow_y = max(0.0, MIN_MARK_PX - box.width()) / 2, max(0.0, MIN_MARK_PX - box.height()) / 2
+                painter.drawRect(box.adjusted(-grow_x - 1, -grow_y - 1, grow_x + 1, grow_y + 1))
+
+
+class MatrixLayers:
+    """The heatmap items of a view box: which weight layers show one, kept up to date."""
+
+    def __init__(self, viewbox: pg.ViewBox):
+        self._viewbox = viewbox
+        self.items: dict[int, MatrixItem] = {}
+        self._drawn: dict[int, tuple] = {}  # layer → (key, values) of its image
+
+    def update(self, network: Network, layout: NetworkLayout, limits: list[float], appearance,
+               selected: tuple | None) -> set[int]:
+        """Show the matrices ``appearance`` asks for, with ``limits`` per weight layer; returns their layers."""
+        shown = {layer for layer, w in enumerate(network.weights) if appearance.shows_matrix(layer, w.size)}
+        for layer in set(self.items) - shown:
+            self._viewbox.removeItem(self.items.pop(layer))
+            self._drawn.pop(layer, None)
+        style = MatrixStyle(appearance.palette, appearance.theme, appearance.scale)
+        for layer in sorted(shown):
+            item = self.items.get(layer)
+            if item is None:
+                item = self.items[layer] = MatrixItem(layer)
+                item.setZValue(1)
+                self._viewbox.addItem(item)
+            values = matrix_values(network, layer)
+            rect = matrix_rect(layout, layer)
+            key = (rect.getRect(), style, limits[layer])
+            drawn = self._drawn.get(layer)
+            if drawn is None or drawn[0] != key or not np.array_equal(drawn[1], values):
+                item.set_image(rect, matrix_image(values, limits[layer], colour_table(style)))
+                self._drawn[layer] = (key, values.copy())
+            colours = theme_colors(appearance.theme)
+            item.set_marks(self._marks(item, network, selected), colours.selection, colours.background)
+        return shown
+
+    @staticmethod
+    def _marks(item: MatrixItem, network: Network, selected: tuple | None) -> list[QRectF]:
+        """The selected edge's cell, or the selected node's row (edges into it) or column (out of it)."""
+        if selected is None:
+            return []
+        offset = 1 if network.bias else 0
+        layer, (rows, cols) = item.layer, item.shape
+        if selected[0] == "edge" and selected[1] == layer:
+            return [item.cell_rect(selected[2], selected[3] + offset)]
+        if selected[0] == "node" and selected[1] == layer + 1:
+            return [item.cell_rect(selected[2], 0, cols=cols)]
+        if selected[0] == "node" and selected[1] == layer:
+            return [item.cell_rect(0, selected[2] + offset, rows=rows)]
+        if selected[0] == "bias" and selected[1] == layer and offset:
+            return [item.cell_rect(0, 0, rows=rows)]
+        return []
+
+    def hit(self, network: Network, point) -> tuple | None:
+        """``("edge", layer, to, frm)`` of the cell under ``point`` (x, y), ``frm`` −1 for the bias."""
+        for layer, item in self.items.items():
+            cell = cell_at(item.rect, item.shape, point)
+            if cell is not None:
+                return ("edge", layer, cell[0], cell[1] - (1 if network.bias else 0))
+        return None
+
+    def cell_centre(self, network: Network, layer: int, to: int, frm: int) -> QPointF:
+        """Scene point of the centre of the cell of edge ``weights[layer][to, frm]`` (a matrix layer)."""
+        return self.items[layer].cell_rect(to, frm + (1 if network.bias else 0)).center()
+
+
+def receptive_field(values: np.ndarray) -> np.ndarray | None:
+    """A heatmap row ``(n_in,)`` as the ``(s, s)`` image it looks for, when ``n_in`` is a square ≥ 16
+    (an image input such as 28 × 28 digits); else None."""
+    side = math.isqrt(len(values))
+    return values.reshape(side, side) if side >= 4 and side * side == len(values) else None
