@@ -95,7 +95,7 @@ class MatrixItem(pg.GraphicsObject):
         super().__init__(parent)
         self.layer = layer
         self.rect = QRectF()
-        self.shape = (0, 0)
+        self.grid = (0, 0)
         self._image: QImage | None = None
         self._marks: list[QRectF] = []  # outlines in scene units
         self._pens = ("#000000", "#ffffff")
@@ -106,7 +106,7 @@ class MatrixItem(pg.GraphicsObject):
             self.prepareGeometryChange()
             self.rect = QRectF(rect)
         self._image = image
-        self.shape = (image.height(), image.width())
+        self.grid = (image.height(), image.width())
         self._cache = None
         self.update()
 
@@ -116,7 +116,7 @@ class MatrixItem(pg.GraphicsObject):
         self.update()
 
     def cell_rect(self, row0: int, col0: int, rows: int = 1, cols: int = 1) -> QRectF:
-        h, w = self.rect.height() / self.shape[0], self.rect.width() / self.shape[1]
+        h, w = self.rect.height() / self.grid[0], self.rect.width() / self.grid[1]
         return QRectF(self.rect.left() + col0 * w, self.rect.top() + row0 * h, cols * w, rows * h)
 
     def boundingRect(self) -> QRectF:
@@ -136,7 +136,7 @@ class MatrixItem(pg.GraphicsObject):
         elif size[0] * size[1] <= MAX_CACHE_PIXELS:
             if self._cache is None or self._cache[0] != size:
                 # Smaller than the matrix: average the cells (box filter); larger: crisp cells.
-                shrink = size[0] < self.shape[1] or size[1] < self.shape[0]
+                shrink = size[0] < self.grid[1] or size[1] < self.grid[0]
                 modes = Qt.TransformationMode
                 mode = modes.SmoothTransformation if shrink else modes.FastTransformation
                 scaled = self._image.scaled(size[0], size[1], Qt.AspectRatioMode.IgnoreAspectRatio, mode)
@@ -200,7 +200,7 @@ class MatrixLayers:
         if selected is None:
             return []
         offset = 1 if network.bias else 0
-        layer, (rows, cols) = item.layer, item.shape
+        layer, (rows, cols) = item.layer, item.grid
         if selected[0] == "edge" and selected[1] == layer:
             return [item.cell_rect(selected[2], selected[3] + offset)]
         if selected[0] == "node" and selected[1] == layer + 1:
@@ -214,7 +214,7 @@ class MatrixLayers:
     def hit(self, network: Network, point) -> tuple | None:
         """``("edge", layer, to, frm)`` of the cell under ``point`` (x, y), ``frm`` −1 for the bias."""
         for layer, item in self.items.items():
-            cell = cell_at(item.rect, item.shape, point)
+            cell = cell_at(item.rect, item.grid, point)
             if cell is not None:
                 return ("edge", layer, cell[0], cell[1] - (1 if network.bias else 0))
         return None
