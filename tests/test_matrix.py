@@ -130,3 +130,17 @@ def test_a_784_512_512_10_network_draws_its_big_layers_as_matrices(qtbot):
     centre = view.mapFromScene(view._viewbox.mapViewToScene(view._matrices.items[0].rect.center()))
     colours = {image.pixel(centre.x() + dx, centre.y() + dy) for dx in range(-20, 20, 3) for dy in range(-20, 20, 3)}
     assert len(colours) > 20  # a heatmap of many weights, not a flat fill
+
+
+def test_hovering_a_first_layer_cell_over_an_image_shows_what_its_node_looks_for(qtbot):
+    from nnviz.gui.network_view.matrix import receptive_field
+
+    state, view = make_view(qtbot, sizes=(64, 20, 3), matrix_above=100)
+    text = view.tooltip_text(view.edge_scene_pos(0, 7, 10))
+    assert "8 × 8 input weights" in text and "data:image/png;base64," in text
+    np.testing.assert_array_equal(receptive_field(state.network.weights[0][7]),
+                                  state.network.weights[0][7].reshape(8, 8))  # row-major: pixel (r, c) = input 8r + c
+    assert receptive_field(np.zeros(12)) is None
+    view.toggle_matrix(1)
+    view._refresh.run()
+    assert "data:image" not in view.tooltip_text(view.edge_scene_pos(1, 1, 3))  # hidden units are no image

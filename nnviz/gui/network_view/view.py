@@ -252,7 +252,9 @@ class NetworkView(ViewInteraction, pg.GraphicsView):
 
     def tooltip_text(self, scene_pos) -> str:
         """The hover text (rich text) for ``scene_pos``; empty over blank space."""
-        return network_text.describe(self.state.network, self.state.trace, self.hit_test(scene_pos))
+        hit = self.hit_test(scene_pos)
+        return (network_text.describe(self.state.network, self.state.trace, hit)
+                + self._matrices.tooltip_extra(self.state.network, hit, self.appearance))
 
     def render_image(self, width: int, height: int, scale: float = 1.0) -> QImage:
         """The picture for an export, exactly ``width`` × ``height`` pixels: the network fitted with
