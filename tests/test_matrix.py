@@ -47,6 +47,15 @@ def test_a_cell_has_the_weight_colour_of_its_value():
         assert (got.red(), got.green(), got.blue()) == expected(v), (row, col)
 
 
+def test_a_layer_of_small_weights_still_shows_its_strongest_at_full_strength():
+    style = MatrixStyle("default", "light", 1.0)
+    table = colour_table(style, reach=0.5)  # the layer's largest |w| is half the colour limit
+    strongest = QColor(matrix_image(np.array([[0.5]]), 1.0, table).pixel(0, 0))
+    unfaded = np.rint(map_rgb(weight_colormap("default", "light"), [0.75])[0])  # no fading at all
+    assert abs(strongest.red() - unfaded[0]) <= 2 and abs(strongest.blue() - unfaded[2]) <= 2
+    assert QColor(matrix_image(np.array([[0.5]]), 1.0, colour_table(style)).pixel(0, 0)) != strongest
+
+
 def test_big_layers_become_matrices_and_small_ones_stay_edges(qtbot):
     state, view = make_view(qtbot)  # 108, 84 and 21 weights; matrices above 50
     assert sorted(view._matrices.items) == [0, 1]

@@ -18,6 +18,7 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from nnviz.core import Network
 from nnviz.core.layout import NetworkLayout
 from nnviz.gui.colors import fade, map_rgb, theme_colors, weight_colormap
+from nnviz.gui.network_view.edges import finite_max
 
 LUT_SIZE = 256
 MARGIN = 0.12
@@ -55,13 +56,18 @@ def matrix_values(network: Network, layer: int) -> np.ndarray:
     return np.column_stack([network.biases[layer], weights]) if network.bias else weights
 
 
-def colour_table(style: MatrixStyle) -> np.ndarray:
-    """``(LUT_SIZE,)`` uint32 0xffRRGGBB colours for w / limit from −1 (entry 0) to +1 (the last):
-    the edge colours, fading to the background towards 0 so that the strong weights stand out."""
+def colour_table(style: MatrixStyle, reach: float = 1.0) -> np.ndarray:
+    """``(LUT_SIZE,)`` uint32 0xffRRGGBB colours for w / limit from −1 (entry 0) to +1 (the last).
+
+    As for the edges, the hue follows w / limit (comparable between layers) and the fading towards
+    the background follows |w| / the layer's largest |w|, ``reach`` × limit, so that a layer of small
+    weights still shows where its strong ones are.
+    """
     v = np.linspace(-1.0, 1.0, LUT_SIZE)
     background = theme_colors(style.theme).background
+    strength = np.minimum(np.abs(v) / max(reach, 1e-12), 1.0)
     colours = fade(map_rgb(weight_colormap(style.palette, style.theme), 0.5 + 0.5 * v), background,
-                   ZERO_ALPHA + (1 - ZERO_ALPHA) * np.abs(v) ** 0.7)
+                   ZERO_ALPHA + (1 - ZERO_ALPHA) * strength ** 0.7)
     c = np.rint(colours).astype(np.uint32)
     return np.uint32(0xFF000000) | (c[:, 0] << 16) | (c[:, 1] << 8) | c[:, 2]
 
@@ -192,7 +198,8 @@ class MatrixLayers:
             key = (rect.getRect(), style, limits[layer])
             drawn = self._drawn.get(layer)
             if drawn is None or drawn[0] != key or not np.array_equal(drawn[1], values):
-                item.set_image(rect, matrix_image(values, limits[layer], colour_table(style)))
+                reach = (finite_max(values) or limits[layer]) / limits[layer]
+                item.set_image(rect, matrix_image(values, limits[layer], colour_table(style, reach)))
                 self._drawn[layer] = (key, values.copy())
             colours = theme_colors(appearance.theme)
             item.set_marks(self._marks(item, network, selected), colours.selection, colours.background)
