@@ -153,3 +153,18 @@ def test_hovering_a_first_layer_cell_over_an_image_shows_what_its_node_looks_for
     view.toggle_matrix(1)
     view._refresh.run()
     assert "data:image" not in view.tooltip_text(view.edge_scene_pos(1, 1, 3))  # hidden units are no image
+
+
+def test_render_and_export_draw_the_heatmaps(qapp, tmp_path):
+    from PySide6.QtGui import QImage
+
+    from nnviz.render import render_main
+
+    png, svg, plain = tmp_path / "m.png", tmp_path / "m.svg", tmp_path / "plain.png"
+    common = ["--layers", "100", "60", "3", "--seed", "1", "--size", "640x400"]
+    assert render_main([*common, "--matrix-above", "1000", "-o", str(png)]) == 0
+    assert render_main([*common, "-o", str(plain)]) == 0
+    assert render_main([*common, "--matrix-above", "1000", "-o", str(svg)]) == 0
+    assert "<image" in svg.read_text()  # the heatmap, embedded
+    with_matrix, without = QImage(str(png)), QImage(str(plain))
+    assert with_matrix.size() == without.size() and with_matrix != without

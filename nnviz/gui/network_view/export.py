@@ -24,6 +24,7 @@ from nnviz.gui.colors import theme_colors
 from nnviz.gui.network_view.edge_picture import EdgeStyle, color_limits, layer_picture
 from nnviz.gui.network_view.edges import EdgeLayerItem
 from nnviz.gui.network_view.legend import HEIGHT_PX, Legend, legend_height, paint_legend
+from nnviz.gui.network_view.matrix import heatmap_items
 from nnviz.gui.network_view.nodes import MAX_PIXELS_PER_UNIT, NodeItem, fit_network, node_picture, title_modes
 from nnviz.gui.network_view.text import column_titles
 
@@ -70,7 +71,13 @@ def paint_figure(painter: QPainter, figure: Figure, width: int, height: int, rat
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     painter.setWorldTransform(QTransform(ppu, 0, 0, ppu, -left * ppu, -top * ppu))
     style = EdgeStyle(look.palette, look.theme, scale, look.max_edges_per_layer)
-    for layer, limit in enumerate(color_limits(network, look.weight_range, look.per_layer_colors)):
+    limits = color_limits(network, look.weight_range, look.per_layer_colors)
+    heatmaps = heatmap_items(network, layout, limits, look)  # big layers drawn as their weight matrix
+    for item in heatmaps:
+        item.paint(painter)
+    for layer, limit in enumerate(limits):
+        if any(item.layer == layer for item in heatmaps):
+            continue
         edges = EdgeLayerItem(layer)
         edges.set_batches(*layer_picture(network, layout, layer, limit, style, None),
                           exact=style.max_edges_per_layer is None)

@@ -87,6 +87,12 @@ def matrix_image(values: np.ndarray, limit: float, table: np.ndarray) -> QImage:
     return QImage(pixels.data, width, height, 4 * width, QImage.Format.Format_RGB32).copy()  # owns its pixels
 
 
+def layer_image(values: np.ndarray, limit: float, style: MatrixStyle) -> QImage:
+    """A weight layer's heatmap: ``values`` (see :func:`matrix_values`) coloured as its edges would be."""
+    reach = (finite_max(values) or limit) / limit
+    return matrix_image(values, limit, colour_table(style, reach))
+
+
 def cell_at(rect: QRectF, shape: tuple[int, int], point) -> tuple[int, int] | None:
     """``(row, column)`` of the cell of a ``shape`` heatmap in ``rect`` under ``point`` (x, y), or None."""
     x, y = point
@@ -171,6 +177,19 @@ class MatrixItem(pg.GraphicsObject):
                 painter.drawRect(box.adjusted(-grow_x - 1, -grow_y - 1, grow_x + 1, grow_y + 1))
 
 
+def heatmap_items(network: Network, layout: NetworkLayout, limits: list[float], appearance) -> list[MatrixItem]:
+    """A :class:`MatrixItem` for every weight layer ``appearance`` draws as a matrix (for an export,
+    which paints them itself: ``item.paint(painter)`` with the scene-to-picture transform set)."""
+    style = MatrixStyle(appearance.palette, appearance.theme, appearance.scale)
+    items = []
+    for layer, weights in enumerate(network.weights):
+        if appearance.shows_matrix(layer, weights.size):
+            item = MatrixItem(layer)
+            item.set_image(matrix_rect(layout, layer), layer_image(matrix_values(network, layer), limits[layer], style))
+            items.append(item)
+    return items
+
+
 class MatrixLayers:
     """The heatmap items of a view box: which weight layers show one, kept up to date."""
 
@@ -198,8 +217,7 @@ class MatrixLayers:
             key = (rect.getRect(), style, limits[layer])
             drawn = self._drawn.get(layer)
             if drawn is None or drawn[0] != key or not np.array_equal(drawn[1], values):
-                reach = (finite_max(values) or limits[layer]) / limits[layer]
-                item.set_image(rect, matrix_image(values, limits[layer], colour_table(style, reach)))
+                item.set_image(rect, layer_image(values, limits[layer], style))
                 self._drawn[layer] = (key, values.copy())
             colours = theme_colors(appearance.theme)
             item.set_marks(self._marks(item, network, selected), colours.selection, colours.background)
