@@ -50,12 +50,6 @@ def matrix_rect(layout: NetworkLayout, layer: int) -> QRectF:
     return QRectF(x0 + margin, targets[0] - pitch / 2, (x1 - x0) - 2 * margin, targets[-1] - targets[0] + pitch)
 
 
-def matrix_values(network: Network, layer: int) -> np.ndarray:
-    """``(n_out, n_in [+ 1])`` the heatmap's values: the bias first (if any), then the weights."""
-    weights = network.weights[layer]
-    return np.column_stack([network.biases[layer], weights]) if network.bias else weights
-
-
 def colour_table(style: MatrixStyle, reach: float = 1.0) -> np.ndarray:
     """``(LUT_SIZE,)`` uint32 0xffRRGGBB colours for w / limit from −1 (entry 0) to +1 (the last).
 
@@ -72,9 +66,8 @@ def colour_table(style: MatrixStyle, reach: float = 1.0) -> np.ndarray:
     return np.uint32(0xFF000000) | (c[:, 0] << 16) | (c[:, 1] << 8) | c[:, 2]
 
 
-def matrix_image(values: np.ndarray, limit: float, table: np.ndarray) -> QImage:
-    """``values`` ``(n_out, n_in)`` as an RGB32 image coloured by ``table`` (see :func:`colour_table`);
-    nan gets the colour of 0, ±inf the ends. A few passes over the array, no per-cell Python."""
+def _levels(values: np.ndarray, limit: float, out: np.ndarray) -> None:
+    """Colour-table entries of ``values`` / ``limit`` into the uint8 array ``out``; nan gets 0's entry."""
     half = (LUT_SIZE - 1) / 2
     levels = values * (half / limit)
     levels += half + 0.5  # + 0.5: the cast below rounds down
@@ -82,15 +75,30 @@ def matrix_image(values: np.ndarray, limit: float, table: np.ndarray) -> QImage:
     nan = np.isnan(levels)
     if nan.any():
         levels[nan] = half + 0.5
-    pixels = table.take(levels.astype(np.uint8))
-    height, width = pixels.shape
-    return QImage(pixels.data, width, height, 4 * width, QImage.Format.Format_RGB32).copy()  # owns its pixels
+    np.copyto(out, levels, casting="unsafe")
 
 
-def layer_image(values: np.ndarray, limit: float, style: MatrixStyle) -> QImage:
-    """A weight layer's heatmap: ``values`` (see :func:`matrix_values`) coloured as its edges would be."""
-    reach = (finite_max(values) or limit) / limit
-    return matrix_image(values, limit, colour_table(style, reach))
+def matrix_image(weights: np.ndarray, limit: float, table: np.ndarray, biases: np.ndarray | None = None) -> QImage:
+    """``weights`` ``(n_out, n_in)`` (after a first column of ``biases`` ``(n_out,)``, if given) as an
+    8-bit indexed image over ``table`` (see :func:`colour_table`); nan gets the colour of 0, ±inf
+    the ends. A few passes over the array and no per-cell Python; Qt expands it when scaling."""
+    n_out, n_in = weights.shape
+    first = 0 if biases is None else 1
+    index = np.empty((n_out, n_in + first), np.uint8)
+    _levels(weights, limit, index[:, first:])
+    if biases is not None:
+        _levels(biases, limit, index[:, 0])
+    image = QImage(index.data, index.shape[1], n_out, index.shape[1], QImage.Format.Format_Indexed8).copy()
+    image.setColorTable([int(c) for c in table])
+    return image
+
+
+def layer_image(network: Network, layer: int, limit: float, style: MatrixStyle) -> QImage:
+    """Weight layer ``layer``'s heatmap (the bias first, if any), coloured as its edges would be."""
+    weights = network.weights[layer]
+    biases = network.biases[layer] if network.bias else None
+    peak = finite_max(weights) if biases is None else finite_max(weights, biases)
+    return matrix_image(weights, limit, colour_table(style, (peak or limit) / limit), biases)
 
 
 def cell_at(rect: QRectF, shape: tuple[int, int], point) -> tuple[int, int] | None:
@@ -185,7 +193,7 @@ def heatmap_items(network: Network, layout: NetworkLayout, limits: list[float], 
     for layer, weights in enumerate(network.weights):
         if appearance.shows_matrix(layer, weights.size):
             item = MatrixItem(layer)
-            item.set_image(matrix_rect(layout, layer), layer_image(matrix_values(network, layer), limits[layer], style))
+            item.set_image(matrix_rect(layout, layer), layer_image(network, layer, limits[layer], style))
             items.append(item)
     return items
 
@@ -196,7 +204,7 @@ class MatrixLayers:
     def __init__(self, viewbox: pg.ViewBox):
         self._viewbox = viewbox
         self.items: dict[int, MatrixItem] = {}
-        self._drawn: dict[int, tuple] = {}  # layer → (key, values) of its image
+        self._drawn: dict[int, tuple] = {}  # layer → (key, weights, biases) of its image
 
     def update(self, network: Network, layout: NetworkLayout, limits: list[float], appearance,
                selected: tuple | None) -> set[int]:
@@ -212,13 +220,15 @@ class MatrixLayers:
                 item = self.items[layer] = MatrixItem(layer)
                 item.setZValue(1)
                 self._viewbox.addItem(item)
-            values = matrix_values(network, layer)
+            weights = network.weights[layer]
+            biases = network.biases[layer] if network.bias else None
             rect = matrix_rect(layout, layer)
             key = (rect.getRect(), style, limits[layer])
             drawn = self._drawn.get(layer)
-            if drawn is None or drawn[0] != key or not np.array_equal(drawn[1], values):
-                item.set_image(rect, layer_image(values, limits[layer], style))
-                self._drawn[layer] = (key, values.copy())
+            if (drawn is None or drawn[0] != key or not np.array_equal(drawn[1], weights)
+                    or (biases is not None and not np.array_equal(drawn[2], biases))):
+                item.set_image(rect, layer_image(network, layer, limits[layer], style))
+                self._drawn[layer] = (key, weights.copy(), None if biases is None else biases.copy())
             colours = theme_colors(appearance.theme)
             item.set_marks(self._marks(item, network, selected), colours.selection, colours.background)
         return shown
@@ -279,7 +289,7 @@ def receptive_field_html(network: Network, hit: tuple | None, style: MatrixStyle
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    matrix_image(field, peak, colour_table(style)).save(buffer, "PNG")
+    matrix_image(field, peak, colour_table(style)).convertToFormat(QImage.Format.Format_RGB32).save(buffer, "PNG")
     side = field.shape[0]
     size = max(84, 3 * side)
     return (f"<br><span style='color:gray'>What this node looks for: its {side} × {side} input weights "
