@@ -18,6 +18,7 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from nnviz.core import Network
 from nnviz.core.layout import NetworkLayout
 from nnviz.gui.colors import fade, map_rgb, theme_colors, weight_colormap
+from nnviz.gui.network_view.drawing import Picture
 from nnviz.gui.network_view.edges import finite_max
 
 LUT_SIZE = 256
@@ -159,11 +160,7 @@ class MatrixItem(pg.GraphicsObject):
             pass
         elif size[0] * size[1] <= MAX_CACHE_PIXELS:
             if self._cache is None or self._cache[0] != size:
-                # Smaller than the matrix: average the cells (box filter); larger: crisp cells.
-                shrink = size[0] < self.grid[1] or size[1] < self.grid[0]
-                modes = Qt.TransformationMode
-                mode = modes.SmoothTransformation if shrink else modes.FastTransformation
-                scaled = self._image.scaled(size[0], size[1], Qt.AspectRatioMode.IgnoreAspectRatio, mode)
+                scaled = scaled_for(self._image, *size)
                 scaled.setDevicePixelRatio(ratio)
                 self._cache = (size, scaled)
             painter.drawImage(QPointF(round(target.left()), round(target.top())), self._cache[1])
@@ -185,17 +182,29 @@ class MatrixItem(pg.GraphicsObject):
                 painter.drawRect(box.adjusted(-grow_x - 1, -grow_y - 1, grow_x + 1, grow_y + 1))
 
 
-def heatmap_items(network: Network, layout: NetworkLayout, limits: list[float], appearance) -> list[MatrixItem]:
-    """A :class:`MatrixItem` for every weight layer ``appearance`` draws as a matrix (for an export,
-    which paints them itself: ``item.paint(painter)`` with the scene-to-picture transform set)."""
+def scaled_for(image: QImage, width: int, height: int) -> QImage:
+    """``image`` at ``width`` × ``height`` pixels: cells averaged (a box filter) when it shrinks, kept
+    crisp when it grows."""
+    shrink = width < image.width() or height < image.height()
+    mode = Qt.TransformationMode.SmoothTransformation if shrink else Qt.TransformationMode.FastTransformation
+    return image.scaled(width, height, Qt.AspectRatioMode.IgnoreAspectRatio, mode)
+
+
+def heatmap_pictures(network: Network, layout: NetworkLayout, limits: list[float], appearance, to_pixels) -> list:
+    """The :class:`~nnviz.gui.network_view.drawing.Picture` of every weight layer ``appearance`` draws as a
+    matrix, for a figure; ``to_pixels`` maps ``(n, 2)`` scene points to pixels."""
     style = MatrixStyle(appearance.palette, appearance.theme, appearance.scale)
-    items = []
+    pictures = []
     for layer, weights in enumerate(network.weights):
         if appearance.shows_matrix(layer, weights.size):
-            item = MatrixItem(layer)
-            item.set_image(matrix_rect(layout, layer), layer_image(network, layer, limits[layer], style))
-            items.append(item)
-    return items
+            rect = matrix_rect(layout, layer)
+            (x0, y0), (x1, y1) = to_pixels(np.array([[rect.left(), rect.top()], [rect.right(), rect.bottom()]]))
+            image = layer_image(network, layer, limits[layer], style)
+            width, height = max(1, round(x1 - x0)), max(1, round(y1 - y0))
+            if width * height <= MAX_CACHE_PIXELS:
+                image = scaled_for(image, width, height)
+            pictures.append(Picture((float(x0), float(y0), float(x1 - x0), float(y1 - y0)), image, round=False))
+    return pictures
 
 
 class MatrixLayers:
