@@ -6,6 +6,7 @@ A mixin of :class:`~nnviz.gui.network_view.view.NetworkView`, which provides ``h
 
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QMenu, QToolTip
@@ -15,6 +16,23 @@ from nnviz.gui.network_view.weight_editor import STEP
 
 
 class ViewInteraction:
+    def toggle_matrix(self, weight_layer: int) -> None:
+        """Show weight layer ``weight_layer`` as a matrix if it shows edges, and the other way round."""
+        self.appearance.set(matrix_layers=self.appearance.matrix_layers ^ {int(weight_layer)})
+
+    def weight_layers_at(self, scene_pos) -> list[int]:
+        """The weight layers a right-click at ``scene_pos`` is about: those into and out of a column
+        whose title is there, or the one between the two columns there."""
+        self._refresh.run()
+        layout = self._layout
+        point = self._viewbox.mapSceneToView(scene_pos)
+        n_weight_layers = len(layout.column_x) - 1
+        if point.y() < layout.top:  # the titles
+            column = int(np.argmin(np.abs(layout.column_x - point.x())))
+            return [layer for layer in (column - 1, column) if 0 <= layer < n_weight_layers]
+        layer = int(np.searchsorted(layout.column_x, point.x())) - 1
+        return [layer] if 0 <= layer < n_weight_layers else []
+
     def _on_mouse_moved(self, scene_pos) -> None:
         text = self.tooltip_text(scene_pos)
         if text:

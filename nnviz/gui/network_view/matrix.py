@@ -20,6 +20,7 @@ from nnviz.core.layout import NetworkLayout
 from nnviz.gui.colors import fade, map_rgb, theme_colors, weight_colormap
 from nnviz.gui.network_view.drawing import Picture
 from nnviz.gui.network_view.edges import finite_max
+from nnviz.gui.network_view.text import node_name
 
 LUT_SIZE = 256
 MARGIN = 0.12
@@ -273,9 +274,10 @@ class MatrixLayers:
                 return ("edge", layer, cell[0], cell[1] - (1 if network.bias else 0))
         return None
 
-    def cell_centre(self, network: Network, layer: int, to: int, frm: int) -> QPointF:
-        """Scene point of the centre of the cell of edge ``weights[layer][to, frm]`` (a matrix layer)."""
-        return self.items[layer].cell_rect(to, frm + (1 if network.bias else 0)).center()
+    def cell_centre(self, network: Network, layer: int, to: int, frm: int) -> np.ndarray:
+        """``(2,)`` scene point of the centre of the cell of edge ``weights[layer][to, frm]`` (a matrix layer)."""
+        centre = self.items[layer].cell_rect(to, frm + (1 if network.bias else 0)).center()
+        return np.array([centre.x(), centre.y()])
 
 
 def receptive_field(weights: np.ndarray) -> np.ndarray | None:
@@ -301,6 +303,7 @@ def receptive_field_html(network: Network, hit: tuple | None, style: MatrixStyle
     matrix_image(field, peak, colour_table(style)).convertToFormat(QImage.Format.Format_RGB32).save(buffer, "PNG")
     side = field.shape[0]
     size = max(84, 3 * side)
-    return (f"<br><span style='color:gray'>What this node looks for: its {side} × {side} input weights "
+    target = node_name(1, hit[2], len(network.layer_sizes))
+    return (f"<br><span style='color:gray'>What {target} looks for: its {side} × {side} input weights "
             f"(±{peak:.3g})</span><br><img src='data:image/png;base64,{bytes(data.toBase64()).decode()}' "
             f"width='{size}' height='{size}'>")

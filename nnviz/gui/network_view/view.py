@@ -26,13 +26,13 @@ from nnviz.gui.network_view.legend import ColorBar, Legend, make_legend
 from nnviz.gui.network_view.matrix import MatrixLayers
 from nnviz.gui.network_view.nodes import NodeItem, fit_network, node_picture
 from nnviz.gui.network_view.weight_editor import WeightEditor
-from nnviz.gui.network_view.weight_scale import GrowingLimits
+from nnviz.gui.network_view.weight_scale import GrowingColours, GrowingLimits
 
 HIT_PX = 5.0
 """How close (pixels) the pointer must be to an edge or a small node to hover or click it."""
 
 
-class NetworkView(ViewInteraction, pg.GraphicsView):
+class NetworkView(ViewInteraction, GrowingColours, pg.GraphicsView):
     """Draws ``state.network`` and its forward pass; zoom with the wheel, pan by dragging.
 
     Hover a node or an edge for its numbers; click a node to highlight its edges; click an edge to
@@ -151,35 +151,6 @@ class NetworkView(ViewInteraction, pg.GraphicsView):
         if pixels != self._top_margin:
             self._top_margin = pixels
             self.fit()
-
-    def set_growing_colours(self, on: bool) -> None:
-        """While ``on`` (training plays) the weight colour range only grows, in steps, so that a colour
-        keeps its meaning; off, it follows the weights again."""
-        if on == self._growing.on:
-            return
-        self._growing.start() if on else self._growing.stop()
-        self._refresh.mark("edges", "legend")
-
-    def colour_limits(self) -> list[float]:
-        """The |w| that gets the full colour, per weight layer, as drawn now."""
-        return self._growing.limits(self.state.network, self.appearance)
-
-    def toggle_matrix(self, weight_layer: int) -> None:
-        """Show weight layer ``weight_layer`` as a matrix if it shows edges, and the other way round."""
-        self.appearance.set(matrix_layers=self.appearance.matrix_layers ^ {int(weight_layer)})
-
-    def weight_layers_at(self, scene_pos) -> list[int]:
-        """The weight layers a right-click at ``scene_pos`` is about: those into and out of a column
-        whose title is there, or the one between the two columns there."""
-        self._refresh.run()
-        layout = self._layout
-        point = self._viewbox.mapSceneToView(scene_pos)
-        n_weight_layers = len(layout.column_x) - 1
-        if point.y() < layout.top:  # the titles
-            column = int(np.argmin(np.abs(layout.column_x - point.x())))
-            return [layer for layer in (column - 1, column) if 0 <= layer < n_weight_layers]
-        layer = int(np.searchsorted(layout.column_x, point.x())) - 1
-        return [layer] if 0 <= layer < n_weight_layers else []
 
     def set_marked_nodes(self, marks: dict[int, list[int]]) -> None:
         """Outline nodes (dashed ring), e.g. symmetric units: ``{node_layer: [index, …]}``; ``{}`` clears."""
@@ -428,8 +399,7 @@ class NetworkView(ViewInteraction, pg.GraphicsView):
 
     def _edge_point(self, weight_layer: int, to: int, frm: int, along: float) -> np.ndarray:
         if weight_layer in self._matrices.items:  # a heatmap: the edge's cell
-            centre = self._matrices.cell_centre(self.state.network, weight_layer, to, frm)
-            return np.array([centre.x(), centre.y()])
+            return self._matrices.cell_centre(self.state.network, weight_layer, to, frm)
         layout = self._layout
         start = layout.bias_positions[weight_layer] if frm < 0 else layout.positions[weight_layer][frm]
         return start + along * (layout.positions[weight_layer + 1][to] - start)

@@ -81,6 +81,23 @@ class GrowingLimits:
         return list(self._held)
 
 
+class GrowingColours:
+    """The network view's colour range (a mixin of :class:`~nnviz.gui.network_view.view.NetworkView`,
+    which provides ``_growing``, a :class:`GrowingLimits`, ``state``, ``appearance`` and ``_refresh``)."""
+
+    def set_growing_colours(self, on: bool) -> None:
+        """While ``on`` (training plays) the weight colour range only grows, in steps, so that a colour
+        keeps its meaning; off, it follows the weights again."""
+        if on == self._growing.on:
+            return
+        self._growing.start() if on else self._growing.stop()
+        self._refresh.mark("edges", "legend")
+
+    def colour_limits(self) -> list[float]:
+        """The |w| that gets the full colour, per weight layer, as drawn now."""
+        return self._growing.limits(self.state.network, self.appearance)
+
+
 def legend_labels(mode: str, limits: list[float], growing: bool) -> tuple[str, str, str]:
     """``(low, high, note)`` of the weight colour bar: ``−2.13``, ``+2.13``, ``whole network``."""
     note = ", ".join(word for word in (MODE_NAMES[mode], "growing" if growing and mode != "fixed" else "") if word)
