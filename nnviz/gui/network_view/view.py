@@ -19,8 +19,8 @@ from nnviz.gui.colors import node_image, theme_colors
 from nnviz.gui.deferred import DeferredRefresh
 from nnviz.gui.network_view import export as network_export
 from nnviz.gui.network_view import text as network_text
-from nnviz.gui.network_view.edge_picture import EdgeStyle, layer_picture, selection_exists
-from nnviz.gui.network_view.edges import EdgeLayerItem, EdgeSet
+from nnviz.gui.network_view.edge_picture import EdgeStyle, layer_strokes, selection_exists, unseen_change
+from nnviz.gui.network_view.edges import EdgeLayerItem, EdgeSet, Strokes
 from nnviz.gui.network_view.interaction import ViewInteraction
 from nnviz.gui.network_view.legend import ColorBar, Legend, make_legend
 from nnviz.gui.network_view.matrix import MatrixLayers
@@ -349,15 +349,15 @@ class NetworkView(ViewInteraction, GrowingColours, pg.GraphicsView):
             weight_layer = item.layer
             if weight_layer in matrices:  # drawn as a heatmap instead
                 if self._drawn.pop(weight_layer, None) is not None or len(item.edges):
-                    item.set_batches(EdgeSet.empty(), [])
+                    item.set_batches(EdgeSet.empty(), Strokes.empty())
                 continue
             weights = network.weights[weight_layer]
             biases = network.biases[weight_layer] if network.bias else None
             drawn = self._drawn.get(weight_layer)
-            if (drawn is not None and drawn[0] == (key, limit) and np.array_equal(drawn[1], weights)
-                    and (biases is None or np.array_equal(drawn[2], biases))):
-                continue  # still right: e.g. one weight of another layer was edited
-            item.set_batches(*layer_picture(network, self._layout, weight_layer, limit, style, self._selected),
+            if (drawn is not None and drawn[0] == (key, limit) and (biases is None or np.array_equal(drawn[2], biases))
+                    and unseen_change(item.edges, drawn[1], weights, any_change=self._selected is not None)):
+                continue  # still right: e.g. a weight of another layer, or one too weak to be drawn, was edited
+            item.set_batches(*layer_strokes(network, self._layout, weight_layer, limit, style, self._selected),
                              exact=style.max_edges_per_layer is None)  # None: the exact full picture
             self._drawn[weight_layer] = ((key, limit), weights.copy(), None if biases is None else biases.copy())
 
