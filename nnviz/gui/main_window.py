@@ -25,6 +25,7 @@ from .training.decision_boundary import DecisionBoundary
 from .training.panel import TrainingPanel
 from .training.runner import TrainingRunner
 from .verdict_label import VerdictLabel
+from .weight_colours_menu import WeightColourActions
 
 PRESENTATION_SCALE = 1.75
 SCALE_STEP = 0.25
@@ -171,6 +172,9 @@ class MainWindow(QMainWindow):
                        self.zoom_out_action, self.zoom_reset_action, None, self.dark_action,
                        self.colorblind_action, None):
             view_menu.addAction(action) if action else view_menu.addSeparator()
+        self.weight_colours = WeightColourActions(self.appearance, self.view, self.preferences, self)
+        self.weight_colours.populate(view_menu.addMenu("&Weight Colours"))
+        self.training_runner.playingChanged.connect(self.view.set_growing_colours)
         panels = view_menu.addMenu("&Panels")
         for dock in self.findChildren(QDockWidget):
             panels.addAction(dock.toggleViewAction())
@@ -216,6 +220,7 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         self._default_layout_pending = window_state is None or not self.restoreState(window_state)
         self.appearance.set(theme=self.preferences.theme(), palette=self.preferences.palette())
+        self.weight_colours.restore()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -244,6 +249,7 @@ class MainWindow(QMainWindow):
         self.preferences.set_window_state(self.saveState())
         self.preferences.set_theme(self.appearance.theme)
         self.preferences.set_palette(self.appearance.palette)
+        self.weight_colours.save()
         self.preferences.sync()
         super().closeEvent(event)
 

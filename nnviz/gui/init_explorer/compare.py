@@ -1,4 +1,5 @@
-"""Compare with a fresh initialisation: how far did training move the weights of a trained (for example imported) network from where an initialisation starts them?"""
+"""Compare with a fresh initialisation: how far did training move the weights of a trained (for example
+imported) network from where an initialisation starts them?"""
 
 from __future__ import annotations
 
