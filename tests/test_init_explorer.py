@@ -99,7 +99,7 @@ def test_statistics_wait_for_the_picture(qtbot, panel, state, monkeypatch):
     qtbot.addWidget(picture)
     picture.show()
     state.traceChanged.connect(picture.update)
-    panel.paint_after(picture)
+    panel.paint_first = picture
     original = panel.refresh
     monkeypatch.setattr(panel, "refresh", lambda: (events.append("stats"), original()))
     events.clear()
