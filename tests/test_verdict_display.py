@@ -46,8 +46,9 @@ def _shown_verdicts(window):
 def test_status_bar_training_panel_and_explorer_agree(qtbot, window, name):
     explorer = window.init_explorer
     explorer.apply_preset(name)
-    window.state.flush()  # the state's signals, and with them the visible explorer's update, now
+    window.state.flush()  # the state's signals now; the explorer's statistics follow the picture
     assert PRESETS[name].matches(window.state.network)
+    qtbot.waitUntil(lambda: not explorer._refresh.stale)
     np.testing.assert_array_equal(explorer.stats.layers[0].weights, window.state.network.weights[0])
     verdict = explorer.verdict
     assert verdict == _expected_verdict(window.state.network)
@@ -61,6 +62,7 @@ def test_status_bar_training_panel_and_explorer_agree(qtbot, window, name):
 def test_he_relu_is_healthy_in_the_status_bar_training_panel_and_explorer(qtbot, window):
     window.init_explorer.apply_preset("He + ReLU")
     window.state.flush()
+    qtbot.waitUntil(lambda: not window.init_explorer._refresh.stale)
     assert window.init_explorer.stats.layers[0].activation == "relu"
     status, training, summary = _shown_verdicts(window)
     assert status == "Weights: ✓ Healthy start" and "Healthy start" in training and "Healthy start" in summary
