@@ -16,6 +16,8 @@ from .document.document import Document
 from .init_explorer.explorer import InitExplorer
 from .network_view import NetworkView
 from .preferences import Preferences
+from .propagation_view import PropagationMap
+from .race.panel import RacePanel
 from .shortcuts_dialog import show_shortcuts
 from .state import NetworkState
 from .theme import apply_theme
@@ -89,7 +91,7 @@ class MainWindow(QMainWindow):
         return dock
 
     def _build_panels(self) -> None:
-        """The initialisation explorer, the training panel and the decision plane, on the right."""
+        """The initialisation explorer, training, decision plane, race and signal propagation: tabs on the right."""
         self.init_explorer = InitExplorer(self.state, self.appearance)
         self.init_dock = self._add_dock("Initialisation", "initDock", self.init_explorer, Qt.RightDockWidgetArea)
         self.init_explorer.symmetricUnitsChanged.connect(self.view.set_marked_nodes)
@@ -101,9 +103,16 @@ class MainWindow(QMainWindow):
         self.training_dock = self._add_dock("Training", "trainingDock", self.training, Qt.RightDockWidgetArea)
         self.boundary_dock = self._add_dock("Decision plane", "boundaryDock", self.boundary, Qt.RightDockWidgetArea)
         self.boundary.nodeImagesChanged.connect(self.view.set_node_images)
+        self.race = RacePanel(self.state, self.training_data, self.appearance)
+        self.race_dock = self._add_dock("Initialisation race", "raceDock", self.race, Qt.RightDockWidgetArea)
+        self.propagation = PropagationMap(self.state, self.appearance)
+        self.propagation_dock = self._add_dock("Signal propagation", "propagationDock", self.propagation,
+                                               Qt.RightDockWidgetArea)
+        self.propagation_dock.visibilityChanged.connect(self.propagation.on_screen_changed)
         # Tabs, not a stack: stacked, their minimum heights would not fit a 1280×800 projector.
-        self.tabifyDockWidget(self.init_dock, self.training_dock)
-        self.tabifyDockWidget(self.training_dock, self.boundary_dock)
+        docks = [self.init_dock, self.training_dock, self.boundary_dock, self.race_dock, self.propagation_dock]
+        for first, second in zip(docks, docks[1:]):
+            self.tabifyDockWidget(first, second)
         self.init_dock.raise_()
 
     def _action(self, text, slot, shortcut=None, checkable=False, tip=None, name=None) -> QAction:
@@ -210,6 +219,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.training.pause()  # a closed window computes nothing more
+        self.race.stop()
         if self.presentation_action.isChecked():
             self.presentation_action.trigger()  # save the normal layout, not the presentation one
         self.preferences.set_geometry(self.saveGeometry())

@@ -30,6 +30,7 @@ MIN_DEPTH = 20
 LOG_LEVELS = (-3.0, 1.0)
 """The heatmap's colour range in log₁₀ std(a): 0.001 (dark) … 10 (bright)."""
 POLL_MS = 30
+FIRST_SHOW_DELAY_MS = 100
 MAP_SAMPLES = 300
 
 
@@ -61,7 +62,9 @@ class PropagationMap(QWidget):
         self._worker: ThreadPoolExecutor | None = None
         self._poll = QTimer(self, interval=POLL_MS, timeout=self._collect)
         self._build()
-        self._refresh = DeferredRefresh(self, self._bring_up_to_date, ("map", "marker"), skip_hidden=True)
+        # The first time after a short delay: a tab shown for a moment while the window is laid out stays idle.
+        self._refresh = DeferredRefresh(self, self._bring_up_to_date, ("map", "marker"), skip_hidden=True,
+                                        first_show_delay_ms=FIRST_SHOW_DELAY_MS)
         state.structureChanged.connect(lambda: self._refresh.mark("map", "marker"))
         state.settingsChanged.connect(lambda: self._refresh.mark("map", "marker"))
         state.weightsChanged.connect(lambda: self._refresh.mark("marker"))
@@ -148,7 +151,19 @@ class PropagationMap(QWidget):
         return True
 
     # -- computing ----------------------------------------------------------------------------------
+    def on_screen_changed(self, on: bool) -> None:
+        """Connect to the dock's ``visibilityChanged``: a tab behind another is visible but not on screen."""
+        if on:
+            self._refresh.mark(*self._refresh.stale)
+            if self._job is not None:
+                self._poll.start()
+        else:
+            self._poll.stop()
+
     def _bring_up_to_date(self, parts: set[str]) -> None:
+        if self.visibleRegion().isEmpty():  # covered by another tab: catch up when on screen
+            self._refresh.stale |= parts
+            return
         key = self._key()
         if key is None:
             self.activation = None
@@ -180,6 +195,15 @@ class PropagationMap(QWidget):
         self._draw_map(key[1])
         if self._key() != key:
             self._refresh.mark("map", "marker")
+
+    def hideEvent(self, event) -> None:
+        super().hideEvent(event)
+        self._poll.stop()  # a hidden (or closed) panel does not tick; the result is collected when shown
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._job is not None:
+            self._poll.start()
 
     # -- drawing ------------------------------------------------------------------------------------
     def _draw_map(self, depth: int) -> None:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.core import new_seed
+from nnviz.core.baseline import chance_loss
 from nnviz.core.datasets import DATASETS, DatasetError
 from nnviz.core.datasets import load_csv as read_csv
 from nnviz.core.training import History, Trainer
@@ -285,6 +286,8 @@ class TrainingPanel(QWidget):
         self.mismatch.setVisible(bool(problem))
         self.match_inputs.setVisible(bool(problem))
         self.problem.hide()
+        self.loss_plot.set_chance(None if problem else chance_loss(self.state.network, self.data.y_train,
+                                                                   self.data.classification))
         hints = self.data.hints(self.state.network)
         self.hint.setText("Tip: " + " ".join(hints) if hints else "")
         self.hint.setVisible(bool(hints))
