@@ -89,3 +89,25 @@ def test_a_network_that_does_not_fit_the_data_does_not_start(panel):
     assert not panel.start()
     assert not panel.running and panel.results is None
     assert "3" in panel.status.text() and "input" in panel.status.text()
+
+
+def test_the_example_lecture_brings_the_race_and_the_propagation_map_to_the_front(qtbot, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from nnviz.gui.main_window import MainWindow
+    from nnviz.gui.preferences import Preferences
+
+    window = MainWindow(preferences=Preferences(QSettings(str(tmp_path / "p.ini"), QSettings.IniFormat)))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.document.open_example_lecture()
+    titles = [scene.title for scene in window.document.scenes]
+    for title, panel in (("The initialisation race", window.race), ("Signal propagation: order and chaos",
+                                                                     window.propagation)):
+        window.document.show_scene(titles.index(title))
+        qtbot.waitUntil(lambda panel=panel: not panel.visibleRegion().isEmpty())
+        assert window.init_explorer.visibleRegion().isEmpty()  # its tab is behind now
+    qtbot.waitUntil(lambda: window.propagation.measured is not None, timeout=120_000)
+    assert window.propagation.activation == "tanh"
+    window.document.maybe_save = lambda: True

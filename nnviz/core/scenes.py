@@ -7,9 +7,10 @@ A lecture file is JSON of the form::
 
     {"format": "nnviz-scenes", "version": 1,
      "scenes": [{"title": "...", "notes": "...", "network": {<network document>},
-                 "inputs": [x0, x1, ...], "appearance": {"theme": "dark", ...}}, ...]}
+                 "inputs": [x0, x1, ...], "appearance": {"theme": "dark", ...}, "panel": "initRace"}, ...]}
 
-``notes``, ``inputs`` and ``appearance`` are optional. Reading is bounded and checked like the
+``notes``, ``inputs``, ``appearance`` and ``panel`` (the object name of the panel the scene brings to
+the front, e.g. ``initRace`` or ``propagationMap``) are optional. Reading is bounded and checked like the
 network loader: anything wrong raises :class:`SceneFileError` (a ``NetworkFileError``) naming the
 scene and the problem, before any large array is built.
 """
@@ -42,6 +43,7 @@ FORMAT_VERSION = 1
 MAX_SCENES = 500
 MAX_TITLE_LENGTH = 200
 MAX_NOTES_LENGTH = 20_000
+MAX_PANEL_LENGTH = 64
 APPEARANCE_HINTS = ("theme", "palette", "scale", "weight_range", "per_layer_colors")
 """The view options a scene may suggest; the GUI checks their values when it applies them."""
 EXAMPLE_LECTURE = "resources/lecture-init.json"
@@ -62,6 +64,7 @@ class Scene:
         inputs: ``(n_in,)`` input vector, or ``None`` to keep whatever input the viewer has.
         notes: the lecturer's notes (plain text).
         appearance: view hints, a subset of :data:`APPEARANCE_HINTS` (``{"theme": "dark"}``, say).
+        panel: the object name of the panel to bring to the front ("" for none); the GUI checks it.
     """
 
     title: str
@@ -69,6 +72,7 @@ class Scene:
     inputs: np.ndarray | None = None
     notes: str = ""
     appearance: dict = field(default_factory=dict)
+    panel: str = ""
 
     def __post_init__(self):
         if not isinstance(self.title, str) or not self.title.strip() or len(self.title) > MAX_TITLE_LENGTH:
@@ -119,6 +123,8 @@ def scenes_to_dict(scenes) -> dict:
             entry["inputs"] = np.asarray(scene.inputs, dtype=float).tolist()
         if scene.appearance:
             entry["appearance"] = dict(scene.appearance)
+        if scene.panel:
+            entry["panel"] = scene.panel
         out.append(entry)
     return {"format": FORMAT_NAME, "version": FORMAT_VERSION, "scenes": out}
 
@@ -182,7 +188,11 @@ def _scene_from_dict(entry, index: int) -> Scene:
             inputs = _check_inputs(inputs, network.layer_sizes[0], SceneFileError)
         except SceneFileError as e:
             raise SceneFileError(f"{where}: {e}") from None
-    return Scene(title.strip(), network, inputs, notes, _check_hints(entry.get("appearance", {}), where))
+    panel = entry.get("panel", "")
+    if not isinstance(panel, str) or len(panel) > MAX_PANEL_LENGTH or not (panel == "" or panel.isidentifier()):
+        raise SceneFileError(f"{where}: 'panel' must be a panel's object name (letters and digits, at most "
+                             f"{MAX_PANEL_LENGTH} characters)")
+    return Scene(title.strip(), network, inputs, notes, _check_hints(entry.get("appearance", {}), where), panel)
 
 
 def _check_hints(hints, where: str) -> dict:
@@ -218,7 +228,8 @@ def loads_scenes(data: str | bytes) -> list[Scene]:
 
 
 def example_lecture() -> list[Scene]:
-    """The lecture shipped with nnviz: tutorial network, symmetry, vanishing gradients, He + ReLU."""
+    """The lecture shipped with nnviz: tutorial network, symmetry, vanishing gradients, He + ReLU, the race,
+    signal propagation."""
     return loads_scenes(resources.files("nnviz").joinpath(EXAMPLE_LECTURE).read_bytes())
 
 
