@@ -25,8 +25,8 @@ MODEL_MODULES = frozenset({
 PANELS = frozenset({
     "nnviz.gui.activation_plot", "nnviz.gui.controls", "nnviz.gui.training.decision_boundary",
     "nnviz.gui.init_explorer.explorer", "nnviz.gui.network_view.view", "nnviz.gui.training.panel",
-    "nnviz.gui.document.export_dialog", "nnviz.gui.shortcuts_dialog", "nnviz.gui.race.panel",
-    "nnviz.gui.propagation_view",
+    "nnviz.gui.document.export_dialog", "nnviz.gui.shortcuts_dialog", "nnviz.gui.document.animation_dialog",
+    "nnviz.gui.race.panel", "nnviz.gui.propagation_view",
 })
 """The widgets the window places: each is built from its own parts (helpers, items, plots), never from another
 panel; what two panels share lives in a model/style module."""
