@@ -12,7 +12,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QSettings  # noqa: E402
+from PySide6.QtCore import QSettings, Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from nnviz.core import Network  # noqa: E402
@@ -27,10 +27,25 @@ def presentation_dark(window) -> None:
     window.presentation_action.trigger()
 
 
+def race_lecture(window) -> None:
+    window.document.open_example_lecture()
+    titles = [scene.title for scene in window.document.scenes]
+    window.document.show_scene(titles.index("The initialisation race"))
+
+
+def run_race(window) -> None:
+    """After the window is shown: widen the race's tab, run the race to the end."""
+    window.resizeDocks([window.race_dock], [820], Qt.Horizontal)
+    window.race.start()
+    while window.race.running:
+        QApplication.processEvents()
+
+
 SHOTS = {
     "window-default": dict(network=None, inputs=None),
     "window-784-128-64-10": dict(network=Network([784, 128, 64, 10], seed=3), inputs=None),
     "window-presentation-dark": dict(setup=presentation_dark),
+    "race-xor": dict(setup=race_lecture, after_show=run_race, size=(1440, 960)),
 }
 
 
@@ -40,7 +55,7 @@ def settle(app, window) -> None:
         app.processEvents()
 
 
-def shoot(app, name, out: Path, network=None, inputs=None, setup=None, size=(1280, 800)) -> Path:
+def shoot(app, name, out: Path, network=None, inputs=None, setup=None, after_show=None, size=(1280, 800)) -> Path:
     # A throw-away preferences file: the picture must not depend on the developer's saved layout.
     preferences = Preferences(QSettings(str(out / ".screenshot-preferences.ini"), QSettings.IniFormat))
     preferences.qsettings.clear()
@@ -50,6 +65,9 @@ def shoot(app, name, out: Path, network=None, inputs=None, setup=None, size=(128
         setup(window)
     window.show()
     settle(app, window)
+    if after_show:
+        after_show(window)
+        settle(app, window)
     window.view.fit()
     settle(app, window)
     path = out / f"{name}.png"
@@ -65,10 +83,12 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     default_out = Path(__file__).resolve().parent.parent / "resources" / "screenshots"
     parser.add_argument("--out", type=Path, default=default_out)
+    parser.add_argument("--only", nargs="+", choices=list(SHOTS), help="take only these shots")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    for name, kwargs in SHOTS.items():
+    chosen = args.only or list(SHOTS)
+    for name, kwargs in ((n, SHOTS[n]) for n in chosen):
         print(shoot(app, name, args.out, **kwargs))
     return 0
 

@@ -21,7 +21,7 @@ from ..colors import CATEGORICAL, activation_colormap, fade, plane_colormap, rgb
 RATIO_BAND = (10 ** -3.5, 10 ** -2.5)
 """Update-to-weight ratios around the 1e-3 rule of thumb: much lower learns slowly, much higher is unstable."""
 PLANE_RESOLUTION = 60
-ROW_TITLES = ("log₁₀ ‖∂E/∂W‖ by layer", "update / weight", "saturated share")
+ROW_TITLES = ("layer · log₁₀‖∂E/∂W‖", "‖ΔW‖ / ‖W‖", "saturated")
 ROW_TIPS = (
     "Gradient size of each weight layer at the start of each epoch (layer 1 at the bottom). A dark bottom "
     "and a bright top: the gradient vanishes on its way back.",
