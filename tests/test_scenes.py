@@ -106,8 +106,7 @@ def test_example_lecture():
     assert [s.title for s in scenes] == ["The tutorial network", "Zero init: symmetry", "Deep sigmoid: vanishing",
                                          "He + ReLU", "The initialisation race", "Signal propagation: order and chaos"]
     tutorial, zeros, sigmoid, relu, race, propagation = scenes
-    assert (race.panel, propagation.panel) == ("initRace", "propagationMap")
-    assert all(not s.panel for s in scenes[:4])
+    assert (race.panels, propagation.panels) == (("graph", "race"), ("graph", "propagation"))
     assert tutorial.network.layer_sizes == (2, 4, 2) and tutorial.inputs.tolist() == [3.0, 4.0]
     assert not any(np.any(w) for w in zeros.network.weights)
     assert sigmoid.network.activation == "sigmoid" and relu.network.activation == "relu"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDockWidget, QInputDialog, QMenu, QWidget
+from PySide6.QtWidgets import QInputDialog, QMenu
 
 from nnviz.core.scenes import Scene, example_lecture, save_scenes
 
@@ -118,7 +118,6 @@ class LectureMixin:
         # A copy: edits on screen must not change the lecture, so that stepping back shows the scene as saved.
         self._replace(scene.network.copy(), scene.inputs)
         self._apply_hints(scene)
-        self._show_panel(scene)
         self._set_path(None)
         self._update_scene_actions()
         self.sceneChanged.emit(scene.title)
@@ -129,19 +128,6 @@ class LectureMixin:
                 self._appearance.set(**{key: value})
             except ValueError as e:
                 self.message.emit(f"Scene '{scene.title}': ignored the appearance option {key!r}: {e}")
-
-    def _show_panel(self, scene: Scene) -> None:
-        """Bring the dock holding the widget named ``scene.panel`` to the front (a tab behind others)."""
-        if not scene.panel or not isinstance(self._window, QWidget):
-            return
-        widget = self._window.findChild(QWidget, scene.panel)
-        while widget is not None and not isinstance(widget, QDockWidget):
-            widget = widget.parentWidget()
-        if widget is None:
-            self.message.emit(f"Scene '{scene.title}': there is no panel {scene.panel!r} to show")
-            return
-        widget.show()
-        widget.raise_()
 
     @Slot()
     def next_scene(self) -> None:
