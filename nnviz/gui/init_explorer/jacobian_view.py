@@ -57,7 +57,9 @@ class JacobianView(pg.GraphicsLayoutWidget):
         # Numerically zero (a dead ReLU path): no logarithm, left out and counted in the title.
         zero = np.isfinite(self.values) & (self.values <= top * 1e-12)
         shown = np.where(zero | ~np.isfinite(self.values), np.nan, self.values)
-        self.curve.setData(index, shown, connect="finite")
+        finite_index = np.isfinite(shown)
+        # Only the drawable points: an all-NaN scatter makes pyqtgraph warn (zero weights give all-zero values).
+        self.curve.setData(index[finite_index], shown[finite_index])
         finite = np.log10(shown[np.isfinite(shown)])
         low, high = (float(finite.min()), float(finite.max())) if finite.size else (-1.0, 1.0)
         low, high = min(low, -1.0), max(high, 1.0)

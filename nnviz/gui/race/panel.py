@@ -72,7 +72,7 @@ class RacePanel(QWidget):
         self.key = QLabel(objectName="raceKey", wordWrap=True)
         self.plots_view = pg.GraphicsLayoutWidget()
         self.plots_view.setObjectName("racePlots")
-        self.plots_view.setMinimumHeight(420)
+        self.plots_view.setMinimumHeight(260)
         self.plots = RacePlots(self.plots_view.ci)
 
         setup = QGroupBox("Candidates")
