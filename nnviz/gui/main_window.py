@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QEvent, Qt, QTimer, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QFont, QKeySequence
 from PySide6.QtWidgets import QApplication, QDockWidget, QFrame, QLabel, QMainWindow, QScrollArea, QWidget
 
 from nnviz.core import Network
@@ -26,6 +26,8 @@ from .training.data import TrainingData
 from .training.decision_boundary import DecisionBoundary
 from .training.panel import TrainingPanel
 from .training.runner import TrainingRunner
+from .verdict_label import VerdictLabel
+from .weight_colours_menu import WeightColourActions
 
 PRESENTATION_SCALE = 1.75
 SCALE_STEP = 0.25
@@ -76,8 +78,17 @@ class MainWindow(QMainWindow):
         self.document.connect_window(self)
         self.document.sceneChanged.connect(self._on_scene_changed)
         self.document.message.connect(self._on_message)
+        self._source_label = QLabel()
+        self._source_label.setObjectName("sourceLabel")
+        self.statusBar().addPermanentWidget(self._source_label)
+        self.document.sourceChanged.connect(self._on_source_changed)
+        self._on_source_changed(self.document.source)
+        self.verdict_label = VerdictLabel("Weights: ")
+        self.statusBar().addPermanentWidget(self.verdict_label)
+        self.init_explorer.verdictChanged.connect(self.verdict_label.show_verdict)
         self._size_label = QLabel()
         self.statusBar().addPermanentWidget(self._size_label)
+        self._accept_dropped_files()
         self.state.traceChanged.connect(self._on_trace_changed)
         self.state.message.connect(self._on_message)
         self.appearance.changed.connect(self._on_appearance_changed)
@@ -102,6 +113,7 @@ class MainWindow(QMainWindow):
         self.training_runner = TrainingRunner(self.state, self.training_data, self)
         self.training = TrainingPanel(self.state, self.training_data, self.training_runner, self.appearance,
                                       preferences=self.preferences)
+        self.init_explorer.verdictChanged.connect(self.training.verdict_label.show_verdict)
         self.boundary = DecisionBoundary(self.state, self.training_data, self.appearance)
         self.training_dock = self._add_dock("Training", "trainingDock", _scrolling(self.training),
                                             Qt.RightDockWidgetArea)
@@ -169,6 +181,9 @@ class MainWindow(QMainWindow):
                        self.zoom_out_action, self.zoom_reset_action, None, self.dark_action,
                        self.colorblind_action, None):
             view_menu.addAction(action) if action else view_menu.addSeparator()
+        self.weight_colours = WeightColourActions(self.appearance, self.view, self.preferences, self)
+        self.weight_colours.populate(view_menu.addMenu("&Weight Colours"))
+        self.training_runner.playingChanged.connect(self.view.set_growing_colours)
         panels = view_menu.addMenu("&Panels")
         for dock in self.findChildren(QDockWidget):
             panels.addAction(dock.toggleViewAction())
@@ -200,6 +215,12 @@ class MainWindow(QMainWindow):
         self.help_menu.addAction(self.about_action)
         self.file_menu, self.view_menu, self.network_menu = file_menu, view_menu, net_menu
 
+    def _accept_dropped_files(self) -> None:
+        """Files dropped anywhere on the window open; the graph view passes drops on to the window."""
+        self.setAcceptDrops(True)
+        self.view.setAcceptDrops(False)
+        self.view.viewport().setAcceptDrops(False)
+
     # -- preferences and closing ------------------------------------------------------------------------
     def _restore_preferences(self) -> None:
         self.resize(1280, 800)
@@ -208,6 +229,7 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         self._default_layout_pending = window_state is None or not self.restoreState(window_state)
         self.appearance.set(theme=self.preferences.theme(), palette=self.preferences.palette())
+        self.weight_colours.restore()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -237,6 +259,7 @@ class MainWindow(QMainWindow):
         self.preferences.set_window_state(self.saveState())
         self.preferences.set_theme(self.appearance.theme)
         self.preferences.set_palette(self.appearance.palette)
+        self.weight_colours.save()
         self.preferences.sync()
         super().closeEvent(event)
 
@@ -250,6 +273,28 @@ class MainWindow(QMainWindow):
         out = self.state.trace.output
         shown = ", ".join(f"{v:.4g}" for v in out[:8]) + (" …" if len(out) > 8 else "")
         self._show_status(f"Output: [{shown}]")
+
+    @Slot(str)
+    def _on_source_changed(self, source: str) -> None:
+        self._source_label.setText(f"From {source}" if source else "")
+        self._source_label.setVisible(bool(source))
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._dropped_file(event) is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        path = self._dropped_file(event)
+        if path is not None:
+            event.acceptProposedAction()
+            # After the drop returns: the file may ask questions (unsaved changes, activations) in dialogs.
+            QTimer.singleShot(0, lambda: self.document.open_path(path))
+
+    @staticmethod
+    def _dropped_file(event) -> str | None:
+        """The one local file being dragged, or None (several files, a web link, text)."""
+        urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+        return urls[0].toLocalFile() if len(urls) == 1 and urls[0].isLocalFile() else None
 
     @Slot(str)
     def _on_scene_changed(self, title: str) -> None:
