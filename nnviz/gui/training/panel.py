@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.core import new_seed
-from nnviz.core.datasets import DATASETS, DatasetError
+from nnviz.core.datasets import BUNDLED_DATASETS, DATASETS, DatasetError
 from nnviz.core.datasets import load_csv as read_csv
 from nnviz.core.training import History, Trainer
 
@@ -63,10 +63,14 @@ class TrainingPanel(QWidget):
         self._preferences = preferences
         self.data = data
         self.runner = runner
-        self._csv_reader: ThreadPoolExecutor | None = None
+        # Files and the bundled data sets (scikit-learn takes a second to import) are read on a worker thread.
+        self._reader: ThreadPoolExecutor | None = None
         self._csv_job = None
         self._csv_poll = QTimer(self, interval=30)
         self._csv_poll.timeout.connect(self._poll_csv)
+        self._dataset_job = None
+        self._dataset_poll = QTimer(self, interval=30)
+        self._dataset_poll.timeout.connect(self._poll_dataset)
         self._build_actions()
         self._build_widgets(appearance)
         self.runner.playingChanged.connect(self._on_playing_changed)
@@ -112,8 +116,9 @@ class TrainingPanel(QWidget):
     def _build_widgets(self, appearance) -> None:
         self.dataset = QComboBox(objectName="dataset")
         self.dataset.setToolTip("The data to train on (Load CSV… in the File menu adds your own)")
-        for name in DATASETS:
+        for name in (*DATASETS, *BUNDLED_DATASETS):
             self.dataset.addItem(DISPLAY_NAMES[name], name)
+        self.dataset.insertSeparator(len(DATASETS))
         self.dataset.currentIndexChanged.connect(self._on_dataset_chosen)
         self.regenerate = QToolButton(objectName="regenerate")
         self.regenerate.setIcon(self.style().standardIcon(QStyle.SP_BrowserReload))
@@ -129,9 +134,10 @@ class TrainingPanel(QWidget):
         self.data_info = QLabel(objectName="dataInfo", wordWrap=True)
         self.mismatch = QLabel(objectName="mismatch", wordWrap=True)
         self.mismatch.setStyleSheet("color: #c0392b;")
-        self.match_inputs = QPushButton("Match Network to Data", objectName="matchInputs")
-        self.match_inputs.setToolTip("Set the input and output layer sizes to what the data need")
-        self.match_inputs.clicked.connect(self.match_network_to_data)
+        self.match_network = QPushButton("Match Network to Data", objectName="matchNetwork")
+        self.match_network.setToolTip("Set the input and output layers to what the data need (several classes: "
+                                      "softmax and cross-entropy); the hidden layers stay")
+        self.match_network.clicked.connect(self.match_network_to_data)
         self.hint = QLabel(objectName="trainingHint", wordWrap=True)
         self.hint.setStyleSheet("color: palette(placeholder-text);")
 
@@ -145,7 +151,7 @@ class TrainingPanel(QWidget):
         data_box = QGroupBox("Data")
         data_layout = QVBoxLayout(data_box)
         data_layout.addLayout(data_form)
-        for widget in (self.data_info, self.mismatch, self.match_inputs, self.hint):
+        for widget in (self.data_info, self.mismatch, self.match_network, self.hint):
             data_layout.addWidget(widget)
 
         self.learning_rate = CompactSpinBox(objectName="learningRate", decimals=6, minimum=1e-5, maximum=10.0)
@@ -257,9 +263,20 @@ class TrainingPanel(QWidget):
         return True
 
     def match_network_to_data(self) -> None:
-        """Set the input (and, if needed, output) layer size to what the data need."""
+        """Make the network fit the data, keeping its hidden layers: the input and, if needed, the output layer
+        size; for several classes a softmax output and cross-entropy (see ``TrainingData.matching_settings``)."""
+        state = self.state
+        settings = self.data.matching_settings(state.network)
+        loss = settings.get("loss")
+        # The setters change the network at once and signal once, at the end of this event-loop turn.
         try:
-            self.state.set_layer_sizes(self.data.matching_sizes(self.state.network.layer_sizes))
+            state.set_layer_sizes(settings["sizes"])
+            if loss == "mse":  # before the output activation leaves what cross-entropy needs
+                state.set_loss(loss)
+            if "output_activation" in settings:
+                state.set_output_activation(settings["output_activation"])
+            if loss == "cross_entropy":
+                state.set_loss(loss)
         except ValueError as error:
             self._show_error("Cannot match the network to the data", str(error))
 
@@ -283,7 +300,7 @@ class TrainingPanel(QWidget):
         problem = self.runner.fit_problem
         self.mismatch.setText(problem or "")
         self.mismatch.setVisible(bool(problem))
-        self.match_inputs.setVisible(bool(problem))
+        self.match_network.setVisible(bool(problem))
         self.problem.hide()
         hints = self.data.hints(self.state.network)
         self.hint.setText("Tip: " + " ".join(hints) if hints else "")
@@ -318,15 +335,22 @@ class TrainingPanel(QWidget):
                 self.dataset.addItem(label, CSV)
             else:
                 self.dataset.setItemText(index, label)
-        show_index(self.dataset, self.dataset.findData(data.name))
-        self.noise.setEnabled(data.name != CSV)
+        if self._dataset_job is None:
+            show_index(self.dataset, self.dataset.findData(data.name))
+        self.noise.setEnabled(data.name in DATASETS)
         n_train, n_test = len(data.y_train), len(data.y_test)
         kind = f"{data.n_classes} classes" if data.classification else "regression"
         self.data_info.setText(f"{n_train} training and {n_test} test points · {data.n_inputs} inputs · {kind}")
 
     # -- settings -----------------------------------------------------------------------------------
     def _on_dataset_chosen(self, index: int) -> None:
-        self.data.set_dataset(self.dataset.itemData(index))
+        name = self.dataset.itemData(index)
+        if self.data.is_loaded(name) or name == CSV:
+            self._dataset_job = None  # a set chosen while another loads wins
+            self._dataset_poll.stop()
+            self.data.set_dataset(name)
+        else:
+            self.load_dataset_in_background(name)
 
     def _on_learning_rate_edited(self, value: float) -> None:
         try:
@@ -340,16 +364,42 @@ class TrainingPanel(QWidget):
     def _on_speed_chosen(self, index: int) -> None:
         self.runner.speed = self.speed.itemData(index)
 
-    # -- files --------------------------------------------------------------------------------------
+    # -- files and bundled data sets -----------------------------------------------------------------
+    def _worker(self) -> ThreadPoolExecutor:
+        if self._reader is None:
+            self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nnviz-data")
+        return self._reader
+
+    def load_dataset_in_background(self, name: str) -> None:
+        """Read the bundled data set ``name`` on the worker thread (importing scikit-learn takes a second),
+        then switch to it; the window stays responsive meanwhile."""
+        from nnviz.core.datasets import load_dataset
+
+        self._dataset_job = (name, self._worker().submit(load_dataset, name))
+        self.data_info.setText(f"Loading {DISPLAY_NAMES[name]}…")
+        self._dataset_poll.start()
+
+    def _poll_dataset(self) -> None:
+        name, future = self._dataset_job
+        if not future.done():
+            return
+        self._dataset_poll.stop()
+        self._dataset_job = None
+        try:
+            self.data.set_bundled(future.result())
+        except (OSError, ValueError, ImportError) as error:
+            self._show_data()
+            self._show_error(f"Cannot load {DISPLAY_NAMES[name]}", str(error))
+            return
+        self.state.message.emit(f"Loaded {self.data.display_name}: {self.data.n_samples:,} samples")
+
     def load_csv_in_background(self, path) -> None:
         """Read ``path`` on a worker thread (a big file takes seconds), then switch to it; a bad file shows
         its error and changes nothing. Load CSV… is disabled meanwhile."""
         if self._csv_job is not None:
             return
-        if self._csv_reader is None:
-            self._csv_reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nnviz-csv")
         path = os.fspath(path)
-        self._csv_job = (path, self._csv_reader.submit(read_csv, path))
+        self._csv_job = (path, self._worker().submit(read_csv, path))
         self.load_csv_action.setEnabled(False)
         self.data_info.setText(f"Reading {os.path.basename(path)}…")
         self._csv_poll.start()
