@@ -181,6 +181,12 @@ def bench_digits_section():
     return bench_digits()
 
 
+def bench_init_section():
+    from bench_init import bench_init
+
+    return bench_init()
+
+
 def bench_launch_section():
     from bench_launch import bench_launch
 
@@ -188,7 +194,7 @@ def bench_launch_section():
 
 
 SECTIONS = {"view": bench_view, "stats": bench_stats_section, "training": bench_training_section,
-            "digits": bench_digits_section, "launch": bench_launch_section}
+            "digits": bench_digits_section, "init": bench_init_section, "launch": bench_launch_section}
 
 
 def main(argv=None) -> int:

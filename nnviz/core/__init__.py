@@ -1,6 +1,7 @@
 """nnviz's model: numpy + scipy only, no Qt. Usable from a notebook, the GUI and scripts alike."""
 
 from .activations import ACTIVATIONS, Activation, get_activation
+from .baseline import chance_loss
 from .datasets import (
     BUNDLED_DATASETS,
     DATASETS,
@@ -14,11 +15,21 @@ from .datasets import (
 from .fileio import NetworkFileError, export_weights, load_network, save_network
 from .grids import neuron_grids, predict_grid
 from .initializers import INITIALIZERS, Initializer, get_initializer, truncated_normal_sample
+from .jacobian import jacobian, jacobian_singular_values
 from .limits import MAX_HIDDEN_LAYERS, MAX_LAYER_SIZE, MAX_WEIGHTS, check_layer_sizes
 from .losses import LOSSES
 from .metrics import accuracy, confusion_matrix, per_class_accuracy
 from .network import Network, Trace, new_seed
 from .presets import PRESETS
+from .propagation import (
+    chi1,
+    order_to_chaos_boundary,
+    propagation_map,
+    propagation_theory,
+    variance_fixed_point,
+    weight_scales,
+)
+from .race import Race, RaceEntry, race, race_verdict
 from .scenes import Scene, load_scenes, save_scenes
 from .stats import find_symmetric_units, histogram, layer_statistics, sample_inputs, shared_bins
 from .training import History, Trainer, fit
@@ -37,4 +48,8 @@ __all__ = [
     "PRESETS", "Scene", "load_scenes", "save_scenes",
     "find_symmetric_units", "histogram", "layer_statistics", "sample_inputs", "shared_bins",
     "History", "Trainer", "fit", "neuron_grids", "predict_grid",
+    "chance_loss", "jacobian", "jacobian_singular_values",
+    "chi1", "order_to_chaos_boundary", "propagation_map", "propagation_theory", "variance_fixed_point",
+    "weight_scales",
+    "Race", "RaceEntry", "race", "race_verdict",
 ]

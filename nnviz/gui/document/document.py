@@ -305,14 +305,8 @@ class Document(LectureMixin, QObject):
         if not path:
             return False
         width, height = options.pixel_size
-        try:
-            save_picture(self._renderer, path, width, height, options.scale)
-        except (OSError, ValueError) as e:
-            self._show_error("Could Not Export Image", str(e))
-            return False
-        self._preferences.set_last_folder(path)
-        self.message.emit(f"Exported a {width} × {height} picture to {path}")
-        return True
+        return self._export("Image", lambda: save_picture(self._renderer, path, width, height, options.scale), path,
+                            f"Exported a {width} × {height} picture to {path}")
 
     def _view_size(self) -> tuple[int, int]:
         size = getattr(self._renderer, "size", None)
@@ -327,13 +321,18 @@ class Document(LectureMixin, QObject):
         path = self._ask_save_path("Export Weights", WEIGHTS_FILTER, self._suggested_name(".npz"))
         if not path:
             return False
+        return self._export("Weights", lambda: export_weights(self._state.network, path), path,
+                            f"Exported {self._state.network.n_weights:,} weights to {path}")
+
+    def _export(self, what: str, write, path, done: str) -> bool:
+        """Run ``write()``: on failure say why (the old file stays as it was), else remember the folder."""
         try:
-            export_weights(self._state.network, path)
+            write()
         except (OSError, ValueError) as e:
-            self._show_error("Could Not Export Weights", str(e))
+            self._show_error(f"Could Not Export {what}", str(e))
             return False
         self._preferences.set_last_folder(path)
-        self.message.emit(f"Exported {self._state.network.n_weights:,} weights to {path}")
+        self.message.emit(done)
         return True
 
     @Slot()

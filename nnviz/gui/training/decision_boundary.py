@@ -170,15 +170,9 @@ class DecisionBoundary(QWidget):
             stale.discard("points")
         self._refresh.stale |= stale  # drawn when shown
 
-    def _palette(self) -> str:
-        return self._appearance.palette
-
-    def _theme(self) -> str:
-        return self._appearance.theme
-
     def _draw_plane(self, grid: np.ndarray) -> None:
         x_min, x_max, y_min, y_max = self.data.bounds
-        colors = theme_colors(self._theme())
+        colors = theme_colors(self._appearance.theme)
         self.plot.setBackground(colors.background)
         for name in ("left", "bottom"):
             axis = self.plot.getPlotItem().getAxis(name)
@@ -193,7 +187,7 @@ class DecisionBoundary(QWidget):
         network, data = self.state.network, self.data
         discrete = self.discretize.isChecked()
         self.discretize.setEnabled(data.classification)
-        pale = plane_colormap(self._palette(), self._theme(), HEATMAP_STRENGTH)
+        pale = plane_colormap(self._appearance.palette, self._appearance.theme, HEATMAP_STRENGTH)
         if len(grid) == 1 or len(grid) == 2 and data.classification:
             if data.classification:
                 lo, hi = class_levels(network)
@@ -218,13 +212,13 @@ class DecisionBoundary(QWidget):
 
     def _legend(self, plane: str, low: str = "class B (0)", high: str = "class A (1)") -> str:
         """Rich text: what the plane shows, the two end colours, the point styles and the clicks."""
-        class_b, class_a = class_colors(self._palette(), self._theme())
+        class_b, class_a = class_colors(self._appearance.palette, self._appearance.theme)
         swatches = (f'<span style="color:{class_a}">●</span> {high} &nbsp; '
                     f'<span style="color:{class_b}">●</span> {low}')
         if self.data.classification and self.data.n_classes > 2:
             swatches = "one colour per class"
         clicks = " · click adds class A, Shift+click class B" if self.data.classification else ""
-        light = self._theme() == "light"
+        light = self._appearance.theme == "light"
         train = ("white" if light else "dark") if self.data.classification else "grey"
         test = "dark" if light else "light"
         return f"Plane: {plane}. {swatches}<br>{train.capitalize()}-edged points train, {test}-edged ones test{clicks}."
@@ -236,7 +230,7 @@ class DecisionBoundary(QWidget):
         margin = np.ones(grid.shape[1:]) if discrete else np.clip((ordered[-1] - ordered[-2]) / (hi - lo), 0, 1)
         colours = np.array([pg.mkColor(CATEGORICAL[k % len(CATEGORICAL)]).getRgb()[:3] for k in range(len(grid))],
                            dtype=float)
-        background = rgb(theme_colors(self._theme()).background)
+        background = rgb(theme_colors(self._appearance.theme).background)
         strength = HEATMAP_STRENGTH * margin[..., None]
         return np.rint(background + strength * (colours[np.argmax(grid, axis=0)] - background)).astype(np.uint8)
 
@@ -245,13 +239,13 @@ class DecisionBoundary(QWidget):
         data = self.data
         if data.classification:
             if data.n_classes <= 2:
-                class_b, class_a = class_colors(self._palette(), self._theme())
+                class_b, class_a = class_colors(self._appearance.palette, self._appearance.theme)
                 palette = [marker_brush(class_b), marker_brush(class_a)]
             else:
                 palette = [marker_brush(c) for c in CATEGORICAL]
             return [palette[int(label) % len(palette)] for label in y]
         peak = max(float(np.max(np.abs(data.y_train))), 1e-9)
-        cmap = plane_colormap(self._palette(), self._theme())
+        cmap = plane_colormap(self._appearance.palette, self._appearance.theme)
         return [marker_brush(c) for c in cmap.map((np.clip(y / peak, -1, 1) + 1) / 2, mode="qcolor")]
 
     def _show_points(self) -> None:
@@ -259,14 +253,14 @@ class DecisionBoundary(QWidget):
         scale = self._appearance.scale
         # Playground's convention: training points edged in the background colour, test points in the text colour.
         # Regression targets near 0 take the background colour, so their edge must differ from it.
-        colors = theme_colors(self._theme())
+        colors = theme_colors(self._appearance.theme)
         outline = marker_pen(colors.background if data.classification else colors.muted, 1)
         colours = self._point_brushes(data.y_train)
         self.train_points.setData(pos=data.X_train, size=8 * scale, brush=colours, pen=outline)
         show_test = self.show_test_data.isChecked() and len(data.y_test) > 0
         self.test_points.setVisible(show_test)
         if show_test:
-            edge = marker_pen(theme_colors(self._theme()).foreground, 1.5 * scale)
+            edge = marker_pen(theme_colors(self._appearance.theme).foreground, 1.5 * scale)
             self.test_points.setData(pos=data.X_test, size=8 * scale, brush=self._point_brushes(data.y_test), pen=edge)
 
     def _emit_thumbnails(self, layers: list) -> None:
