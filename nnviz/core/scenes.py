@@ -218,7 +218,7 @@ def loads_scenes(data: str | bytes) -> list[Scene]:
 
 
 def example_lecture() -> list[Scene]:
-    """The lecture shipped with nnviz: tutorial network, symmetry, vanishing gradients, He + ReLU."""
+    """The lecture shipped with nnviz: tutorial network, symmetry, vanishing gradients, He + ReLU, digits."""
     return loads_scenes(resources.files("nnviz").joinpath(EXAMPLE_LECTURE).read_bytes())
 
 
