@@ -27,10 +27,29 @@ def presentation_dark(window) -> None:
     window.presentation_action.trigger()
 
 
+def drawn_digit(window) -> None:
+    """The example lecture's Digits scene with a 7 drawn on the input image (the brush the mouse uses)."""
+    import numpy as np
+
+    from nnviz.gui.data_panel.image_input import BRUSH_SIGMAS_PER_SIDE, brush_stroke
+
+    window.document.open_example_lecture()
+    window.document.show_scene(4)  # "Digits"
+    window.training_data.set_dataset("digits")
+    image, sigma = np.zeros((8, 8)), 8 / BRUSH_SIGMAS_PER_SIDE
+    for start, end in (((1.5, 1.2), (6.6, 1.2)), ((6.6, 1.2), (4.4, 4.6)), ((4.4, 4.6), (3.4, 7.2)),
+                       ((3.0, 4.2), (6.0, 4.2))):
+        image = brush_stroke(image, start, end, sigma)
+    window.state.set_inputs(image.ravel())
+    window.image_dock.raise_()
+    window.fields_dock.raise_()
+
+
 SHOTS = {
     "window-default": dict(network=None, inputs=None),
     "window-784-128-64-10": dict(network=Network([784, 128, 64, 10], seed=3), inputs=None),
     "window-presentation-dark": dict(setup=presentation_dark),
+    "window-digits": dict(setup=drawn_digit),
 }
 
 
@@ -65,10 +84,13 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     default_out = Path(__file__).resolve().parent.parent / "resources" / "screenshots"
     parser.add_argument("--out", type=Path, default=default_out)
+    parser.add_argument("--only", nargs="*", choices=list(SHOTS), help="take only these shots")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     for name, kwargs in SHOTS.items():
+        if args.only and name not in args.only:
+            continue
         print(shoot(app, name, args.out, **kwargs))
     return 0
 

@@ -137,6 +137,7 @@ class _Mosaic(QWidget):
             return None
         w, h = self._image.width(), self._image.height()
         scale = min(self.width() / w, self.height() / h)
+        scale = float(int(scale)) if scale >= 1 else scale  # whole screen pixels per weight: even gaps
         return QRectF((self.width() - w * scale) / 2, (self.height() - h * scale) / 2, w * scale, h * scale)
 
     def unit_at(self, x: float, y: float) -> int | None:
