@@ -19,6 +19,7 @@ from .jacobian import jacobian, jacobian_singular_values
 from .limits import MAX_HIDDEN_LAYERS, MAX_LAYER_SIZE, MAX_WEIGHTS, check_layer_sizes
 from .losses import LOSSES
 from .metrics import accuracy, confusion_matrix, per_class_accuracy
+from .models import ImportedModel, ModelImportError, export_model, import_model, needs_activations, read_model
 from .network import Network, Trace, new_seed
 from .presets import PRESETS
 from .propagation import (
@@ -43,6 +44,7 @@ __all__ = [
     "accuracy", "confusion_matrix", "per_class_accuracy",
     "NeuralNetwork", "truncated_normal",
     "NetworkFileError", "export_weights", "load_network", "save_network",
+    "ImportedModel", "ModelImportError", "export_model", "import_model", "needs_activations", "read_model",
     "BUNDLED_DATASETS", "DATASETS", "Dataset", "DatasetError", "load_csv", "load_dataset", "make_dataset",
     "train_test_split",
     "PRESETS", "Scene", "load_scenes", "save_scenes",

@@ -50,3 +50,8 @@ def layer_name(index: int, n_layers: int) -> str:
     if index == 0:
         return "input layer"
     return "output layer" if index == n_layers - 1 else f"hidden layer {index}"
+
+
+MAX_MODEL_FILE_BYTES = 32 * MAX_WEIGHTS
+"""Largest trained-model file read (ONNX, PyTorch, safetensors, Keras, scikit-learn, npz): the weights at
+float64 plus room for what such files carry beside them (optimiser moments, metadata)."""
