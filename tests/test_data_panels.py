@@ -281,3 +281,22 @@ def test_state_loss_setter_refuses_a_loss_the_output_cannot_take(qtbot):
     state.set_layer_activation(2, "softmax")
     settle(state, qtbot)
     assert emitted == [1]  # nothing changed, nothing sent
+
+
+def test_a_panel_behind_another_tab_waits_until_its_tab_is_raised(qtbot):
+    from nnviz.gui.main_window import MainWindow
+
+    window = MainWindow(Network([64, 8, 10], seed=2, output_activation="softmax"))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.training_data.set_dataset("digits")
+    window.fields_dock.raise_()
+    qtbot.waitUntil(lambda: window.receptive_fields.n_units == 8)
+    confusion = window.confusion
+    qtbot.wait(20)
+    assert confusion.matrix is None and confusion._refresh.stale  # off screen: nothing counted yet
+    window.confusion_dock.raise_()
+    qtbot.waitUntil(lambda: confusion.matrix is not None)
+    assert confusion.matrix.sum() == len(window.training_data.y_test)
+    window.document.maybe_save = lambda: True

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, QSignalBlocker, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -190,7 +190,8 @@ class ImageInput(QWidget):
         available = self._sample.available
         for widget in (self.sample_index, self.show_sample):
             widget.setEnabled(available)
-        self.sample_index.setMaximum(max(0, self._data.n_samples - 1) if available else 0)
+        with QSignalBlocker(self.sample_index):  # a lower maximum clamps the value: that is no choice of a sample
+            self.sample_index.setMaximum(max(0, self._data.n_samples - 1) if available else 0)
         self.canvas.update()
         self._show_label()
 
