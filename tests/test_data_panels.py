@@ -224,7 +224,9 @@ def test_match_network_makes_digits_trainable_and_keeps_the_hidden_layers(qtbot,
     panel = TrainingPanel(state, data, runner, Appearance())
     qtbot.addWidget(panel)
     panel.show()
-    panel.load_dataset_in_background("digits")  # the worker-thread path the combo uses
+    panel.dataset.setCurrentIndex(panel.dataset.findData("digits"))
+    assert panel.dataset.busy and data.name == "xor"  # read on the worker thread: the window goes on
+    assert "Loading Digits" in panel.data_info.text()
     qtbot.waitUntil(lambda: data.name == "digits", timeout=20000)
     assert panel.dataset.currentData() == "digits"
     settle(state, qtbot)

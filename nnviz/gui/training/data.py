@@ -160,6 +160,19 @@ class TrainingData(QObject):
                 settings["loss"] = "mse"
         return settings
 
+    def match_network(self, state) -> None:
+        """Make the network of ``state`` (a NetworkState) fit these data with its setters, as
+        :meth:`matching_settings` says; they signal once, at the end of the event-loop turn."""
+        settings = self.matching_settings(state.network)
+        loss = settings.get("loss")
+        state.set_layer_sizes(settings["sizes"])
+        if loss == "mse":  # before the output activation leaves what cross-entropy needs
+            state.set_loss(loss)
+        if "output_activation" in settings:
+            state.set_output_activation(settings["output_activation"])
+        if loss == "cross_entropy":
+            state.set_loss(loss)
+
     def hints(self, network) -> list[str]:
         """Advice about settings that make these data hard or impossible to learn."""
         hints = []

@@ -6,9 +6,8 @@ The loop itself (time slices, what restarts what) is :class:`~nnviz.gui.training
 from __future__ import annotations
 
 import os
-from concurrent.futures import ThreadPoolExecutor
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -28,15 +27,17 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.core import new_seed
-from nnviz.core.datasets import BUNDLED_DATASETS, DATASETS, DatasetError
+from nnviz.core.datasets import DATASETS, DatasetError
 from nnviz.core.datasets import load_csv as read_csv
 from nnviz.core.training import History, Trainer
 
 from ..appearance import Appearance
 from ..preferences import Preferences
-from ..quiet import show_checked, show_index, show_value
+from ..quiet import show_checked, show_value
 from ..spin_boxes import CompactSpinBox
-from .data import CSV, DISPLAY_NAMES, TrainingData
+from .background import BackgroundJob
+from .data import TrainingData
+from .dataset_picker import DatasetPicker
 from .loss_plot import LossPlot
 from .runner import TrainingRunner
 
@@ -63,14 +64,8 @@ class TrainingPanel(QWidget):
         self._preferences = preferences
         self.data = data
         self.runner = runner
-        # Files and the bundled data sets (scikit-learn takes a second to import) are read on a worker thread.
-        self._reader: ThreadPoolExecutor | None = None
-        self._csv_job = None
-        self._csv_poll = QTimer(self, interval=30)
-        self._csv_poll.timeout.connect(self._poll_csv)
-        self._dataset_job = None
-        self._dataset_poll = QTimer(self, interval=30)
-        self._dataset_poll.timeout.connect(self._poll_dataset)
+        # A big file takes seconds to read: on a worker thread.
+        self._csv_reader = BackgroundJob(self, "nnviz-csv")
         self._build_actions()
         self._build_widgets(appearance)
         self.runner.playingChanged.connect(self._on_playing_changed)
@@ -114,12 +109,10 @@ class TrainingPanel(QWidget):
         return {"Train": [self.play_action, self.step_action, self.reset_action], "File": [self.load_csv_action]}
 
     def _build_widgets(self, appearance) -> None:
-        self.dataset = QComboBox(objectName="dataset")
-        self.dataset.setToolTip("The data to train on (Load CSV… in the File menu adds your own)")
-        for name in (*DATASETS, *BUNDLED_DATASETS):
-            self.dataset.addItem(DISPLAY_NAMES[name], name)
-        self.dataset.insertSeparator(len(DATASETS))
-        self.dataset.currentIndexChanged.connect(self._on_dataset_chosen)
+        self.dataset = DatasetPicker(self.data)
+        self.dataset.loading.connect(lambda text: self.data_info.setText(text))
+        self.dataset.loaded.connect(self.state.message.emit)
+        self.dataset.failed.connect(self._show_error)
         self.regenerate = QToolButton(objectName="regenerate")
         self.regenerate.setIcon(self.style().standardIcon(QStyle.SP_BrowserReload))
         self.regenerate.setToolTip("Draw new points and a new training/test split (new data seed)")
@@ -263,20 +256,9 @@ class TrainingPanel(QWidget):
         return True
 
     def match_network_to_data(self) -> None:
-        """Make the network fit the data, keeping its hidden layers: the input and, if needed, the output layer
-        size; for several classes a softmax output and cross-entropy (see ``TrainingData.matching_settings``)."""
-        state = self.state
-        settings = self.data.matching_settings(state.network)
-        loss = settings.get("loss")
-        # The setters change the network at once and signal once, at the end of this event-loop turn.
+        """Make the network fit the data, keeping its hidden layers (see ``TrainingData.match_network``)."""
         try:
-            state.set_layer_sizes(settings["sizes"])
-            if loss == "mse":  # before the output activation leaves what cross-entropy needs
-                state.set_loss(loss)
-            if "output_activation" in settings:
-                state.set_output_activation(settings["output_activation"])
-            if loss == "cross_entropy":
-                state.set_loss(loss)
+            self.data.match_network(self.state)
         except ValueError as error:
             self._show_error("Cannot match the network to the data", str(error))
 
@@ -328,30 +310,13 @@ class TrainingPanel(QWidget):
 
     def _show_data(self, *_) -> None:
         data = self.data
-        index = self.dataset.findData(CSV)
-        if data.has_csv:
-            label = f"Custom CSV ({data.display_name})"
-            if index < 0:
-                self.dataset.addItem(label, CSV)
-            else:
-                self.dataset.setItemText(index, label)
-        if self._dataset_job is None:
-            show_index(self.dataset, self.dataset.findData(data.name))
+        self.dataset.show_data()
         self.noise.setEnabled(data.name in DATASETS)
         n_train, n_test = len(data.y_train), len(data.y_test)
         kind = f"{data.n_classes} classes" if data.classification else "regression"
         self.data_info.setText(f"{n_train} training and {n_test} test points · {data.n_inputs} inputs · {kind}")
 
     # -- settings -----------------------------------------------------------------------------------
-    def _on_dataset_chosen(self, index: int) -> None:
-        name = self.dataset.itemData(index)
-        if self.data.is_loaded(name) or name == CSV:
-            self._dataset_job = None  # a set chosen while another loads wins
-            self._dataset_poll.stop()
-            self.data.set_dataset(name)
-        else:
-            self.load_dataset_in_background(name)
-
     def _on_learning_rate_edited(self, value: float) -> None:
         try:
             self.state.set_learning_rate(value)
@@ -365,51 +330,17 @@ class TrainingPanel(QWidget):
         self.runner.speed = self.speed.itemData(index)
 
     # -- files and bundled data sets -----------------------------------------------------------------
-    def _worker(self) -> ThreadPoolExecutor:
-        if self._reader is None:
-            self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nnviz-data")
-        return self._reader
-
-    def load_dataset_in_background(self, name: str) -> None:
-        """Read the bundled data set ``name`` on the worker thread (importing scikit-learn takes a second),
-        then switch to it; the window stays responsive meanwhile."""
-        from nnviz.core.datasets import load_dataset
-
-        self._dataset_job = (name, self._worker().submit(load_dataset, name))
-        self.data_info.setText(f"Loading {DISPLAY_NAMES[name]}…")
-        self._dataset_poll.start()
-
-    def _poll_dataset(self) -> None:
-        name, future = self._dataset_job
-        if not future.done():
-            return
-        self._dataset_poll.stop()
-        self._dataset_job = None
-        try:
-            self.data.set_bundled(future.result())
-        except (OSError, ValueError, ImportError) as error:
-            self._show_data()
-            self._show_error(f"Cannot load {DISPLAY_NAMES[name]}", str(error))
-            return
-        self.state.message.emit(f"Loaded {self.data.display_name}: {self.data.n_samples:,} samples")
-
     def load_csv_in_background(self, path) -> None:
         """Read ``path`` on a worker thread (a big file takes seconds), then switch to it; a bad file shows
         its error and changes nothing. Load CSV… is disabled meanwhile."""
-        if self._csv_job is not None:
+        if self._csv_reader.busy:
             return
         path = os.fspath(path)
-        self._csv_job = (path, self._worker().submit(read_csv, path))
+        self._csv_reader.start(read_csv, path, done=lambda future: self._csv_read(path, future))
         self.load_csv_action.setEnabled(False)
         self.data_info.setText(f"Reading {os.path.basename(path)}…")
-        self._csv_poll.start()
 
-    def _poll_csv(self) -> None:
-        path, future = self._csv_job
-        if not future.done():
-            return
-        self._csv_poll.stop()
-        self._csv_job = None
+    def _csv_read(self, path: str, future) -> None:
         self.load_csv_action.setEnabled(True)
         try:
             self.data.set_csv(path, *future.result())
