@@ -30,13 +30,13 @@ class FakeRenderer:
     def __init__(self):
         self.calls = []
 
-    def render_image(self, width, height, scale=1.0):
+    def render_image(self, width, height, scale=1.0, figure=None):
         self.calls.append(("png", width, height))
         image = QImage(width, height, QImage.Format_ARGB32)
         image.fill(QColor("#3060c0"))
         return image
 
-    def render_svg(self, path, width, height, scale=1.0):
+    def render_svg(self, path, width, height, scale=1.0, figure=None):
         self.calls.append(("svg", width, height))
         with open(path, "w") as f:
             f.write(f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}"><g/></svg>')
@@ -352,7 +352,8 @@ def test_export_image_failure_keeps_the_old_file(setup):
     doc, _, _, tmp = setup
     path = tmp / "old.png"
     path.write_bytes(b"old picture")
-    doc.set_renderer(SimpleNamespace(render_image=lambda w, h, scale: QImage(), render_svg=lambda p, w, h, scale: None))
+    doc.set_renderer(SimpleNamespace(render_image=lambda w, h, scale, figure: QImage(),
+                                     render_svg=lambda p, w, h, scale, figure: None))
     doc._ask_export_options = lambda: ExportOptions("png", 800, 600)
     paths(doc, path)
     doc.export_image_action.trigger()

@@ -25,8 +25,9 @@ MODEL_MODULES = frozenset({
 PANELS = frozenset({
     "nnviz.gui.activation_plot", "nnviz.gui.controls", "nnviz.gui.training.decision_boundary",
     "nnviz.gui.init_explorer.explorer", "nnviz.gui.network_view.view", "nnviz.gui.training.panel",
-    "nnviz.gui.document.export_dialog", "nnviz.gui.shortcuts_dialog", "nnviz.gui.data_panel.image_input",
-    "nnviz.gui.data_panel.output_bars", "nnviz.gui.data_panel.receptive_fields", "nnviz.gui.data_panel.confusion",
+    "nnviz.gui.document.export_dialog", "nnviz.gui.shortcuts_dialog", "nnviz.gui.document.animation_dialog",
+    "nnviz.gui.data_panel.image_input", "nnviz.gui.data_panel.output_bars", "nnviz.gui.data_panel.receptive_fields",
+    "nnviz.gui.data_panel.confusion",
 })
 """The widgets the window places: each is built from its own parts (helpers, items, plots), never from another
 panel; what two panels share lives in a model/style module."""

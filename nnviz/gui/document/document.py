@@ -22,6 +22,7 @@ from nnviz.core.scenes import save_state
 
 from ..appearance import Appearance
 from ..preferences import Preferences
+from .animation_dialog import AnimationExportMixin
 from .export_dialog import FORMATS, ExportDialog, ExportOptions, save_picture
 from .lecture import LectureMixin
 
@@ -30,7 +31,7 @@ WEIGHTS_FILTER = "NumPy arrays (*.npz);;CSV table (*.csv)"
 DEFAULT_VIEW_SIZE = (1280, 800)
 
 
-class Document(LectureMixin, QObject):
+class Document(LectureMixin, AnimationExportMixin, QObject):
     """Keeps track of the open file and offers New, Open, Save, Export, Copy as Python and lectures.
 
     Args:
@@ -98,8 +99,8 @@ class Document(LectureMixin, QObject):
 
     # -- wiring -------------------------------------------------------------------------------------
     def set_renderer(self, renderer) -> None:
-        """Where Export image gets its picture: an object with ``render_image(w, h, scale) -> QImage``
-        and ``render_svg(path, w, h, scale)`` (the network view), or None."""
+        """Where Export image gets its picture: an object with ``render_image(w, h, scale, figure) -> QImage``
+        and ``render_svg(path, w, h, scale, figure)`` (the network view), or None."""
         self._renderer = renderer
         self.export_image_action.setEnabled(renderer is not None)
 
@@ -120,6 +121,7 @@ class Document(LectureMixin, QObject):
         menu.addAction(self.save_as_action)
         menu.addSeparator()
         menu.addAction(self.export_image_action)
+        menu.addAction(self.export_animation_action)
         menu.addAction(self.export_weights_action)
         menu.addAction(self.copy_python_action)
 
@@ -147,6 +149,9 @@ class Document(LectureMixin, QObject):
         self.export_image_action = action("&Export Image…", self.export_image, "Ctrl+Shift+E",
                                           "Save a picture of the network (PNG or SVG) for slides",
                                           "exportImageAction")
+        self.export_animation_action = action("Export A&nimation…", self.export_animation, None,
+                                              "Save training, re-rolls or a lecture's scenes as a GIF, PNG or WebP "
+                                              "animation", "exportAnimationAction")
         self.export_weights_action = action("Export &Weights…", self.export_weights, None,
                                             "Save the weights as NumPy arrays (.npz) or a table (.csv)",
                                             "exportWeightsAction")
@@ -305,8 +310,9 @@ class Document(LectureMixin, QObject):
         if not path:
             return False
         width, height = options.pixel_size
-        return self._export("Image", lambda: save_picture(self._renderer, path, width, height, options.scale), path,
-                            f"Exported a {width} × {height} picture to {path}")
+        return self._export("Image", lambda: save_picture(self._renderer, path, width, height, options.scale,
+                                                          options.figure),
+                            path, f"Exported a {width} × {height} picture to {path}")
 
     def _view_size(self) -> tuple[int, int]:
         size = getattr(self._renderer, "size", None)

@@ -1,8 +1,10 @@
 """Exporting the network picture: the options dialog, size checks and the atomic file writer.
 
-The picture itself comes from a *renderer*: any object with ``render_image(width, height, scale) -> QImage``
-and ``render_svg(path, width, height, scale)`` (the network view is one); ``scale`` is the pixel ratio
-the size was multiplied by, so that the picture looks the same at every scale, only sharper.
+The picture itself comes from a *renderer*: any object with
+``render_image(width, height, scale, figure) -> QImage`` and ``render_svg(path, width, height, scale, figure)``
+(the network view is one); ``scale`` is the pixel ratio the size was multiplied by, so that the picture
+looks the same at every scale, only sharper; ``figure`` is the
+:class:`~nnviz.gui.network_view.export.FigureOptions` (what to show besides the network).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Slot
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -26,14 +29,10 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.core.fileio import atomic_write
+from nnviz.gui.network_view.export import MAX_IMAGE_SIDE, MIN_IMAGE_SIDE, FigureOptions, check_size
 
 from ..quiet import show_index, show_value
 
-MAX_IMAGE_SIDE = 16384
-"""Widest or tallest picture (Qt's raster limit is 32767; beyond 16k nobody needs more)."""
-MAX_IMAGE_PIXELS = 64_000_000
-"""Most pixels in one PNG: 256 MB of memory while it is drawn."""
-MIN_IMAGE_SIDE = 16
 FORMATS = {"png": "PNG image (*.png)", "svg": "SVG drawing (*.svg)"}
 
 PRESETS = (
@@ -46,27 +45,19 @@ PRESETS = (
 
 @dataclass(frozen=True)
 class ExportOptions:
-    """What to export: ``format`` is ``"png"`` or ``"svg"``; ``width`` × ``height`` before ``scale``."""
+    """What to export: ``format`` is ``"png"`` or ``"svg"``; ``width`` × ``height`` before ``scale``;
+    ``figure`` says what the picture shows besides the network."""
 
     format: str = "png"
     width: int = 1920
     height: int = 1080
     scale: float = 1.0
+    figure: FigureOptions = FigureOptions()
 
     @property
     def pixel_size(self) -> tuple[int, int]:
         """The size of the file: width and height times the scale, rounded."""
         return round(self.width * self.scale), round(self.height * self.scale)
-
-
-def check_size(width: int, height: int) -> None:
-    """Raise ``ValueError`` saying why ``width`` × ``height`` cannot be exported."""
-    if not (MIN_IMAGE_SIDE <= width <= MAX_IMAGE_SIDE and MIN_IMAGE_SIDE <= height <= MAX_IMAGE_SIDE):
-        raise ValueError(f"{width} × {height}: each side must be between {MIN_IMAGE_SIDE} and "
-                         f"{MAX_IMAGE_SIDE} pixels")
-    if width * height > MAX_IMAGE_PIXELS:
-        raise ValueError(f"{width} × {height} is {width * height / 1e6:.0f} million pixels; "
-                         f"the limit is {MAX_IMAGE_PIXELS // 1_000_000} million")
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -79,9 +70,11 @@ def parse_size(text: str) -> tuple[int, int]:
     return width, height
 
 
-def save_picture(renderer, path, width: int, height: int, scale: float = 1.0) -> None:
+def save_picture(renderer, path, width: int, height: int, scale: float = 1.0,
+                 figure: FigureOptions | None = None) -> None:
     """Draw the picture at ``width`` × ``height`` pixels, ``scale`` times the detail of the size
-    chosen (see :class:`ExportOptions`), and write it to ``path`` (``.png`` or ``.svg``).
+    chosen (see :class:`ExportOptions`), showing what ``figure`` says, and write it to ``path``
+    (``.png`` or ``.svg``).
 
     The write is atomic: on any failure the old file is left as it was. Raises ``ValueError`` for an
     unknown extension or a bad size, ``OSError`` (naming the file) if it cannot be written.
@@ -92,7 +85,7 @@ def save_picture(renderer, path, width: int, height: int, scale: float = 1.0) ->
         raise ValueError(f"export the picture as .png or .svg, not {suffix or 'a file without extension'}")
     check_size(width, height)
     if suffix == ".png":
-        image = renderer.render_image(width, height, scale)
+        image = renderer.render_image(width, height, scale, figure or FigureOptions())
         data = QByteArray()
         buffer = QBuffer(data)
         buffer.open(QIODevice.WriteOnly)
@@ -104,7 +97,7 @@ def save_picture(renderer, path, width: int, height: int, scale: float = 1.0) ->
         # QSvgGenerator writes straight to its file; draw into a scratch file, then replace at once.
         with tempfile.TemporaryDirectory(prefix="nnviz-svg-") as scratch:
             scratch_file = Path(scratch) / "picture.svg"
-            renderer.render_svg(str(scratch_file), width, height, scale)
+            renderer.render_svg(str(scratch_file), width, height, scale, figure or FigureOptions())
             try:
                 data = scratch_file.read_bytes()
             except OSError as e:
@@ -144,6 +137,18 @@ class ExportDialog(QDialog):
         self.scale_spin.setSuffix(" ×")
         self.scale_spin.setToolTip("Multiplies the width and height: the same picture, sharper (×2 turns the "
                                    "window size into a picture for a high-resolution projector)")
+        self.values_check = self._check("exportValues", "Node &values", "Print each node's value inside it")
+        self.legend_check = self._check("exportLegend", "&Legend", "The colour bars of activations and weights")
+        self.captions_check = self._check("exportCaptions", "Layer &captions", "Titles above the columns")
+        self.transparent_check = self._check("exportTransparent", "&Transparent background",
+                                             "No background: the picture sits on the slide's own colour")
+        self.schematic_check = self._check("exportSchematic", "Sc&hematic big layers:",
+                                           "Draw a big layer as a few nodes, ⋮ and a bracket with the count, as "
+                                           "NN-SVG does")
+        self.schematic_spin = QSpinBox(objectName="exportSchematicNodes")
+        self.schematic_spin.setRange(4, 100)
+        self.schematic_spin.setSuffix(" nodes at most")
+        self.schematic_spin.setToolTip("Layers with more nodes than this are drawn schematically")
         self.result_label = QLabel(objectName="exportResult")
         self.result_label.setWordWrap(True)
 
@@ -157,6 +162,17 @@ class ExportDialog(QDialog):
         form.addRow("&Size:", self.preset_combo)
         form.addRow("", size_row)
         form.addRow("S&cale:", self.scale_spin)
+        shows = QHBoxLayout()
+        for check in (self.values_check, self.legend_check, self.captions_check):
+            shows.addWidget(check)
+        shows.addStretch(1)
+        form.addRow("Show:", shows)
+        form.addRow("", self.transparent_check)
+        schematic_row = QHBoxLayout()
+        schematic_row.addWidget(self.schematic_check)
+        schematic_row.addWidget(self.schematic_spin)
+        schematic_row.addStretch(1)
+        form.addRow("", schematic_row)
         self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         self.buttons.button(QDialogButtonBox.Ok).setText("&Export…")
         self.buttons.accepted.connect(self.accept)
@@ -171,6 +187,15 @@ class ExportDialog(QDialog):
         self.width_spin.setValue(initial.width)
         self.height_spin.setValue(initial.height)
         self.scale_spin.setValue(initial.scale)
+        figure = initial.figure
+        self.values_check.setChecked(figure.values)
+        self.legend_check.setChecked(figure.legend)
+        self.captions_check.setChecked(figure.captions)
+        self.transparent_check.setChecked(figure.transparent)
+        self.schematic_check.setChecked(figure.schematic is not None)
+        self.schematic_spin.setValue(figure.schematic or 12)
+        self.schematic_spin.setEnabled(figure.schematic is not None)
+        self.schematic_check.toggled.connect(self.schematic_spin.setEnabled)
         self._match_preset()
         self.preset_combo.currentIndexChanged.connect(self._on_preset)
         for spin in (self.width_spin, self.height_spin):
@@ -188,9 +213,18 @@ class ExportDialog(QDialog):
         spin.setAccelerated(True)
         return spin
 
+    @staticmethod
+    def _check(name: str, text: str, tip: str) -> QCheckBox:
+        check = QCheckBox(text, objectName=name)
+        check.setToolTip(tip)
+        return check
+
     def options(self) -> ExportOptions:
+        figure = FigureOptions(self.values_check.isChecked(), self.legend_check.isChecked(),
+                               self.captions_check.isChecked(), self.transparent_check.isChecked(),
+                               self.schematic_spin.value() if self.schematic_check.isChecked() else None)
         return ExportOptions(self.format_combo.currentData(), self.width_spin.value(), self.height_spin.value(),
-                             self.scale_spin.value())
+                             self.scale_spin.value(), figure)
 
     def _match_preset(self) -> None:
         size = (self.width_spin.value(), self.height_spin.value())
@@ -227,4 +261,4 @@ class ExportDialog(QDialog):
             self.result_label.setText(f"The picture will be <b>{width} × {height}</b> pixels.")
         else:
             self.result_label.setText(f"The drawing will be <b>{width} × {height}</b> units, "
-                                      "one element per node and edge group.")
+                                      "one path per edge colour; it opens in browsers, Inkscape and LaTeX.")

@@ -6,17 +6,30 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QLinearGradient, QPainter, QPen
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QFont, QFontMetricsF, QPainter
 
 from nnviz.core import Network
 from nnviz.gui.colors import (
     ThemeColors,
     activation_colormap,
     input_range,
+    map_rgb,
     shared_activation_range,
     theme_colors,
     weight_colormap,
+)
+from nnviz.gui.network_view.drawing import (
+    ColorBar as BarShape,
+)
+from nnviz.gui.network_view.drawing import (
+    Polyline,
+    Text,
+    centred_baseline,
+    font,
+    hex_color,
+    paint_drawing,
+    text_width,
 )
 from nnviz.gui.network_view.edge_picture import color_limits
 
@@ -65,11 +78,7 @@ class LegendLayout:
 
 
 def _fonts(scale: float) -> tuple[QFont, QFont]:
-    title_font, label_font = QFont(), QFont()
-    title_font.setPixelSize(max(1, round(12 * scale)))
-    title_font.setBold(True)
-    label_font.setPixelSize(max(1, round(11.5 * scale)))
-    return title_font, label_font
+    return font(12 * scale, bold=True), font(11.5 * scale)
 
 
 def _groups(legend: Legend) -> list[tuple[str, str, str, str, pg.ColorMap]]:
@@ -132,21 +141,12 @@ def legend_height(legend: Legend, width: float) -> float:
     return legend_layout(legend, width).height(legend.scale)
 
 
-def _gradient_bar(painter: QPainter, rect: QRectF, cmap: pg.ColorMap, outline: str, radius: float) -> None:
-    gradient = QLinearGradient(rect.topLeft(), rect.topRight())
-    for pos in np.linspace(0.0, 1.0, STOPS):
-        gradient.setColorAt(float(pos), cmap.mapToQColor(float(pos)))
-    painter.setPen(QPen(QColor(outline), 1))
-    painter.setBrush(gradient)
-    painter.drawRoundedRect(rect, radius, radius)
-
-
-def paint_legend(painter: QPainter, rect: QRectF, legend: Legend) -> None:
-    """Draw ``legend`` centred in ``rect`` (device pixels): ``Activation 0 ▭ 1   Weight −m ▭ +m``,
+def legend_drawing(rect: QRectF, legend: Legend) -> list:
+    """The shapes of ``legend`` centred in ``rect`` (device pixels): ``Activation 0 ▭ 1   Weight −m ▭ +m``,
     on two rows or smaller when ``rect`` is too narrow for one (see :func:`legend_layout`)."""
     arrangement = legend_layout(legend, rect.width(), rect.height())
     s = legend.scale * arrangement.factor
-    title_font, label_font = _fonts(s)
+    title_px, label_px = max(1, round(12 * s)), max(1, round(11.5 * s))
     pad, group_gap = 6 * s, GROUP_GAP_PX * s
     groups = [(*group, bar) for group, bar in zip(_groups(legend), arrangement.bars)]
     widths = [w + bar for w, bar in zip(_text_widths(legend, s), arrangement.bars)]
@@ -155,33 +155,34 @@ def paint_legend(painter: QPainter, rect: QRectF, legend: Legend) -> None:
     else:
         pitch = (TWO_ROWS_PX - 10) / 2 * s
         rows = [([group], w, rect.center().y() + (i - 0.5) * pitch) for i, (group, w) in enumerate(zip(groups, widths))]
-    painter.save()
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    shapes = []
+
+    def text(x: float, cy: float, words: str, px: float, bold: bool, color: str) -> float:
+        shapes.append(Text(x, centred_baseline(cy, px, bold), words, px, color, bold))
+        return x + text_width(words, px, bold)
+
+    theme = legend.theme
     for row, row_width, cy in rows:
         x = rect.center().x() - row_width / 2
         for title, low, high, note, cmap, bar in row:
-            x = _paint_text(painter, x, cy, s, title, title_font, legend.theme.foreground) + pad
-            x = _paint_text(painter, x, cy, s, low, label_font, legend.theme.muted) + pad
-            bar_rect = QRectF(x, cy - 5 * s, bar, 10 * s)
-            _gradient_bar(painter, bar_rect, cmap, legend.theme.muted, 2 * s)
+            x = text(x, cy, title, title_px, True, theme.foreground) + pad
+            x = text(x, cy, low, label_px, False, theme.muted) + pad
+            stops = tuple((float(p), hex_color(c)) for p, c in zip(np.linspace(0, 1, STOPS),
+                                                                    map_rgb(cmap, np.linspace(0, 1, STOPS))))
+            shapes.append(BarShape((x, cy - 5 * s, bar, 10 * s), stops, theme.muted, 2 * s))
             if cmap is legend.weight_map:  # mark zero, the centre of the diverging map
-                painter.setPen(QPen(QColor(legend.theme.foreground), 1.2 * s))
-                painter.drawLine(QPointF(bar_rect.center().x(), bar_rect.top() - 3 * s),
-                                 QPointF(bar_rect.center().x(), bar_rect.bottom() + 3 * s))
-            x = _paint_text(painter, x + bar + pad, cy, s, high, label_font, legend.theme.muted)
+                mid = x + bar / 2
+                shapes.append(Polyline(np.array([[mid, cy - 8 * s], [mid, cy + 8 * s]]), theme.foreground, 1.2 * s))
+            x = text(x + bar + pad, cy, high, label_px, False, theme.muted)
             if note:
-                x = _paint_text(painter, x + 2 * pad, cy, s, note, label_font, legend.theme.muted)
+                x = text(x + 2 * pad, cy, note, label_px, False, theme.muted)
             x += group_gap
-    painter.restore()
+    return shapes
 
 
-def _paint_text(painter: QPainter, x: float, cy: float, s: float, text: str, font: QFont, color: str) -> float:
-    """Draw ``text`` from ``x``, centred on ``cy``; returns where it ends."""
-    painter.setFont(font)
-    painter.setPen(QColor(color))
-    advance = QFontMetricsF(font).horizontalAdvance(text)
-    painter.drawText(QRectF(x, cy - 10 * s, advance + 1, 20 * s), Qt.AlignmentFlag.AlignVCenter, text)
-    return x + advance
+def paint_legend(painter: QPainter, rect: QRectF, legend: Legend) -> None:
+    """Draw ``legend`` centred in ``rect`` (device pixels); see :func:`legend_drawing`."""
+    paint_drawing(painter, legend_drawing(rect, legend))
 
 
 def make_legend(network: Network, appearance, inputs) -> Legend:

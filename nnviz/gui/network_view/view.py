@@ -218,15 +218,17 @@ class NetworkView(ViewInteraction, pg.GraphicsView):
         """The hover text (rich text) for ``scene_pos``; empty over blank space."""
         return network_text.describe(self.state.network, self.state.trace, self.hit_test(scene_pos))
 
-    def render_image(self, width: int, height: int, scale: float = 1.0) -> QImage:
+    def render_image(self, width: int, height: int, scale: float = 1.0,
+                     options: network_export.FigureOptions | None = None) -> QImage:
         """The picture for an export, exactly ``width`` × ``height`` pixels: the network fitted with
         its titles, the legend below, no selection. ``scale`` is the pixel ratio (2: the picture of
         half the size, twice as sharp); see :mod:`nnviz.gui.network_view.export`."""
-        return network_export.render_image(self._figure(), int(width), int(height), scale)
+        return network_export.render_image(self._figure(), int(width), int(height), scale, options)
 
-    def render_svg(self, path, width: int, height: int, scale: float = 1.0) -> None:
+    def render_svg(self, path, width: int, height: int, scale: float = 1.0,
+                   options: network_export.FigureOptions | None = None) -> None:
         """Write the picture of :meth:`render_image` to ``path`` as SVG; raises ``OSError``."""
-        network_export.write_svg(self._figure(), path, int(width), int(height), scale)
+        network_export.write_svg(self._figure(), path, int(width), int(height), scale, options)
 
     def _figure(self) -> network_export.Figure:
         self._refresh.run()
