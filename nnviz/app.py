@@ -23,6 +23,9 @@ def build_parser() -> argparse.ArgumentParser:
                     "'nnviz render -h' shows how to draw a picture without a window.",
     )
     parser.add_argument("--version", action="version", version=f"nnviz {__version__}")
+    parser.add_argument("--install-desktop-entry", action="store_true",
+                        help="add nnviz to the application menu (Linux: writes nnviz.desktop and the icon "
+                             "under $XDG_DATA_HOME) and exit")
     add_network_arguments(parser, ACTIVATIONS, INITIALIZERS)
     # For scripts/bench.py: quit as soon as the window has painted once.
     parser.add_argument("--quit-after-paint", action="store_true", help=argparse.SUPPRESS)
@@ -39,6 +42,14 @@ def main(argv=None) -> int:
 
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.install_desktop_entry:
+        from nnviz.desktop import install_desktop_entry
+
+        try:
+            print(f"nnviz: wrote {install_desktop_entry()}")
+        except OSError as error:
+            parser.error(f"cannot write the desktop entry: {error}")
+        return 0
     network, inputs, lecture = network_from_args(parser, args)
     return run_gui(network, inputs, quit_after_paint=args.quit_after_paint, open_path=args.open, lecture=lecture)
 
@@ -50,6 +61,11 @@ def run_gui(network, inputs, quit_after_paint=False, open_path=None, lecture=Fal
     app.setApplicationName("nnviz")
     app.setOrganizationName("nnviz")
     app.setApplicationVersion(__version__)
+    app.setDesktopFileName("nnviz")  # Wayland and the task bar match the window to nnviz.desktop
+
+    from nnviz.gui.about import app_icon
+
+    app.setWindowIcon(app_icon())
 
     from nnviz.gui.errors import install_exception_hook
     from nnviz.gui.main_window import MainWindow

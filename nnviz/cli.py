@@ -26,7 +26,8 @@ def add_network_arguments(parser, activations, initializers) -> None:
                        help="output activation (default: the hidden one)")
     group.add_argument("--init", choices=list(initializers), help="weight initialiser (default: truncated_normal)")
     group.add_argument("--init-scale", type=float, metavar="S", help="multiply the initial weights by S")
-    group.add_argument("--seed", type=int, metavar="N", help="random seed for the weights")
+    group.add_argument("--seed", type=int, metavar="N", help="random seed for the weights (default: the same "
+                                                             "fixed seed at every launch; R in the window re-rolls)")
     group.add_argument("--bias", action="store_true", help="give every layer a bias")
 
 
@@ -37,6 +38,7 @@ def network_from_args(parser, args):
     (``nnviz render``). A bad value ends in ``parser.error`` (exit code 2).
     """
     from nnviz.core import Network, NetworkFileError
+    from nnviz.core.defaults import DEFAULT_SEED
 
     scene = getattr(args, "scene", None)
     if args.open:
@@ -58,7 +60,7 @@ def network_from_args(parser, args):
                 output_activation=args.output_activation,
                 init=args.init or "truncated_normal",
                 init_scale=1.0 if args.init_scale is None else args.init_scale,
-                seed=args.seed,
+                seed=DEFAULT_SEED if args.seed is None else args.seed,
                 bias=args.bias,
             )
         except ValueError as e:

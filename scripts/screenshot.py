@@ -27,6 +27,28 @@ def presentation_dark(window) -> None:
     window.presentation_action.trigger()
 
 
+def deep_sigmoid(window) -> None:
+    window.init_explorer.apply_preset("Deep sigmoid (vanishing)")
+
+
+SPIRAL_EPOCHS = 600
+
+
+def spiral_learned(window) -> None:
+    """The spiral with the network the Training panel suggests, trained for ``SPIRAL_EPOCHS`` epochs
+    (the README states these settings)."""
+    panel = window.training
+    panel.dataset.setCurrentIndex(panel.dataset.findData("spiral"))
+    panel.use_suggested_network()
+    window.state.flush()
+    trainer = window.training_runner.trainer
+    for _ in range(SPIRAL_EPOCHS):
+        trainer.step_epoch()
+    window.state.notify_weights_changed()
+    window.training_runner.progressed.emit()
+    window.boundary_dock.raise_()
+
+
 def drawn_digit(window) -> None:
     """The example lecture's Digits scene with a 7 drawn on the input image (the brush the mouse uses)."""
     import numpy as np
@@ -47,6 +69,8 @@ def drawn_digit(window) -> None:
 
 SHOTS = {
     "window-default": dict(network=None, inputs=None),
+    "init-deep-sigmoid": dict(setup=deep_sigmoid),
+    "training-spiral": dict(setup=spiral_learned),
     "window-784-128-64-10": dict(network=Network([784, 128, 64, 10], seed=3), inputs=None),
     "window-presentation-dark": dict(setup=presentation_dark),
     "window-digits": dict(setup=drawn_digit),

@@ -479,7 +479,10 @@ def test_a_selected_node_in_a_dense_fan_keeps_the_faded_rest(qtbot):
     painted = item._batches_at(pixels_per_unit)
     highlighted = [batch for batch in item._batches if batch.on_top]
     assert sum(len(batch.lines) for batch in highlighted) == 784  # every edge into the node, on top
-    assert painted[-len(highlighted):] == highlighted
+    on_top = painted[-len(highlighted):]
+    assert all(batch.on_top for batch in on_top)
+    np.testing.assert_array_equal(np.concatenate([b.lines for b in on_top]),
+                                  np.concatenate([b.lines for b in highlighted]))
     assert sum(len(batch.lines) for batch in painted if not batch.on_top) > 500  # and the rest behind them
 
 
@@ -506,3 +509,25 @@ def test_the_legend_fits_every_width(qapp, scale):
         assert (rgb != 255).any(axis=2).sum() > 200  # and it was drawn
         rows.add(1 if height <= 34 * scale else 2)
     assert rows == {1, 2}  # one row when wide, two when narrow
+
+
+def test_editing_an_edge_too_weak_to_draw_redraws_nothing(qtbot):
+    rng = np.random.default_rng(0)
+    state, view = make_view(qtbot, sizes=(784, 64, 10), inputs=rng.random(784), size=(580, 480))
+    view.grab()
+    item = edge_items(view)[0]
+    drawn, kept = item._strokes, item.edges
+    weakest_kept = np.abs(kept.values).min()
+    weights = state.network.weights[0]
+    to, frm = np.unravel_index(np.argmin(np.abs(weights)), weights.shape)
+    state.set_weight(0, int(to), int(frm), 0.5 * weakest_kept)  # still weaker than every drawn edge
+    state.flush()
+    view.grab()
+    assert item._strokes is drawn
+    strongest = int(np.flatnonzero(kept.frm >= 0)[-1])
+    edge = (int(kept.to[strongest]), int(kept.frm[strongest]))
+    state.set_weight(0, *edge, 0.5 * weakest_kept)  # the strongest drawn edge fades out of the picture
+    state.flush()
+    view.grab()
+    assert item._strokes is not drawn
+    assert edge not in set(zip(item.edges.to.tolist(), item.edges.frm.tolist()))

@@ -55,3 +55,59 @@ def layer_name(index: int, n_layers: int) -> str:
 MAX_MODEL_FILE_BYTES = 32 * MAX_WEIGHTS
 """Largest trained-model file read (ONNX, PyTorch, safetensors, Keras, scikit-learn, npz): the weights at
 float64 plus room for what such files carry beside them (optimiser moments, metadata)."""
+
+
+# -- the ranges of the values a user types --------------------------------------------------------------
+
+MAX_SEED = 2**31 - 1
+"""Largest seed a seed box takes (networks from files may carry larger ones)."""
+
+INPUT_LIMIT = 1000.0
+"""Inputs are typed in [−INPUT_LIMIT, INPUT_LIMIT]."""
+
+TYPED_WEIGHT_LIMIT = 10_000.0
+"""A weight or bias is typed in [−limit, limit] (a file may hold larger ones; the editor then widens)."""
+
+
+class Range:
+    """The values a field takes, and how a refusal reads: "4096 is the largest layer".
+
+    ``too_high`` and ``too_low`` are templates with ``{}`` for the limit.
+    """
+
+    def __init__(self, lowest: float, highest: float, too_high: str, too_low: str):
+        self.lowest, self.highest = lowest, highest
+        self.too_high, self.too_low = too_high, too_low
+
+    def refusal(self, value: float) -> str | None:
+        """Why ``value`` is refused, or None when it is in range."""
+        if value > self.highest:
+            return self.too_high.format(format_limit(self.highest))
+        if value < self.lowest:
+            return self.too_low.format(format_limit(self.lowest))
+        return None
+
+
+def format_limit(value: float) -> str:
+    """A limit as people write it: 4096, 0.99, 0.00001, −1000 (no exponent, no trailing zeros)."""
+    text = str(int(value)) if float(value).is_integer() else f"{value:.10f}".rstrip("0")
+    return text.replace("-", "−")
+
+
+RANGES = {
+    "layer_size": Range(1, MAX_LAYER_SIZE, "{} is the largest layer", "a layer needs at least {} node"),
+    "hidden_layers": Range(0, MAX_HIDDEN_LAYERS, "{} is the most hidden layers", "{} is the fewest hidden layers"),
+    "init_scale": Range(0.0, MAX_INIT_SCALE, "{} is the largest scale", "{} is the smallest scale"),
+    "seed": Range(0, MAX_SEED, "{} is the largest seed", "{} is the smallest seed"),
+    "input": Range(-INPUT_LIMIT, INPUT_LIMIT, "{} is the largest input", "{} is the smallest input"),
+    "weight": Range(-TYPED_WEIGHT_LIMIT, TYPED_WEIGHT_LIMIT, "{} is the largest weight you can type",
+                    "{} is the smallest weight you can type"),
+    "learning_rate": Range(1e-5, 10.0, "{} is the largest learning rate", "{} is the smallest learning rate"),
+    "batch_size": Range(1, 1000, "{} is the largest batch", "a batch holds at least {} sample"),
+    "l2": Range(0.0, 1.0, "{} is the largest L2 penalty", "{} is the smallest L2 penalty"),
+    "momentum": Range(0.0, 0.99, "{} is the largest momentum", "{} is the smallest momentum"),
+    "noise_percent": Range(0, 50, "{} % is the most noise", "{} % is the least noise"),
+    "train_percent": Range(10, 100, "{} % is the largest training share", "{} % is the smallest training share"),
+    "sample_count": Range(10, 100_000, "{} is the most samples", "{} is the fewest samples"),
+}
+"""Every typed value's range, by field; the GUI's spin boxes take their ranges from here."""

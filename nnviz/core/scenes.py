@@ -7,9 +7,11 @@ A lecture file is JSON of the form::
 
     {"format": "nnviz-scenes", "version": 1,
      "scenes": [{"title": "...", "notes": "...", "network": {<network document>},
-                 "inputs": [x0, x1, ...], "appearance": {"theme": "dark", ...}}, ...]}
+                 "inputs": [x0, x1, ...], "appearance": {"theme": "dark", ...},
+                 "panels": ["graph", "depth_view"]}, ...]}
 
-``notes``, ``inputs`` and ``appearance`` are optional. Reading is bounded and checked like the
+``notes``, ``inputs``, ``appearance`` and ``panels`` are optional. ``panels`` names what the scene
+shows in presentation mode (see :data:`PANELS`); without it, the graph alone. Reading is bounded and checked like the
 network loader: anything wrong raises :class:`SceneFileError` (a ``NetworkFileError``) naming the
 scene and the problem, before any large array is built.
 """
@@ -44,6 +46,9 @@ MAX_TITLE_LENGTH = 200
 MAX_NOTES_LENGTH = 20_000
 APPEARANCE_HINTS = ("theme", "palette", "scale", "weight_range", "per_layer_colors")
 """The view options a scene may suggest; the GUI checks their values when it applies them."""
+PANELS = ("graph", "activation_plot", "depth_view", "histograms", "training", "decision_plane")
+"""What a scene may show in presentation mode: the network graph, the activation plot, the explorer's
+depth view and its per-layer histograms, the training panel and the decision plane."""
 EXAMPLE_LECTURE = "resources/lecture-init.json"
 """The example lecture, a resource of the ``nnviz`` package."""
 
@@ -62,6 +67,7 @@ class Scene:
         inputs: ``(n_in,)`` input vector, or ``None`` to keep whatever input the viewer has.
         notes: the lecturer's notes (plain text).
         appearance: view hints, a subset of :data:`APPEARANCE_HINTS` (``{"theme": "dark"}``, say).
+        panels: what presentation mode shows, names from :data:`PANELS`; empty: the graph alone.
     """
 
     title: str
@@ -69,8 +75,10 @@ class Scene:
     inputs: np.ndarray | None = None
     notes: str = ""
     appearance: dict = field(default_factory=dict)
+    panels: tuple[str, ...] = ()
 
     def __post_init__(self):
+        self.panels = _check_panels(self.panels, "a scene", ValueError)
         if not isinstance(self.title, str) or not self.title.strip() or len(self.title) > MAX_TITLE_LENGTH:
             raise ValueError(f"a scene title must be text of 1 to {MAX_TITLE_LENGTH} characters")
         if self.inputs is not None:
@@ -119,6 +127,8 @@ def scenes_to_dict(scenes) -> dict:
             entry["inputs"] = np.asarray(scene.inputs, dtype=float).tolist()
         if scene.appearance:
             entry["appearance"] = dict(scene.appearance)
+        if scene.panels:
+            entry["panels"] = list(scene.panels)
         out.append(entry)
     return {"format": FORMAT_NAME, "version": FORMAT_VERSION, "scenes": out}
 
@@ -182,7 +192,17 @@ def _scene_from_dict(entry, index: int) -> Scene:
             inputs = _check_inputs(inputs, network.layer_sizes[0], SceneFileError)
         except SceneFileError as e:
             raise SceneFileError(f"{where}: {e}") from None
-    return Scene(title.strip(), network, inputs, notes, _check_hints(entry.get("appearance", {}), where))
+    panels = _check_panels(entry.get("panels", ()), where, SceneFileError)
+    return Scene(title.strip(), network, inputs, notes, _check_hints(entry.get("appearance", {}), where), panels)
+
+
+def _check_panels(panels, where: str, error) -> tuple[str, ...]:
+    if not isinstance(panels, (list, tuple)) or not all(isinstance(p, str) for p in panels):
+        raise error(f"{where}: 'panels' must be a list of panel names")
+    unknown = [p for p in panels if p not in PANELS]
+    if unknown:
+        raise error(f"{where}: unknown panel(s) {', '.join(map(repr, unknown))}; valid: {', '.join(PANELS)}")
+    return tuple(dict.fromkeys(panels))
 
 
 def _check_hints(hints, where: str) -> dict:

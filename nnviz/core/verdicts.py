@@ -96,3 +96,22 @@ def describe_units(units) -> str:
                 parts.extend(str(u) for u in range(start, unit + 1))
             start = None
     return ", ".join(parts)
+
+
+def flat_units_sentence(counts) -> str:
+    """The activation plot's verdict on the neurons sitting on a flat part of f *for the current input*.
+
+    ``counts``: ``[(role, n_flat, n_units, saturates), …]`` per role ("hidden", "output"); ``saturates``
+    as the activation's. Saturated σ or tanh units learn slowly now; a ReLU-like unit with f′ = 0 is
+    switched off for this input, which is normal (about half of them are): it is a problem only when
+    off for every input ("dead"), and that is judged once, over a whole batch, by :func:`diagnose`.
+    """
+    slow = [f"{flat} of {n} {role}" for role, flat, n, saturates in counts if saturates]
+    off = [f"{flat} of {n} {role}" for role, flat, n, saturates in counts if not saturates]
+    sentences = []
+    if slow:
+        sentences.append(f"Saturated for this input (shaded, learn slowly): {', '.join(slow)} neurons.")
+    if off:
+        sentences.append(f"Switched off for this input (shaded, f′ ≈ 0): {', '.join(off)} neurons; normal, "
+                         "the Initialisation panel says if any are dead for every input.")
+    return " ".join(sentences)

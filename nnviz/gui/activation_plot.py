@@ -11,6 +11,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from nnviz.core.activations import get_activation
+from nnviz.core.verdicts import flat_units_sentence
 
 from .appearance import Appearance
 from .colors import ThemeColors, marker_brush, marker_pen, theme_colors
@@ -34,6 +35,8 @@ SIDE_BY_SIDE_ASPECT = 1.0
 """Two plots go side by side when the widget is at least this many times wider than high, else stacked."""
 SIDE_BY_SIDE_MIN_WIDTH = 400
 """…and at least this wide, so that each plot has room for its formula."""
+LEGEND_BESIDE_ASPECT = 1.4
+"""The legend goes beside the plots when the widget is at least this many times wider than high."""
 _PEAK_GRID = np.linspace(-6.0, 6.0, 1201)
 
 def z_half_width(z: np.ndarray) -> float:
@@ -270,7 +273,7 @@ class ActivationPlot(QWidget):
 
     def _fit_legend_columns(self, width: int | None = None) -> None:
         width = self._graphics.width() if width is None else width
-        columns = max(1, min(len(self._legend.items), width // LEGEND_ENTRY_WIDTH))
+        columns = 1 if self._legend_beside() else max(1, min(len(self._legend.items), width // LEGEND_ENTRY_WIDTH))
         if columns != self._legend.columnCount:
             self._legend.setColumnCount(columns)
 
@@ -284,8 +287,8 @@ class ActivationPlot(QWidget):
             activation = network.activation_of(layers[0])
             z = np.concatenate([trace.pre[layer - 1] for layer in layers])
             flat = np.count_nonzero(np.abs(activation.derivative(z)) < flat_threshold(activation.name))
-            counts.append(f"{flat} of {z.size} {role}")
-        text = f"Flat (shaded, learns slowly): {', '.join(counts)} neurons."
+            counts.append((role, int(flat), int(z.size), activation.saturates))
+        text = flat_units_sentence(counts)  # one verdict, worded in the core beside the explorer's
         if off_plot:
             text += f" {off_plot} beyond the z axis."
         return text
@@ -304,10 +307,15 @@ class ActivationPlot(QWidget):
                     function_plot.plot.addItem(scatter)
             function_plot.scatters = scatters
 
+    def _legend_beside(self) -> bool:
+        # A short wide dock: the legend beside the plots, or under them it squashes them to a strip.
+        return self.width() >= LEGEND_BESIDE_ASPECT * self.height()
+
     def _arrange(self, count: int) -> None:
         # Side by side only when each plot still has room for its title (a formula).
         side_by_side = self.width() >= max(SIDE_BY_SIDE_ASPECT * self.height(), SIDE_BY_SIDE_MIN_WIDTH)
-        arrangement = (count, side_by_side)
+        beside = self._legend_beside()
+        arrangement = (count, side_by_side, beside)
         if arrangement == self._arrangement:
             return
         self._arrangement = arrangement
@@ -315,8 +323,12 @@ class ActivationPlot(QWidget):
         layout.clear()
         for i, function_plot in enumerate(self._plots[:count]):
             layout.addItem(function_plot.plot, row=0 if side_by_side else i, col=i if side_by_side else 0)
-        layout.addItem(self._legend, row=1 if side_by_side else count, col=0, colspan=2 if side_by_side else 1)
-        layout.layout.setAlignment(self._legend, Qt.AlignmentFlag.AlignHCenter)
+        if beside:
+            layout.addItem(self._legend, row=0, col=count if side_by_side else 1, rowspan=1 if side_by_side else count)
+            layout.layout.setAlignment(self._legend, Qt.AlignmentFlag.AlignVCenter)
+        else:
+            layout.addItem(self._legend, row=1 if side_by_side else count, col=0, colspan=2 if side_by_side else 1)
+            layout.layout.setAlignment(self._legend, Qt.AlignmentFlag.AlignHCenter)
 
     def eventFilter(self, watched, event):
         # Before the graphics view lays out its plots, so that the layout's minimum width (the legend's

@@ -7,11 +7,12 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox
 
 from nnviz.core.activations import ACTIVATIONS
 
+from .elided_combo import ElidedComboBox
+
 
 def squeezable_combo(name: str, min_chars: int = 10) -> QComboBox:
     """A combo box that a narrow dock may squeeze (long names are elided) instead of widening the panel."""
-    combo = QComboBox(objectName=name)
-    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo = ElidedComboBox(objectName=name)
     combo.setMinimumContentsLength(min_chars)
     return combo
 

@@ -8,7 +8,6 @@ from PySide6.QtGui import QAction, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDoubleSpinBox,
     QFormLayout,
     QFrame,
     QGridLayout,
@@ -18,19 +17,19 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
-    QSpinBox,
     QToolTip,
     QVBoxLayout,
     QWidget,
 )
 
 from nnviz.core.initializers import INITIALIZERS
-from nnviz.core.limits import MAX_HIDDEN_LAYERS, MAX_INIT_SCALE, MAX_LAYER_SIZE
+from nnviz.core.limits import MAX_HIDDEN_LAYERS, MAX_SEED
 from nnviz.core.losses import LOSSES
 
 from .combos import activation_combo, compact_form, squeezable_combo
 from .input_grid import INPUT_DECIMALS, InputGrid
 from .layer_names import layer_title
+from .limited_spin import LimitedDoubleSpinBox, LimitedSpinBox
 from .quiet import show_checked, show_index, show_value
 from .spin_boxes import SizeSpinBox
 
@@ -40,7 +39,6 @@ RANDOM_INPUT_LIMIT = 1.0
 """Random inputs are drawn uniformly from [−limit, limit]."""
 TYPED_SHRINK_DELAY_MS = 800
 """A typed size that is smaller than the current one waits this long (or for Enter) before it applies."""
-MAX_SEED = 2**31 - 1
 SEED_TOOLTIP = ("Seed of the random weights: the same seed and structure give the same weights. "
                 "Changing it redraws the weights.")
 
@@ -87,7 +85,8 @@ class ControlsPanel(QWidget):
         scroll.setObjectName("controlsScroll")
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # A dock narrowed below the fields' minimum scrolls sideways rather than cutting them off.
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         scroll.setWidget(body)
         outer = QVBoxLayout(self)
@@ -120,6 +119,16 @@ class ControlsPanel(QWidget):
         label.setMinimumWidth(widest + 4)
         return label
 
+    def _limited(self, spin):
+        """``spin`` with its refusals ("4096 is the largest layer") sent to the status bar."""
+        spin.refused.connect(self._state.message)
+        return spin
+
+    def minimum_width(self) -> int:
+        """The narrowest the panel gets without scrolling sideways."""
+        scroll = self.findChild(QScrollArea, "controlsScroll")
+        return scroll.widget().minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width() + 2
+
     def menu_actions(self) -> list[QAction]:
         """Actions for the main window's menus: random inputs, add and remove a hidden layer.
 
@@ -132,8 +141,7 @@ class ControlsPanel(QWidget):
         self._layer_grid = QGridLayout()
         self._layer_grid.setColumnStretch(1, 1)
         self._layer_grid.setVerticalSpacing(3)
-        self._hidden_layers = SizeSpinBox(objectName="hiddenLayers")
-        self._hidden_layers.setRange(0, MAX_HIDDEN_LAYERS)
+        self._hidden_layers = self._limited(SizeSpinBox("hidden_layers", objectName="hiddenLayers"))
         self._hidden_layers.setToolTip(
             f"Number of hidden layers (0–{MAX_HIDDEN_LAYERS}). A new layer is as wide as the last hidden one.")
         self._hidden_layers.valueChanged.connect(self._on_hidden_layers_edited)
@@ -166,6 +174,7 @@ class ControlsPanel(QWidget):
         top.addWidget(self._random_input)
         self._inputs = InputGrid(lambda: self._state.inputs, tab_anchor=self._random_input)
         self._inputs.valueEdited.connect(self._on_input_edited)
+        self._inputs.refused.connect(self._state.message)
         box = QVBoxLayout(group)
         box.addLayout(top)
         box.addWidget(self._inputs)
@@ -204,8 +213,7 @@ class ControlsPanel(QWidget):
         self._init.currentIndexChanged.connect(lambda: self._apply(
             self._init, lambda: self._state.set_init(self._init.currentData())))
 
-        self._init_scale = QDoubleSpinBox(objectName="initScale")
-        self._init_scale.setRange(0.0, MAX_INIT_SCALE)
+        self._init_scale = self._limited(LimitedDoubleSpinBox("init_scale", objectName="initScale"))
         self._init_scale.setSingleStep(0.1)
         self._init_scale.setDecimals(2)
         self._init_scale.setToolTip("Every initial weight is multiplied by this factor. Changing it redraws "
@@ -213,8 +221,7 @@ class ControlsPanel(QWidget):
         self._init_scale.valueChanged.connect(lambda v: self._apply(
             self._init_scale, lambda: self._state.set_init_scale(v)))
 
-        self._seed = QSpinBox(objectName="seed")
-        self._seed.setRange(0, MAX_SEED)
+        self._seed = self._limited(LimitedSpinBox("seed", objectName="seed"))
         self._seed.setToolTip(SEED_TOOLTIP)
         self._seed.valueChanged.connect(lambda v: self._apply(self._seed, lambda: self._state.set_seed(v)))
         self._seed.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
@@ -236,8 +243,7 @@ class ControlsPanel(QWidget):
     # -- layer rows ------------------------------------------------------------------------------------
     def _add_layer_row(self) -> None:
         index = len(self._layer_rows)
-        spin = SizeSpinBox(objectName=f"layerSize_{index}")
-        spin.setRange(1, MAX_LAYER_SIZE)
+        spin = self._limited(SizeSpinBox("layer_size", objectName=f"layerSize_{index}"))
         spin.valueChanged.connect(lambda value: self._on_layer_size_edited(index, value))
         spin.editingFinished.connect(self._commit_pending_shrink)
         label = self._label("", spin)
@@ -385,4 +391,3 @@ class ControlsPanel(QWidget):
 
     def _reroll(self) -> None:
         self._apply(self._reinit, self._state.reroll)
-

@@ -109,5 +109,8 @@ def _describe(exc) -> str:
 def install_exception_hook(window) -> ExceptionHook:
     hook = ExceptionHook(window)
     hook.install()
+    training = getattr(window, "training", None)
+    if training is not None:  # no more training ticks under the report: the class reads it first
+        hook.errorOccurred.connect(training.pause)
     window.destroyed.connect(hook.uninstall)
     return hook

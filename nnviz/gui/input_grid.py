@@ -5,9 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QDoubleSpinBox, QFrame, QLabel, QScrollArea, QWidget
 
+from .limited_spin import LimitedDoubleSpinBox
 from .quiet import show_value
 
-INPUT_LIMIT = 1000.0
 INPUT_DECIMALS = 3
 INPUTS_WITHOUT_SCROLLING = 16
 """Up to this many inputs show at once; more scroll inside an area :data:`SCROLLING_INPUT_ROWS` high."""
@@ -26,9 +26,8 @@ def input_name(index: int) -> str:
     return "x" + str(index + 1).translate(_SUBSCRIPTS)
 
 
-def _input_spin(parent=None) -> QDoubleSpinBox:
-    spin = QDoubleSpinBox(parent)
-    spin.setRange(-INPUT_LIMIT, INPUT_LIMIT)
+def _input_spin(parent=None) -> LimitedDoubleSpinBox:
+    spin = LimitedDoubleSpinBox("input", parent)
     spin.setDecimals(INPUT_DECIMALS)
     spin.setSingleStep(0.1)
     spin.setAccelerated(True)
@@ -45,9 +44,11 @@ class InputGrid(QScrollArea):
     Signals:
 
     - ``valueEdited(int index, float value)``: the user changed input ``index``.
+    - ``refused(str)``: a typed input is beyond the limit; the text says which.
     """
 
     valueEdited = Signal(int, float)
+    refused = Signal(str)
 
     def __init__(self, values, tab_anchor: QWidget, parent=None):
         """``values()`` returns the ``(n,)`` inputs to show; spinboxes follow ``tab_anchor`` in Tab order."""
@@ -169,6 +170,7 @@ class InputGrid(QScrollArea):
         spin.setAccessibleName(f"Input {index + 1}")
         spin.setValue(round(float(value), INPUT_DECIMALS))
         spin.valueChanged.connect(lambda v: self.valueEdited.emit(index, v))
+        spin.refused.connect(self.refused)
         label = QLabel(input_name(index), self._content)
         label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         label.setBuddy(spin)

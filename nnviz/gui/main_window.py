@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QEvent, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
-from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow
+from PySide6.QtWidgets import QApplication, QDockWidget, QFrame, QLabel, QMainWindow, QScrollArea, QWidget
 
 from nnviz.core import Network
 
+from .about import app_icon, show_about
 from .activation_plot import ActivationPlot
 from .appearance import Appearance
 from .controls import ControlsPanel
@@ -44,9 +45,10 @@ class MainWindow(QMainWindow):
                  parent=None):
         super().__init__(parent)
         self.setObjectName("mainWindow")
+        self.setWindowIcon(app_icon())
         self.state = NetworkState(network, inputs, parent=self)
         self.appearance = Appearance(self)
-        self._presentation_docks: dict[QDockWidget, bool] | None = None
+        self._normal_layout = None  # the dock layout to return to after presentation mode
         self._base_font = QApplication.font()
         self.preferences = preferences if preferences is not None else Preferences()
 
@@ -96,14 +98,16 @@ class MainWindow(QMainWindow):
     def _build_panels(self) -> None:
         """The initialisation explorer, the training panel and the decision plane, on the right."""
         self.init_explorer = InitExplorer(self.state, self.appearance)
-        self.init_dock = self._add_dock("Initialisation", "initDock", self.init_explorer, Qt.RightDockWidgetArea)
+        self.init_dock = self._add_dock("Initialisation", "initDock", _scrolling(self.init_explorer),
+                                        Qt.RightDockWidgetArea)
         self.init_explorer.symmetricUnitsChanged.connect(self.view.set_marked_nodes)
         self.training_data = TrainingData(self)
         self.training_runner = TrainingRunner(self.state, self.training_data, self)
         self.training = TrainingPanel(self.state, self.training_data, self.training_runner, self.appearance,
                                       preferences=self.preferences)
         self.boundary = DecisionBoundary(self.state, self.training_data, self.appearance)
-        self.training_dock = self._add_dock("Training", "trainingDock", self.training, Qt.RightDockWidgetArea)
+        self.training_dock = self._add_dock("Training", "trainingDock", _scrolling(self.training),
+                                            Qt.RightDockWidgetArea)
         self.boundary_dock = self._add_dock("Decision plane", "boundaryDock", self.boundary, Qt.RightDockWidgetArea)
         self.boundary.nodeImagesChanged.connect(self.view.set_node_images)
         # Tabs, not a stack: stacked, their minimum heights would not fit a 1280×800 projector.
@@ -232,6 +236,9 @@ class MainWindow(QMainWindow):
         self.shortcuts_action = self._action("&Keyboard Shortcuts", lambda: show_shortcuts(self), "F1",
                                              name="shortcutsAction")
         self.help_menu.addAction(self.shortcuts_action)
+        self.about_action = self._action("&About nnviz", lambda: show_about(self), name="aboutAction",
+                                         tip="nnviz's version and what it is")
+        self.help_menu.addAction(self.about_action)
         self.file_menu, self.view_menu, self.network_menu = file_menu, view_menu, net_menu
 
     # -- preferences and closing ------------------------------------------------------------------------
@@ -253,7 +260,11 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self._apply_default_dock_sizes)
 
     def _apply_default_dock_sizes(self) -> None:
-        self.resizeDocks([self.controls_dock, self.init_dock], [290, 400], Qt.Horizontal)
+        # The graph is the point: on a small screen the side panels give up room first.
+        width = self.width()
+        controls = min(290, max(self.controls.minimum_width(), int(0.22 * width)))
+        panels = min(400, max(self.init_dock.minimumSizeHint().width(), int(0.3 * width)))
+        self.resizeDocks([self.controls_dock, self.init_dock], [controls, panels], Qt.Horizontal)
         self.resizeDocks([self.plot_dock], [240], Qt.Vertical)
         self.resizeDocks([self.plot_dock, self.output_dock], [600, 300], Qt.Horizontal)
 
@@ -280,13 +291,15 @@ class MainWindow(QMainWindow):
             f"{len(net.layer_sizes)} layers ({hidden} hidden) · {net.n_nodes:,} nodes · {net.n_weights:,} weights")
         out = self.state.trace.output
         shown = ", ".join(f"{v:.4g}" for v in out[:8]) + (" …" if len(out) > 8 else "")
-        self.statusBar().showMessage(f"Output: [{shown}]")
+        self._show_status(f"Output: [{shown}]")
 
     @Slot(str)
     def _on_scene_changed(self, title: str) -> None:
         self.scene_title.setText(title)
         self.scene_title.setVisible(bool(title))
         self._place_scene_title()
+        if self.presentation_action.isChecked():
+            self._lay_out_presentation()
 
     def _place_scene_title(self) -> None:
         font = QFont(self.font())
@@ -295,6 +308,8 @@ class MainWindow(QMainWindow):
         self.scene_title.setFont(font)
         self.scene_title.adjustSize()
         self.scene_title.move(max(8, (self.view.width() - self.scene_title.width()) // 2), 8)
+        # The network fits below the title, so it never covers the first layer's header.
+        self.view.set_top_margin(self.scene_title.height() + 8 if not self.scene_title.isHidden() else 0)
 
     def eventFilter(self, watched, event) -> bool:
         # The title floats over the view: keep it centred whenever the view changes size.
@@ -304,7 +319,18 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _on_message(self, text: str) -> None:
-        self.statusBar().showMessage(text, 6000)
+        self._show_status(text, 6000)
+
+    def _show_status(self, text: str, timeout: int = 0) -> None:
+        # Elided to the room left of the permanent label (it would run into it); the tool tip has it all.
+        bar = self.statusBar()
+        if not self.isVisible():
+            bar.showMessage(text, timeout)  # no width to elide to yet
+            return
+        room = bar.width() - self._size_label.width() - 40
+        shown = bar.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, max(room, 80))
+        bar.setToolTip(text if shown != text else "")
+        bar.showMessage(shown, timeout)
 
     @Slot()
     def _on_appearance_changed(self) -> None:
@@ -328,17 +354,34 @@ class MainWindow(QMainWindow):
     @Slot(bool)
     def _on_presentation(self, on: bool) -> None:
         if on:
-            docks = [d for d in self.findChildren(QDockWidget)]
-            self._presentation_docks = {d: d.isVisible() for d in docks}
-            for d in docks:
-                d.hide()
+            self._normal_layout = self.saveState()
             self.appearance.set(scale=PRESENTATION_SCALE)
+            self._lay_out_presentation()
         else:
-            for dock, visible in (self._presentation_docks or {}).items():
-                dock.setVisible(visible)
-            self._presentation_docks = None
+            if self._normal_layout is not None:
+                self.restoreState(self._normal_layout)
+            self._normal_layout = None
+            self.init_explorer.show_parts(depth=True, histograms=True)
             self.appearance.set(scale=1.0)
         self.view.fit()
+
+    def _lay_out_presentation(self) -> None:
+        """The graph, and beside it, large, the panels the current scene names (none outside a lecture)."""
+        scene = self.document.current_scene
+        panels = set(scene.panels) if scene is not None else set()
+        docks = {self.plot_dock: {"activation_plot"}, self.init_dock: {"depth_view", "histograms"},
+                 self.training_dock: {"training"}, self.boundary_dock: {"decision_plane"}}
+        shown = [dock for dock, names in docks.items() if names & panels]
+        for dock in self.findChildren(QDockWidget):
+            dock.setVisible(dock in shown)
+        self.init_explorer.show_parts(depth="depth_view" in panels, histograms="histograms" in panels, settings=False)
+        side = [dock for dock in shown if dock is not self.plot_dock]
+        for dock in side:  # out of their tabs, one above the other, so that all of them show at once
+            self.addDockWidget(Qt.RightDockWidgetArea, dock, Qt.Vertical)
+        if side:
+            self.resizeDocks(side[:1], [int(0.45 * self.width())], Qt.Horizontal)
+        if self.plot_dock in shown:
+            self.resizeDocks([self.plot_dock], [int(0.35 * self.height())], Qt.Vertical)
 
     def _scale_by(self, step: float) -> None:
         self.appearance.set(scale=min(4.0, max(0.5, self.appearance.scale + step)))
@@ -357,3 +400,15 @@ class MainWindow(QMainWindow):
     def set_inputs(self, values) -> None:
         """Set the input vector (a script or the command line)."""
         self.state.set_inputs(np.asarray(values, dtype=float))
+
+
+def _scrolling(panel: QWidget) -> QScrollArea:
+    """``panel`` in a frameless scroll area: its height no longer sets the window's smallest height
+    (the training panel would keep a 1024 × 640 window 700 px tall, the explorer in presentation
+    mode a 1280 × 720 one 830 px)."""
+    scroll = QScrollArea()
+    scroll.setObjectName(f"{panel.objectName()}Scroll")
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setWidget(panel)
+    return scroll

@@ -1,11 +1,12 @@
-"""Spin boxes with one extra habit each, for the panels."""
+"""Spin boxes with one extra habit each, for the panels (on top of refusing values beyond their
+limit out loud, see :mod:`nnviz.gui.limited_spin`)."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDoubleSpinBox, QSpinBox
+from .limited_spin import LimitedDoubleSpinBox, LimitedSpinBox
 
 
-class SizeSpinBox(QSpinBox):
+class SizeSpinBox(LimitedSpinBox):
     """A QSpinBox that knows whether the value is being typed (``typing``) rather than stepped.
 
     Typing "12" over "4" passes through 1; applying that 1 would throw away the weights of nodes
@@ -34,14 +35,8 @@ class SizeSpinBox(QSpinBox):
             self.typing = typing
 
 
-class CompactSpinBox(QDoubleSpinBox):
+class CompactSpinBox(LimitedDoubleSpinBox):
     """A double spin box that shows 0.003 as "0.003", not "0.00300"."""
 
     def textFromValue(self, value: float) -> str:
         return f"{value:.6g}"
-
-    def valueFromText(self, text: str) -> float:
-        try:
-            return float(text.replace(",", "."))
-        except ValueError:
-            return self.value()

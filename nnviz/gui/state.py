@@ -8,6 +8,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from nnviz.core import Network, Trace, new_seed
+from nnviz.core.defaults import DEFAULT_SEED
 from nnviz.core.limits import MAX_HIDDEN_LAYERS
 
 from .deferred import DeferredRefresh
@@ -41,7 +42,7 @@ class NetworkState(QObject):
 
     def __init__(self, network: Network | None = None, inputs=None, parent=None):
         super().__init__(parent)
-        self._network = network if network is not None else Network([2, 4, 2], seed=new_seed())
+        self._network = network if network is not None else Network([2, 4, 2], seed=DEFAULT_SEED)
         self._inputs = self._fit_inputs(inputs if inputs is not None else (3.0, 4.0)[: self.n_inputs])
         self._trace: Trace | None = None
         self._replacing = False

@@ -66,8 +66,9 @@ class DepthView:
         self.legend.clear()
         self.legend.setLabelTextColor(style.theme.foreground)
         self.legend.setLabelTextSize(style.text_size(8))
-        self.legend.addItem(self._legend_current, "B: current (coloured)")
-        self.legend.addItem(self._legend_pinned, "A: pinned (grey, dashed)")
+        # Short: the legend's row is as wide as all three plots and must fit a 400 px dock.
+        self.legend.addItem(self._legend_current, "B: current")
+        self.legend.addItem(self._legend_pinned, "A: pinned")
 
     def update(self, stats: NetworkStats, pinned: NetworkStats | None, selected: int | None) -> None:
         """Draw B's (and A's) series; ``selected`` marks the layer whose histograms are shown."""

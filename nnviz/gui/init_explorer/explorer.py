@@ -12,6 +12,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QEvent, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
@@ -19,7 +20,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -39,7 +39,9 @@ from nnviz.core.verdicts import describe_units, diagnose
 from ..appearance import Appearance
 from ..colors import theme_colors
 from ..deferred import DeferredRefresh
+from ..limited_spin import LimitedSpinBox
 from ..quiet import show_index
+from .axes import shared_axes
 from .depth_view import DepthView
 from .plots import LayerRow, LayerRows, PlotStyle
 
@@ -111,11 +113,12 @@ class InitExplorer(QWidget):
         self.preset_explanation = QLabel(objectName="presetExplanation", wordWrap=True)
         self.preset_explanation.setTextInteractionFlags(Qt.TextSelectableByMouse)
 
-        self.sample_count = QSpinBox(objectName="sampleCount", minimum=10, maximum=100_000, value=1000,
-                                     singleStep=100, keyboardTracking=False, groupSeparatorShown=True,
-                                     toolTip="How many input samples are pushed through the network for the "
-                                             "statistics.")
+        self.sample_count = LimitedSpinBox("sample_count", objectName="sampleCount", value=1000, singleStep=100,
+                                           keyboardTracking=False, groupSeparatorShown=True,
+                                           toolTip="How many input samples are pushed through the network for "
+                                                   "the statistics.")
         self.sample_count.valueChanged.connect(self._schedule)
+        self.sample_count.refused.connect(self._state.message)
         self.input_distribution = QComboBox(objectName="inputDistribution")
         for name, display in DISTRIBUTIONS.items():
             self.input_distribution.addItem(display, name)
@@ -133,6 +136,9 @@ class InitExplorer(QWidget):
         self.clear_button = QPushButton("Clear", objectName="clearCompare", enabled=False, clicked=self.clear_pin,
                                         toolTip="Forget the pinned initialisation A")
         self.compare_label = QLabel(objectName="compareLabel", wordWrap=True)
+        self.shared_axes = QCheckBox("Same axes in every layer", objectName="sharedAxes", toggled=self._schedule,
+                                     toolTip="Each histogram column on one x range and height, so that a "
+                                             "distribution shrinking with depth looks smaller, not alike")
 
         self.symmetry_label = QLabel(objectName="symmetryLabel", wordWrap=True, visible=False)
         self.symmetry_label.setToolTip("Units with the same incoming and outgoing weights compute the same value "
@@ -158,8 +164,11 @@ class InitExplorer(QWidget):
         self._rows = LayerRows(self.layers_view)
         scroll = QScrollArea(widgetResizable=True, frameShape=QScrollArea.NoFrame)
         scroll.setWidget(self.layers_view)
+        self._histograms = scroll
 
-        top = QFormLayout()
+        self._settings_box = QWidget()  # preset, samples, compare: hidden while a lecture scene shows the plots
+        top = QFormLayout(self._settings_box)
+        top.setContentsMargins(0, 0, 0, 0)
         top.addRow("Pre&set", self.preset_combo)
         batch = QHBoxLayout()
         batch.addWidget(self.sample_count)
@@ -172,9 +181,10 @@ class InitExplorer(QWidget):
         compare.addWidget(self.clear_button)
         compare.addWidget(self.compare_label, 1)
         top.addRow("Compare", compare)
+        top.addRow("Histograms", self.shared_axes)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
-        layout.addLayout(top)
+        layout.addWidget(self._settings_box)
         layout.addWidget(self.preset_explanation)
         layout.addWidget(self.summary_label)
         layout.addWidget(self.symmetry_label)
@@ -182,6 +192,15 @@ class InitExplorer(QWidget):
         layout.addWidget(self.layer_picker)
         layout.addWidget(scroll, 1)
         self.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Expanding)
+
+    def show_parts(self, depth: bool, histograms: bool, settings: bool = True) -> None:
+        """Show the depth view, the per-layer histograms or both (a lecture scene may name one of them),
+        and the settings above them or not (presentation mode gives their room to the plots)."""
+        self._settings_box.setVisible(settings)
+        self.preset_explanation.setVisible(settings)
+        both = depth == histograms  # neither named: the whole panel is hidden anyway, show it whole
+        self.depth_view.setVisible(depth or both)
+        self._histograms.setVisible(histograms or both)
 
     # -- state → panel ------------------------------------------------------------------------------
     def _on_model_changed(self) -> None:
@@ -346,9 +365,14 @@ class InitExplorer(QWidget):
         shown = self.shown_layers()
         self._rows.set_count(len(shown), self._plot_style())
         n_layers = len(stats.layers)
-        for row, layer in zip(self.rows, shown):
-            old = pinned.layers[layer - 1] if pinned is not None and layer <= len(pinned.layers) else None
-            row.update(stats.layers[layer - 1], old, n_layers)
+        pairs = [(stats.layers[layer - 1], pinned.layers[layer - 1] if pinned is not None and layer <= len(
+            pinned.layers) else None) for layer in shown]
+        shared = shared_axes(pairs) if self.shared_axes.isChecked() and len(pairs) > 1 else None
+        tops = [row.update(current, old, n_layers, shared) for row, (current, old) in zip(self.rows, pairs)]
+        if shared is not None:  # now that every row has counted its bars: one height per column
+            shared = {key: (edges, max(t[key] for t in tops) or 1.0) for key, (edges, _) in shared.items()}
+            for row, (current, old) in zip(self.rows, pairs):
+                row.update(current, old, n_layers, shared)
         self.depth.update(stats, pinned, shown[0] if len(shown) == 1 and n_layers > 1 else None)
         self._size_depth_view()
         summary = diagnose(stats)

@@ -18,15 +18,10 @@ from nnviz.core.stats import LayerStats, histogram, max_abs_derivative, shared_b
 from nnviz.core.verdicts import format_number
 
 from ..colors import ThemeColors
+from .axes import Z_MIN_RANGE, bin_count, sparse_ticks
 
-MAX_BINS = 40
 CURVE_POINTS = 200
 ROW_HEIGHT = 150
-Z_MIN_RANGE = (-1.0, 1.0)
-"""The z plots always show at least this much of the activation curve, so tiny z reads as 'near 0'."""
-def bin_count(n_values: int) -> int:
-    """Fewer, wider bins for few values: 2√n, between 10 and ``MAX_BINS``."""
-    return int(np.clip(2 * np.sqrt(n_values), 10, MAX_BINS))
 
 
 @dataclass(frozen=True)
@@ -226,35 +221,52 @@ class LayerRow:
         self.curve.setPen(style.pen("curve", 1.5))
         self.derivative.setPen(style.pen("derivative", 1.5, dashed=True))
 
-    def update(self, layer: LayerStats, pinned: LayerStats | None, n_layers: int) -> None:
-        """Show ``layer`` (B) and, if given, the same layer of the pinned network (A) on shared bins."""
+    def update(self, layer: LayerStats, pinned: LayerStats | None, n_layers: int,
+               shared: dict | None = None) -> dict[str, float]:
+        """Show ``layer`` (B) and, if given, the same layer of the pinned network (A) on shared bins.
+
+        ``shared`` ``{"w" | "z" | "a": (bin edges, top)}`` puts a column on the same axes in every row
+        (``top`` the tallest bar's share); without it each plot fits its own data. Returns each
+        column's tallest share, from which the caller finds the shared tops.
+        """
         text_style = {"color": self._style.theme.foreground, "size": self._style.text_size(8.5)}
         role = "output" if layer.layer == n_layers else "hidden"
         act = get_activation(layer.activation)
+        tops = {}
+        legend = (f"<span style='color:{self._style.colour('curve')}'>━ f</span>&nbsp;"
+                  f"<span style='color:{self._style.colour('derivative')}'>╍ f′</span>")  # the curves over z
         self._cache.set_text(
-            self.header, f"<b>Layer {layer.layer}</b> · {role} · {act.display_name} · {layer.n_in} → {layer.n_out}",
-            **text_style)
+            self.header, f"<b>Layer {layer.layer}</b> · {role} · {act.display_name} · {layer.n_in} → {layer.n_out}"
+                         f" &nbsp; {legend}", **text_style)
         for plot, key, hist, current, old in (
             (self.w_plot, "w", self.w_hist, layer.weights, None if pinned is None else pinned.weights),
             (self.z_plot, "z", self.z_hist, layer.z, None if pinned is None else pinned.z),
             (self.a_plot, "a", self.a_hist, layer.a, None if pinned is None else pinned.a),
         ):
             arrays = [current] if old is None else [current, old]
-            edges = shared_bins(arrays, bin_count(current.size), include=Z_MIN_RANGE if key == "z" else None)
-            top = hist.set_data(edges, current, old)
+            if shared is None:
+                edges = shared_bins(arrays, bin_count(current.size), include=Z_MIN_RANGE if key == "z" else None)
+            else:
+                edges = shared[key][0]
+            tops[key] = top = hist.set_data(edges, current, old)
+            if shared is not None:
+                top = shared[key][1]
             self._cache.set_range(plot, (edges[0], edges[-1]), (0.0, (top or 1.0) * 1.12), 0.02, 0.0)
+            self._cache.set_ticks(plot.getAxis("bottom"), [sparse_ticks(edges[0], edges[-1])])
             if key == "z":
                 self._draw_curves(act, edges[0], edges[-1], top or 1.0)
         inactive = f"{100 * layer.inactive_fraction:.0f}% {'saturated' if layer.saturates else 'dead'}"
         self._cache.set_title(self.w_plot, self._title("W", layer, pinned, "w_std"), **text_style)
-        self._cache.set_title(self.z_plot, f"{self._title('z', layer, pinned, 'z_std')} · {inactive}", **text_style)
+        self._cache.set_title(self.z_plot, self._title("z", layer, pinned, "z_std", f" · {inactive}"), **text_style)
         self._cache.set_title(self.a_plot, self._title("a", layer, pinned, "a_std"), **text_style)
+        return tops
 
-    def _title(self, symbol: str, layer: LayerStats, pinned: LayerStats | None, std: str) -> str:
-        text = f"{symbol}  σ {format_number(getattr(layer, std))}"
+    def _title(self, symbol: str, layer: LayerStats, pinned: LayerStats | None, std: str, extra: str = "") -> str:
+        # A's value on a line of its own: on one line the three titles are wider than a 400 px dock.
+        text = f"{symbol}  σ {format_number(getattr(layer, std))}{extra}"
         if pinned is not None:
-            text += (f" <span style='color:{self._style.theme.series['pinned']}'>"
-                     f"(A {format_number(getattr(pinned, std))})</span>")
+            text += (f"<br><span style='color:{self._style.theme.series['pinned']}'>"
+                     f"A σ {format_number(getattr(pinned, std))}</span>")
         return text
 
     def _draw_curves(self, act, lo: float, hi: float, top: float) -> None:

@@ -6,7 +6,7 @@ or ``("bias", layer)``, as kept by the view.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtGui import QColor
@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor
 from nnviz.core import Network
 from nnviz.core.layout import NetworkLayout, strongest_edges
 from nnviz.gui.colors import theme_colors, weight_colormap
-from nnviz.gui.network_view.edges import ANTIALIAS_MAX_EDGES, Batch, EdgeSet, edge_batches, finite_max
+from nnviz.gui.network_view.edges import ANTIALIAS_MAX_EDGES, Batch, EdgeSet, Strokes, edge_strokes, finite_max
 
 FADED = 0.22
 """Emphasis of the edges that do not touch the selected node."""
@@ -56,7 +56,14 @@ def color_limits(network: Network, weight_range: float | None, per_layer: bool) 
 
 def layer_picture(network: Network, layout: NetworkLayout, layer: int, limit: float, style: EdgeStyle,
                   selected: tuple | None) -> tuple[EdgeSet, list[Batch]]:
-    """The edges of weight layer ``layer`` to keep for hovering, and the batches to draw them.
+    """:func:`layer_strokes` as runs of one pen, in drawing order (what an exported drawing needs)."""
+    edges, strokes = layer_strokes(network, layout, layer, limit, style, selected)
+    return edges, strokes.batches()
+
+
+def layer_strokes(network: Network, layout: NetworkLayout, layer: int, limit: float, style: EdgeStyle,
+                  selected: tuple | None) -> tuple[EdgeSet, Strokes]:
+    """The edges of weight layer ``layer`` to keep for hovering, and the strokes to draw them.
 
     The strongest ``max_edges_per_layer`` edges (and the bias edges) weakest first; with a node or
     bias unit selected the rest fades and all its edges go on top; a selected edge gets a halo.
@@ -68,21 +75,42 @@ def layer_picture(network: Network, layout: NetworkLayout, layer: int, limit: fl
     layer_max = finite_max(weights) if biases is None else finite_max(weights, biases)
     edges = edge_set(network, layout, layer, strongest_edges(np.abs(weights), style.max_edges_per_layer), biases)
     emphasis = FADED if selected is not None and selected[0] in ("node", "bias") else 1.0
-    batches = edge_batches(edges, limit, cmap, background, style.scale, emphasis, layer_max=layer_max)
+    strokes = edge_strokes(edges, limit, cmap, background, style.scale, emphasis, layer_max=layer_max)
     highlight = _highlighted_edges(network, layout, layer, selected)
     if len(highlight):
-        batches += [replace(batch, on_top=True) for batch in edge_batches(
-            highlight, limit, cmap, background, style.scale, layer_max=layer_max, min_alpha=HIGHLIGHT_ALPHA)]
+        strokes = strokes.then(edge_strokes(highlight, limit, cmap, background, style.scale, layer_max=layer_max,
+                                            min_alpha=HIGHLIGHT_ALPHA))
         edges = _joined(edges, highlight)
     if selected is not None and selected[0] == "edge" and selected[1] == layer:
         _, _, to, frm = selected
         edge = (bias_edges(network, layout, layer, to) if frm < 0
                 else edge_set(network, layout, layer, np.array([to * weights.shape[1] + frm]), None))
-        (batch,) = edge_batches(edge, limit, cmap, background, style.scale, density=1, layer_max=layer_max)
+        line = edge_strokes(edge, limit, cmap, background, style.scale, density=1, layer_max=layer_max)
+        width = float(line.widths[line.pen[0]])
         halo = QColor(theme_colors(style.theme).selection).getRgb()[:3]
-        batches += [Batch(halo, batch.width + 4 * style.scale, edge.lines, True, on_top=True),
-                    Batch(batch.color, max(batch.width, 3.0 * style.scale), edge.lines, True, on_top=True)]
-    return edges, batches
+        strokes = strokes.then(Strokes(np.repeat(edge.lines, 2, axis=0), np.array([0, 1]),
+                                       np.array([halo, line.colors[line.pen[0]]]),
+                                       np.array([width + 4 * style.scale, max(width, 3.0 * style.scale)]),
+                                       np.array([True, True])))
+    return edges, strokes
+
+
+def unseen_change(edges: EdgeSet, drawn: np.ndarray, weights: np.ndarray, any_change: bool = False) -> bool:
+    """Whether the picture of the ``edges`` drawn for the weights ``drawn`` still shows ``weights``
+    (both ``(n_out, n_in)``): nothing changed, or (unless ``any_change`` counts) only weights weaker,
+    before and after, than every weight edge kept for drawing, so that neither the kept set, nor the
+    layer's largest |w|, nor any pen changes. Such changes are copied into ``drawn``."""
+    changed = np.flatnonzero(drawn != weights)
+    if not len(changed):
+        return True
+    kept = np.abs(edges.values[edges.frm >= 0])
+    if any_change or not len(kept):
+        return False
+    old, new = drawn.flat[changed], weights.flat[changed]
+    if (np.abs(old) < kept.min()).all() and (np.abs(new) < kept.min()).all():
+        drawn.flat[changed] = new
+        return True
+    return False
 
 
 def edge_set(network: Network, layout: NetworkLayout, layer: int, flat_indices: np.ndarray, biases) -> EdgeSet:

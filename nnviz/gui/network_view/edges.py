@@ -18,13 +18,14 @@ from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPaintEngine, QPainter, QPen, QTransform
 
 from nnviz.gui.colors import fade, map_rgb
+from nnviz.gui.network_view.line_raster import packed_rgba, raster_lines
 
 LEVELS = 24
 """Magnitude bins per sign: 48 pens at most per layer."""
 ANTIALIAS_MAX_EDGES = 2000
 """Above this many drawn edges a layer is drawn with 1 px aliased lines (AA costs ×3, wide pens ×2)."""
 INTERLEAVE_EDGES = 16
-"""Lines per chunk when a dense layer interleaves negative and positive chunks (see :func:`edge_batches`):
+"""Lines per chunk when a dense layer interleaves negative and positive chunks (see :func:`edge_strokes`):
 small, because the last chunks drawn cover much of a dense fan and must not all be of one sign."""
 OVERDRAW = 3
 """A dense fan on a raster device draws only its strongest lines, enough to cover its area about this
@@ -65,10 +66,57 @@ class EdgeSet:
         return len(self.values)
 
 
-def edge_batches(edges: EdgeSet, limit: float, cmap: pg.ColorMap, background: str, scale: float = 1.0,
+@dataclass(frozen=True)
+class Strokes:
+    """Lines in drawing order with their pens: ``lines`` ``(m, 4)`` x0, y0, x1, y1 in scene units,
+    ``pen`` ``(m,)`` an index into ``colors`` ``(p, 3)`` RGB, ``widths`` ``(p,)`` pixels and
+    ``antialias`` ``(p,)``. The last ``n_top`` lines (a selection's edges) are drawn whatever the
+    level of detail."""
+
+    lines: np.ndarray
+    pen: np.ndarray
+    colors: np.ndarray
+    widths: np.ndarray
+    antialias: np.ndarray
+    n_top: int = 0
+
+    @classmethod
+    def empty(cls) -> Strokes:
+        return cls(np.empty((0, 4)), np.empty(0, int), np.empty((0, 3), int), np.empty(0), np.empty(0, bool))
+
+    def __len__(self):
+        return len(self.lines)
+
+    def then(self, other: Strokes) -> Strokes:
+        """These strokes, then ``other`` on top of them (drawn whatever the level of detail)."""
+        return Strokes(np.concatenate([self.lines, other.lines]),
+                       np.concatenate([self.pen, other.pen + len(self.colors)]),
+                       np.concatenate([self.colors, other.colors]), np.concatenate([self.widths, other.widths]),
+                       np.concatenate([self.antialias, other.antialias]), self.n_top + len(other))
+
+    def line_widths(self) -> np.ndarray:
+        """``(m,)`` the pen width of each line."""
+        return self.widths[self.pen]
+
+    def batches(self, start: int = 0) -> list[Batch]:
+        """Lines ``start:`` as runs of one pen, in order (what one ``drawLines`` call draws)."""
+        pen = self.pen[start:]
+        if not len(pen):
+            return []
+        top_from = len(self) - self.n_top - start
+        cuts = np.flatnonzero(np.diff(pen)) + 1
+        if 0 < top_from < len(pen):
+            cuts = np.union1d(cuts, [top_from])
+        bounds = np.r_[0, cuts, len(pen)]
+        return [Batch(tuple(int(c) for c in self.colors[pen[a]]), float(self.widths[pen[a]]),
+                      self.lines[start + a:start + b], bool(self.antialias[pen[a]]), a >= top_from)
+                for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist())]
+
+
+def edge_strokes(edges: EdgeSet, limit: float, cmap: pg.ColorMap, background: str, scale: float = 1.0,
                  emphasis: float = 1.0, density: int | None = None, layer_max: float | None = None,
-                 min_alpha: float | None = None) -> list[Batch]:
-    """Pens and lines for ``edges``, weakest first.
+                 min_alpha: float | None = None) -> Strokes:
+    """Pens and drawing order for ``edges`` (weakest first): one pen per sign and magnitude bin.
 
     The colour follows |w| / ``limit`` (comparable between layers); fading and thickness follow
     |w| / ``layer_max`` (the layer's largest |w|, by default that of ``edges``), so a layer of small
@@ -78,14 +126,14 @@ def edge_batches(edges: EdgeSet, limit: float, cmap: pg.ColorMap, background: st
     ``min_alpha`` overrides how much colour the weakest edges keep (highlighted edges stay vivid).
     """
     if len(edges) == 0:
-        return []
+        return Strokes.empty()
     n = len(edges) if density is None else density
     # A diverged network may hold inf or nan: inf gets the full colour, nan the colour of zero.
     top = layer_max if layer_max else finite_max(edges.values) or 1.0
     magnitude = np.nan_to_num(np.abs(edges.values), nan=0.0, posinf=top)
     level = np.minimum((np.clip(magnitude / top, 0.0, 1.0) * LEVELS).astype(int), LEVELS - 1)
     positive = edges.values > 0
-    order = np.argsort(level * 2 + positive, kind="stable")  # stable: weakest first inside a bin
+    group = level * 2 + positive
     crowd = _crowd(n)
     antialias = n <= ANTIALIAS_MAX_EDGES
     max_width = (1.0 + 4.0 * (1.0 - crowd) ** 2) if antialias else 1.0
@@ -95,22 +143,29 @@ def edge_batches(edges: EdgeSet, limit: float, cmap: pg.ColorMap, background: st
     reach = 0.5 * np.clip(centre * top / limit, 0.0, 1.0)
     alpha = emphasis * (floor_alpha + (1.0 - floor_alpha) * centre ** gamma)
     colors = [np.rint(fade(map_rgb(cmap, 0.5 + sign * reach), background, alpha)).astype(int) for sign in (-1, 1)]
-    widths = (1.0 + (max_width - 1.0) * centre) * scale
-    # In a dense fan many lines cross every pixel and the last one drawn shows: alternate chunks of
-    # negative and positive edges of a level so that neither sign paints over the other wholesale.
-    chunk = None if antialias else INTERLEAVE_EDGES
-    counts = np.bincount(level * 2 + positive, minlength=2 * LEVELS)
-    bounds = np.r_[0, np.cumsum(counts)]
-    batches = []
-    for lvl in range(LEVELS):
-        parts = []
-        for sign in (0, 1):
-            chosen = order[bounds[2 * lvl + sign]:bounds[2 * lvl + sign + 1]]
-            pieces = 1 if chunk is None else max(1, -(-len(chosen) // chunk))
-            parts.append([(sign, piece) for piece in np.array_split(chosen, pieces) if len(piece)])
-        for sign, piece in _interleave(*parts):
-            batches.append(Batch(tuple(colors[sign][lvl]), float(widths[lvl]), edges.lines[piece], antialias))
-    return batches
+    pen_colors = np.stack(colors, axis=1).reshape(-1, 3)  # pen 2·level + positive
+    pen_widths = np.repeat((1.0 + (max_width - 1.0) * centre) * scale, 2)
+    order = np.argsort(group, kind="stable")  # stable: weakest first inside a bin
+    if not antialias:
+        order = order[_interleaved(group[order])]
+    return Strokes(edges.lines[order], group[order], pen_colors, pen_widths, np.full(2 * LEVELS, antialias))
+
+
+def _interleaved(group: np.ndarray) -> np.ndarray:
+    """The order that interleaves, level by level, chunks of ``INTERLEAVE_EDGES`` negative and
+    positive edges of the sorted pens ``group`` (2·level + positive), each sign keeping its order.
+
+    In a dense fan many lines cross every pixel and the last one drawn shows: alternating chunks
+    keeps either sign from painting over the other wholesale; neither gets a run of its own at the
+    end of a level (its last chunks cover the fan), as chunks are spread evenly over the level.
+    """
+    counts = np.bincount(group, minlength=2 * LEVELS)
+    first = np.r_[0, np.cumsum(counts)[:-1]]
+    rank = np.arange(len(group)) - first[group]
+    chunks = -(-counts // INTERLEAVE_EDGES)
+    key = (rank // INTERLEAVE_EDGES + 0.5) / np.maximum(chunks, 1)[group]
+    # Equal keys: the negative chunk first; inside a chunk the sorted order.
+    return np.lexsort((rank, group & 1, key, group >> 1))
 
 
 def finite_max(*arrays) -> float:
@@ -154,14 +209,6 @@ def _lines_per_zoom(edges: EdgeSet) -> float:
     return OVERDRAW * area / max(mean_length, 1e-9)
 
 
-def _interleave(first: list, second: list) -> list:
-    """Items of ``first`` and ``second`` evenly interleaved, each list keeping its order: neither
-    gets a run of its own at the end (the last chunks drawn cover a dense fan)."""
-    keys = [(i + 0.5) / len(first) for i in range(len(first))] + [(i + 0.5) / len(second) for i in range(len(second))]
-    merged = first + second
-    return [merged[i] for i in np.argsort(keys, kind="stable")]
-
-
 def draw_batches(painter: QPainter, batches: list[Batch], transform: QTransform, offset=(0.0, 0.0),
                  ratio: float = 1.0) -> None:
     """Draw ``batches`` mapped by ``transform``, minus ``offset`` pixels, all scaled by ``ratio``.
@@ -190,7 +237,7 @@ class EdgeLayerItem(pg.GraphicsObject):
     """All drawn edges of weight layer ``layer`` (into layer ``layer + 1``), bias edges included.
 
     On screen the picture is cached per zoom level, so panning and repainting the nodes on an input
-    change only copy an image; the lines are drawn again only when the batches or the zoom change.
+    change only copy an image; the lines are drawn again only when the strokes or the zoom change.
     """
 
     def __init__(self, layer: int, parent=None):
@@ -198,19 +245,23 @@ class EdgeLayerItem(pg.GraphicsObject):
         self.layer = layer
         self.edges = EdgeSet.empty()
         """What is drawn and can be hovered or clicked: the base edges, then the highlighted ones."""
-        self._batches: list[Batch] = []
+        self._strokes = Strokes.empty()
+        self._coverage: np.ndarray | None = None  # see _start_at
         self._bounds = QRectF()
         self._cache: tuple | None = None  # (key, image, x0, y0)
-        self._lines_per_zoom: float | None = None  # see _batches_at
+        self._lines_per_zoom: float | None = None
 
-    def set_batches(self, edges: EdgeSet, batches: list[Batch], exact: bool = False) -> None:
-        """Show ``batches``; ``edges`` is kept for hit tests. ``exact`` paints every line even where
+    def set_batches(self, edges: EdgeSet, strokes: Strokes, exact: bool = False) -> None:
+        """Show ``strokes``; ``edges`` is kept for hit tests. ``exact`` paints every line even where
         the strongest ones already cover a dense fan (see :data:`OVERDRAW`)."""
         self.edges = edges
-        self._batches = batches
+        self._strokes = strokes
         self._cache = None
         dense = len(edges) > ANTIALIAS_MAX_EDGES and not exact
         self._lines_per_zoom = _lines_per_zoom(edges) if dense else None
+        n_base = len(strokes) - strokes.n_top
+        # Pixel-wide lines from the strongest (last) base line back: what a budget buys.
+        self._coverage = np.cumsum(strokes.line_widths()[:n_base][::-1]) if dense else None
         if len(edges.lines):
             x = edges.lines[:, 0::2]
             y = edges.lines[:, 1::2]
@@ -222,23 +273,28 @@ class EdgeLayerItem(pg.GraphicsObject):
             self._bounds = bounds
         self.update()
 
+    @property
+    def _batches(self) -> list[Batch]:
+        """Every stroke as runs of one pen (the exact picture)."""
+        return self._strokes.batches()
+
     def boundingRect(self) -> QRectF:
         # Lines are pixels wide whatever the zoom; a small margin in units covers their width at any
         # zoom where the column gap is visible at all.
         return self._bounds.adjusted(-0.1, -0.1, 0.1, 0.1)
 
-    def _batches_at(self, pixels_per_unit: float) -> list[Batch]:
-        """The batches worth drawing in pixels at this zoom: for a dense fan, the strongest lines
-        that cover it ``OVERDRAW`` times (see :data:`OVERDRAW`)."""
-        if self._lines_per_zoom is None:
-            return self._batches
+    def _start_at(self, pixels_per_unit: float) -> int:
+        """The first stroke worth drawing in pixels at this zoom: for a dense fan, from the strongest
+        lines that cover it ``OVERDRAW`` times (see :data:`OVERDRAW`), and the on-top ones."""
+        if self._coverage is None:
+            return 0
         budget = self._lines_per_zoom * pixels_per_unit  # in 1 px wide lines: wider ones cover more
-        start = next((i for i, batch in enumerate(self._batches) if batch.on_top), len(self._batches))
-        count = 0.0
-        while start > 0 and count < budget:
-            start -= 1
-            count += len(self._batches[start].lines) * self._batches[start].width
-        return self._batches[start:]
+        n_base = len(self._coverage)
+        return n_base - min(int(np.searchsorted(self._coverage, budget)) + 1, n_base)
+
+    def _batches_at(self, pixels_per_unit: float) -> list[Batch]:
+        """The batches worth drawing in pixels at this zoom (see :meth:`_start_at`)."""
+        return self._strokes.batches(self._start_at(pixels_per_unit))
 
     def paint(self, painter: QPainter, option=None, widget=None) -> None:
         transform = painter.worldTransform()
@@ -246,10 +302,10 @@ class EdgeLayerItem(pg.GraphicsObject):
         raster = engine is not None and engine.type() == QPaintEngine.Type.Raster
         if widget is None or not raster:
             # Vector output (SVG) keeps every line: it may be zoomed into later.
-            batches = self._batches_at(math.sqrt(abs(transform.determinant()))) if raster else self._batches
+            start = self._start_at(math.sqrt(abs(transform.determinant()))) if raster else 0
             painter.save()
             try:
-                draw_batches(painter, batches, transform)
+                draw_batches(painter, self._strokes.batches(start), transform)
             finally:
                 painter.restore()
             return
@@ -261,7 +317,7 @@ class EdgeLayerItem(pg.GraphicsObject):
             painter.restore()
 
     def _cached_image(self, painter: QPainter, transform):
-        """The picture for this zoom, drawn again only when the batches or the zoom changed."""
+        """The picture for this zoom, drawn again only when the strokes or the zoom changed."""
         device = painter.device()
         ratio = device.devicePixelRatioF()
         linear = (transform.m11(), transform.m12(), transform.m21(), transform.m22(), ratio)
@@ -279,15 +335,39 @@ class EdgeLayerItem(pg.GraphicsObject):
             if width <= 2 or height <= 2:
                 self._cache = (key, None, 0, 0)
                 return self._cache[1:]
-            image = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
-            image.fill(0)
-            batches = self._batches_at(math.sqrt(abs(transform.determinant())))
-            cache_painter = QPainter(image)
-            try:
-                draw_batches(cache_painter, batches, transform, (x0 + transform.dx(), y0 + transform.dy()), ratio)
-            finally:
-                cache_painter.end()
+            offset = (x0 + transform.dx(), y0 + transform.dy())
+            image = self._draw_image(transform, offset, ratio, width, height)
             image.setDevicePixelRatio(ratio)
             self._cache = (key, image, x0, y0)
         return self._cache[1:]
 
+    def _draw_image(self, transform: QTransform, offset, ratio: float, width: int, height: int) -> QImage:
+        """The strokes worth drawing at this zoom in a new ``width`` × ``height`` image."""
+        strokes = self._strokes
+        start = self._start_at(math.sqrt(abs(transform.determinant())))
+        n_base = len(strokes) - strokes.n_top
+        pens = np.unique(strokes.pen[start:n_base])
+        fast = (ratio == 1.0 and len(pens) and not strokes.antialias[pens].any()
+                and (strokes.widths[pens] == 1.0).all())
+        if fast:  # a dense fan of 1 px aliased lines: drawn without Qt (see line_raster)
+            points = _device_points(strokes.lines[start:n_base], transform, offset)
+            image = raster_lines(points, packed_rgba(strokes.colors)[strokes.pen[start:n_base]], width, height)
+            start = n_base
+        else:
+            image = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
+            image.fill(0)
+        batches = strokes.batches(start)
+        if batches:
+            cache_painter = QPainter(image)
+            try:
+                draw_batches(cache_painter, batches, transform, offset, ratio)
+            finally:
+                cache_painter.end()
+        return image
+
+
+def _device_points(lines: np.ndarray, transform: QTransform, offset) -> np.ndarray:
+    """``lines`` ``(m, 4)`` in scene units mapped by ``transform``, minus ``offset`` pixels."""
+    m = np.array([[transform.m11(), transform.m12()], [transform.m21(), transform.m22()]])
+    shift = np.array([transform.dx() - offset[0], transform.dy() - offset[1]])
+    return (lines.reshape(-1, 2, 2) @ m + shift).reshape(-1, 4)

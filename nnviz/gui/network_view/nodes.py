@@ -80,6 +80,12 @@ def node_picture(network: Network, trace: Trace, layout: NetworkLayout, theme: T
     )
 
 
+PRESENTATION_LABEL_PX = 9.0
+"""Smallest node value in presentation mode, times the presentation scale (16 px at 1.75)."""
+TITLE_EDGE_PX = 12
+"""Free pixels between the first and last column's titles and the view's edge."""
+
+
 def _font(pixels: float, bold: bool = False) -> QFont:
     font = QFont()
     font.setPixelSize(max(1, round(pixels)))
@@ -122,27 +128,30 @@ def title_mode(modes: tuple[TitleMode, ...], gap_px: float) -> TitleMode:
 
 
 def fit_network(layout: NetworkLayout, titles: list[tuple[str, str, str]], width: float, height: float,
-                scale: float) -> tuple[float, float, float]:
+                scale: float, top_margin: float = 0.0) -> tuple[float, float, float]:
     """``(pixels per unit, left, top)`` showing ``layout`` and its column ``titles`` centred in
     ``width`` × ``height`` pixels at presentation ``scale`` (see :func:`~nnviz.core.layout.fit_frame`),
     magnified no more than :data:`MAX_PIXELS_PER_UNIT` × ``scale``.
 
+    ``top_margin`` pixels at the top stay free (for a scene title floating over the view).
     Full titles while they fit, else short ones (they need less room, but the zoom is kept where
     they stay short), else none.
     """
     max_pixels_per_unit = MAX_PIXELS_PER_UNIT * scale
     gap = layout.column_x[1] - layout.column_x[0]
+    edge = TITLE_EDGE_PX * scale
     for mode in title_modes(titles, scale):
-        frame = fit_frame(layout, width, height, (30 * scale, mode.top, 16 * scale), max_pixels_per_unit,
-                          mode.overhang)
+        overhang = (mode.overhang[0] + edge, mode.overhang[1] + edge) if mode.name != "none" else mode.overhang
+        frame = fit_frame(layout, width, height, (30 * scale, mode.top + top_margin, 16 * scale), max_pixels_per_unit,
+                          overhang)
         if frame[0] * gap >= mode.min_gap:
             break
         max_pixels_per_unit = min(max_pixels_per_unit, 0.999 * mode.min_gap / gap)
     return frame
 
 
-def _short(value: float) -> str:
-    text = f"{value:.2f}" if abs(value) < 10 else f"{value:.3g}"
+def _short(value: float, decimals: int = 2) -> str:
+    text = f"{value:.{decimals}f}" if abs(value) < 10 else f"{value:.3g}"
     return text.replace("-", "\u2212")
 
 
@@ -239,18 +248,25 @@ class NodeItem(pg.GraphicsObject):
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.setPen(QPen(QColor(*color), 3.0 * pic.scale))
             painter.drawEllipse(QPointF(x, y), radius, radius)
-        font_px = value_font_px(radius, pic.scale)
+        font_px, decimals = value_font_px(radius, pic.scale), 2
+        plated = pictured
+        if pic.scale > 1 and font_px < PRESENTATION_LABEL_PX * pic.scale:
+            # Read from the back of a room: one decimal, and if that is still small, a plate over the node.
+            font_px, decimals = PRESENTATION_LABEL_PX * pic.scale, 1
+            if 1.7 * radius / 2.0 < font_px:
+                plated = np.ones_like(pictured)
         if not font_px:
             return
         painter.setFont(_font(font_px, bold=True))
         dark_text = text_colors(colors.astype(float))
         plate = QColor(pic.theme.background)
         plate.setAlpha(210)
-        for (x, y), value, dark, on_picture in zip(centres, pic.values[layer], dark_text, pictured):
-            text = _short(value)
-            if on_picture:  # on a small plate low in the node, so that the picture stays visible
+        for (x, y), value, dark, on_picture, on_plate in zip(centres, pic.values[layer], dark_text, pictured, plated):
+            text = _short(value, decimals)
+            if on_plate:  # on a small plate: low in a node with a picture (it stays visible), else centred
                 width = 0.62 * font_px * len(text) + 6
-                rect = QRectF(x - width / 2, y + 0.9 * radius - 1.5 * font_px, width, 1.35 * font_px)
+                top = y + 0.9 * radius - 1.5 * font_px if on_picture else y - 0.675 * font_px
+                rect = QRectF(x - width / 2, top, width, 1.35 * font_px)
                 painter.setPen(Qt.PenStyle.NoPen)
                 painter.setBrush(plate)
                 painter.drawRoundedRect(rect, 3, 3)

@@ -103,7 +103,10 @@ def describe(network: Network, trace: Trace, hit: tuple | None) -> str:
     if hit is None:
         return ""
     if hit[0] == "node":
-        return describe_node(network, trace, hit[1], hit[2])
-    if hit[0] == "bias":
-        return describe_bias_unit(network, hit[1])
-    return describe_edge(network, trace, *hit[1:])
+        text = describe_node(network, trace, hit[1], hit[2])
+    elif hit[0] == "bias":
+        text = describe_bias_unit(network, hit[1])
+    else:
+        text = describe_edge(network, trace, *hit[1:])
+    # A tool tip wraps long rich text wherever it likes ("z =↵2.552"): each line stays whole.
+    return f"<p style='white-space:nowrap'>{text}</p>"

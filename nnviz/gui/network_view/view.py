@@ -19,7 +19,7 @@ from nnviz.gui.colors import node_image, theme_colors
 from nnviz.gui.deferred import DeferredRefresh
 from nnviz.gui.network_view import export as network_export
 from nnviz.gui.network_view import text as network_text
-from nnviz.gui.network_view.edge_picture import EdgeStyle, color_limits, layer_picture, selection_exists
+from nnviz.gui.network_view.edge_picture import EdgeStyle, color_limits, layer_strokes, selection_exists, unseen_change
 from nnviz.gui.network_view.edges import EdgeLayerItem
 from nnviz.gui.network_view.interaction import ViewInteraction
 from nnviz.gui.network_view.legend import ColorBar, Legend, make_legend
@@ -64,11 +64,12 @@ class NetworkView(ViewInteraction, pg.GraphicsView):
         self._node_images: dict = {}
         self._node_qimages: dict | None = {}
         self._legend: Legend | None = None
+        self._top_margin = 0
         self._auto_fit = True  # until the user zooms or pans, keep the network fitted
         self._editor: WeightEditor | None = None
         self._refresh = DeferredRefresh(self, self._bring_up_to_date, ("layout", "edges", "nodes", "legend", "fit"))
         # Before the view box joins the scene, so that our refresh runs before it prepares its paint.
-        self.scene().sigPrepareForPaint.connect(self._refresh.run)
+        self.scene().sigPrepareForPaint.connect(self._up_to_date)
 
         column = pg.GraphicsLayout()
         column.setContentsMargins(0, 0, 0, 0)
@@ -126,19 +127,26 @@ class NetworkView(ViewInteraction, pg.GraphicsView):
     def weight_editor(self) -> WeightEditor:
         if self._editor is None:
             self._editor = WeightEditor(self)
+            self._editor.spin.refused.connect(self.state.message)
         return self._editor
 
     def fit(self) -> None:
         """Zoom and pan so that the whole network and its titles fill the view."""
-        self._refresh.run()
+        self._up_to_date()
         rect = self._viewbox.boundingRect()
         if rect.width() < 20 or rect.height() < 20:
             self._refresh.stale.add("fit")  # not laid out yet: fit once the view box has a size
             return
         ppu, left, top = fit_network(self._layout, network_text.column_titles(self.state.network), rect.width(),
-                                     rect.height(), self.appearance.scale)
+                                     rect.height(), self.appearance.scale, self._top_margin)
         self._viewbox.setRange(QRectF(left, top, rect.width() / ppu, rect.height() / ppu), padding=0)
         self._auto_fit = True
+
+    def set_top_margin(self, pixels: int) -> None:
+        """Keep ``pixels`` at the top free when fitting (a scene title floats there); refits."""
+        if pixels != self._top_margin:
+            self._top_margin = pixels
+            self.fit()
 
     def set_marked_nodes(self, marks: dict[int, list[int]]) -> None:
         """Outline nodes (dashed ring), e.g. symmetric units: ``{node_layer: [index, …]}``; ``{}`` clears."""
@@ -184,18 +192,18 @@ class NetworkView(ViewInteraction, pg.GraphicsView):
 
     def node_scene_pos(self, node_layer: int, index: int):
         """Scene position (QPointF) of the centre of a node, e.g. to point at it or to test hovering."""
-        self._refresh.run()
+        self._up_to_date()
         return self._viewbox.mapViewToScene(pg.Point(*self._layout.positions[node_layer][index]))
 
     def edge_scene_pos(self, weight_layer: int, to: int, frm: int, along: float = 0.5):
         """Scene position (QPointF) of the point ``along`` (0 … 1 from the source) the edge
         ``weights[weight_layer][to, frm]`` (``frm`` −1: from the bias unit)."""
-        self._refresh.run()
+        self._up_to_date()
         return self._viewbox.mapViewToScene(pg.Point(*self._edge_point(weight_layer, to, frm, along)))
 
     def hit_test(self, scene_pos) -> tuple | None:
         """What is under ``scene_pos``: a node, a bias unit or an edge (see :attr:`selected`), or None."""
-        self._refresh.run()
+        self._up_to_date()
         layout = self._layout
         point = self._viewbox.mapSceneToView(scene_pos)
         point = (point.x(), point.y())
@@ -231,7 +239,7 @@ class NetworkView(ViewInteraction, pg.GraphicsView):
         network_export.write_svg(self._figure(), path, int(width), int(height), scale, options)
 
     def _figure(self) -> network_export.Figure:
-        self._refresh.run()
+        self._up_to_date()
         return network_export.Figure(self.state.network, self.state.trace, self._layout, self.appearance,
                                      self._legend, self._marks, self._pictures())
 
@@ -256,8 +264,18 @@ class NetworkView(ViewInteraction, pg.GraphicsView):
     def _apply_background(self):
         self.setBackground(theme_colors(self.appearance.theme).background)
 
+    def _up_to_date(self) -> None:
+        """Run the pending refresh now, and relayout if the network's structure changed unsignalled."""
+        if not self._layout_fits():
+            # The state changes the network at once but signals a turn later; a paint, a hover or a
+            # refresh scheduled by an earlier change (training publishes weights) can come in between.
+            self._refresh.stale.update(("layout", "edges", "nodes", "legend", "fit"))
+        self._refresh.run()
+
     def _bring_up_to_date(self, dirty: set[str]) -> None:
         """Bring the items up to date with everything that changed since the last refresh."""
+        if not self._layout_fits():  # the timer's own run, see _up_to_date
+            dirty.update(("layout", "edges", "nodes", "legend", "fit"))
         if dirty == {"fit"}:
             if self._layout is None:
                 self._refresh.stale.add("fit")  # fitted once laid out
@@ -280,6 +298,12 @@ class NetworkView(ViewInteraction, pg.GraphicsView):
             self._color_bar.set_legend(self._legend)
         if "fit" in dirty:
             self.fit()
+
+    def _layout_fits(self) -> bool:
+        """True when the drawn layout is the network's: same layer sizes, bias units where it has biases."""
+        layout, network = self._layout, self.state.network
+        return (layout is not None and layout.layer_sizes == network.layer_sizes
+                and (layout.bias_positions is not None) == network.bias)
 
     def _relayout(self) -> None:
         network = self.state.network
@@ -315,10 +339,10 @@ class NetworkView(ViewInteraction, pg.GraphicsView):
             weights = network.weights[weight_layer]
             biases = network.biases[weight_layer] if network.bias else None
             drawn = self._drawn.get(weight_layer)
-            if (drawn is not None and drawn[0] == (key, limit) and np.array_equal(drawn[1], weights)
-                    and (biases is None or np.array_equal(drawn[2], biases))):
-                continue  # still right: e.g. one weight of another layer was edited
-            item.set_batches(*layer_picture(network, self._layout, weight_layer, limit, style, self._selected),
+            if (drawn is not None and drawn[0] == (key, limit) and (biases is None or np.array_equal(drawn[2], biases))
+                    and unseen_change(item.edges, drawn[1], weights, any_change=self._selected is not None)):
+                continue  # still right: e.g. a weight of another layer, or one too weak to be drawn, was edited
+            item.set_batches(*layer_strokes(network, self._layout, weight_layer, limit, style, self._selected),
                              exact=style.max_edges_per_layer is None)  # None: the exact full picture
             self._drawn[weight_layer] = ((key, limit), weights.copy(), None if biases is None else biases.copy())
 

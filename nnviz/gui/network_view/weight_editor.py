@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QDoubleSpinBox, QFrame, QLabel, QVBoxLayout
+from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout
+
+from nnviz.core.limits import TYPED_WEIGHT_LIMIT
+from nnviz.gui.limited_spin import LimitedDoubleSpinBox
 
 STEP = 0.05
 """Spin-box step, also the nudge of Alt+wheel and ↑/↓ in the view."""
@@ -13,6 +16,7 @@ STEP = 0.05
 
 class WeightEditor(QFrame):
     """Popup editor for one value. ``open_for`` shows it; Enter keeps the value, Escape restores it.
+    ``spin.refused(str)`` says why a typed value is refused ("10000 is the largest weight you can type").
 
     Changes go through the ``apply`` callback given to ``open_for`` (the view passes a closure
     over ``state.set_weight``), so the network redraws while the value is spun.
@@ -23,7 +27,7 @@ class WeightEditor(QFrame):
         self.setObjectName("weightEditor")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.title = QLabel(self)
-        self.spin = QDoubleSpinBox(self)
+        self.spin = LimitedDoubleSpinBox("weight", self)
         self.spin.setObjectName("weightEditorSpin")
         self.spin.setDecimals(4)
         self.spin.setSingleStep(STEP)
@@ -45,7 +49,7 @@ class WeightEditor(QFrame):
         self._apply = None  # no feedback while the box is being filled in
         self._original = value
         self.title.setText(title)
-        bound = max(100.0, abs(value) * 10)
+        bound = max(TYPED_WEIGHT_LIMIT, abs(value))  # a file may hold a larger weight: show it as it is
         self.spin.setRange(-bound, bound)
         self.spin.setValue(value)
         self._apply = apply

@@ -35,6 +35,11 @@ RESOLUTION = 96
 THUMBNAIL_STRIDE = 3
 """Thumbnails take every 3rd pixel of the plane's grid: 32 × 32, from the same forward pass, at exactly the
 pixel centres of a 32 × 32 grid (see ``grid_coordinates``)."""
+CONTOUR_LEVELS = (-0.5, 0.0, 0.5)
+"""Regression: contour lines on the surface at these shares of the largest |target|."""
+FIT_POINTS = 200
+
+
 class DecisionBoundary(QWidget):
     """The state's network over the plane of its two inputs, with the training and test points of
     ``source`` (a TrainingPanel or a :class:`TrainingData`); as in TensorFlow Playground, training
@@ -90,6 +95,27 @@ class DecisionBoundary(QWidget):
         self.legend = QLabel(objectName="boundaryLegend", wordWrap=True)
         self.unavailable = QLabel(objectName="boundaryUnavailable", wordWrap=True, alignment=Qt.AlignCenter)
 
+        # Regression: the fit as a curve (target against x₁, the network along x₁ at x₂ = 0) under the
+        # surface; the plane itself gets contour lines.
+        self.fit_plot = pg.PlotWidget()
+        self.fit_plot.setObjectName("fitCurve")
+        self.fit_plot.setMenuEnabled(False)
+        self.fit_plot.hideButtons()
+        self.fit_plot.setMinimumHeight(120)
+        self.fit_plot.setMaximumHeight(200)  # the plane stays the main picture
+        self.fit_plot.setVisible(False)  # until regression data are drawn
+        self.fit_plot.getViewBox().setMouseEnabled(x=False, y=False)
+        self.fit_plot.getPlotItem().setLabel("bottom", "x₁")
+        self.fit_plot.getPlotItem().setLabel("left", "target · fit")
+        self.fit_points = pg.ScatterPlotItem(symbol="o", size=5)
+        self.fit_curve = pg.PlotDataItem()
+        self.fit_plot.addItem(self.fit_points)
+        self.fit_plot.addItem(self.fit_curve)
+        self.fit_plot.setToolTip("The targets against x₁ (points) and the network's output along x₁ at x₂ = 0 (line)")
+        self.contours = [pg.IsocurveItem(level=0.0) for _ in CONTOUR_LEVELS]
+        for contour in self.contours:
+            contour.setParentItem(self.heatmap)
+
         self.stack = QStackedWidget()
         self.stack.addWidget(_Square(self.plot))
         self.stack.addWidget(self.unavailable)
@@ -99,6 +125,7 @@ class DecisionBoundary(QWidget):
         toggles.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.stack, 1)
+        layout.addWidget(self.fit_plot)
         layout.addWidget(self.legend)
         layout.addLayout(toggles)
 
@@ -164,6 +191,7 @@ class DecisionBoundary(QWidget):
                 grid = predict_grid(self.state.network, self.data.bounds, RESOLUTION)
             if draw:
                 self._draw_plane(grid)
+                self._draw_fit(grid)
                 stale.discard("plane")
         if draw and "points" in stale:
             self._show_points()
@@ -181,6 +209,26 @@ class DecisionBoundary(QWidget):
         self._show_heatmap(grid)
         self.heatmap.setRect(QRectF(x_min, y_min, x_max - x_min, y_max - y_min))
         self.plot.getViewBox().setRange(xRange=(x_min, x_max), yRange=(y_min, y_max), padding=0)
+
+    def _draw_fit(self, grid: np.ndarray) -> None:
+        """Regression only: contour lines on the plane, and the fit curve under it."""
+        regression = not self.data.classification and len(grid) == 1
+        self.fit_plot.setVisible(regression)
+        for contour in self.contours:
+            contour.setVisible(regression)
+        if not regression:
+            return
+        colors = theme_colors(self._appearance.theme)
+        peak = max(float(np.max(np.abs(self.data.y_train))), 1e-9)
+        for contour, level in zip(self.contours, CONTOUR_LEVELS):
+            contour.setData(grid[0].T, level=level * peak)  # the image is row-major, the curve wants x first
+            contour.setPen(pg.mkPen(colors.muted, width=1, style=Qt.DashLine if level < 0 else Qt.SolidLine))
+        x_min, x_max, _, _ = self.data.bounds
+        x = np.linspace(x_min, x_max, FIT_POINTS)
+        output = self.state.network.forward(np.column_stack([x, np.zeros_like(x)])).output
+        self.fit_plot.setBackground(colors.background)
+        self.fit_curve.setData(x, np.asarray(output)[:, 0], pen=pg.mkPen(colors.foreground, width=2))
+        self.fit_points.setData(self.data.X_train[:, 0], self.data.y_train, brush=pg.mkBrush(colors.muted), pen=None)
 
     def _show_heatmap(self, grid: np.ndarray) -> None:
         """``grid`` ``(n_out, res, res)`` from predict_grid → a colour-mapped or RGB image."""
@@ -280,6 +328,7 @@ class DecisionBoundary(QWidget):
             return
         if self.add_point_at(event.scenePos(), class_b=bool(event.modifiers() & Qt.ShiftModifier)):
             event.accept()
+
 
 
 class _Square(QWidget):

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
-    QSpinBox,
     QStyle,
     QToolButton,
     QVBoxLayout,
@@ -29,9 +28,12 @@ from PySide6.QtWidgets import (
 from nnviz.core import new_seed
 from nnviz.core.datasets import DATASETS, DatasetError
 from nnviz.core.datasets import load_csv as read_csv
+from nnviz.core.losses import CROSS_ENTROPY_OUTPUTS
+from nnviz.core.suggestions import describe_suggestion, suggested_network
 from nnviz.core.training import History, Trainer
 
 from ..appearance import Appearance
+from ..limited_spin import LimitedDoubleSpinBox, LimitedSpinBox
 from ..preferences import Preferences
 from ..quiet import show_checked, show_value
 from ..spin_boxes import CompactSpinBox
@@ -108,6 +110,11 @@ class TrainingPanel(QWidget):
         """The actions by the menu they belong in."""
         return {"Train": [self.play_action, self.step_action, self.reset_action], "File": [self.load_csv_action]}
 
+    def _limited(self, spin):
+        """``spin`` with its refusals ("0.99 is the largest momentum") sent to the status bar."""
+        spin.refused.connect(self.state.message)
+        return spin
+
     def _build_widgets(self, appearance) -> None:
         self.dataset = DatasetPicker(self.data)
         self.dataset.loading.connect(lambda text: self.data_info.setText(text))
@@ -117,10 +124,11 @@ class TrainingPanel(QWidget):
         self.regenerate.setIcon(self.style().standardIcon(QStyle.SP_BrowserReload))
         self.regenerate.setToolTip("Draw new points and a new training/test split (new data seed)")
         self.regenerate.clicked.connect(lambda: self.data.set_seed(new_seed()))
-        self.noise = QSpinBox(objectName="noise", suffix=" %", minimum=0, maximum=50, singleStep=5)
+        self.noise = self._limited(LimitedSpinBox("noise_percent", objectName="noise", suffix=" %", singleStep=5))
         self.noise.setToolTip("Gaussian noise added to the points (to the targets for regression)")
         self.noise.valueChanged.connect(lambda v: self.data.set_noise(v / 50.0))
-        self.train_share = QSpinBox(objectName="trainShare", suffix=" %", minimum=10, maximum=100, singleStep=10)
+        self.train_share = self._limited(LimitedSpinBox("train_percent", objectName="trainShare", suffix=" %",
+                                                        singleStep=10))
         self.train_share.setValue(round(100 * self.data.train_share))
         self.train_share.setToolTip("Share of the points used for training; the rest tests generalisation")
         self.train_share.valueChanged.connect(lambda v: self.data.set_train_share(v / 100.0))
@@ -131,6 +139,8 @@ class TrainingPanel(QWidget):
         self.match_network.setToolTip("Set the input and output layers to what the data need (several classes: "
                                       "softmax and cross-entropy); the hidden layers stay")
         self.match_network.clicked.connect(self.match_network_to_data)
+        self.suggest_network = QPushButton("Use a Network That Learns This", objectName="suggestNetwork")
+        self.suggest_network.clicked.connect(self.use_suggested_network)
         self.hint = QLabel(objectName="trainingHint", wordWrap=True)
         self.hint.setStyleSheet("color: palette(placeholder-text);")
 
@@ -144,22 +154,23 @@ class TrainingPanel(QWidget):
         data_box = QGroupBox("Data")
         data_layout = QVBoxLayout(data_box)
         data_layout.addLayout(data_form)
-        for widget in (self.data_info, self.mismatch, self.match_network, self.hint):
+        for widget in (self.data_info, self.mismatch, self.match_network, self.suggest_network, self.hint):
             data_layout.addWidget(widget)
 
-        self.learning_rate = CompactSpinBox(objectName="learningRate", decimals=6, minimum=1e-5, maximum=10.0)
+        self.learning_rate = self._limited(CompactSpinBox("learning_rate", objectName="learningRate", decimals=6))
         self.learning_rate.setStepType(QDoubleSpinBox.AdaptiveDecimalStepType)
         self.learning_rate.setToolTip("Step size of gradient descent (the network's learning rate)")
         self.learning_rate.valueChanged.connect(self._on_learning_rate_edited)
-        self.batch_size = QSpinBox(objectName="batchSize", minimum=1, maximum=1000, value=10)
+        self.batch_size = self._limited(LimitedSpinBox("batch_size", objectName="batchSize", value=10))
         self.batch_size.setToolTip("Samples per gradient step; the gradient is averaged over the batch")
         self.batch_size.valueChanged.connect(lambda v: self.runner.set_option("batch_size", v))
-        self.l2 = CompactSpinBox(objectName="l2", decimals=6, minimum=0.0, maximum=1.0)
+        self.l2 = self._limited(CompactSpinBox("l2", objectName="l2", decimals=6))
         self.l2.setStepType(QDoubleSpinBox.AdaptiveDecimalStepType)
         self.l2.setSingleStep(0.001)
         self.l2.setToolTip("L2 regularisation: each step also pulls every weight towards 0 by lr · L2 · w")
         self.l2.valueChanged.connect(lambda v: self.runner.set_option("l2", v))
-        self.momentum = QDoubleSpinBox(objectName="momentum", decimals=2, minimum=0.0, maximum=0.99, singleStep=0.1)
+        self.momentum = self._limited(LimitedDoubleSpinBox("momentum", objectName="momentum", decimals=2,
+                                                           singleStep=0.1))
         self.momentum.setToolTip("Momentum: the share of the previous step carried into the next (0 = plain SGD)")
         self.momentum.valueChanged.connect(lambda v: self.runner.set_option("momentum", v))
         train_form = QFormLayout()
@@ -262,6 +273,41 @@ class TrainingPanel(QWidget):
         except ValueError as error:
             self._show_error("Cannot match the network to the data", str(error))
 
+    def suggestion(self) -> dict:
+        """The settings of a network that learns the current data (see :func:`suggested_network`)."""
+        data = self.data
+        n_outputs = data.n_classes if data.classification and data.n_classes > 2 else 1  # two classes: one unit
+        return suggested_network(data.name, data.n_inputs, n_outputs, data.classification)
+
+    def use_suggested_network(self) -> None:
+        """Set sizes, activation, initialiser, biases, learning rate and momentum to :meth:`suggestion`."""
+        settings = self.suggestion()
+        state = self.state
+        self.runner.pause()
+        try:
+            state.set_layer_sizes(settings["layer_sizes"])
+            state.set_activation(settings["activation"])
+            if settings["output_activation"] not in CROSS_ENTROPY_OUTPUTS:
+                state.set_loss("mse")  # before the output stops being a probability
+            state.set_output_activation(settings["output_activation"])
+            if settings["output_activation"] == "softmax":
+                state.set_loss("cross_entropy")
+            state.set_init(settings["init"])
+            state.set_bias(True)
+            state.set_learning_rate(settings["learning_rate"])
+        except ValueError as error:
+            self._show_error("Cannot use the suggested network", str(error))
+            return
+        self.momentum.setValue(settings["momentum"])  # through the box, so that it shows the value
+        self._sync_learning_rate()
+        state.message.emit(f"{self.data.display_name}: {describe_suggestion(settings)}; "
+                           f"press Play, it learns in about {settings['epochs']} epochs")
+
+    def _update_suggestion_tip(self) -> None:
+        settings = self.suggestion()
+        self.suggest_network.setToolTip(f"Set {describe_suggestion(settings)}: it learns {self.data.display_name} "
+                                       f"in about {settings['epochs']} epochs")
+
     # -- showing the runner's state -----------------------------------------------------------------
     def _on_play_toggled(self, on: bool) -> None:
         self.runner.set_playing(on)
@@ -312,6 +358,7 @@ class TrainingPanel(QWidget):
         data = self.data
         self.dataset.show_data()
         self.noise.setEnabled(data.name in DATASETS)
+        self._update_suggestion_tip()
         n_train, n_test = len(data.y_train), len(data.y_test)
         kind = f"{data.n_classes} classes" if data.classification else "regression"
         self.data_info.setText(f"{n_train} training and {n_test} test points · {data.n_inputs} inputs · {kind}")

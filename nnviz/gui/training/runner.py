@@ -173,6 +173,18 @@ class TrainingRunner(QObject):
         return 0 if self._speed is None else 4
 
     def _tick(self) -> None:
+        try:
+            self._train_slice()
+        except Exception:
+            # Not one more tick under the error report; the hook shows it once back in the event loop.
+            self.pause()
+            raise
+
+    def _train_slice(self) -> None:
+        if self._current_model_key() != self._model_key:
+            # The network changed in this turn and its signals are still pending: follow it now,
+            # before a batch meets weights of the new shape with the old trainer.
+            self.rebuild()
         trainer = self._trainer
         if trainer is None:
             self.pause()

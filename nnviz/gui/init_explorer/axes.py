@@ -1,0 +1,51 @@
+"""Where the explorer's histogram axes go: bins, shared ranges across layers, and sparse round ticks."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nnviz.core.stats import shared_bins
+
+MAX_BINS = 40
+Z_MIN_RANGE = (-1.0, 1.0)
+"""The z plots always show at least this much of the activation curve, so tiny z reads as 'near 0'."""
+
+
+def bin_count(n_values: int) -> int:
+    """Fewer, wider bins for few values: 2√n, between 10 and ``MAX_BINS``."""
+    return int(np.clip(2 * np.sqrt(n_values), 10, MAX_BINS))
+
+
+def shared_axes(pairs) -> dict[str, tuple[np.ndarray, float]]:
+    """Bin edges per histogram column ``"w"``, ``"z"``, ``"a"`` covering every layer of ``pairs``
+    (``(layer stats, pinned layer stats or None)``), with a placeholder top of 1."""
+    shared = {}
+    for key, attr in (("w", "weights"), ("z", "z"), ("a", "a")):
+        arrays = [getattr(s, attr) for pair in pairs for s in pair if s is not None]
+        n_bins = bin_count(max(a.size for a in arrays))
+        shared[key] = (shared_bins(arrays, n_bins, include=Z_MIN_RANGE if key == "z" else None), 1.0)
+    return shared
+
+
+def sparse_ticks(lo: float, hi: float, most: int = 3, max_chars: int = 9) -> list[tuple[float, str]]:
+    """At most ``most`` round tick values in ``[lo, hi]`` (steps of 1, 2, 2.5 or 5 × 10ᵏ), labelled
+    briefly, fewer when the labels hold more than ``max_chars`` characters in all: a histogram is
+    ~100 px wide, and pyqtgraph's own ticks ran together ("0.20.40.60.8")."""
+    span = hi - lo
+    if not (np.isfinite(span) and span > 0):
+        return [(float(lo), f"{lo:.3g}")]
+    power = 10.0 ** np.floor(np.log10(span / most))
+    for mantissa in (1.0, 2.0, 2.5, 5.0, 10.0, 20.0):
+        step = mantissa * power
+        first, last = np.ceil(lo / step), np.floor(hi / step)
+        if last - first + 1 <= most:
+            break
+    decimals = max(0, int(-np.floor(np.log10(step) + 1e-9)) + (mantissa == 2.5))
+    def label(value: float) -> str:
+        text = f"{value:.{decimals}f}"
+        return (text.rstrip("0").rstrip(".") if decimals else text).replace("-", "−")
+
+    ticks = [(float(k * step), label(k * step) if k else "0") for k in np.arange(first, last + 1)]
+    if most > 2 and sum(len(text) for _, text in ticks) > max_chars:  # "0.25 0.5 0.75" runs together
+        return sparse_ticks(lo, hi, most - 1, max_chars)
+    return ticks
