@@ -302,3 +302,15 @@ def test_a_panel_behind_another_tab_waits_until_its_tab_is_raised(qtbot):
     qtbot.waitUntil(lambda: confusion.matrix is not None)
     assert confusion.matrix.sum() == len(window.training_data.y_test)
     window.document.maybe_save = lambda: True
+
+
+def test_configure_orders_loss_and_output_so_that_every_step_is_valid(qtbot):
+    state = NetworkState(Network([2, 3, 3], activation="tanh", seed=3))
+    emitted = []
+    state.settingsChanged.connect(lambda: emitted.append(1))
+    state.configure(output_activation="softmax", loss="cross_entropy")  # the loss needs the new output
+    assert state.network.activations == ["tanh", "softmax"] and state.network.loss == "cross_entropy"
+    state.configure(layer_sizes=[2, 3, 1], output_activation="linear", loss="mse")  # the old output needed CE
+    settle(state, qtbot)
+    assert state.network.layer_sizes == (2, 3, 1) and state.network.output_activation == "linear"
+    assert state.network.loss == "mse" and emitted == [1]  # one turn, one signal

@@ -234,6 +234,25 @@ class NetworkState(QObject):
     def set_learning_rate(self, rate: float) -> None:
         self._set_setting("learning_rate", float(rate), reinitialize=False)
 
+    def configure(self, *, layer_sizes=None, activation=None, output_activation=None, loss=None, init=None,
+                  bias=None, learning_rate=None) -> None:
+        """Several settings at once (None keeps one), in an order in which every step is valid: a squared
+        error goes before an output that cross-entropy cannot take, a cross-entropy after the output it needs.
+        They signal together at the end of the event-loop turn; ``ValueError`` for a refused value."""
+        if layer_sizes is not None:
+            self.set_layer_sizes(layer_sizes)
+        if activation is not None:
+            self.set_activation(activation)
+        if loss == "mse":
+            self.set_loss(loss)
+        if output_activation is not None:
+            self.set_output_activation(output_activation)
+        if loss is not None:
+            self.set_loss(loss)
+        for setter, value in ((self.set_init, init), (self.set_bias, bias), (self.set_learning_rate, learning_rate)):
+            if value is not None:
+                setter(value)
+
     # -- values -------------------------------------------------------------------------------------
     def set_input(self, index: int, value: float) -> None:
         value = float(value)

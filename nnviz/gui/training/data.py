@@ -146,11 +146,12 @@ class TrainingData(QObject):
         return sizes
 
     def matching_settings(self, network) -> dict:
-        """What makes ``network`` fit these data, keeping its hidden layers: ``{"sizes": …}`` and, when they
-        must change, ``"output_activation"`` and ``"loss"``. Several classes get a softmax output and
-        cross-entropy; one output unit is never a softmax (it would always say 1)."""
+        """What makes ``network`` fit these data, keeping its hidden layers: ``{"layer_sizes": …}`` and, when
+        they must change, ``"output_activation"`` and ``"loss"`` (arguments of ``NetworkState.configure``).
+        Several classes get a softmax output and cross-entropy; one output unit is never a softmax (it would
+        always say 1)."""
         sizes = self.matching_sizes(network.layer_sizes)
-        settings = {"sizes": sizes}
+        settings = {"layer_sizes": sizes}
         n_out = sizes[-1]
         if self.classification and n_out > 2:
             settings.update(output_activation="softmax", loss="cross_entropy")
@@ -159,19 +160,6 @@ class TrainingData(QObject):
             if not self.classification:
                 settings["loss"] = "mse"
         return settings
-
-    def match_network(self, state) -> None:
-        """Make the network of ``state`` (a NetworkState) fit these data with its setters, as
-        :meth:`matching_settings` says; they signal once, at the end of the event-loop turn."""
-        settings = self.matching_settings(state.network)
-        loss = settings.get("loss")
-        state.set_layer_sizes(settings["sizes"])
-        if loss == "mse":  # before the output activation leaves what cross-entropy needs
-            state.set_loss(loss)
-        if "output_activation" in settings:
-            state.set_output_activation(settings["output_activation"])
-        if loss == "cross_entropy":
-            state.set_loss(loss)
 
     def hints(self, network) -> list[str]:
         """Advice about settings that make these data hard or impossible to learn."""

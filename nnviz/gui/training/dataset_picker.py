@@ -1,12 +1,15 @@
 """The data set combo of the Training panel: toy sets, the bundled real sets (read on a worker thread when first
-chosen, so that the window never waits for scikit-learn) and the user's CSV file."""
+chosen, so that the window never waits for scikit-learn) and the user's CSV file (read on a worker thread too)."""
 
 from __future__ import annotations
+
+import os
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox
 
-from nnviz.core.datasets import BUNDLED_DATASETS, DATASETS
+from nnviz.core.datasets import BUNDLED_DATASETS, DATASETS, DatasetError
+from nnviz.core.datasets import load_csv as read_csv
 
 from ..quiet import show_index
 from .background import BackgroundJob
@@ -16,10 +19,12 @@ from .data import CSV, DISPLAY_NAMES, TrainingData
 class DatasetPicker(QComboBox):
     """Chooses the data set of ``data``; shows the data's choice (a loaded CSV adds an entry).
 
-    Signals: ``loading(str)``: a bundled set is being read (the text says so); ``loaded(str)``: it was, and
-    the data switched to it; ``failed(str title, str text)``: it could not be read (nothing changed).
+    Signals: ``loading(str)``: a bundled set or a file is being read (the text says so); ``loaded(str)``: it
+    was, and the data switched to it; ``failed(str title, str text)``: it could not be read (nothing changed);
+    ``csvReading(bool)``: a CSV file started or stopped being read.
     """
 
+    csvReading = Signal(bool)
     loading = Signal(str)
     loaded = Signal(str)
     failed = Signal(str, str)
@@ -30,6 +35,7 @@ class DatasetPicker(QComboBox):
         self.setToolTip("The data to train on (Load CSV… in the File menu adds your own)")
         self._data = data
         self._reader = BackgroundJob(self, "nnviz-datasets")
+        self._csv_reader = BackgroundJob(self, "nnviz-csv")
         for name in (*DATASETS, *BUNDLED_DATASETS):
             self.addItem(DISPLAY_NAMES[name], name)
         self.insertSeparator(len(DATASETS))
@@ -69,6 +75,25 @@ class DatasetPicker(QComboBox):
             self.failed.emit(f"Cannot load {DISPLAY_NAMES[name]}", str(error))
             return
         self.loaded.emit(f"Loaded {self._data.display_name}: {self._data.n_samples:,} samples")
+
+    def load_csv_in_background(self, path) -> None:
+        """Read the CSV file ``path`` on a worker thread, then switch the data to it (one file at a time)."""
+        if self._csv_reader.busy:
+            return
+        path = os.fspath(path)
+        self._csv_reader.start(read_csv, path, done=lambda future: self._csv_read(path, future))
+        self.csvReading.emit(True)
+        self.loading.emit(f"Reading {os.path.basename(path)}…")
+
+    def _csv_read(self, path: str, future) -> None:
+        self.csvReading.emit(False)
+        try:
+            self._data.set_csv(path, *future.result())
+        except DatasetError as error:
+            self.show_data()
+            self.failed.emit("Cannot load the CSV file", str(error))
+            return
+        self.loaded.emit(f"Loaded {self._data.display_name}: {len(self._data.y_train) + len(self._data.y_test)} rows")
 
     def _on_chosen(self, index: int) -> None:
         name = self.itemData(index)

@@ -27,8 +27,6 @@ from PySide6.QtWidgets import (
 
 from nnviz.core import new_seed
 from nnviz.core.datasets import DATASETS, DatasetError
-from nnviz.core.datasets import load_csv as read_csv
-from nnviz.core.losses import CROSS_ENTROPY_OUTPUTS
 from nnviz.core.suggestions import describe_suggestion, suggested_network
 from nnviz.core.training import History, Trainer
 
@@ -37,7 +35,6 @@ from ..limited_spin import LimitedDoubleSpinBox, LimitedSpinBox
 from ..preferences import Preferences
 from ..quiet import show_checked, show_value
 from ..spin_boxes import CompactSpinBox
-from .background import BackgroundJob
 from .data import TrainingData
 from .dataset_picker import DatasetPicker
 from .loss_plot import LossPlot
@@ -66,8 +63,6 @@ class TrainingPanel(QWidget):
         self._preferences = preferences
         self.data = data
         self.runner = runner
-        # A big file takes seconds to read: on a worker thread.
-        self._csv_reader = BackgroundJob(self, "nnviz-csv")
         self._build_actions()
         self._build_widgets(appearance)
         self.runner.playingChanged.connect(self._on_playing_changed)
@@ -119,7 +114,8 @@ class TrainingPanel(QWidget):
         self.dataset = DatasetPicker(self.data)
         self.dataset.loading.connect(lambda text: self.data_info.setText(text))
         self.dataset.loaded.connect(self.state.message.emit)
-        self.dataset.failed.connect(self._show_error)
+        self.dataset.failed.connect(self._on_load_failed)
+        self.dataset.csvReading.connect(lambda reading: self.load_csv_action.setEnabled(not reading))
         self.regenerate = QToolButton(objectName="regenerate")
         self.regenerate.setIcon(self.style().standardIcon(QStyle.SP_BrowserReload))
         self.regenerate.setToolTip("Draw new points and a new training/test split (new data seed)")
@@ -267,9 +263,9 @@ class TrainingPanel(QWidget):
         return True
 
     def match_network_to_data(self) -> None:
-        """Make the network fit the data, keeping its hidden layers (see ``TrainingData.match_network``)."""
+        """Make the network fit the data, keeping its hidden layers (see ``TrainingData.matching_settings``)."""
         try:
-            self.data.match_network(self.state)
+            self.state.configure(**self.data.matching_settings(self.state.network))
         except ValueError as error:
             self._show_error("Cannot match the network to the data", str(error))
 
@@ -285,16 +281,9 @@ class TrainingPanel(QWidget):
         state = self.state
         self.runner.pause()
         try:
-            state.set_layer_sizes(settings["layer_sizes"])
-            state.set_activation(settings["activation"])
-            if settings["output_activation"] not in CROSS_ENTROPY_OUTPUTS:
-                state.set_loss("mse")  # before the output stops being a probability
-            state.set_output_activation(settings["output_activation"])
-            if settings["output_activation"] == "softmax":
-                state.set_loss("cross_entropy")
-            state.set_init(settings["init"])
-            state.set_bias(True)
-            state.set_learning_rate(settings["learning_rate"])
+            state.configure(**{key: settings[key] for key in (
+                "layer_sizes", "activation", "output_activation", "init", "bias", "learning_rate")},
+                loss="cross_entropy" if settings["output_activation"] == "softmax" else "mse")
         except ValueError as error:
             self._show_error("Cannot use the suggested network", str(error))
             return
@@ -380,23 +369,11 @@ class TrainingPanel(QWidget):
     def load_csv_in_background(self, path) -> None:
         """Read ``path`` on a worker thread (a big file takes seconds), then switch to it; a bad file shows
         its error and changes nothing. Load CSV… is disabled meanwhile."""
-        if self._csv_reader.busy:
-            return
-        path = os.fspath(path)
-        self._csv_reader.start(read_csv, path, done=lambda future: self._csv_read(path, future))
-        self.load_csv_action.setEnabled(False)
-        self.data_info.setText(f"Reading {os.path.basename(path)}…")
+        self.dataset.load_csv_in_background(path)
 
-    def _csv_read(self, path: str, future) -> None:
-        self.load_csv_action.setEnabled(True)
-        try:
-            self.data.set_csv(path, *future.result())
-        except DatasetError as error:
-            self._show_data()
-            self._show_error("Cannot load the CSV file", str(error))
-            return
-        rows = len(self.data.y_train) + len(self.data.y_test)
-        self.state.message.emit(f"Loaded {self.data.display_name}: {rows} rows")
+    def _on_load_failed(self, title: str, text: str) -> None:
+        self._show_data()
+        self._show_error(title, text)
 
     def _choose_csv(self) -> None:
         path = self._ask_csv_path()
