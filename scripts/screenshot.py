@@ -72,8 +72,8 @@ SHOTS = {
     "init-deep-sigmoid": dict(setup=deep_sigmoid),
     "training-spiral": dict(setup=spiral_learned),
     "window-784-128-64-10": dict(network=Network([784, 128, 64, 10], seed=3), inputs=None),
-    "window-presentation-dark": dict(setup=presentation_dark),
     "window-digits": dict(setup=drawn_digit),
+    "window-presentation-dark": dict(setup=presentation_dark),  # last: the dark theme stays on the application
 }
 
 

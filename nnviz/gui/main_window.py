@@ -131,8 +131,6 @@ class MainWindow(QMainWindow):
                                           Qt.RightDockWidgetArea)
         self.confusion_dock = self._add_dock("Confusion matrix", "confusionDock", self.confusion,
                                              Qt.RightDockWidgetArea)
-        self.splitDockWidget(self.plot_dock, self.output_dock, Qt.Horizontal)
-        self.tabifyDockWidget(self.plot_dock, self.image_dock)
         self.tabifyDockWidget(self.boundary_dock, self.fields_dock)
         self.tabifyDockWidget(self.fields_dock, self.confusion_dock)
         self.plot_dock.raise_()
@@ -243,7 +241,6 @@ class MainWindow(QMainWindow):
 
     # -- preferences and closing ------------------------------------------------------------------------
     def _restore_preferences(self) -> None:
-        self.layout().activate()  # tabbed docks report their true minimum size only once laid out
         self.resize(1280, 800)
         geometry, window_state = self.preferences.geometry(), self.preferences.window_state()
         if geometry is not None:
@@ -260,6 +257,9 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self._apply_default_dock_sizes)
 
     def _apply_default_dock_sizes(self) -> None:
+        # Tabbed once the window is laid out: tabbed before, Qt showed a second, stray tab bar for these two.
+        self.tabifyDockWidget(self.plot_dock, self.image_dock)
+        (self.image_dock if self._image_inputs else self.plot_dock).raise_()
         # The graph is the point: on a small screen the side panels give up room first.
         width = self.width()
         controls = min(290, max(self.controls.minimum_width(), int(0.22 * width)))
