@@ -50,11 +50,13 @@ def main(argv=None) -> int:
         except OSError as error:
             parser.error(f"cannot write the desktop entry: {error}")
         return 0
-    network, inputs, lecture = network_from_args(parser, args)
-    return run_gui(network, inputs, quit_after_paint=args.quit_after_paint, open_path=args.open, lecture=lecture)
+    network, inputs, opened = network_from_args(parser, args)
+    return run_gui(network, inputs, quit_after_paint=args.quit_after_paint, opened=opened)
 
 
-def run_gui(network, inputs, quit_after_paint=False, open_path=None, lecture=False) -> int:
+def run_gui(network, inputs, quit_after_paint=False, opened=None) -> int:
+    """Show the window on ``network``; ``opened`` is the file it came from
+    (:class:`~nnviz.core.documents.Opened`), None for a new network."""
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -72,12 +74,12 @@ def run_gui(network, inputs, quit_after_paint=False, open_path=None, lecture=Fal
 
     window = MainWindow(network, inputs)
     install_exception_hook(window)
-    if open_path:
+    if opened is not None:
         # The network is already shown; a lecture is opened again so that its scenes can be stepped.
-        if lecture:
-            window.document.open_path(open_path)
+        if opened.kind == "lecture":
+            window.document.open_path(opened.path)
         else:
-            window.document.adopt_path(open_path)
+            window.document.adopt_path(opened.path, source=opened.source)
     if quit_after_paint:
         _quit_after_first_paint(window, app)
     window.show()

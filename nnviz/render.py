@@ -3,6 +3,7 @@
     nnviz render --layers 2 4 2 --seed 1 -o net.png --size 1920x1080 --theme dark
     nnviz render --open lecture.json --scene 3 -o scene3.svg
     nnviz render --layers 2 6 1 --animate training --epochs 300 -o xor.gif
+    nnviz render --open model.onnx -o model.png
 
 Exit codes: 0 written; 2 bad arguments or an unreadable file (one line on stderr); 1 the picture
 could not be written.
@@ -109,7 +110,7 @@ def render_main(argv) -> int:
             parser.error(f"--schematic must be between 4 and 100, got {args.schematic}")
         from nnviz.cli import network_from_args
 
-        network, inputs, _lecture = network_from_args(parser, args)
+        network, inputs, _opened = network_from_args(parser, args)
         frames = None if args.animate is None else _animation_frames(parser, args, network, inputs)
     except SystemExit as e:  # argparse's usage errors (2) and --help (0)
         return e.code if isinstance(e.code, int) else 2

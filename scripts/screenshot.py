@@ -67,12 +67,26 @@ def drawn_digit(window) -> None:
     window.fields_dock.raise_()
 
 
+MODELS = next((p for p in (Path(__file__).resolve().parents[2] / "shared" / "models", Path("/work/shared/models"))
+               if (p / "torch_mlp.onnx").is_file()), None)
+"""The real model files of the import tests (PyTorch's ONNX export of a 4-10-6-3 ReLU classifier)."""
+
+
+def trained_onnx(window) -> None:
+    """A PyTorch network exported to ONNX, opened like File → Open, on the first of its test inputs."""
+    import numpy as np
+
+    window.document.open_path(MODELS / "torch_mlp.onnx")
+    window.state.set_inputs(np.load(MODELS / "torch_mlp_onnx.inputs.npy")[0].astype(float))
+
+
 SHOTS = {
     "window-default": dict(network=None, inputs=None),
     "init-deep-sigmoid": dict(setup=deep_sigmoid),
     "training-spiral": dict(setup=spiral_learned),
     "window-784-128-64-10": dict(network=Network([784, 128, 64, 10], seed=3), inputs=None),
     "window-digits": dict(setup=drawn_digit),
+    "model-torch-onnx": dict(setup=trained_onnx),
     "window-presentation-dark": dict(setup=presentation_dark),  # last: the dark theme stays on the application
 }
 
@@ -114,6 +128,9 @@ def main(argv=None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     for name, kwargs in SHOTS.items():
         if args.only and name not in args.only:
+            continue
+        if kwargs.get("setup") is trained_onnx and MODELS is None:
+            print(f"skipped {name}: the model files of the tests are not here", file=sys.stderr)
             continue
         print(shoot(app, name, args.out, **kwargs))
     return 0

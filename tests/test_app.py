@@ -61,8 +61,8 @@ def test_flags_build_the_network():
     args = parser.parse_args(["--layers", "3", "5", "1", "--inputs", "1", "2", "3", "--activation", "tanh",
                               "--output-activation", "linear", "--init", "he_normal", "--init-scale", "2",
                               "--seed", "7", "--bias"])
-    net, inputs, lecture = network_from_args(parser, args)
-    assert not lecture
+    net, inputs, opened = network_from_args(parser, args)
+    assert opened is None
     assert net.layer_sizes == (3, 5, 1)
     assert (net.activation, net.output_activation, net.init, net.init_scale, net.seed, net.bias) == (
         "tanh", "linear", "he_normal", 2.0, 7, True)

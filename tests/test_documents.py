@@ -41,15 +41,44 @@ def test_errors_name_the_file_once(tmp_path):
     (b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", "a PNG image"),
     (b"\xff\xd8\xff\xe0\0\x10JFIF", "a JPEG image"),
     (b"%PDF-1.7\n", "a PDF document"),
-    (b"PK\x03\x04\x14\0\0\0", "a zip archive"),
-    (b"\x89HDF\r\n\x1a\n\0\0", "an HDF5 file"),
-    (b"\x08\x07\x12\x07pytorch:", "an ONNX model"),
-    (pickle.dumps({"w": [1.0]}), "a Python pickle"),
+    (b"\x93NUMPY\x01\x00", "a NumPy .npy array"),
 ])
 def test_other_files_are_refused_by_what_they_look_like(tmp_path, head, looks_like):
     path = tmp_path / "model.json"
     path.write_bytes(head + bytes(range(256)))
     with pytest.raises(NetworkFileError, match=f"^model.json: not an nnviz file \\(it looks like {looks_like}"):
+        read_any(path)
+
+
+@pytest.mark.parametrize("head", [b"PK\x03\x04\x14\0\0\0", b"\x89HDF\r\n\x1a\n\0\0", b"\x08\x07\x12\x07pytorch:",
+                                  pickle.dumps({"w": [1.0]})], ids=["zip", "hdf5", "onnx", "pickle"])
+def test_damaged_model_files_are_read_by_the_importer_and_refused_with_one_error_type(tmp_path, head):
+    path = tmp_path / "model.json"  # the content decides, not the suffix
+    path.write_bytes(head + bytes(range(256)))
+    with pytest.raises(NetworkFileError, match=r"^model\.json: ") as error:
+        read_any(path)
+    assert "not an nnviz file" not in str(error.value)
+
+
+def test_a_model_file_opens_with_its_source_and_asks_for_activations_it_lacks(tmp_path):
+    path = tmp_path / "weights.npz"
+    w0, w1 = np.arange(6.0).reshape(3, 2), np.ones((1, 3))
+    np.savez(path, W0=w0, b0=np.zeros(3), W1=w1, b1=np.ones(1))
+    opened = read_any(path)
+    assert (opened.kind, opened.inputs, opened.scenes, opened.source) == ("model", None, [], "numpy npz, 2 layers")
+    assert opened.needs_activations
+    assert (opened.network.activation, opened.network.output_activation) == ("relu", "linear")
+    np.testing.assert_array_equal(opened.network.weights[0], w0)
+    chosen = read_any(path, activation="tanh", output_activation="sigmoid").network
+    assert (chosen.activation, chosen.output_activation) == ("tanh", "sigmoid")
+    np.testing.assert_allclose(chosen.forward(np.array([[1.0, 2.0]])).output,
+                               1 / (1 + np.exp(-(np.tanh(w0 @ [1.0, 2.0]).sum() + 1.0))).reshape(1, 1))
+
+
+def test_random_bytes_with_a_model_suffix_give_the_importers_message(tmp_path):
+    path = tmp_path / "m.safetensors"
+    path.write_bytes(np.random.default_rng(0).bytes(500))
+    with pytest.raises(NetworkFileError, match=r"^m\.safetensors: "):
         read_any(path)
 
 

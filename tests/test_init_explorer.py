@@ -48,7 +48,8 @@ def test_widgets_are_named_and_default_to_1000_samples(panel):
         widget = panel.findChild(cls, name)
         assert widget is not None, name
         assert widget.toolTip() or cls is QLabel, name
-    assert [a.text() for a in panel.actions()] == ["Pin as A", "Clear comparison"]
+    assert [a.text() for a in panel.actions()] == ["Pin as A", "Compare with a Fresh Initialisation",
+                                                   "Clear comparison"]
     assert panel.stats.batch_size == 1000
 
 

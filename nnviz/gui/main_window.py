@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QEvent, Qt, QTimer, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QFont, QKeySequence
 from PySide6.QtWidgets import QApplication, QDockWidget, QFrame, QLabel, QMainWindow, QScrollArea, QWidget
 
 from nnviz.core import Network
@@ -79,8 +79,14 @@ class MainWindow(QMainWindow):
         self.document.connect_window(self)
         self.document.sceneChanged.connect(self._on_scene_changed)
         self.document.message.connect(self._on_message)
+        self._source_label = QLabel()
+        self._source_label.setObjectName("sourceLabel")
+        self.statusBar().addPermanentWidget(self._source_label)
+        self.document.sourceChanged.connect(self._on_source_changed)
+        self._on_source_changed(self.document.source)
         self._size_label = QLabel()
         self.statusBar().addPermanentWidget(self._size_label)
+        self._accept_dropped_files()
         self.state.traceChanged.connect(self._on_trace_changed)
         self.state.message.connect(self._on_message)
         self.appearance.changed.connect(self._on_appearance_changed)
@@ -239,6 +245,12 @@ class MainWindow(QMainWindow):
         self.help_menu.addAction(self.about_action)
         self.file_menu, self.view_menu, self.network_menu = file_menu, view_menu, net_menu
 
+    def _accept_dropped_files(self) -> None:
+        """Files dropped anywhere on the window open; the graph view passes drops on to the window."""
+        self.setAcceptDrops(True)
+        self.view.setAcceptDrops(False)
+        self.view.viewport().setAcceptDrops(False)
+
     # -- preferences and closing ------------------------------------------------------------------------
     def _restore_preferences(self) -> None:
         self.resize(1280, 800)
@@ -292,6 +304,28 @@ class MainWindow(QMainWindow):
         out = self.state.trace.output
         shown = ", ".join(f"{v:.4g}" for v in out[:8]) + (" …" if len(out) > 8 else "")
         self._show_status(f"Output: [{shown}]")
+
+    @Slot(str)
+    def _on_source_changed(self, source: str) -> None:
+        self._source_label.setText(f"From {source}" if source else "")
+        self._source_label.setVisible(bool(source))
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._dropped_file(event) is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        path = self._dropped_file(event)
+        if path is not None:
+            event.acceptProposedAction()
+            # After the drop returns: the file may ask questions (unsaved changes, activations) in dialogs.
+            QTimer.singleShot(0, lambda: self.document.open_path(path))
+
+    @staticmethod
+    def _dropped_file(event) -> str | None:
+        """The one local file being dragged, or None (several files, a web link, text)."""
+        urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+        return urls[0].toLocalFile() if len(urls) == 1 and urls[0].isLocalFile() else None
 
     @Slot(str)
     def _on_scene_changed(self, title: str) -> None:

@@ -1,5 +1,5 @@
-"""The file behind the window: path, modified mark, the File-menu actions and lectures (scenes, in
-:mod:`nnviz.gui.document.lecture`).
+"""The file behind the window: path, modified mark, the File-menu actions, lectures (scenes, in
+:mod:`nnviz.gui.document.lecture`) and trained models (in :mod:`nnviz.gui.document.models`).
 
 A failing open or save shows the reason and changes nothing: the network stays as it was, and the
 file on disk too (every write is atomic).
@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
 from nnviz.core import Network, NetworkFileError, new_seed
@@ -25,14 +25,17 @@ from ..preferences import Preferences
 from .animation_dialog import AnimationExportMixin
 from .export_dialog import FORMATS, ExportDialog, ExportOptions, save_picture
 from .lecture import LectureMixin
+from .models import OPEN_FILTER, ModelMixin
 
 NETWORK_FILTER = "nnviz network (*.json);;All files (*)"
 WEIGHTS_FILTER = "NumPy arrays (*.npz);;CSV table (*.csv)"
 DEFAULT_VIEW_SIZE = (1280, 800)
 
 
-class Document(LectureMixin, AnimationExportMixin, QObject):
-    """Keeps track of the open file and offers New, Open, Save, Export, Copy as Python and lectures.
+class Document(LectureMixin, AnimationExportMixin, ModelMixin, QObject):
+    """Keeps track of the open file and offers New, Open, Save, Export, Copy as Python, lectures and models.
+
+    An opened model file (ONNX, PyTorch …) is never written over: Save asks for a new (.json) name.
 
     Args:
         state: the :class:`~nnviz.gui.state.NetworkState` whose network is the document.
@@ -47,6 +50,8 @@ class Document(LectureMixin, AnimationExportMixin, QObject):
         sceneChanged(str): the title of the lecture scene now shown; ``""`` when none is
             (declared by :class:`~nnviz.gui.document.lecture.LectureMixin`).
         message(str): a short report for the status bar ("Saved to …").
+        sourceChanged(str): where an imported network came from (declared by
+            :class:`~nnviz.gui.document.models.ModelMixin`).
     """
 
     titleChanged = Signal(str)
@@ -66,6 +71,7 @@ class Document(LectureMixin, AnimationExportMixin, QObject):
         self._export_options: ExportOptions | None = None
         self._build_actions()
         self._init_lecture()
+        self._init_models()
         self.set_renderer(renderer)
         for signal in (state.structureChanged, state.settingsChanged, state.weightsChanged, state.inputChanged):
             signal.connect(self._on_state_changed)
@@ -95,7 +101,7 @@ class Document(LectureMixin, AnimationExportMixin, QObject):
         """Every action, to add to the window too (so the shortcuts work while the menu bar is hidden)."""
         return [self.new_action, self.open_action, self.save_action, self.save_as_action,
                 self.export_image_action, self.export_weights_action, self.copy_python_action,
-                *self.lecture_actions]
+                *self.model_actions, *self.lecture_actions]
 
     # -- wiring -------------------------------------------------------------------------------------
     def set_renderer(self, renderer) -> None:
@@ -112,7 +118,8 @@ class Document(LectureMixin, AnimationExportMixin, QObject):
         self.modifiedChanged.connect(window.setWindowModified)
 
     def populate_file_menu(self, menu: QMenu) -> None:
-        """New, Open…, Open Recent, Save, Save As…, Export image…, Export weights…, Copy as Python."""
+        """New, Open…, Open Recent, Save, Save As…, Export image…, Export weights…, Export model…, Copy as
+        Python, PyTorch and Keras."""
         menu.addAction(self.new_action)
         menu.addAction(self.open_action)
         menu.addMenu(self.recent_menu)
@@ -123,7 +130,10 @@ class Document(LectureMixin, AnimationExportMixin, QObject):
         menu.addAction(self.export_image_action)
         menu.addAction(self.export_animation_action)
         menu.addAction(self.export_weights_action)
+        menu.addAction(self.export_model_action)
         menu.addAction(self.copy_python_action)
+        menu.addAction(self.copy_pytorch_action)
+        menu.addAction(self.copy_keras_action)
 
     def _action(self, text, slot, shortcut=None, tip="", name="") -> QAction:
         """An action of the document that runs ``slot``; ``tip`` is its tool tip and status tip."""
@@ -141,7 +151,8 @@ class Document(LectureMixin, AnimationExportMixin, QObject):
         self.new_action = action("&New", self.new, QKeySequence.New, "Start again with the tutorial network",
                                  "newAction")
         self.open_action = action("&Open…", self.open, QKeySequence.Open,
-                                  "Open a saved network or a lecture (.json)", "openAction")
+                                  "Open a saved network or a lecture (.json), or a trained model "
+                                  "(ONNX, PyTorch, safetensors, Keras, scikit-learn, .npz)", "openAction")
         self.save_action = action("&Save", self.save, QKeySequence.Save, "Save the network, weights and inputs",
                                   "saveAction")
         self.save_as_action = action("Save &As…", self.save_as, "Ctrl+Shift+S",
@@ -200,9 +211,11 @@ class Document(LectureMixin, AnimationExportMixin, QObject):
             self._state.set_network(network, inputs)
         self._set_modified(False)
 
-    def adopt_path(self, path) -> None:
-        """The state already shows the network saved in ``path`` (opened from the command line)."""
+    def adopt_path(self, path, source: str = "") -> None:
+        """The state already shows the network saved in ``path`` (opened from the command line);
+        ``source`` says where a model file came from ("ONNX, 3 Gemm layers"), "" for nnviz's own files."""
         self._set_path(path)
+        self._set_source(source)
         self._set_modified(False)
         self._remember(self._path)
 
@@ -228,6 +241,7 @@ class Document(LectureMixin, AnimationExportMixin, QObject):
         self._close_lecture()
         self._replace(Network([2, 4, 2], seed=new_seed()), (3.0, 4.0))
         self._set_path(None)
+        self._set_source("")
         self.message.emit("New network")
         return True
 
@@ -235,11 +249,11 @@ class Document(LectureMixin, AnimationExportMixin, QObject):
     def open(self) -> bool:
         if not self.maybe_save():
             return False
-        path = self._ask_open_path("Open Network or Lecture", NETWORK_FILTER)
+        path = self._ask_open_path("Open Network, Lecture or Model", OPEN_FILTER)
         return self._load(path) if path else False
 
     def open_path(self, path) -> bool:
-        """Open a network file or a lecture (asks about unsaved changes first)."""
+        """Open a network file, a lecture or a model file (asks about unsaved changes first)."""
         if not self.maybe_save():
             return False
         return self._load(path)
@@ -254,19 +268,25 @@ class Document(LectureMixin, AnimationExportMixin, QObject):
         except MemoryError:
             self._show_error("Could Not Open File", f"{path.name} is too large to open with the memory available.")
             return False
-        if opened.kind == "lecture":
+        if opened.kind == "model":
+            if not self._open_model(opened):
+                return False
+        elif opened.kind == "lecture":
             self._start_lecture(opened.scenes, path.stem, path)
+            self._set_source("")
         else:
             self._close_lecture()
             self._replace(opened.network, opened.inputs)
             self._set_path(path)
+            self._set_source("")
             self.message.emit(f"Opened {path}")
         self._remember(path.absolute())
         return True
 
     @Slot()
     def save(self) -> bool:
-        return self.save_as() if self._path is None else self.save_to(self._path)
+        # An imported model is never written over with nnviz's JSON: ask for a .json name instead.
+        return self.save_as() if self._path is None or self.source else self.save_to(self._path)
 
     @Slot()
     def save_as(self) -> bool:
@@ -283,6 +303,7 @@ class Document(LectureMixin, AnimationExportMixin, QObject):
                                                "your network is still open.")
             return False
         self._set_path(path)
+        self._set_source("")
         self._set_modified(False)
         self._remember(self._path)
         self.message.emit(f"Saved to {self._path}")
@@ -344,10 +365,7 @@ class Document(LectureMixin, AnimationExportMixin, QObject):
     @Slot()
     def copy_python(self) -> str:
         """Put a Python snippet that rebuilds the network on the clipboard; returns it."""
-        code = python_snippet(self._state.network, self._state.inputs)
-        QGuiApplication.clipboard().setText(code)
-        self.message.emit(f"Copied {code.count(chr(10))} lines of Python that rebuild this network")
-        return code
+        return self._copy_code(python_snippet(self._state.network, self._state.inputs), "Python")
 
     # -- dialogs (small methods, so that tests can replace them) ----------------------------------
     def _ask_open_path(self, caption: str, filters: str) -> str | None:

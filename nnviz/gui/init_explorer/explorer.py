@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.core import get_initializer
 from nnviz.core.presets import PRESETS, matching_preset
 from nnviz.core.stats import (
     DISTRIBUTIONS,
@@ -42,6 +41,7 @@ from ..deferred import DeferredRefresh
 from ..limited_spin import LimitedSpinBox
 from ..quiet import show_index
 from .axes import shared_axes
+from .compare import describe, fresh_comparison_controls
 from .depth_view import DepthView
 from .plots import LayerRow, LayerRows, PlotStyle
 
@@ -66,7 +66,7 @@ class InitExplorer(QWidget):
             identical twin (layer indices as in ``layer_sizes``); ``{}`` when there are none. Connect
             it to the network view's ``set_marked_nodes``.
 
-    ``actions()`` returns the QActions for the menus: "Pin as A" and "Clear comparison".
+    ``actions()`` returns the QActions for the menus: "Pin as A", "Compare with a fresh initialisation", "Clear".
 
     Attributes:
         stats: the :class:`~nnviz.core.stats.NetworkStats` shown now (None before the first update).
@@ -82,7 +82,7 @@ class InitExplorer(QWidget):
         self._appearance = appearance
         self.stats: NetworkStats | None = None
         self.pinned_stats: NetworkStats | None = None
-        self._pinned_network = None
+        self._pinned_network, self._pinned_caption = None, ""
         self._pinned_key = None
         self._batch_key = None
         self._batch = None
@@ -130,7 +130,8 @@ class InitExplorer(QWidget):
                                   statusTip="Keep the current initialisation as A to compare other settings against it")
         self.clear_action = QAction("Clear comparison", self, triggered=self.clear_pin, enabled=False,
                                     statusTip="Forget the pinned initialisation A")
-        self.addActions([self.pin_action, self.clear_action])  # the menus take them from actions()
+        self.fresh_action, self.fresh_button = fresh_comparison_controls(self, self._state)
+        self.addActions([self.pin_action, self.fresh_action, self.clear_action])  # the menus take actions()
         self.pin_button = QPushButton("Pin as A", objectName="pinCompare", clicked=self.pin, toolTip="Keep this "
                                       "initialisation as A; then change the settings to see B next to it")
         self.clear_button = QPushButton("Clear", objectName="clearCompare", enabled=False, clicked=self.clear_pin,
@@ -178,9 +179,11 @@ class InitExplorer(QWidget):
         top.addRow(samples_label, batch)
         compare = QHBoxLayout()
         compare.addWidget(self.pin_button)
+        compare.addWidget(self.fresh_button)
         compare.addWidget(self.clear_button)
-        compare.addWidget(self.compare_label, 1)
+        compare.addStretch(1)
         top.addRow("Compare", compare)
+        top.addRow("", self.compare_label)  # its own row: the caption of A can be long
         top.addRow("Histograms", self.shared_axes)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
@@ -260,12 +263,14 @@ class InitExplorer(QWidget):
             self.preset_explanation.setText(preset.explanation)
 
     # -- compare ------------------------------------------------------------------------------------
-    def pin(self) -> None:
-        """Keep a copy of the current network as "A"; later settings are drawn as "B" against it."""
+    def pin(self, *_, caption: str = "") -> None:
+        """Keep a copy of the current network as "A" (``caption`` says what it is); later settings are drawn
+        as "B" against it."""
         network = self._state.network
         self._pinned_network = network.copy()
         self._pinned_key = None
-        self.compare_label.setText(f"A: {_describe(network)}")
+        self._pinned_caption = caption or f"A: {describe(network)}"
+        self.compare_label.setText(self._pinned_caption)
         self.compare_label.setToolTip("A is drawn as grey outlines and dashed lines; B, the current network, "
                                       "in colour.")
         self.clear_action.setEnabled(True)
@@ -318,7 +323,7 @@ class InitExplorer(QWidget):
         if self._pinned_key != self._batch_key:
             self.pinned_stats = layer_statistics(pinned, batch, seed=BATCH_SEED + 1)
             self._pinned_key = self._batch_key
-            self.compare_label.setText(f"A: {_describe(pinned)}")
+            self.compare_label.setText(self._pinned_caption)
 
     def _update_symmetry(self, network) -> None:
         groups = find_symmetric_units(network)
@@ -414,10 +419,3 @@ class InitExplorer(QWidget):
         legend = 0 if self.pinned_stats is None else 22
         self.depth_view.setFixedHeight(int(((230 if deep else 170) + legend) * self._appearance.scale))
 
-
-def _describe(network) -> str:
-    """One line for the compare label: initialiser × scale, activation, depth, seed."""
-    hidden = network.layer_sizes[1:-1]
-    depth = f"{len(hidden)} × {hidden[0]}" if hidden and len(set(hidden)) == 1 else "-".join(map(str, hidden))
-    return (f"{get_initializer(network.init).display_name} × {network.init_scale:g}, {network.activation}, "
-            f"hidden {depth or 'none'}, seed {network.seed}")
