@@ -26,7 +26,7 @@ class OutputBars(QWidget):
     def __init__(self, state, data, sample: ShownSample, appearance: Appearance, parent=None):
         super().__init__(parent)
         self.setObjectName("outputBars")
-        self.setMinimumSize(160, 80)
+        self.setMinimumSize(80, 60)  # a small screen squeezes it first
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
         self._state = state
         self._data = data
