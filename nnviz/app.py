@@ -14,7 +14,7 @@ from nnviz import __version__
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from nnviz.cli import Parser, add_network_arguments
+    from nnviz.cli import Parser, add_colour_arguments, add_network_arguments
     from nnviz.core import ACTIVATIONS, INITIALIZERS
 
     parser = Parser(
@@ -27,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="add nnviz to the application menu (Linux: writes nnviz.desktop and the icon "
                              "under $XDG_DATA_HOME) and exit")
     add_network_arguments(parser, ACTIVATIONS, INITIALIZERS)
+    add_colour_arguments(parser)
     # For scripts/bench.py: quit as soon as the window has painted once.
     parser.add_argument("--quit-after-paint", action="store_true", help=argparse.SUPPRESS)
     return parser
@@ -38,7 +39,7 @@ def main(argv=None) -> int:
         from nnviz.render import render_main
 
         return render_main(argv[1:])
-    from nnviz.cli import network_from_args
+    from nnviz.cli import appearance_from_args, network_from_args
 
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -51,12 +52,14 @@ def main(argv=None) -> int:
             parser.error(f"cannot write the desktop entry: {error}")
         return 0
     network, inputs, opened = network_from_args(parser, args)
-    return run_gui(network, inputs, quit_after_paint=args.quit_after_paint, opened=opened)
+    look = appearance_from_args(parser, args)
+    return run_gui(network, inputs, quit_after_paint=args.quit_after_paint, opened=opened, appearance=look)
 
 
-def run_gui(network, inputs, quit_after_paint=False, opened=None) -> int:
+def run_gui(network, inputs, quit_after_paint=False, opened=None, appearance=None) -> int:
     """Show the window on ``network``; ``opened`` is the file it came from
-    (:class:`~nnviz.core.documents.Opened`), None for a new network."""
+    (:class:`~nnviz.core.documents.Opened`), None for a new network; ``appearance`` holds view options given on
+    the command line."""
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -73,6 +76,7 @@ def run_gui(network, inputs, quit_after_paint=False, opened=None) -> int:
     from nnviz.gui.main_window import MainWindow
 
     window = MainWindow(network, inputs)
+    window.appearance.set(**(appearance or {}))
     install_exception_hook(window)
     if opened is not None:
         # The network is already shown; a lecture is opened again so that its scenes can be stepped.

@@ -100,3 +100,38 @@ def _read_open_file(parser, args, scene: int | None):
     if not 1 <= index <= len(opened.scenes):
         parser.error(f"--scene {index}: {path.name} has scenes 1 to {len(opened.scenes)}")
     return opened.scenes[index - 1].network, opened.scenes[index - 1].inputs, opened
+
+
+def add_colour_arguments(parser) -> None:
+    """The flags of the weight colours and weight matrices; shared by the window and ``nnviz render``."""
+    from nnviz.gui.appearance import WEIGHT_SCALES
+
+    group = parser.add_argument_group("weight colours")
+    group.add_argument("--colour-scale", "--color-scale", dest="colour_scale", choices=WEIGHT_SCALES,
+                       help="which |w| gets the full colour: each layer's own max, the whole network's max "
+                            "(default), or a fixed range (--weight-range)")
+    group.add_argument("--weight-range", type=float, metavar="R",
+                       help="fixed colour range: ±R gets the full colour (implies --colour-scale fixed)")
+    group.add_argument("--matrix-above", type=int, metavar="N",
+                       help="draw weight layers of more than N edges as a weight matrix (a heatmap)")
+
+
+def appearance_from_args(parser, args) -> dict:
+    """The :class:`~nnviz.gui.appearance.Appearance` options the colour flags ask for (``{}``: none)."""
+    options = {}
+    mode = args.colour_scale
+    if args.weight_range is not None:
+        if not 0 < args.weight_range < float("inf"):
+            parser.error(f"--weight-range must be a positive number, got {args.weight_range}")
+        if mode not in (None, "fixed"):
+            parser.error(f"--weight-range needs --colour-scale fixed, not {mode}")
+        mode = "fixed"
+    if mode == "fixed" and args.weight_range is None:
+        parser.error("--colour-scale fixed needs --weight-range R")
+    if mode is not None:
+        options.update(weight_range=args.weight_range, per_layer_colors=mode == "layer")
+    if args.matrix_above is not None:
+        if args.matrix_above < 0:
+            parser.error(f"--matrix-above must be 0 or more, got {args.matrix_above}")
+        options["matrix_above"] = args.matrix_above
+    return options

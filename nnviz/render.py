@@ -23,7 +23,7 @@ DEFAULT_FRAMES = {"training": 60, "reroll": 12}
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from nnviz.cli import Parser, add_network_arguments
+    from nnviz.cli import Parser, add_colour_arguments, add_network_arguments
     from nnviz.core import ACTIVATIONS, INITIALIZERS
     from nnviz.gui.appearance import PALETTES, THEMES
 
@@ -42,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--scale", type=float, default=1.0, metavar="S",
                         help="presentation scale 0.5 … 4: bigger labels, nodes and edges (default: 1)")
     add_network_arguments(parser, ACTIVATIONS, INITIALIZERS)
+    add_colour_arguments(parser)
     parser.add_argument("--scene", type=int, metavar="N",
                         help="with --open LECTURE: draw scene N (from 1; default: the first)")
     figure = parser.add_argument_group("figure")
@@ -108,13 +109,14 @@ def render_main(argv) -> int:
             parser.error(f"--scale must be between 0.5 and 4, got {args.scale}")
         if args.schematic is not None and not 4 <= args.schematic <= 100:
             parser.error(f"--schematic must be between 4 and 100, got {args.schematic}")
-        from nnviz.cli import network_from_args
+        from nnviz.cli import appearance_from_args, network_from_args
 
         network, inputs, _opened = network_from_args(parser, args)
+        look = appearance_from_args(parser, args)
         frames = None if args.animate is None else _animation_frames(parser, args, network, inputs)
     except SystemExit as e:  # argparse's usage errors (2) and --help (0)
         return e.code if isinstance(e.code, int) else 2
-    return _render(network, inputs, args, frames)
+    return _render(network, inputs, args, look, frames)
 
 
 def _animation_frames(parser, args, network, inputs):
@@ -152,7 +154,7 @@ def figure_options(args):
                          transparent=args.transparent, schematic=args.schematic)
 
 
-def _render(network, inputs, args, frames=None) -> int:
+def _render(network, inputs, args, look: dict, frames=None) -> int:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(["nnviz render"])
@@ -167,7 +169,7 @@ def _render(network, inputs, args, frames=None) -> int:
         print(f"nnviz render: error: {e}", file=sys.stderr)
         return 2
     appearance = Appearance()
-    appearance.set(theme=args.theme, palette=args.palette, scale=args.scale)
+    appearance.set(theme=args.theme, palette=args.palette, scale=args.scale, **look)
     width, height = args.size or _size(ANIMATION_SIZE if frames else DEFAULT_SIZE)
     if frames is not None:
         return _animate(frames, args, width, height, appearance)

@@ -207,8 +207,15 @@ def bench_launch_section():
     return bench_launch()
 
 
+def bench_matrix_section():
+    from bench_matrix import bench_matrix
+
+    return bench_matrix()
+
+
 SECTIONS = {"view": bench_view, "stats": bench_stats_section, "training": bench_training_section,
-            "digits": bench_digits_section, "init": bench_init_section, "launch": bench_launch_section}
+            "digits": bench_digits_section, "init": bench_init_section, "launch": bench_launch_section,
+            "matrix": bench_matrix_section}
 
 
 def main(argv=None) -> int:

@@ -1,6 +1,6 @@
 """Save PNG screenshots of the main window for the README (runs offscreen, no display needed).
 
-    .venv/bin/python scripts/screenshot.py [--out resources/screenshots]
+    .venv/bin/python scripts/screenshot.py [--out resources/screenshots] [--only window-weight-matrices]
 """
 
 from __future__ import annotations
@@ -80,6 +80,29 @@ def trained_onnx(window) -> None:
     window.state.set_inputs(np.load(MODELS / "torch_mlp_onnx.inputs.npy")[0].astype(float))
 
 
+def digits_network():
+    """64-128-64-10 ReLU trained 15 epochs on the bundled 8 × 8 digits, and one standardised digit."""
+    from nnviz.core import fit
+    from nnviz.core.datasets import load_dataset
+
+    digits = load_dataset("digits")
+    mean, std = digits.X.mean(axis=0), digits.X.std(axis=0)
+    std[std == 0] = 1.0
+    X = (digits.X - mean) / std
+    network = Network([64, 128, 64, 10], activation="relu", output_activation="softmax", loss="cross_entropy",
+                      init="he_normal", seed=2, bias=True)
+    fit(network, X, digits.y, 15, batch_size=16, learning_rate=0.01, momentum=0.5, seed=2)
+    return network, X[0]
+
+
+def weight_matrices(window) -> None:
+    window.appearance.set(matrix_above=1000, per_layer_colors=True)
+    for dock in (window.init_dock, window.training_dock, window.boundary_dock):
+        dock.hide()  # room for the graph
+    busiest = int(window.state.trace.post[2].argmax())
+    window.view.select_node(2, busiest)  # its row in the second matrix, its edges to the outputs
+
+
 SHOTS = {
     "window-default": dict(network=None, inputs=None),
     "init-deep-sigmoid": dict(setup=deep_sigmoid),
@@ -87,6 +110,7 @@ SHOTS = {
     "window-784-128-64-10": dict(network=Network([784, 128, 64, 10], seed=3), inputs=None),
     "window-digits": dict(setup=drawn_digit),
     "model-torch-onnx": dict(setup=trained_onnx),
+    "window-weight-matrices": dict(network=digits_network, setup=weight_matrices),
     "window-presentation-dark": dict(setup=presentation_dark),  # last: the dark theme stays on the application
 }
 
@@ -101,6 +125,8 @@ def shoot(app, name, out: Path, network=None, inputs=None, setup=None, size=(128
     # A throw-away preferences file: the picture must not depend on the developer's saved layout.
     preferences = Preferences(QSettings(str(out / ".screenshot-preferences.ini"), QSettings.IniFormat))
     preferences.qsettings.clear()
+    if callable(network):  # made only when this shot is taken
+        network, inputs = network()
     window = MainWindow(network, inputs, preferences=preferences)
     window.resize(*size)
     if setup:
@@ -122,7 +148,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     default_out = Path(__file__).resolve().parent.parent / "resources" / "screenshots"
     parser.add_argument("--out", type=Path, default=default_out)
-    parser.add_argument("--only", nargs="*", choices=list(SHOTS), help="take only these shots")
+    parser.add_argument("--only", choices=list(SHOTS), nargs="+", help="take only these shots")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv[:1])

@@ -308,3 +308,15 @@ def test_nnviz_open_a_model_paints_the_window(tmp_path):
                              "--quit-after-paint"], capture_output=True, text=True, timeout=120, env=env)
     assert result.returncode == 0, result.stderr
     assert "painted" in result.stdout
+
+
+def test_an_imported_model_draws_big_layers_as_weight_matrices(window, tmp_path):
+    from nnviz.core import export_model
+    from nnviz.gui.appearance import MATRIX_ABOVE
+
+    path = tmp_path / "big.safetensors"
+    export_model(Network([784, 32, 10], activation="relu", seed=1), path)
+    assert window.appearance.matrix_above is None
+    window.document.open_path(path)
+    assert window.appearance.matrix_above == MATRIX_ABOVE
+    assert window.state.network.layer_sizes == (784, 32, 10)

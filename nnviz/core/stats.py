@@ -37,6 +37,7 @@ _PERCENTILE_SAMPLE = 4096
 _OUTLIER_STRETCH = 3.0
 _HUGE = 1e300
 _CHUNK = 16_384
+_MIN_SPAN = 1e-290
 
 
 @dataclass(frozen=True, eq=False)
@@ -52,7 +53,15 @@ class LayerStats:
 
     :attr:`inactive_fraction` picks the one that matters for the activation.
 
-    ``grad_norm`` is the Frobenius norm of the batch-mean ∂E/∂W, E the network's loss.
+    Gradient size, E the network's loss and ∂E/∂W its batch mean:
+
+    - ``grad_norm``: the Frobenius norm ‖∂E/∂W‖. It adds up n_out · n_in entries, so a wide layer has a
+      larger norm than a narrow one with the same gradient per weight: do not compare it across layers.
+    - :attr:`grad_rms`: ‖∂E/∂W‖ / √(n_out · n_in), the root-mean-square gradient of one weight: the
+      typical step a weight takes per unit of learning rate, comparable across layers of any size.
+    - :attr:`grad_to_weight`: ‖∂E/∂W‖ / ‖W‖ (``w_norm``): how large one step is next to the weights
+      themselves, per unit of learning rate (η · ratio ≈ 10⁻³ is the practitioners' rule of thumb).
+
     The raw arrays are kept for histograms: ``weights`` ``(n_out, n_in)`` (a copy), ``z`` and
     ``a`` ``(batch, n_out)``.
     """
@@ -70,6 +79,7 @@ class LayerStats:
     dead_fraction: float
     mean_abs_derivative: float
     grad_norm: float
+    w_norm: float
     weights: np.ndarray
     z: np.ndarray
     a: np.ndarray
@@ -81,6 +91,18 @@ class LayerStats:
     @property
     def n_out(self) -> int:
         return self.weights.shape[0]
+
+    @property
+    def grad_rms(self) -> float:
+        """Root-mean-square gradient per weight: ``grad_norm / √(n_out · n_in)``."""
+        return self.grad_norm / np.sqrt(self.weights.size)
+
+    @property
+    def grad_to_weight(self) -> float:
+        """``grad_norm / w_norm``; for all-zero weights ∞ if any gradient reaches them, else 0."""
+        if self.w_norm == 0:
+            return np.inf if self.grad_norm > 0 else 0.0
+        return self.grad_norm / self.w_norm
 
     @property
     def inactive_fraction(self) -> float:
@@ -123,6 +145,15 @@ def max_abs_derivative(activation: str) -> float:
     the largest diagonal ∂y_k/∂z_k, that of its curve)."""
     grid = np.linspace(-20.0, 20.0, 8001)
     return float(np.max(np.abs(get_activation(activation).curve_derivative(grid))))
+
+
+@cache
+def is_centred(activation: str) -> bool:
+    """Whether an activation is odd, f(−z) = −f(z) (tanh, linear): its outputs then average about 0 for
+    z spread evenly around 0. Sigmoid (around 0.5) and ReLU (never negative) are not centred."""
+    grid = np.linspace(-6.0, 6.0, 241)
+    f = get_activation(activation).curve
+    return bool(np.allclose(f(-grid), -f(grid), atol=1e-12))
 
 
 def random_targets(network: Network, n_samples: int, seed=None) -> np.ndarray:
@@ -168,6 +199,7 @@ def layer_statistics(network: Network, inputs, targets=None, seed=None) -> Netwo
                 dead_fraction=float(flat.all(axis=0).mean()),
                 mean_abs_derivative=float(derivative.mean()),
                 grad_norm=float(np.linalg.norm(d_w[i])) / batch,
+                w_norm=float(np.linalg.norm(w)),
                 weights=w.copy(), z=z, a=a,
             ))
     return NetworkStats(layers, x, t, loss, float(x.std()))
@@ -241,7 +273,7 @@ def shared_bins(arrays, n_bins: int = 40, include=None) -> np.ndarray:
         core = q_hi - q_lo
         if core > 0 and hi - lo > _OUTLIER_STRETCH * core:
             lo, hi = max(lo, q_lo - 0.1 * core), min(hi, q_hi + 0.1 * core)
-        if hi == lo:
+        if hi - lo < _MIN_SPAN:  # all equal, or so close (subnormal) that n_bins / span overflows
             half = 0.5 * max(abs(lo), 1.0)
             lo, hi = lo - half, hi + half
     if include is not None:
@@ -325,6 +357,6 @@ def _identical_rows(key: np.ndarray) -> list:
 
 __all__ = [
     "DISTRIBUTIONS", "MAX_BATCH_VALUES", "MAX_BATCH_WORK", "SATURATION_THRESHOLD", "LayerStats", "NetworkStats",
-    "affordable_samples", "find_symmetric_units", "histogram", "layer_statistics", "max_abs_derivative",
+    "affordable_samples", "find_symmetric_units", "histogram", "is_centred", "layer_statistics", "max_abs_derivative",
     "random_targets", "sample_inputs", "shared_bins",
 ]

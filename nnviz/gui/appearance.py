@@ -12,6 +12,14 @@ THEMES = ("light", "dark")
 PALETTES = ("default", "colorblind")
 """``default``: blue negative, near-white 0, red positive. ``colorblind``: a blue–orange map that
 stays distinct for deuteranopia and protanopia."""
+WEIGHT_SCALES = ("layer", "network", "fixed")
+"""Weight colour modes: each layer's own ±max|w|, ±max|w| of the whole network, or ±weight_range
+(see :mod:`nnviz.gui.network_view.weight_scale`)."""
+
+
+MATRIX_ABOVE = 10_000
+"""Edges above which a weight layer is shown as a matrix when matrices for big layers are on: beyond
+a few thousand lines a dense fan is a hairball."""
 
 
 class Appearance(QObject):
@@ -25,6 +33,10 @@ class Appearance(QObject):
         per_layer_colors: normalise edge colours per layer instead of over the whole network.
         max_edges_per_layer: level of detail; the strongest this many edges of each layer are
             drawn (``None`` draws every edge, the exact full picture).
+        matrix_above: weight layers of more edges than this are drawn as a weight matrix (a
+            heatmap) instead of edges; ``None``: none by size (imported models set
+            :data:`MATRIX_ABOVE`).
+        matrix_layers: weight layers toggled by hand against that rule (a frozenset of indices).
     """
 
     changed = Signal()
@@ -38,6 +50,8 @@ class Appearance(QObject):
             "weight_range": None,
             "per_layer_colors": False,
             "max_edges_per_layer": 20_000,
+            "matrix_above": None,
+            "matrix_layers": frozenset(),
         }
 
     def __getattr__(self, name):
@@ -45,6 +59,11 @@ class Appearance(QObject):
         if values is not None and name in values:
             return values[name]
         raise AttributeError(name)
+
+    def shows_matrix(self, weight_layer: int, n_edges: int) -> bool:
+        """Whether weight layer ``weight_layer`` of ``n_edges`` weights is drawn as a weight matrix."""
+        by_size = self.matrix_above is not None and n_edges > self.matrix_above
+        return by_size != (weight_layer in self.matrix_layers)
 
     def set(self, **values) -> None:
         """Set one or more options; unknown names and bad values raise ``ValueError``."""
@@ -79,4 +98,12 @@ def _check(name, value):
         value = int(value)
         if value < 1:
             raise ValueError("max_edges_per_layer must be at least 1, or None for every edge")
+    if name == "matrix_above" and value is not None:
+        value = int(value)
+        if value < 0:
+            raise ValueError("matrix_above must be 0 or more edges, or None for no matrices by size")
+    if name == "matrix_layers":
+        value = frozenset(int(layer) for layer in value)
+        if any(layer < 0 for layer in value):
+            raise ValueError("matrix_layers holds weight layer indices (0 or more)")
     return value

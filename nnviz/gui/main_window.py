@@ -29,6 +29,8 @@ from .training.data import TrainingData
 from .training.decision_boundary import DecisionBoundary
 from .training.panel import TrainingPanel
 from .training.runner import TrainingRunner
+from .verdict_label import VerdictLabel
+from .weight_colours_menu import WeightColourActions
 
 PRESENTATION_SCALE = 1.75
 SCALE_STEP = 0.25
@@ -84,6 +86,9 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self._source_label)
         self.document.sourceChanged.connect(self._on_source_changed)
         self._on_source_changed(self.document.source)
+        self.verdict_label = VerdictLabel("Weights: ")
+        self.statusBar().addPermanentWidget(self.verdict_label)
+        self.init_explorer.verdictChanged.connect(self.verdict_label.show_verdict)
         self._size_label = QLabel()
         self.statusBar().addPermanentWidget(self._size_label)
         self._accept_dropped_files()
@@ -111,6 +116,7 @@ class MainWindow(QMainWindow):
         self.training_runner = TrainingRunner(self.state, self.training_data, self)
         self.training = TrainingPanel(self.state, self.training_data, self.training_runner, self.appearance,
                                       preferences=self.preferences)
+        self.init_explorer.verdictChanged.connect(self.training.verdict_label.show_verdict)
         self.boundary = DecisionBoundary(self.state, self.training_data, self.appearance)
         self.training_dock = self._add_dock("Training", "trainingDock", _scrolling(self.training),
                                             Qt.RightDockWidgetArea)
@@ -214,6 +220,9 @@ class MainWindow(QMainWindow):
                        self.zoom_out_action, self.zoom_reset_action, None, self.dark_action,
                        self.colorblind_action, None):
             view_menu.addAction(action) if action else view_menu.addSeparator()
+        self.weight_colours = WeightColourActions(self.appearance, self.view, self.preferences, self)
+        self.weight_colours.populate(view_menu.addMenu("&Weight Colours"))
+        self.training_runner.playingChanged.connect(self.view.set_growing_colours)
         panels = view_menu.addMenu("&Panels")
         for dock in self.findChildren(QDockWidget):
             panels.addAction(dock.toggleViewAction())
@@ -259,6 +268,7 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         self._default_layout_pending = window_state is None or not self.restoreState(window_state)
         self.appearance.set(theme=self.preferences.theme(), palette=self.preferences.palette())
+        self.weight_colours.restore()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -291,6 +301,7 @@ class MainWindow(QMainWindow):
         self.preferences.set_window_state(self.saveState())
         self.preferences.set_theme(self.appearance.theme)
         self.preferences.set_palette(self.appearance.palette)
+        self.weight_colours.save()
         self.preferences.sync()
         super().closeEvent(event)
 

@@ -1,4 +1,4 @@
-"""Preferences that outlive the window: geometry, theme, palette, last folder, recent files.
+"""Preferences that outlive the window: geometry, theme, palette, weight colours, last folder, recent files.
 
 Every key is prefixed with the format version (``v1/theme``), so a later nnviz can change what a
 key means without misreading old values. Values read back are checked: a missing or corrupt value
@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from .appearance import PALETTES, THEMES
+from .appearance import PALETTES, THEMES, WEIGHT_SCALES
 
 VERSION_PREFIX = "v1/"
 MAX_RECENT_FILES = 10
@@ -102,6 +102,34 @@ class Preferences:
         if palette not in PALETTES:
             raise ValueError(f"palette must be one of {PALETTES}, got {palette!r}")
         self.set("palette", palette)
+
+    def weight_scale(self) -> str:
+        """The weight colour mode: ``layer``, ``network`` (the default) or ``fixed``."""
+        value = self.get("weightScale", "network")
+        return value if value in WEIGHT_SCALES else "network"
+
+    def set_weight_scale(self, mode: str) -> None:
+        if mode not in WEIGHT_SCALES:
+            raise ValueError(f"the weight colour mode must be one of {WEIGHT_SCALES}, got {mode!r}")
+        self.set("weightScale", mode)
+
+    def fixed_weight_range(self) -> float:
+        """The last fixed weight range (±R gets the full colour); 1.0 if none was set or it is unusable."""
+        value = self.get("fixedWeightRange", 1.0)
+        return value if value > 0 else 1.0
+
+    def set_fixed_weight_range(self, value: float) -> None:
+        value = float(value)
+        if not 0 < value < float("inf"):
+            raise ValueError(f"a fixed weight range must be a positive number, got {value}")
+        self.set("fixedWeightRange", value)
+
+    def matrices_for_big_layers(self) -> bool:
+        """Whether layers of many edges are drawn as weight matrices."""
+        return self.get("matricesForBigLayers", False)
+
+    def set_matrices_for_big_layers(self, on: bool) -> None:
+        self.set("matricesForBigLayers", bool(on))
 
     # -- files --------------------------------------------------------------------------------------
     def last_folder(self) -> str:

@@ -8,6 +8,7 @@ from PySide6.QtGui import QGuiApplication
 
 from nnviz.core.framework_snippets import keras_snippet, pytorch_snippet
 
+from ..appearance import MATRIX_ABOVE
 from .activation_dialog import ActivationDialog
 
 MODEL_PATTERNS = "*.onnx *.pt *.pth *.safetensors *.keras *.h5 *.hdf5 *.joblib *.pkl *.pickle *.npz"
@@ -67,6 +68,9 @@ class ModelMixin:
                 return False
             network = opened.model.to_network(*chosen)
         self._close_lecture()
+        if self._appearance.matrix_above is None:
+            # A trained model's big layers read better as weight matrices than as a hairball of lines.
+            self._appearance.set(matrix_above=MATRIX_ABOVE)
         self._replace(network, None)
         self._set_path(opened.path)
         self._set_source(opened.source)

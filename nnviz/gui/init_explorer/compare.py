@@ -1,5 +1,5 @@
-"""Captions of the pinned network "A", and "Compare with a fresh initialisation": how far did training move
-the weights of a trained (for example imported) network from where an initialisation starts them?"""
+"""Compare with a fresh initialisation: how far did training move the weights of a trained (for example
+imported) network from where an initialisation starts them?"""
 
 from __future__ import annotations
 
@@ -10,14 +10,6 @@ from nnviz.core import get_initializer
 
 FRESH_TIP = ("Pin these (trained) weights as A and draw a fresh initialisation of the same shape, with the "
              "chosen initialiser, as B: per layer, how far training moved the weights")
-
-
-def describe(network) -> str:
-    """One line for the compare label: initialiser × scale, activation, depth, seed."""
-    hidden = network.layer_sizes[1:-1]
-    depth = f"{len(hidden)} × {hidden[0]}" if hidden and len(set(hidden)) == 1 else "-".join(map(str, hidden))
-    return (f"{get_initializer(network.init).display_name} × {network.init_scale:g}, {network.activation}, "
-            f"hidden {depth or 'none'}, seed {network.seed}")
 
 
 def compare_with_fresh(explorer, state) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, QEvent, QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.core.presets import PRESETS, matching_preset
 from nnviz.core.stats import (
     DISTRIBUTIONS,
     NetworkStats,
@@ -33,26 +32,27 @@ from nnviz.core.stats import (
     layer_statistics,
     sample_inputs,
 )
-from nnviz.core.verdicts import describe_units, diagnose
+from nnviz.core.verdicts import Verdict, describe_units, diagnose
 
 from ..appearance import Appearance
 from ..colors import theme_colors
 from ..deferred import DeferredRefresh
 from ..limited_spin import LimitedSpinBox
-from ..quiet import show_index
+from ..verdict_label import verdict_html
 from .axes import shared_axes
-from .compare import describe, fresh_comparison_controls
+from .compare import fresh_comparison_controls
 from .depth_view import DepthView
+from .layer_picker import MAX_LAYER_ROWS, LayerPicker
 from .plots import LayerRow, LayerRows, PlotStyle
+from .preset_picker import PresetPicker, describe_settings
 
-MAX_LAYER_ROWS = 6
-"""Up to this many weight layers get one row each; deeper networks get a layer picker."""
 BATCH_SEED = 0
 """The input batch and targets come from a fixed seed: A and B see the same data, a seed change moves only W."""
-CUSTOM = "Custom settings"
 
 FIRST_DRAW_DELAY_MS = 60
 """Launch: the window paints first, the explorer fills in right after."""
+HIDDEN_VERDICT_DELAY_MS = 250
+"""While hidden, the verdict is recomputed this long after the last change (not on every training frame)."""
 
 
 class InitExplorer(QWidget):
@@ -65,15 +65,20 @@ class InitExplorer(QWidget):
         symmetricUnitsChanged(object): ``{layer: [node index, …]}`` of the hidden units that have an
             identical twin (layer indices as in ``layer_sizes``); ``{}`` when there are none. Connect
             it to the network view's ``set_marked_nodes``.
+        verdictChanged(object): the :class:`~nnviz.core.verdicts.Verdict` on the current weights, None while
+            out of date; the status bar and training panel show this one, so all agree. Computed even
+            while the panel is hidden, a moment after the changes stop.
 
     ``actions()`` returns the QActions for the menus: "Pin as A", "Compare with a fresh initialisation", "Clear".
 
     Attributes:
         stats: the :class:`~nnviz.core.stats.NetworkStats` shown now (None before the first update).
+        verdict: :func:`~nnviz.core.verdicts.diagnose` of ``stats``, or None while out of date.
         pinned_stats: the same for the pinned network "A", or None.
     """
 
     symmetricUnitsChanged = Signal(object)
+    verdictChanged = Signal(object)
 
     def __init__(self, state, appearance: Appearance, parent=None):
         super().__init__(parent)
@@ -81,6 +86,7 @@ class InitExplorer(QWidget):
         self._state = state
         self._appearance = appearance
         self.stats: NetworkStats | None = None
+        self.verdict: Verdict | None = None
         self.pinned_stats: NetworkStats | None = None
         self._pinned_network, self._pinned_caption = None, ""
         self._pinned_key = None
@@ -89,11 +95,14 @@ class InitExplorer(QWidget):
         self._symmetric: dict = {}
         # After the window has painted: on the next turn, and the very first time a little later,
         # because building the plots costs 0.1 s of launch time.
-        self._refresh = DeferredRefresh(self, lambda _parts: self.refresh(), ("stats",), skip_hidden=True,
+        self._refresh = DeferredRefresh(self, self._on_refresh, ("stats",), skip_hidden=True,
                                         first_show_delay_ms=FIRST_DRAW_DELAY_MS)
+        self._hidden_verdict = QTimer(self, singleShot=True, interval=HIDDEN_VERDICT_DELAY_MS,
+                                      timeout=self._compute_while_hidden)
+        self._hidden_verdict.start()  # a panel that starts hidden still gives its verdict
         self._build()
         self._apply_style()
-        self._sync_preset()
+        self.presets.sync()
 
         state.structureChanged.connect(self._on_model_changed)
         state.settingsChanged.connect(self._on_model_changed)
@@ -104,14 +113,8 @@ class InitExplorer(QWidget):
 
     # -- construction -------------------------------------------------------------------------------
     def _build(self) -> None:
-        self.preset_combo = QComboBox(objectName="initPreset")
-        self.preset_combo.addItem(CUSTOM)
-        self.preset_combo.addItems(list(PRESETS))
-        self.preset_combo.setToolTip("Lecture examples: each sets the initialiser, scale, activation and depth "
-                                     "(input and output sizes stay).")
-        self.preset_combo.currentIndexChanged.connect(self._on_preset_chosen)
-        self.preset_explanation = QLabel(objectName="presetExplanation", wordWrap=True)
-        self.preset_explanation.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.presets = PresetPicker(self._state, self)
+        self.preset_combo, self.preset_explanation = self.presets.combo, self.presets.explanation
 
         self.sample_count = LimitedSpinBox("sample_count", objectName="sampleCount", value=1000, singleStep=100,
                                            keyboardTracking=False, groupSeparatorShown=True,
@@ -151,14 +154,9 @@ class InitExplorer(QWidget):
         self.depth = DepthView(self.depth_view.ci)
         self.depth_view.scene().sigMouseClicked.connect(self._on_depth_clicked)
 
-        self.layer_combo = QComboBox(objectName="initLayer", currentIndexChanged=self._schedule,
-                                     toolTip="Which layer's histograms to show (or click a layer in the plots above)")
-        self.layer_picker = QWidget(visible=False)
-        picker = QHBoxLayout(self.layer_picker)
-        picker.setContentsMargins(0, 0, 0, 0)
-        picker.addWidget(QLabel("Histograms of"))
-        picker.addWidget(self.layer_combo)
-        picker.addWidget(QLabel("<small>or click a layer above</small>"), 1)
+        self.layer_picker = LayerPicker()
+        self.layer_combo = self.layer_picker.combo
+        self.layer_combo.currentIndexChanged.connect(self._schedule)
         self.layers_view = pg.GraphicsLayoutWidget()
         self.layers_view.setObjectName("initLayersView")
         self.layers_view.ci.setSpacing(2)
@@ -207,15 +205,19 @@ class InitExplorer(QWidget):
 
     # -- state → panel ------------------------------------------------------------------------------
     def _on_model_changed(self) -> None:
-        self._refresh.stale.add("stats")  # computed at traceChanged, which ends every change
+        self._mark_stale()  # computed at traceChanged, which ends every change
 
     def _on_input_changed(self) -> None:
         if self.input_distribution.currentData() == "current":
-            self._refresh.stale.add("stats")
+            self._mark_stale()
+
+    def _mark_stale(self) -> None:
+        self._refresh.stale.add("stats")
+        self._set_verdict(None)
 
     def _on_trace_changed(self) -> None:
         # Every state change ends with traceChanged: sync once and compute once for the whole turn.
-        self._sync_preset()
+        self.presets.sync()
         if not self._refresh.stale:
             return
         if self.isVisible():
@@ -223,44 +225,20 @@ class InitExplorer(QWidget):
         else:
             # Cheap, and the network view marks the units even while this panel is hidden.
             self._update_symmetry(self._state.network)
+            if "stats" in self._refresh.stale:
+                self._hidden_verdict.start()  # restarted by every change: waits until they stop
 
     def _on_appearance_changed(self) -> None:
         self._apply_style()
-        self._refresh.stale.add("stats")
+        self._refresh.stale.add("draw")
         self._refresh.run()
 
     def _schedule(self) -> None:
         self._refresh.mark("stats")
 
-    # -- presets ------------------------------------------------------------------------------------
-    def _on_preset_chosen(self, index: int) -> None:
-        if index <= 0:
-            return
-        self.apply_preset(self.preset_combo.itemText(index))
-
     def apply_preset(self, name: str) -> None:
         """Set the state to preset ``name`` (keeping the input and output sizes) with fresh weights."""
-        preset = PRESETS[name]
-        state, network = self._state, self._state.network
-        try:
-            state.set_layer_sizes(preset.layer_sizes(network.layer_sizes[0], network.layer_sizes[-1]))
-            state.set_activation(preset.activation)
-            state.set_output_activation(preset.output_activation)
-            state.set_init(preset.init)
-            state.set_init_scale(preset.init_scale)
-            state.reinitialize()  # weights kept by the resize were drawn for other sizes
-        except ValueError as error:
-            state.message.emit(f"Cannot apply preset “{name}”: {error}")
-        self._sync_preset()
-
-    def _sync_preset(self) -> None:
-        preset = matching_preset(self._state.network)
-        show_index(self.preset_combo, 0 if preset is None else self.preset_combo.findText(preset.name))
-        if preset is None:
-            self.preset_explanation.setText("<i>Pick a preset for a lecture example, or change the initialiser, "
-                                            "scale, activation and depth in the controls.</i>")
-        else:
-            self.preset_explanation.setText(preset.explanation)
+        self.presets.apply(name)
 
     # -- compare ------------------------------------------------------------------------------------
     def pin(self, *_, caption: str = "") -> None:
@@ -269,7 +247,7 @@ class InitExplorer(QWidget):
         network = self._state.network
         self._pinned_network = network.copy()
         self._pinned_key = None
-        self._pinned_caption = caption or f"A: {describe(network)}"
+        self._pinned_caption = caption or f"A: {describe_settings(network)}"
         self.compare_label.setText(self._pinned_caption)
         self.compare_label.setToolTip("A is drawn as grey outlines and dashed lines; B, the current network, "
                                       "in colour.")
@@ -301,13 +279,36 @@ class InitExplorer(QWidget):
     def refresh(self) -> None:
         """Recompute the statistics and redraw now (normally called once per state change)."""
         self._refresh.stale.clear()
+        self._compute()
+        self.layer_picker.set_layer_count(len(self.stats.layers))
+        self._draw()
+
+    def _on_refresh(self, parts: set) -> None:
+        if "stats" in parts or self.stats is None:
+            self.refresh()
+        else:  # computed while hidden, or restyled: only the drawing is out of date
+            self.layer_picker.set_layer_count(len(self.stats.layers))
+            self._draw()
+
+    def _compute(self) -> None:
+        self._hidden_verdict.stop()
         network = self._state.network
         batch = self._input_batch()
         self.stats = layer_statistics(network, batch, seed=BATCH_SEED + 1)
         self._refresh_pinned(batch)
         self._update_symmetry(network)
-        self._update_layer_picker()
-        self._draw()
+        self._set_verdict(diagnose(self.stats))
+
+    def _compute_while_hidden(self) -> None:
+        if self.isVisible() or "stats" not in self._refresh.stale:
+            return  # the visible panel computes at once
+        self._compute()
+        self._refresh.stale = (self._refresh.stale - {"stats"}) | {"draw"}  # drawn when the panel is shown
+
+    def _set_verdict(self, verdict: Verdict | None) -> None:
+        if verdict != self.verdict:
+            self.verdict = verdict
+            self.verdictChanged.emit(verdict)
 
     def _refresh_pinned(self, batch) -> None:
         pinned = self._pinned_network
@@ -341,24 +342,9 @@ class InitExplorer(QWidget):
             self._symmetric = marked
             self.symmetricUnitsChanged.emit(marked)
 
-    def _update_layer_picker(self) -> None:
-        n_layers = len(self.stats.layers)
-        deep = n_layers > MAX_LAYER_ROWS
-        self.layer_picker.setVisible(deep)
-        if deep and self.layer_combo.count() != n_layers:
-            keep = self.layer_combo.currentIndex()
-            with QSignalBlocker(self.layer_combo):
-                self.layer_combo.clear()
-                self.layer_combo.addItems([f"Layer {k}" + (" (output)" if k == n_layers else "")
-                                           for k in range(1, n_layers + 1)])
-                self.layer_combo.setCurrentIndex(min(max(keep, 0), n_layers - 1))
-
     def shown_layers(self) -> list[int]:
         """The layer indices (1 … L−1) that have a histogram row now."""
-        n_layers = len(self.stats.layers) if self.stats else 0
-        if n_layers > MAX_LAYER_ROWS:
-            return [self.layer_combo.currentIndex() + 1]
-        return list(range(1, n_layers + 1))
+        return self.layer_picker.shown_layers(len(self.stats.layers) if self.stats else 0)
 
     @property
     def rows(self) -> list[LayerRow]:
@@ -380,7 +366,7 @@ class InitExplorer(QWidget):
                 row.update(current, old, n_layers, shared)
         self.depth.update(stats, pinned, shown[0] if len(shown) == 1 and n_layers > 1 else None)
         self._size_depth_view()
-        summary = diagnose(stats)
+        summary = verdict_html(self.verdict, self._plot_style().theme.muted)
         if stats.batch_size < self.sample_count.value():
             summary += (f" <i>(Using {stats.batch_size:,} of {self.sample_count.value():,} samples: more would "
                         "be too slow or too big for a network this size.)</i>")
@@ -396,8 +382,8 @@ class InitExplorer(QWidget):
 
     def _on_depth_clicked(self, event) -> None:
         layer = self.depth.layer_at(event.scenePos())
-        if layer is not None and self.layer_picker.isVisible() and 1 <= layer <= self.layer_combo.count():
-            self.layer_combo.setCurrentIndex(layer - 1)
+        if layer is not None:
+            self.layer_picker.pick(layer)
 
     # -- appearance ---------------------------------------------------------------------------------
     def _plot_style(self) -> PlotStyle:
@@ -417,5 +403,4 @@ class InitExplorer(QWidget):
         # Deep networks show one layer's histograms, so the depth view gets more of the room.
         deep = self.stats is not None and len(self.stats.layers) > MAX_LAYER_ROWS
         legend = 0 if self.pinned_stats is None else 22
-        self.depth_view.setFixedHeight(int(((230 if deep else 170) + legend) * self._appearance.scale))
-
+        self.depth_view.setFixedHeight(int(((340 if deep else 280) + legend) * self._appearance.scale))

@@ -26,6 +26,7 @@ from nnviz.gui.network_view.edge_picture import EdgeStyle, color_limits, layer_p
 from nnviz.gui.network_view.edges import ANTIALIAS_MAX_EDGES
 from nnviz.gui.network_view.figure_nodes import Frame, node_shapes, title_shapes
 from nnviz.gui.network_view.legend import HEIGHT_PX, Legend, legend_drawing, legend_height, make_legend
+from nnviz.gui.network_view.matrix import heatmap_pictures
 from nnviz.gui.network_view.nodes import MAX_PIXELS_PER_UNIT, fit_network, node_picture, title_modes
 from nnviz.gui.network_view.schematic import gap_shapes, schematic
 from nnviz.gui.network_view.svg import svg_bytes
@@ -152,8 +153,10 @@ def figure_drawing(figure: Figure, width: int, height: int, ratio: float = 1.0,
         shapes.append(Text(NOTE_PX * scale, centred_baseline(NOTE_PX * scale, NOTE_PX * scale, True), options.note,
                            NOTE_PX * scale, theme.foreground, True))
     style = EdgeStyle(look.palette, look.theme, scale, look.max_edges_per_layer)
+    shapes += heatmap_pictures(network, layout, limits, look, frame.map)  # big layers as their weight matrix
     for layer, limit in enumerate(limits):
-        shapes += _edge_shapes(network, layout, layer, limit, style, frame)
+        if not look.shows_matrix(layer, network.weights[layer].size):
+            shapes += _edge_shapes(network, layout, layer, limit, style, frame)
     picture = node_picture(network, trace, layout, theme, scale, marks, None, images)
     shapes += node_shapes(layout, picture.levels, picture.values, theme, frame, marks, images, options.values)
     shapes += gap_shapes(gaps, layout, theme, frame)

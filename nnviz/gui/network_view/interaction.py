@@ -6,14 +6,33 @@ A mixin of :class:`~nnviz.gui.network_view.view.NetworkView`, which provides ``h
 
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QMenu, QToolTip
 
+from nnviz.gui.layer_names import layer_title
 from nnviz.gui.network_view.weight_editor import STEP
 
 
 class ViewInteraction:
+    def toggle_matrix(self, weight_layer: int) -> None:
+        """Show weight layer ``weight_layer`` as a matrix if it shows edges, and the other way round."""
+        self.appearance.set(matrix_layers=self.appearance.matrix_layers ^ {int(weight_layer)})
+
+    def weight_layers_at(self, scene_pos) -> list[int]:
+        """The weight layers a right-click at ``scene_pos`` is about: those into and out of a column
+        whose title is there, or the one between the two columns there."""
+        self._refresh.run()
+        layout = self._layout
+        point = self._viewbox.mapSceneToView(scene_pos)
+        n_weight_layers = len(layout.column_x) - 1
+        if point.y() < layout.top:  # the titles
+            column = int(np.argmin(np.abs(layout.column_x - point.x())))
+            return [layer for layer in (column - 1, column) if 0 <= layer < n_weight_layers]
+        layer = int(np.searchsorted(layout.column_x, point.x())) - 1
+        return [layer] if 0 <= layer < n_weight_layers else []
+
     def _on_mouse_moved(self, scene_pos) -> None:
         text = self.tooltip_text(scene_pos)
         if text:
@@ -26,7 +45,7 @@ class ViewInteraction:
     def _on_mouse_clicked(self, event) -> None:
         hit = self.hit_test(event.scenePos())
         if event.button() == Qt.MouseButton.RightButton:
-            self._context_menu(hit, event.screenPos().toPoint())
+            self._context_menu(hit, event.screenPos().toPoint(), self.weight_layers_at(event.scenePos()))
             return
         if event.button() != Qt.MouseButton.LeftButton:
             return
@@ -41,10 +60,18 @@ class ViewInteraction:
             self.edgeClicked.emit(*hit[1:])
             self.edit_edge(*hit[1:], event.screenPos().toPoint())
 
-    def _context_menu(self, hit, global_pos: QPoint) -> None:
+    def _context_menu(self, hit, global_pos: QPoint, weight_layers=()) -> None:
         menu = QMenu(self)
         if hit is not None and hit[0] == "edge":
             menu.addAction("Edit Weight…", lambda: self.edit_edge(*hit[1:], global_pos))
+            menu.addSeparator()
+        n_layers = len(self.state.network.layer_sizes)
+        for layer in weight_layers:
+            names = f"{layer_title(layer, n_layers)} → {layer_title(layer + 1, n_layers)}"
+            action = menu.addAction(f"Weights {names} as Matrix", lambda layer=layer: self.toggle_matrix(layer))
+            action.setCheckable(True)
+            action.setChecked(layer in self._matrices.items)
+        if weight_layers:
             menu.addSeparator()
         menu.addAction(self.fit_action)
         menu.addAction(self.clear_selection_action)

@@ -32,6 +32,7 @@ from nnviz.gui.network_view.drawing import (
     text_width,
 )
 from nnviz.gui.network_view.edge_picture import color_limits
+from nnviz.gui.network_view.weight_scale import legend_labels, scale_mode
 
 HEIGHT_PX = 34.0
 """Height of a one-row legend at scale 1; two rows take ``TWO_ROWS_PX`` (times the shrink factor)."""
@@ -62,6 +63,7 @@ class Legend:
     theme: ThemeColors
     scale: float = 1.0
     activation_note: str = ""
+    weight_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,7 @@ def _groups(legend: Legend) -> list[tuple[str, str, str, str, pg.ColorMap]]:
     """(title, low, high, note, colour map) of the activation and the weight scale."""
     return [("Activation", legend.activation_low, legend.activation_high, legend.activation_note,
              legend.activation_map),
-            (legend.weight_title, legend.weight_low, legend.weight_high, "", legend.weight_map)]
+            (legend.weight_title, legend.weight_low, legend.weight_high, legend.weight_note, legend.weight_map)]
 
 
 def _text_widths(legend: Legend, scale: float) -> list[float]:
@@ -185,25 +187,26 @@ def paint_legend(painter: QPainter, rect: QRectF, legend: Legend) -> None:
     paint_drawing(painter, legend_drawing(rect, legend))
 
 
-def make_legend(network: Network, appearance, inputs) -> Legend:
+def make_legend(network: Network, appearance, inputs, limits: list[float] | None = None,
+                growing: bool = False) -> Legend:
     """The legend for ``network`` with input vector ``inputs`` as ``appearance`` draws it.
 
     Input nodes outside the activations' range are coloured over their own span (see
-    :func:`~nnviz.gui.colors.input_range`); the legend then says so after the activation bar.
+    :func:`~nnviz.gui.colors.input_range`); the legend then says so after the activation bar. The
+    weight bar names the colour mode and its range: ``limits`` per weight layer as drawn (by
+    default those of ``appearance``), ``growing`` while training holds them.
     """
     look = appearance
-    if look.per_layer_colors and look.weight_range is None:
-        title, low, high = "Weight (per layer)", "\u2212max", "+max"
-    else:
-        limit = color_limits(network, look.weight_range, False)[0]
-        title, low, high = "Weight", f"\u2212{limit:.3g}", f"+{limit:.3g}"
+    if limits is None:
+        limits = color_limits(network, look.weight_range, look.per_layer_colors)
+    low, high, weight_note = legend_labels(scale_mode(look), limits, growing)
     bounds = shared_activation_range(network)
     act_low, act_high = ("low", "high") if bounds is None else (f"{bounds[0]:g}", f"{bounds[1]:g}")
     x_low, x_high = input_range(network, inputs)
     note = "" if (x_low, x_high) == bounds else f"inputs {x_low:.3g} \u2026 {x_high:.3g}".replace("-", "\u2212")
-    return Legend(weight_colormap(look.palette, look.theme), title, low, high, activation_colormap(),
+    return Legend(weight_colormap(look.palette, look.theme), "Weight", low, high, activation_colormap(),
                   act_low.replace("-", "\u2212"), act_high.replace("-", "\u2212"), theme_colors(look.theme),
-                  look.scale, note)
+                  look.scale, note, weight_note)
 
 
 class ColorBar(pg.GraphicsWidget):

@@ -19,18 +19,20 @@ from nnviz.gui.colors import node_image, theme_colors
 from nnviz.gui.deferred import DeferredRefresh
 from nnviz.gui.network_view import export as network_export
 from nnviz.gui.network_view import text as network_text
-from nnviz.gui.network_view.edge_picture import EdgeStyle, color_limits, layer_strokes, selection_exists, unseen_change
-from nnviz.gui.network_view.edges import EdgeLayerItem
+from nnviz.gui.network_view.edge_picture import EdgeStyle, layer_strokes, selection_exists, unseen_change
+from nnviz.gui.network_view.edges import EdgeLayerItem, EdgeSet, Strokes
 from nnviz.gui.network_view.interaction import ViewInteraction
 from nnviz.gui.network_view.legend import ColorBar, Legend, make_legend
+from nnviz.gui.network_view.matrix import MatrixLayers
 from nnviz.gui.network_view.nodes import NodeItem, fit_network, node_picture
 from nnviz.gui.network_view.weight_editor import WeightEditor
+from nnviz.gui.network_view.weight_scale import GrowingColours, GrowingLimits
 
 HIT_PX = 5.0
 """How close (pixels) the pointer must be to an edge or a small node to hover or click it."""
 
 
-class NetworkView(ViewInteraction, pg.GraphicsView):
+class NetworkView(ViewInteraction, GrowingColours, pg.GraphicsView):
     """Draws ``state.network`` and its forward pass; zoom with the wheel, pan by dragging.
 
     Hover a node or an edge for its numbers; click a node to highlight its edges; click an edge to
@@ -67,6 +69,7 @@ class NetworkView(ViewInteraction, pg.GraphicsView):
         self._top_margin = 0
         self._auto_fit = True  # until the user zooms or pans, keep the network fitted
         self._editor: WeightEditor | None = None
+        self._growing = GrowingLimits()
         self._refresh = DeferredRefresh(self, self._bring_up_to_date, ("layout", "edges", "nodes", "legend", "fit"))
         # Before the view box joins the scene, so that our refresh runs before it prepares its paint.
         self.scene().sigPrepareForPaint.connect(self._up_to_date)
@@ -82,6 +85,7 @@ class NetworkView(ViewInteraction, pg.GraphicsView):
         self._node_item = NodeItem()
         self._node_item.setZValue(10)
         self._viewbox.addItem(self._node_item)
+        self._matrices = MatrixLayers(self._viewbox)
         self._viewbox.sigRangeChangedManually.connect(self._on_range_changed_manually)
         self._viewbox.sigResized.connect(self._on_viewbox_resized)
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
@@ -214,6 +218,9 @@ class NetworkView(ViewInteraction, pg.GraphicsView):
         bias = bias_at(layout, point, tolerance)
         if bias is not None:
             return ("bias", bias)
+        cell = self._matrices.hit(self.state.network, point)
+        if cell is not None:
+            return cell
         weight_layer = int(np.searchsorted(layout.column_x, point[0])) - 1
         if 0 <= weight_layer < len(self._edge_items):
             edges = self._edge_items[weight_layer].edges
@@ -224,7 +231,9 @@ class NetworkView(ViewInteraction, pg.GraphicsView):
 
     def tooltip_text(self, scene_pos) -> str:
         """The hover text (rich text) for ``scene_pos``; empty over blank space."""
-        return network_text.describe(self.state.network, self.state.trace, self.hit_test(scene_pos))
+        hit = self.hit_test(scene_pos)
+        return (network_text.describe(self.state.network, self.state.trace, hit)
+                + self._matrices.tooltip_extra(self.state.network, hit, self.appearance))
 
     def render_image(self, width: int, height: int, scale: float = 1.0,
                      options: network_export.FigureOptions | None = None) -> QImage:
@@ -294,7 +303,8 @@ class NetworkView(ViewInteraction, pg.GraphicsView):
             self._node_item.set_picture(node_picture(network, self.state.trace, self._layout, theme_colors(look.theme),
                                                      look.scale, self._marks, self._selected, self._pictures()))
         if "legend" in dirty:
-            self._legend = make_legend(network, self.appearance, self.state.inputs)
+            self._legend = make_legend(network, self.appearance, self.state.inputs, self.colour_limits(),
+                                       self._growing.on)
             self._color_bar.set_legend(self._legend)
         if "fit" in dirty:
             self.fit()
@@ -331,11 +341,16 @@ class NetworkView(ViewInteraction, pg.GraphicsView):
     def _rebuild_edges(self) -> None:
         """Redraw the edge layers whose weights, colour limit, style or selection changed."""
         network, look = self.state.network, self.appearance
-        limits = color_limits(network, look.weight_range, look.per_layer_colors)
+        limits = self.colour_limits()
         style = EdgeStyle(look.palette, look.theme, look.scale, look.max_edges_per_layer)
         key = (self._layout_version, style, self._selected)
+        matrices = self._matrices.update(network, self._layout, limits, look, self._selected)
         for item, limit in zip(self._edge_items, limits):
             weight_layer = item.layer
+            if weight_layer in matrices:  # drawn as a heatmap instead
+                if self._drawn.pop(weight_layer, None) is not None or len(item.edges):
+                    item.set_batches(EdgeSet.empty(), Strokes.empty())
+                continue
             weights = network.weights[weight_layer]
             biases = network.biases[weight_layer] if network.bias else None
             drawn = self._drawn.get(weight_layer)
@@ -383,6 +398,8 @@ class NetworkView(ViewInteraction, pg.GraphicsView):
             self.state.set_weight(weight_layer, to, frm, value)
 
     def _edge_point(self, weight_layer: int, to: int, frm: int, along: float) -> np.ndarray:
+        if weight_layer in self._matrices.items:  # a heatmap: the edge's cell
+            return self._matrices.cell_centre(self.state.network, weight_layer, to, frm)
         layout = self._layout
         start = layout.bias_positions[weight_layer] if frm < 0 else layout.positions[weight_layer][frm]
         return start + along * (layout.positions[weight_layer + 1][to] - start)

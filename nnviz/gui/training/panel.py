@@ -35,6 +35,7 @@ from ..limited_spin import LimitedDoubleSpinBox, LimitedSpinBox
 from ..preferences import Preferences
 from ..quiet import show_checked, show_value
 from ..spin_boxes import CompactSpinBox
+from ..verdict_label import VerdictLabel
 from .data import TrainingData
 from .dataset_picker import DatasetPicker
 from .loss_plot import LossPlot
@@ -204,11 +205,13 @@ class TrainingPanel(QWidget):
         self.problem = QLabel(objectName="trainingProblem", wordWrap=True)
         self.problem.setStyleSheet("color: #c0392b;")
         self.problem.hide()
+        self.verdict_label = VerdictLabel("These weights: ", objectName="trainingVerdict")
         self.loss_plot = LossPlot(appearance)
 
         train_box = QGroupBox("Training")
         train_layout = QVBoxLayout(train_box)
         train_layout.addLayout(train_form)
+        train_layout.addWidget(self.verdict_label)
         train_layout.addLayout(buttons)
         train_layout.addWidget(self.epoch_label)
         train_layout.addWidget(self.metrics)
