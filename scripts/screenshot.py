@@ -63,6 +63,24 @@ def spiral_learned(window) -> None:
     window.boundary_dock.raise_()
 
 
+def drawn_digit(window) -> None:
+    """The example lecture's Digits scene with a 7 drawn on the input image (the brush the mouse uses)."""
+    import numpy as np
+
+    from nnviz.gui.data_panel.image_input import BRUSH_SIGMAS_PER_SIDE, brush_stroke
+
+    window.document.open_example_lecture()
+    window.document.show_scene(4)  # "Digits"
+    window.training_data.set_dataset("digits")
+    image, sigma = np.zeros((8, 8)), 8 / BRUSH_SIGMAS_PER_SIDE
+    for start, end in (((1.5, 1.2), (6.6, 1.2)), ((6.6, 1.2), (4.4, 4.6)), ((4.4, 4.6), (3.4, 7.2)),
+                       ((3.0, 4.2), (6.0, 4.2))):
+        image = brush_stroke(image, start, end, sigma)
+    window.state.set_inputs(image.ravel())
+    window.image_dock.raise_()
+    window.fields_dock.raise_()
+
+
 MODELS = next((p for p in (Path(__file__).resolve().parents[2] / "shared" / "models", Path("/work/shared/models"))
                if (p / "torch_mlp.onnx").is_file()), None)
 """The real model files of the import tests (PyTorch's ONNX export of a 4-10-6-3 ReLU classifier)."""
@@ -104,10 +122,11 @@ SHOTS = {
     "init-deep-sigmoid": dict(setup=deep_sigmoid),
     "training-spiral": dict(setup=spiral_learned),
     "window-784-128-64-10": dict(network=Network([784, 128, 64, 10], seed=3), inputs=None),
-    "window-presentation-dark": dict(setup=presentation_dark),
+    "window-digits": dict(setup=drawn_digit),
     "model-torch-onnx": dict(setup=trained_onnx),
     "window-weight-matrices": dict(network=digits_network, setup=weight_matrices),
     "race-xor": dict(setup=race_lecture, after_show=run_race, size=(1440, 960)),
+    "window-presentation-dark": dict(setup=presentation_dark),  # last: the dark theme stays on the application
 }
 
 

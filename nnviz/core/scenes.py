@@ -240,8 +240,8 @@ def loads_scenes(data: str | bytes) -> list[Scene]:
 
 
 def example_lecture() -> list[Scene]:
-    """The lecture shipped with nnviz: tutorial network, symmetry, vanishing gradients, He + ReLU, the race,
-    signal propagation."""
+    """The lecture shipped with nnviz: tutorial network, symmetry, vanishing gradients, He + ReLU, digits, the
+    race, signal propagation."""
     return loads_scenes(resources.files("nnviz").joinpath(EXAMPLE_LECTURE).read_bytes())
 
 

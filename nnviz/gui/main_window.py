@@ -13,6 +13,11 @@ from .about import app_icon, show_about
 from .activation_plot import ActivationPlot
 from .appearance import Appearance
 from .controls import ControlsPanel
+from .data_panel.confusion import ConfusionMatrix
+from .data_panel.image_input import ImageInput
+from .data_panel.output_bars import OutputBars
+from .data_panel.receptive_fields import ReceptiveFields
+from .data_panel.sample import ShownSample
 from .document.document import Document
 from .init_explorer.explorer import InitExplorer
 from .network_view import NetworkView
@@ -129,7 +134,50 @@ class MainWindow(QMainWindow):
         docks = [self.init_dock, self.training_dock, self.boundary_dock, self.race_dock, self.propagation_dock]
         for first, second in zip(docks, docks[1:]):
             self.tabifyDockWidget(first, second)
+        self._build_data_panels()
         self.init_dock.raise_()
+
+    def _build_data_panels(self) -> None:
+        """The input image and the output bars under the graph; receptive fields and the confusion matrix on
+        the right. The image tab comes forward whenever the inputs become an image."""
+        data, look = self.training_data, self.appearance
+        self.shown_sample = ShownSample(self.state, data, self)
+        self.image_input = ImageInput(self.state, data, self.shown_sample)
+        self.output_bars = OutputBars(self.state, data, self.shown_sample, look)
+        self.receptive_fields = ReceptiveFields(self.state, data, look)
+        self.confusion = ConfusionMatrix(self.state, data, look)
+        self.image_dock = self._add_dock("Input image", "imageInputDock", self.image_input, Qt.BottomDockWidgetArea)
+        self.output_dock = self._add_dock("Outputs", "outputDock", self.output_bars, Qt.BottomDockWidgetArea)
+        self.fields_dock = self._add_dock("Receptive fields", "receptiveFieldsDock", self.receptive_fields,
+                                          Qt.RightDockWidgetArea)
+        self.confusion_dock = self._add_dock("Confusion matrix", "confusionDock", self.confusion,
+                                             Qt.RightDockWidgetArea)
+        self.tabifyDockWidget(self.boundary_dock, self.fields_dock)
+        self.tabifyDockWidget(self.fields_dock, self.confusion_dock)
+        self.plot_dock.raise_()
+        self._image_inputs = False
+        self.state.structureChanged.connect(self._raise_image_input)
+        data.changed.connect(self._raise_image_input)
+        self.receptive_fields.unitHovered.connect(self._on_unit_hovered)
+        self._hovered_unit: tuple | None = None
+        self._raise_image_input()
+
+    @Slot()
+    def _raise_image_input(self, *_) -> None:
+        image = self.image_input.image_shape is not None
+        if image and not self._image_inputs:
+            self.image_dock.raise_()
+        self._image_inputs = image
+
+    @Slot(int)
+    def _on_unit_hovered(self, unit: int) -> None:
+        """Highlight the first-layer unit hovered in the receptive fields; un-highlight it on leaving."""
+        if unit >= 0:
+            self._hovered_unit = ("node", 1, unit)
+            self.view.select_node(1, unit)
+        elif self._hovered_unit is not None and self.view.selected == self._hovered_unit:
+            self.view.clear_selection()
+            self._hovered_unit = None
 
     def _action(self, text, slot, shortcut=None, checkable=False, tip=None, name=None) -> QAction:
         action = QAction(text, self)
@@ -240,12 +288,16 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self._apply_default_dock_sizes)
 
     def _apply_default_dock_sizes(self) -> None:
+        # Tabbed once the window is laid out: tabbed before, Qt showed a second, stray tab bar for these two.
+        self.tabifyDockWidget(self.plot_dock, self.image_dock)
+        (self.image_dock if self._image_inputs else self.plot_dock).raise_()
         # The graph is the point: on a small screen the side panels give up room first.
         width = self.width()
         controls = min(290, max(self.controls.minimum_width(), int(0.22 * width)))
         panels = min(400, max(self.init_dock.minimumSizeHint().width(), int(0.3 * width)))
         self.resizeDocks([self.controls_dock, self.init_dock], [controls, panels], Qt.Horizontal)
         self.resizeDocks([self.plot_dock], [240], Qt.Vertical)
+        self.resizeDocks([self.plot_dock, self.output_dock], [600, 300], Qt.Horizontal)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.document.maybe_save():
