@@ -22,8 +22,10 @@ class DeferredRefresh(QObject):
     ``refresh(parts)`` gets every part marked since the last run, however many marks came first.
     A part ``refresh`` cannot do yet it may put back into :attr:`stale` without starting the timer.
     If the owner is a widget, showing it runs what is stale on the next turn (after
-    ``first_show_delay_ms`` the first time); with ``skip_hidden`` nothing runs while it is hidden.
-    :meth:`mark_after_paint` lets the window paint first (slow work must not delay the picture).
+    ``first_show_delay_ms`` the first time); with ``skip_hidden`` nothing runs while it is hidden or off
+    screen. (A dock in the background of a tab group stays "visible", moved off screen; raising its tab
+    paints it, and that runs what is stale.) :meth:`mark_after_paint` lets a view paint first (slow
+    work must not delay the picture).
     """
 
     def __init__(self, owner: QObject, refresh: Callable[[set[str]], None], parts=(), *,
@@ -67,11 +69,15 @@ class DeferredRefresh(QObject):
         """Refresh what is stale now."""
         self._timer.stop()
         self._stop_waiting()
-        if not self.stale or (self._skip_hidden and not self._owner.isVisible()):
+        if not self.stale or (self._skip_hidden and not self._on_screen()):
             return
         self._show_delay_ms = 0
         parts, self.stale = self.stale, set()
         self._refresh(parts)
+
+    def _on_screen(self) -> bool:
+        owner = self._owner
+        return owner.isVisible() and not owner.visibleRegion().isEmpty()
 
     def _on_paint_wait(self) -> None:
         now = time.perf_counter()
@@ -92,6 +98,7 @@ class DeferredRefresh(QObject):
             # The widget paints while it handles this event: the timer fires after the paint.
             self._stop_waiting()
             self._timer.start(0)
-        elif watched is self._owner and event.type() == QEvent.Type.Show and self.stale:
+        elif (watched is self._owner and event.type() in (QEvent.Type.Show, QEvent.Type.Paint) and self.stale
+              and not self._timer.isActive() and not self._paint_wait.isActive()):  # waiting: the view first
             self._timer.start(self._show_delay_ms)
         return False
