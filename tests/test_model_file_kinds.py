@@ -86,3 +86,41 @@ def test_a_keras_weight_stored_in_another_file_is_refused(tmp_path, make):
         make(f, tmp_path)
     with pytest.raises(ModelImportError, match="crafted.h5: .*(another file|link)"):
         read_model(path)
+
+
+def _varint(value: int) -> bytes:
+    out = b""
+    while value >= 0x80:
+        out += bytes([value & 0x7F | 0x80])
+        value >>= 7
+    return out + bytes([value])
+
+
+def _onnx_with_empty_nodes(n_nodes: int) -> bytes:
+    """ModelProto{ir_version: 7, graph: GraphProto{node: [NodeProto{}] * n}}: 2 bytes a node in the file,
+    a few hundred in memory once protobuf has parsed them."""
+    graph = b"\x0a\x00" * n_nodes
+    return b"\x08\x07\x3a" + _varint(len(graph)) + graph
+
+
+def test_an_onnx_file_of_countless_empty_nodes_is_refused_before_protobuf_parses_it(tmp_path, monkeypatch):
+    import onnx
+
+    def parse(*_):
+        raise AssertionError("protobuf was asked to parse the file")
+
+    monkeypatch.setattr(onnx, "load_model_from_string", parse)
+    path = tmp_path / "nodes.onnx"
+    path.write_bytes(_onnx_with_empty_nodes(300_000))
+    with pytest.raises(ModelImportError, match="nodes.onnx: .*fields"):
+        read_model(path)
+
+
+def test_an_onnx_message_nested_beyond_any_mlp_is_refused(tmp_path):
+    inner = b""
+    for _ in range(200):  # GraphProto.node -> NodeProto.attribute -> AttributeProto.g -> GraphProto ...
+        inner = b"\x0a" + _varint(len(inner)) + inner
+    path = tmp_path / "deep.onnx"
+    path.write_bytes(b"\x08\x07\x3a" + _varint(len(inner)) + inner)
+    with pytest.raises(ModelImportError, match="deep.onnx"):
+        read_model(path)
