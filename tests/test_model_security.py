@@ -233,3 +233,12 @@ def test_joblib_s_own_compressed_dump_reads_with_scikit_learn_s_probabilities(tm
     model = read_model(tmp_path / "packed.joblib")
     np.testing.assert_allclose(reference_forward(model.weights, model.biases, model.activations, x),
                                estimator.predict_proba(x), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("opcode", [b"N", b"]", b")"])
+def test_a_pickle_of_countless_one_byte_objects_is_refused_before_it_builds_them(tmp_path, opcode):
+    """One byte a Python object of 16 to 56 bytes: a 300 MB pickle would otherwise build 10 GB of them."""
+    path = tmp_path / "many.pkl"
+    path.write_bytes(b"\x80\x02(" + opcode * 2_000_000 + b"l.")
+    with pytest.raises(ModelImportError, match="many.pkl: .*more than .* pickle operations"):
+        read_model(path)
