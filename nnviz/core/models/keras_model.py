@@ -6,12 +6,11 @@ The layer list comes from the JSON config; the weights from HDF5, read with h5py
 from __future__ import annotations
 
 import io
-import json
 
 import numpy as np
 
 from .archive import open_zip, read_member
-from .model import ImportedModel, LayerError, check_count, check_sizes, make_model
+from .model import MAX_JSON_BYTES, ImportedModel, LayerError, check_count, check_sizes, make_model, parse_json
 
 HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
 _TRANSPARENT = {"InputLayer", "Dropout", "Flatten", "GaussianNoise", "GaussianDropout", "AlphaDropout",
@@ -25,10 +24,7 @@ _NNVIZ_LEAK = 0.01
 
 def read_keras_zip(data: bytes) -> ImportedModel:
     archive = open_zip(data)
-    try:
-        config = json.loads(read_member(archive, "config.json"))
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        raise LayerError("config.json is not valid JSON") from None
+    config = parse_json(read_member(archive, "config.json", max_size=MAX_JSON_BYTES), "config.json")
     weights_h5 = read_member(archive, "model.weights.h5")
     dense = _dense_layers(config)
     with _open_h5(weights_h5) as h5:
@@ -44,17 +40,14 @@ def read_keras_h5(data: bytes) -> ImportedModel:
             raise LayerError(f"a damaged HDF5 file ({str(e)[:60]})") from None
         if text is None:
             raise LayerError("an HDF5 file without a Keras model_config (weights only?)")
-        try:
-            config = json.loads(text.decode("utf-8") if isinstance(text, bytes) else str(text))
-        except (ValueError, UnicodeDecodeError, RecursionError):
-            raise LayerError("the model_config is not valid JSON") from None
+        config = parse_json(text if isinstance(text, bytes) else str(text), "the model_config")
         dense = _dense_layers(config)
         arrays = _damage_as_layer_error(lambda: [_legacy_vars(_member(h5, "model_weights") or h5, name)
                                                  for name, *_ in dense])
         training = _damage_as_layer_error(lambda: h5.attrs.get("training_config"))
     try:
-        training = json.loads(training) if training is not None else None
-    except (ValueError, TypeError, RecursionError):
+        training = parse_json(training, "the training_config") if isinstance(training, (bytes, str)) else None
+    except LayerError:
         training = None  # the loss is a nicety; the network is whole without it
     return _model(dense, arrays, "Keras HDF5 model", _loss(training))
 
