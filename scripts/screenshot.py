@@ -12,7 +12,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QSettings  # noqa: E402
+from PySide6.QtCore import QSettings, Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from nnviz.core import Network  # noqa: E402
@@ -25,6 +25,20 @@ def presentation_dark(window) -> None:
     window.document.open_example_lecture()
     window.document.show_scene(2)  # "Deep sigmoid: vanishing"
     window.presentation_action.trigger()
+
+
+def race_lecture(window) -> None:
+    window.document.open_example_lecture()
+    titles = [scene.title for scene in window.document.scenes]
+    window.document.show_scene(titles.index("The initialisation race"))
+
+
+def run_race(window) -> None:
+    """After the window is shown: widen the race's tab, run the race to the end."""
+    window.resizeDocks([window.race_dock], [820], Qt.Horizontal)
+    window.race.start()
+    while window.race.running:
+        QApplication.processEvents()
 
 
 def deep_sigmoid(window) -> None:
@@ -47,6 +61,24 @@ def spiral_learned(window) -> None:
     window.state.notify_weights_changed()
     window.training_runner.progressed.emit()
     window.boundary_dock.raise_()
+
+
+def drawn_digit(window) -> None:
+    """The example lecture's Digits scene with a 7 drawn on the input image (the brush the mouse uses)."""
+    import numpy as np
+
+    from nnviz.gui.data_panel.image_input import BRUSH_SIGMAS_PER_SIDE, brush_stroke
+
+    window.document.open_example_lecture()
+    window.document.show_scene(4)  # "Digits"
+    window.training_data.set_dataset("digits")
+    image, sigma = np.zeros((8, 8)), 8 / BRUSH_SIGMAS_PER_SIDE
+    for start, end in (((1.5, 1.2), (6.6, 1.2)), ((6.6, 1.2), (4.4, 4.6)), ((4.4, 4.6), (3.4, 7.2)),
+                       ((3.0, 4.2), (6.0, 4.2))):
+        image = brush_stroke(image, start, end, sigma)
+    window.state.set_inputs(image.ravel())
+    window.image_dock.raise_()
+    window.fields_dock.raise_()
 
 
 MODELS = next((p for p in (Path(__file__).resolve().parents[2] / "shared" / "models", Path("/work/shared/models"))
@@ -90,9 +122,11 @@ SHOTS = {
     "init-deep-sigmoid": dict(setup=deep_sigmoid),
     "training-spiral": dict(setup=spiral_learned),
     "window-784-128-64-10": dict(network=Network([784, 128, 64, 10], seed=3), inputs=None),
-    "window-presentation-dark": dict(setup=presentation_dark),
+    "window-digits": dict(setup=drawn_digit),
     "model-torch-onnx": dict(setup=trained_onnx),
     "window-weight-matrices": dict(network=digits_network, setup=weight_matrices),
+    "race-xor": dict(setup=race_lecture, after_show=run_race, size=(1440, 960)),
+    "window-presentation-dark": dict(setup=presentation_dark),  # last: the dark theme stays on the application
 }
 
 
@@ -102,7 +136,7 @@ def settle(app, window) -> None:
         app.processEvents()
 
 
-def shoot(app, name, out: Path, network=None, inputs=None, setup=None, size=(1280, 800)) -> Path:
+def shoot(app, name, out: Path, network=None, inputs=None, setup=None, after_show=None, size=(1280, 800)) -> Path:
     # A throw-away preferences file: the picture must not depend on the developer's saved layout.
     preferences = Preferences(QSettings(str(out / ".screenshot-preferences.ini"), QSettings.IniFormat))
     preferences.qsettings.clear()
@@ -114,6 +148,9 @@ def shoot(app, name, out: Path, network=None, inputs=None, setup=None, size=(128
         setup(window)
     window.show()
     settle(app, window)
+    if after_show:
+        after_show(window)
+        settle(app, window)
     window.view.fit()
     settle(app, window)
     path = out / f"{name}.png"

@@ -260,10 +260,10 @@ def test_typing_a_larger_size_does_not_pass_through_the_smaller_one(panel, state
 def test_keyboard_path(panel, state, qtbot):
     child(panel, QSpinBox, "hiddenLayers").setValue(2)
     qtbot.waitUntil(lambda: child(panel, QSpinBox, "layerSize_3").isVisible())
-    order = tab_sequence(child(panel, QSpinBox, "hiddenLayers"), 15)
-    assert order == ["hiddenLayers", "layerSize_0", "layerSize_1", "layerSize_2", "layerSize_3", "bias",
-                          "randomInput", "input_0", "input_1", "activation", "outputActivation", "init",
-                          "initScale", "seed", "reinit"]
+    order = tab_sequence(child(panel, QSpinBox, "hiddenLayers"), 19)
+    assert order == ["hiddenLayers", "layerSize_0", "layerSize_1", "layerActivation_1", "layerSize_2",
+                     "layerActivation_2", "layerSize_3", "layerActivation_3", "bias", "randomInput", "input_0",
+                     "input_1", "activation", "outputActivation", "loss", "init", "initScale", "seed", "reinit"]
     # Every control has a tool tip, and every label with a mnemonic has a buddy.
     for name in order:
         assert panel.findChild(QWidget, name).toolTip()

@@ -248,7 +248,7 @@ def test_example_lecture_steps_through_scenes(setup, qtbot):
     assert titles == ["The tutorial network"]
     assert state.network.layer_sizes == (2, 4, 2) and state.inputs.tolist() == [3.0, 4.0]
     assert not doc.is_modified and doc.path is None
-    assert "The tutorial network (example lecture, 1/4)" in window.windowTitle()
+    assert "The tutorial network (example lecture, 1/7)" in window.windowTitle()
     assert doc.next_scene_action.isEnabled() and not doc.prev_scene_action.isEnabled()
 
     original = state.network.weights[0].copy()
@@ -259,12 +259,13 @@ def test_example_lecture_steps_through_scenes(setup, qtbot):
     assert np.array_equal(state.network.weights[0], original)  # the scene comes back as saved
     assert doc.scenes[0].network.weights[0][0, 0] == original[0, 0]
 
-    for _ in range(5):
+    for _ in range(6):
         doc.next_scene_action.trigger()
     assert titles == ["The tutorial network", "Zero init: symmetry", "The tutorial network", "Zero init: symmetry",
-                      "Deep sigmoid: vanishing", "He + ReLU"]
-    assert doc.scene_index == 3 and not doc.next_scene_action.isEnabled()
-    assert state.network.activation == "relu"
+                      "Deep sigmoid: vanishing", "He + ReLU", "Digits", "The initialisation race",
+                      "Signal propagation: order and chaos"]
+    assert doc.scene_index == 6 and not doc.next_scene_action.isEnabled()
+    assert state.network.activation == "tanh" and len(state.network.layer_sizes) == 10
 
     doc.answers.append("discard")
     doc.new_action.trigger()

@@ -18,7 +18,7 @@ SLOW_AT_START_UP = ("sklearn", "onnx", "onnxruntime", "h5py", "scipy.stats", "to
 MODEL_MODULES = frozenset({
     "nnviz.gui.state", "nnviz.gui.appearance", "nnviz.gui.colors", "nnviz.gui.theme", "nnviz.gui.preferences",
     "nnviz.gui.training.data", "nnviz.gui.training.runner", "nnviz.gui.deferred", "nnviz.gui.quiet",
-    "nnviz.gui.layer_names",
+    "nnviz.gui.layer_names", "nnviz.gui.data_panel.sample", "nnviz.gui.training.background",
 })
 """The GUI's models and styles: what the widgets show and how; they import nnviz.core and each other only."""
 
@@ -26,6 +26,9 @@ PANELS = frozenset({
     "nnviz.gui.activation_plot", "nnviz.gui.controls", "nnviz.gui.training.decision_boundary",
     "nnviz.gui.init_explorer.explorer", "nnviz.gui.network_view.view", "nnviz.gui.training.panel",
     "nnviz.gui.document.export_dialog", "nnviz.gui.shortcuts_dialog", "nnviz.gui.document.animation_dialog",
+    "nnviz.gui.race.panel", "nnviz.gui.propagation_view",
+    "nnviz.gui.data_panel.image_input", "nnviz.gui.data_panel.output_bars", "nnviz.gui.data_panel.receptive_fields",
+    "nnviz.gui.data_panel.confusion",
 })
 """The widgets the window places: each is built from its own parts (helpers, items, plots), never from another
 panel; what two panels share lives in a model/style module."""

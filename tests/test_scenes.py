@@ -104,8 +104,13 @@ def test_any_finite_floats_survive_a_round_trip(weights, inputs):
 def test_example_lecture():
     scenes = example_lecture()
     assert [s.title for s in scenes] == ["The tutorial network", "Zero init: symmetry", "Deep sigmoid: vanishing",
-                                         "He + ReLU"]
-    tutorial, zeros, sigmoid, relu = scenes
+                                         "He + ReLU", "Digits", "The initialisation race",
+                                         "Signal propagation: order and chaos"]
+    tutorial, zeros, sigmoid, relu, digits, race, propagation = scenes
+    assert (race.panels, propagation.panels) == (("graph", "race"), ("graph", "propagation"))
+    assert digits.network.layer_sizes == (64, 32, 10) and digits.network.loss == "cross_entropy"
+    assert digits.network.activations == ["relu", "softmax"] and digits.inputs.shape == (64,)
+    assert np.argmax(digits.network.forward(digits.inputs).output) == 3  # the scene shows a "3", classified
     assert tutorial.network.layer_sizes == (2, 4, 2) and tutorial.inputs.tolist() == [3.0, 4.0]
     assert not any(np.any(w) for w in zeros.network.weights)
     assert sigmoid.network.activation == "sigmoid" and relu.network.activation == "relu"

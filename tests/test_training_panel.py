@@ -97,14 +97,14 @@ def test_added_points_join_the_training_set_until_the_data_are_replaced(qtbot):
 
 def test_panel_has_its_controls_and_actions(panel):
     for name in ("dataset", "noise", "trainShare", "batchSize", "learningRate", "l2", "momentum", "playPause",
-                 "step", "reset", "epochLabel", "matchInputs", "lossPlot", "logLoss"):
+                 "step", "reset", "epochLabel", "matchNetwork", "lossPlot", "logLoss"):
         assert panel.findChild(object, name) is not None, name
     assert panel.objectName() == "trainingPanel"
     assert panel.play_action.shortcut() == QKeySequence(Qt.Key_Space)
     menus = panel.menu_actions()
     assert panel.play_action in menus["Train"] and menus["File"] == [panel.load_csv_action]
     assert [panel.dataset.itemData(i) for i in range(panel.dataset.count())] == [
-        "xor", "circle", "gauss", "spiral", "plane", "sine"]
+        "xor", "circle", "gauss", "spiral", "plane", "sine", None, "digits", "iris", "wine", "breast_cancer"]
     assert panel.epoch_label.text() == "Epoch 0"
 
 
@@ -214,10 +214,10 @@ def test_a_network_that_does_not_fit_pauses_and_can_be_matched(qtbot, panel, sta
     state.set_layer_sizes([3, 4, 1])
     settle(state, qtbot)
     assert not panel.is_playing and panel.trainer is None
-    assert panel.mismatch.isVisible() and panel.match_inputs.isVisible()
+    assert panel.mismatch.isVisible() and panel.match_network.isVisible()
     assert "2 inputs" in panel.mismatch.text() and "3" in panel.mismatch.text()
     assert not panel.play_pause.isEnabled()
-    panel.match_inputs.click()
+    panel.match_network.click()
     settle(state, qtbot)
     assert state.network.layer_sizes == (2, 4, 1)
     assert panel.trainer is not None and not panel.mismatch.isVisible()
@@ -317,7 +317,7 @@ def test_load_csv_action_loads_a_file_and_offers_to_match_the_network(qtbot, tmp
     assert panel.dataset.currentData() == CSV and "mine.csv" in panel.dataset.currentText()
     assert not panel.noise.isEnabled()
     assert panel.trainer is None and "3 inputs" in panel.mismatch.text()
-    panel.match_inputs.click()
+    panel.match_network.click()
     settle(state, qtbot)
     assert state.network.layer_sizes == (3, 4, 1) and panel.trainer is not None
     panel.dataset.setCurrentIndex(panel.dataset.findData("spiral"))  # the CSV stays on the list

@@ -46,9 +46,11 @@ MAX_TITLE_LENGTH = 200
 MAX_NOTES_LENGTH = 20_000
 APPEARANCE_HINTS = ("theme", "palette", "scale", "weight_range", "per_layer_colors")
 """The view options a scene may suggest; the GUI checks their values when it applies them."""
-PANELS = ("graph", "activation_plot", "depth_view", "histograms", "training", "decision_plane")
+PANELS = ("graph", "activation_plot", "depth_view", "histograms", "training", "decision_plane", "race",
+          "propagation")
 """What a scene may show in presentation mode: the network graph, the activation plot, the explorer's
-depth view and its per-layer histograms, the training panel and the decision plane."""
+depth view and its per-layer histograms, the training panel, the decision plane, the initialisation
+race and the signal-propagation map. Outside presentation mode their tabs come to the front."""
 EXAMPLE_LECTURE = "resources/lecture-init.json"
 """The example lecture, a resource of the ``nnviz`` package."""
 
@@ -238,7 +240,8 @@ def loads_scenes(data: str | bytes) -> list[Scene]:
 
 
 def example_lecture() -> list[Scene]:
-    """The lecture shipped with nnviz: tutorial network, symmetry, vanishing gradients, He + ReLU."""
+    """The lecture shipped with nnviz: tutorial network, symmetry, vanishing gradients, He + ReLU, digits, the
+    race, signal propagation."""
     return loads_scenes(resources.files("nnviz").joinpath(EXAMPLE_LECTURE).read_bytes())
 
 

@@ -207,3 +207,13 @@ def unit_range(values: np.ndarray, activation: Activation | None) -> np.ndarray:
         return np.clip((values - low) / (high - low) * 2.0 - 1.0, -1.0, 1.0)
     peak = float(np.max(np.abs(values))) if values.size else 0.0
     return values / peak if peak > 0 and np.isfinite(peak) else np.zeros_like(values)
+
+
+SERIES_ORDER = ("z", "derivative", "a", "w")
+"""Theme series that read as four distinct hues (blue, orange, green, purple): overlaid candidates."""
+
+
+def series_colors(theme: str, count: int) -> list[str]:
+    """``count`` distinct colours (at most 4) for overlaid series, e.g. the candidates of a race."""
+    series = theme_colors(theme).series
+    return [series[SERIES_ORDER[i % len(SERIES_ORDER)]] for i in range(count)]

@@ -22,11 +22,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.core.activations import ACTIVATIONS
 from nnviz.core.initializers import INITIALIZERS
 from nnviz.core.limits import MAX_HIDDEN_LAYERS, MAX_SEED
+from nnviz.core.losses import LOSSES
 
-from .elided_combo import ElidedComboBox
+from .combos import activation_combo, compact_form, squeezable_combo
 from .input_grid import INPUT_DECIMALS, InputGrid
 from .layer_names import layer_title
 from .limited_spin import LimitedDoubleSpinBox, LimitedSpinBox
@@ -52,7 +52,8 @@ class ControlsPanel(QWidget):
     tool tip, and the control goes back to the state's value.
 
     Object names: ``hiddenLayers``, ``layerSize_0`` … ``layerSize_{L-1}``, ``bias``, ``randomInput``,
-    ``input_0`` … ``input_{n-1}``, ``activation``, ``outputActivation``, ``init``, ``initScale``,
+    ``layerActivation_1`` … ``layerActivation_{L-1}`` (each layer's own activation), ``input_0`` …
+    ``input_{n-1}``, ``activation`` (every hidden layer), ``outputActivation``, ``loss``, ``init``, ``initScale``,
     ``seed``, ``reinit``. :meth:`menu_actions` lists the actions meant for the menus.
     """
 
@@ -61,7 +62,8 @@ class ControlsPanel(QWidget):
         self.setObjectName("controlsPanel")
         self._state = state
         self._input_rng = np.random.default_rng(RANDOM_INPUT_SEED)
-        self._layer_rows: list[tuple[QLabel, SizeSpinBox]] = []
+        self._layer_rows: list[tuple[QLabel, SizeSpinBox, QComboBox | None]] = []
+        """Per node layer: its title, its size and (not for the input) its own activation."""
         self._pending_shrink: tuple[SizeSpinBox, object] | None = None
         self._shrink_timer = QTimer(self)
         self._shrink_timer.setSingleShot(True)
@@ -180,32 +182,31 @@ class ControlsPanel(QWidget):
 
     def _build_activation(self) -> QGroupBox:
         group = QGroupBox("Activation")
-        self._activation = self._activation_combo("activation", "Activation function of every hidden layer")
+        self._activation = activation_combo("activation", "Activation function of every hidden layer")
         self._activation.currentIndexChanged.connect(lambda: self._apply(
             self._activation, lambda: self._state.set_activation(self._activation.currentData())))
-        self._output_activation = self._activation_combo(
+        self._output_activation = activation_combo(
             "outputActivation", "Activation function of the output layer. It follows the hidden layers' "
                                 "until you choose a different one here.")
         self._output_activation.currentIndexChanged.connect(lambda: self._apply(
             self._output_activation,
             lambda: self._state.set_output_activation(self._output_activation.currentData())))
-        form = _form(group)
+        self._loss = squeezable_combo("loss")
+        for name, text in LOSSES.items():
+            self._loss.addItem(text, name)
+        self._loss.setToolTip("The error E that training minimises. Cross-entropy needs a softmax or sigmoid output.")
+        self._loss.currentIndexChanged.connect(lambda: self._apply(
+            self._loss, lambda: self._state.set_loss(self._loss.currentData())))
+        form = compact_form(group)
         form.addRow(self._label("Hi&dden", self._activation), self._activation)
         form.addRow(self._label("&Output", self._output_activation), self._output_activation)
+        form.addRow(self._label("Lo&ss", self._loss), self._loss)
         return group
 
-    @staticmethod
-    def _activation_combo(name: str, tooltip: str) -> QComboBox:
-        combo = _combo(name)
-        combo.setToolTip(tooltip)
-        for activation in ACTIVATIONS.values():
-            combo.addItem(activation.display_name, activation.name)
-            combo.setItemData(combo.count() - 1, activation.formula, Qt.ItemDataRole.ToolTipRole)
-        return combo
 
     def _build_initialisation(self) -> QGroupBox:
         group = QGroupBox("Initialisation")
-        self._init = _combo("init")
+        self._init = squeezable_combo("init")
         for initializer in INITIALIZERS.values():
             self._init.addItem(initializer.display_name, initializer.name)
             self._init.setItemData(self._init.count() - 1, initializer.description, Qt.ItemDataRole.ToolTipRole)
@@ -231,7 +232,7 @@ class ControlsPanel(QWidget):
         seed_row.addWidget(self._seed, 1)
         seed_row.addWidget(self._reinit)
 
-        form = _form(group)
+        form = compact_form(group)
         # In a narrow dock the seed row goes under its label rather than cutting digits off.
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow(self._label("&Initialiser", self._init), self._init)
@@ -248,16 +249,24 @@ class ControlsPanel(QWidget):
         label = self._label("", spin)
         self._layer_grid.addWidget(label, index + 1, 0)
         self._layer_grid.addWidget(spin, index + 1, 1)
+        activation = None
+        if index > 0:
+            activation = activation_combo(f"layerActivation_{index}", "", min_chars=4)
+            activation.currentIndexChanged.connect(lambda: self._apply(activation, lambda: (
+                self._state.set_layer_activation(index, activation.currentData()))))
+            self._layer_grid.addWidget(activation, index + 1, 2)
         # Rows are added after the rest of the panel exists; put each right after the previous one.
-        previous = self._layer_rows[-1][1] if self._layer_rows else self._hidden_layers
+        previous = self._layer_rows[-1][2] or self._layer_rows[-1][1] if self._layer_rows else self._hidden_layers
         QWidget.setTabOrder(previous, spin)
-        self._layer_rows.append((label, spin))
+        if activation is not None:
+            QWidget.setTabOrder(spin, activation)
+        self._layer_rows.append((label, spin, activation))
 
     def _remove_layer_row(self) -> None:
-        label, spin = self._layer_rows.pop()
+        label, spin, activation = self._layer_rows.pop()
         if self._pending_shrink and self._pending_shrink[0] is spin:
             self._cancel_pending_shrink()
-        for widget in (label, spin):
+        for widget in filter(None, (label, spin, activation)):
             self._layer_grid.removeWidget(widget)
             widget.setParent(None)
             widget.deleteLater()
@@ -273,7 +282,7 @@ class ControlsPanel(QWidget):
             self._add_layer_row()
         while len(self._layer_rows) > n_layers:
             self._remove_layer_row()
-        for index, (label, spin) in enumerate(self._layer_rows):
+        for index, (label, spin, _) in enumerate(self._layer_rows):
             name = layer_title(index, n_layers)
             if label.text() != name:
                 label.setText(name)
@@ -282,6 +291,7 @@ class ControlsPanel(QWidget):
                 spin.setAccessibleName(f"{name} layer size")
             if spin is not pending:
                 show_value(spin, sizes[index])
+        self._show_layer_activations()
         self._inputs.set_count(sizes[0])
         self._input_hint.setText("1 input" if sizes[0] == 1 else f"{sizes[0]:,} inputs")
         self.add_layer_action.setEnabled(n_layers - 2 < MAX_HIDDEN_LAYERS)
@@ -299,6 +309,8 @@ class ControlsPanel(QWidget):
         network = self._state.network
         show_index(self._activation, self._activation.findData(network.activation))
         show_index(self._output_activation, self._output_activation.findData(network.output_activation))
+        show_index(self._loss, self._loss.findData(network.loss))
+        self._show_layer_activations()
         show_index(self._init, self._init.findData(network.init))
         self._init.setToolTip(f"How the weights are drawn: {INITIALIZERS[network.init].description}")
         show_value(self._init_scale, network.init_scale)
@@ -308,6 +320,15 @@ class ControlsPanel(QWidget):
                               f"{SEED_TOOLTIP}\nThis network's seed is {network.seed}, more than the box shows.")
         show_checked(self._bias, network.bias)
         self._update_summary()
+
+    def _show_layer_activations(self) -> None:
+        network = self._state.network
+        n_layers = len(network.layer_sizes)
+        for index, (_, _, combo) in enumerate(self._layer_rows):
+            if combo is not None and index < n_layers:
+                show_index(combo, combo.findData(network.activation_of(index).name))
+                combo.setToolTip(f"Activation of the {layer_title(index, n_layers).lower()} layer alone "
+                                 "(the Hidden choice below sets every hidden layer)")
 
     def _on_input_changed(self) -> None:
         self._inputs.show_values()
@@ -370,15 +391,3 @@ class ControlsPanel(QWidget):
 
     def _reroll(self) -> None:
         self._apply(self._reinit, self._state.reroll)
-
-
-def _combo(name: str) -> QComboBox:
-    """A combo box that a narrow dock may squeeze (long names are elided) instead of widening the panel."""
-    return ElidedComboBox(objectName=name)
-
-
-def _form(group: QGroupBox) -> QFormLayout:
-    form = QFormLayout(group)
-    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-    form.setVerticalSpacing(4)
-    return form

@@ -15,7 +15,9 @@ class DeferredRefresh(QObject):
     ``refresh(parts)`` gets every part marked since the last run, however many marks came first.
     A part ``refresh`` cannot do yet it may put back into :attr:`stale` without starting the timer.
     If the owner is a widget, showing it runs what is stale on the next turn (after
-    ``first_show_delay_ms`` the first time); with ``skip_hidden`` nothing runs while it is hidden.
+    ``first_show_delay_ms`` the first time); with ``skip_hidden`` nothing runs while it is hidden or off
+    screen. (A dock in the background of a tab group stays "visible", moved off screen; raising its tab
+    paints it, and that runs what is stale.)
     """
 
     def __init__(self, owner: QObject, refresh: Callable[[set[str]], None], parts=(), *,
@@ -38,13 +40,17 @@ class DeferredRefresh(QObject):
     def run(self) -> None:
         """Refresh what is stale now."""
         self._timer.stop()
-        if not self.stale or (self._skip_hidden and not self._owner.isVisible()):
+        if not self.stale or (self._skip_hidden and not self._on_screen()):
             return
         self._show_delay_ms = 0
         parts, self.stale = self.stale, set()
         self._refresh(parts)
 
+    def _on_screen(self) -> bool:
+        owner = self._owner
+        return owner.isVisible() and not owner.visibleRegion().isEmpty()
+
     def eventFilter(self, watched, event) -> bool:
-        if event.type() == QEvent.Type.Show and self.stale:
+        if event.type() in (QEvent.Type.Show, QEvent.Type.Paint) and self.stale and not self._timer.isActive():
             self._timer.start(self._show_delay_ms)
         return False

@@ -13,10 +13,17 @@ from .about import app_icon, show_about
 from .activation_plot import ActivationPlot
 from .appearance import Appearance
 from .controls import ControlsPanel
+from .data_panel.confusion import ConfusionMatrix
+from .data_panel.image_input import ImageInput
+from .data_panel.output_bars import OutputBars
+from .data_panel.receptive_fields import ReceptiveFields
+from .data_panel.sample import ShownSample
 from .document.document import Document
 from .init_explorer.explorer import InitExplorer
 from .network_view import NetworkView
 from .preferences import Preferences
+from .propagation_view import PropagationMap
+from .race.panel import RacePanel
 from .shortcuts_dialog import show_shortcuts
 from .state import NetworkState
 from .theme import apply_theme
@@ -102,7 +109,7 @@ class MainWindow(QMainWindow):
         return dock
 
     def _build_panels(self) -> None:
-        """The initialisation explorer, the training panel and the decision plane, on the right."""
+        """The initialisation explorer, training, decision plane, race and signal propagation: tabs on the right."""
         self.init_explorer = InitExplorer(self.state, self.appearance)
         self.init_dock = self._add_dock("Initialisation", "initDock", _scrolling(self.init_explorer),
                                         Qt.RightDockWidgetArea)
@@ -117,10 +124,60 @@ class MainWindow(QMainWindow):
                                             Qt.RightDockWidgetArea)
         self.boundary_dock = self._add_dock("Decision plane", "boundaryDock", self.boundary, Qt.RightDockWidgetArea)
         self.boundary.nodeImagesChanged.connect(self.view.set_node_images)
+        self.race = RacePanel(self.state, self.training_data, self.appearance)
+        self.race_dock = self._add_dock("Initialisation race", "raceDock", self.race, Qt.RightDockWidgetArea)
+        self.propagation = PropagationMap(self.state, self.appearance)
+        self.propagation_dock = self._add_dock("Signal propagation", "propagationDock", self.propagation,
+                                               Qt.RightDockWidgetArea)
+        self.propagation_dock.visibilityChanged.connect(self.propagation.on_screen_changed)
         # Tabs, not a stack: stacked, their minimum heights would not fit a 1280×800 projector.
-        self.tabifyDockWidget(self.init_dock, self.training_dock)
-        self.tabifyDockWidget(self.training_dock, self.boundary_dock)
+        docks = [self.init_dock, self.training_dock, self.boundary_dock, self.race_dock, self.propagation_dock]
+        for first, second in zip(docks, docks[1:]):
+            self.tabifyDockWidget(first, second)
+        self._build_data_panels()
         self.init_dock.raise_()
+
+    def _build_data_panels(self) -> None:
+        """The input image and the output bars under the graph; receptive fields and the confusion matrix on
+        the right. The image tab comes forward whenever the inputs become an image."""
+        data, look = self.training_data, self.appearance
+        self.shown_sample = ShownSample(self.state, data, self)
+        self.image_input = ImageInput(self.state, data, self.shown_sample)
+        self.output_bars = OutputBars(self.state, data, self.shown_sample, look)
+        self.receptive_fields = ReceptiveFields(self.state, data, look)
+        self.confusion = ConfusionMatrix(self.state, data, look)
+        self.image_dock = self._add_dock("Input image", "imageInputDock", self.image_input, Qt.BottomDockWidgetArea)
+        self.output_dock = self._add_dock("Outputs", "outputDock", self.output_bars, Qt.BottomDockWidgetArea)
+        self.fields_dock = self._add_dock("Receptive fields", "receptiveFieldsDock", self.receptive_fields,
+                                          Qt.RightDockWidgetArea)
+        self.confusion_dock = self._add_dock("Confusion matrix", "confusionDock", self.confusion,
+                                             Qt.RightDockWidgetArea)
+        self.tabifyDockWidget(self.boundary_dock, self.fields_dock)
+        self.tabifyDockWidget(self.fields_dock, self.confusion_dock)
+        self.plot_dock.raise_()
+        self._image_inputs = False
+        self.state.structureChanged.connect(self._raise_image_input)
+        data.changed.connect(self._raise_image_input)
+        self.receptive_fields.unitHovered.connect(self._on_unit_hovered)
+        self._hovered_unit: tuple | None = None
+        self._raise_image_input()
+
+    @Slot()
+    def _raise_image_input(self, *_) -> None:
+        image = self.image_input.image_shape is not None
+        if image and not self._image_inputs:
+            self.image_dock.raise_()
+        self._image_inputs = image
+
+    @Slot(int)
+    def _on_unit_hovered(self, unit: int) -> None:
+        """Highlight the first-layer unit hovered in the receptive fields; un-highlight it on leaving."""
+        if unit >= 0:
+            self._hovered_unit = ("node", 1, unit)
+            self.view.select_node(1, unit)
+        elif self._hovered_unit is not None and self.view.selected == self._hovered_unit:
+            self.view.clear_selection()
+            self._hovered_unit = None
 
     def _action(self, text, slot, shortcut=None, checkable=False, tip=None, name=None) -> QAction:
         action = QAction(text, self)
@@ -231,18 +288,23 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self._apply_default_dock_sizes)
 
     def _apply_default_dock_sizes(self) -> None:
+        # Tabbed once the window is laid out: tabbed before, Qt showed a second, stray tab bar for these two.
+        self.tabifyDockWidget(self.plot_dock, self.image_dock)
+        (self.image_dock if self._image_inputs else self.plot_dock).raise_()
         # The graph is the point: on a small screen the side panels give up room first.
         width = self.width()
         controls = min(290, max(self.controls.minimum_width(), int(0.22 * width)))
         panels = min(400, max(self.init_dock.minimumSizeHint().width(), int(0.3 * width)))
         self.resizeDocks([self.controls_dock, self.init_dock], [controls, panels], Qt.Horizontal)
         self.resizeDocks([self.plot_dock], [240], Qt.Vertical)
+        self.resizeDocks([self.plot_dock, self.output_dock], [600, 300], Qt.Horizontal)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.document.maybe_save():
             event.ignore()
             return
         self.training.pause()  # a closed window computes nothing more
+        self.race.stop()
         if self.presentation_action.isChecked():
             self.presentation_action.trigger()  # save the normal layout, not the presentation one
         self.preferences.set_geometry(self.saveGeometry())
@@ -293,6 +355,11 @@ class MainWindow(QMainWindow):
         self._place_scene_title()
         if self.presentation_action.isChecked():
             self._lay_out_presentation()
+        elif self.document.current_scene is not None:  # the tabs the scene names come to the front
+            panels = set(self.document.current_scene.panels)
+            for dock in (dock for dock, names in self._docks_by_panel().items() if names & panels):
+                dock.show()
+                dock.raise_()
 
     def _place_scene_title(self) -> None:
         font = QFont(self.font())
@@ -358,13 +425,17 @@ class MainWindow(QMainWindow):
             self.appearance.set(scale=1.0)
         self.view.fit()
 
+    def _docks_by_panel(self) -> dict[QDockWidget, set[str]]:
+        """Each dock and the names of a scene's ``panels`` (``nnviz.core.scenes.PANELS``) it shows."""
+        return {self.plot_dock: {"activation_plot"}, self.init_dock: {"depth_view", "histograms"},
+                self.training_dock: {"training"}, self.boundary_dock: {"decision_plane"},
+                self.race_dock: {"race"}, self.propagation_dock: {"propagation"}}
+
     def _lay_out_presentation(self) -> None:
         """The graph, and beside it, large, the panels the current scene names (none outside a lecture)."""
         scene = self.document.current_scene
         panels = set(scene.panels) if scene is not None else set()
-        docks = {self.plot_dock: {"activation_plot"}, self.init_dock: {"depth_view", "histograms"},
-                 self.training_dock: {"training"}, self.boundary_dock: {"decision_plane"}}
-        shown = [dock for dock, names in docks.items() if names & panels]
+        shown = [dock for dock, names in self._docks_by_panel().items() if names & panels]
         for dock in self.findChildren(QDockWidget):
             dock.setVisible(dock in shown)
         self.init_explorer.show_parts(depth="depth_view" in panels, histograms="histograms" in panels, settings=False)

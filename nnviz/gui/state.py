@@ -26,7 +26,7 @@ class NetworkState(QObject):
     Signals, in the order they are sent in one turn:
 
     - ``structureChanged()``: layer sizes or the number of layers changed, or the network was replaced.
-    - ``settingsChanged()``: activation, output activation, initialiser, scale, seed, bias or learning rate.
+    - ``settingsChanged()``: an activation (any layer's), the loss, initialiser, scale, seed, bias or learning rate.
     - ``weightsChanged()``: weight or bias values changed (re-roll, resize, edit, training, new network).
     - ``inputChanged()``: the input vector changed.
     - ``traceChanged()``: the forward pass was recomputed; ``state.trace`` holds it.
@@ -177,11 +177,29 @@ class NetworkState(QObject):
         else:
             self._changed("settings")
 
+    def _change_activations(self, change) -> None:
+        """Run ``change()`` on the network; settings changed if any layer's activation (or the output's
+        following of the hidden one) did. ``change`` raises ``ValueError`` for a refused value."""
+        net = self._network
+        before = (net.activations, net.output_follows_hidden, net.activation)
+        change()
+        if (net.activations, net.output_follows_hidden, net.activation) != before:
+            self._changed("settings")
+
     def set_activation(self, name: str) -> None:
-        self._set_setting("activation", name, reinitialize=False)
+        """Give every hidden layer activation ``name`` (a per-layer choice is replaced)."""
+        self._change_activations(lambda: setattr(self._network, "activation", name))
 
     def set_output_activation(self, name: str) -> None:
-        self._set_setting("output_activation", name, reinitialize=False)
+        self._change_activations(lambda: setattr(self._network, "output_activation", name))
+
+    def set_layer_activation(self, layer: int, name: str) -> None:
+        """Give node layer ``layer`` (1 … L−1; the last is the output) activation ``name``, no other layer."""
+        self._change_activations(lambda: self._network.set_layer_activation(int(layer), name))
+
+    def set_loss(self, name: str) -> None:
+        """``"mse"`` or ``"cross_entropy"``; ``ValueError`` when it does not fit the output activation."""
+        self._set_setting("loss", name, reinitialize=False)
 
     def set_init(self, name: str) -> None:
         self._set_setting("init", name, reinitialize=True)
@@ -215,6 +233,25 @@ class NetworkState(QObject):
 
     def set_learning_rate(self, rate: float) -> None:
         self._set_setting("learning_rate", float(rate), reinitialize=False)
+
+    def configure(self, *, layer_sizes=None, activation=None, output_activation=None, loss=None, init=None,
+                  bias=None, learning_rate=None) -> None:
+        """Several settings at once (None keeps one), in an order in which every step is valid: a squared
+        error goes before an output that cross-entropy cannot take, a cross-entropy after the output it needs.
+        They signal together at the end of the event-loop turn; ``ValueError`` for a refused value."""
+        if layer_sizes is not None:
+            self.set_layer_sizes(layer_sizes)
+        if activation is not None:
+            self.set_activation(activation)
+        if loss == "mse":
+            self.set_loss(loss)
+        if output_activation is not None:
+            self.set_output_activation(output_activation)
+        if loss is not None:
+            self.set_loss(loss)
+        for setter, value in ((self.set_init, init), (self.set_bias, bias), (self.set_learning_rate, learning_rate)):
+            if value is not None:
+                setter(value)
 
     # -- values -------------------------------------------------------------------------------------
     def set_input(self, index: int, value: float) -> None:

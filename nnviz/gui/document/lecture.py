@@ -40,7 +40,8 @@ class LectureMixin:
                                           "Open a lecture: several saved networks, each with a title",
                                           "openLectureAction")
         self.example_lecture_action = action("Open E&xample Lecture", self.open_example_lecture, None,
-                                             "Symmetry, vanishing gradients and He initialisation in four scenes",
+                                             "Symmetry, vanishing gradients, He initialisation, a digit "
+                                             "classifier, the initialisation race and signal propagation",
                                              "exampleLectureAction")
         self.add_scene_action = action("&Add to Lecture…", self.add_scene, None,
                                        "Save the network as a new scene of the lecture", "addSceneAction")

@@ -1,8 +1,7 @@
 """The initialisation explorer: what the current initialisation does to every layer, live.
 
-A batch of inputs goes through the network once per change; the panel shows per-layer histograms
-of W, z (over the activation curve) and a, a depth view of the signal and gradient sizes, the units
-the initialisation made identical, lecture presets, and a pinned "A" to compare against.
+Per change, a batch of inputs goes through the network: histograms of W, z (over the activation curve) and a
+per layer, sizes by depth, the Jacobian's singular values, identical units, presets and a pinned "A" to compare.
 """
 
 from __future__ import annotations
@@ -42,6 +41,7 @@ from ..verdict_label import verdict_html
 from .axes import shared_axes
 from .compare import fresh_comparison_controls
 from .depth_view import DepthView
+from .jacobian_view import JacobianView
 from .layer_picker import MAX_LAYER_ROWS, LayerPicker
 from .plots import LayerRow, LayerRows, PlotStyle
 from .preset_picker import PresetPicker, describe_settings
@@ -190,6 +190,7 @@ class InitExplorer(QWidget):
         layout.addWidget(self.summary_label)
         layout.addWidget(self.symmetry_label)
         layout.addWidget(self.depth_view)
+        layout.addWidget(JacobianView(self._state, self._appearance))  # at the current input, not the batch
         layout.addWidget(self.layer_picker)
         layout.addWidget(scroll, 1)
         self.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Expanding)

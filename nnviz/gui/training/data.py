@@ -1,4 +1,10 @@
-"""The data the Training panel trains on: a built-in data set or the user's CSV, split, plus clicked points."""
+"""The data the Training panel trains on: a toy set, a bundled real data set or the user's CSV, split, plus
+clicked points.
+
+The bundled tabular sets (iris, wine, breast cancer) are standardised here, with the mean and standard
+deviation of their training rows, so that the inputs shown and set are exactly what the network sees.
+Images (digits) keep their pixel values 0 … 1, so that a drawn digit and a data set sample look alike.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,9 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from nnviz.core.datasets import (
+    BUNDLED_DATASETS,
     DATASETS,
+    Dataset,
     DatasetError,
     is_classification,
     load_csv,
@@ -24,7 +32,7 @@ N_SAMPLES = 200
 DEFAULT_SEED = 1
 DISPLAY_NAMES = {
     "xor": "XOR", "circle": "Circle", "gauss": "Two Gaussian blobs", "spiral": "Spiral",
-    "plane": "Plane (regression)", "sine": "Sine wave (regression)",
+    "plane": "Plane (regression)", "sine": "Sine wave (regression)", **BUNDLED_DATASETS,
 }
 _PLANE_HALF_WIDTH = 1.2  # the built-in sets lie in [-1, 1]²; a margin shows the boundary beyond them
 
@@ -52,6 +60,7 @@ class TrainingData(QObject):
         self.seed = DEFAULT_SEED
         self.csv_path: str | None = None
         self._csv: tuple[np.ndarray, np.ndarray] | None = None
+        self._bundled: dict[str, Dataset] = {}  # the real data sets read so far, by name
         self._added_X = np.empty((0, 2))
         self._added_y = np.empty(0)
         self._build()
@@ -84,6 +93,20 @@ class TrainingData(QObject):
     def has_csv(self) -> bool:
         return self._csv is not None
 
+    @property
+    def n_samples(self) -> int:
+        """The number of rows of the data set (training and test, without added points)."""
+        return len(self._y_all)
+
+    def sample(self, index: int) -> tuple[np.ndarray, float]:
+        """Row ``index`` of the data set in its original order: the ``(d,)`` input as the network sees it
+        (standardised where the set is) and its label or target."""
+        return self._X_all[index].copy(), float(self._y_all[index])
+
+    def is_loaded(self, name: str) -> bool:
+        """True for the toy sets, and for a bundled set once read (``set_dataset`` is then instant)."""
+        return name in DATASETS or name in self._bundled
+
     # -- fitting a network to the data -------------------------------------------------------------
     def outputs_fit(self, n_out: int) -> bool:
         """Whether ``n_out`` output units can learn these data (one-hot or a single unit for 2 classes)."""
@@ -91,6 +114,11 @@ class TrainingData(QObject):
             return n_out == 1
         k = self.n_classes
         return n_out == k or (k <= 2 and n_out in (1, 2))
+
+    def class_name(self, label: int) -> str:
+        """The name of class ``label`` (its number when the data have no names)."""
+        names = self.class_names
+        return names[label] if names is not None and 0 <= label < len(names) else str(label)
 
     def fit_problem(self, layer_sizes) -> str | None:
         """Why a network of ``layer_sizes`` cannot train on these data, or None if it can."""
@@ -117,6 +145,22 @@ class TrainingData(QObject):
             sizes[-1] = self.n_classes if self.n_classes > 2 else 1
         return sizes
 
+    def matching_settings(self, network) -> dict:
+        """What makes ``network`` fit these data, keeping its hidden layers: ``{"layer_sizes": …}`` and, when
+        they must change, ``"output_activation"`` and ``"loss"`` (arguments of ``NetworkState.configure``).
+        Several classes get a softmax output and cross-entropy; one output unit is never a softmax (it would
+        always say 1)."""
+        sizes = self.matching_sizes(network.layer_sizes)
+        settings = {"layer_sizes": sizes}
+        n_out = sizes[-1]
+        if self.classification and n_out > 2:
+            settings.update(output_activation="softmax", loss="cross_entropy")
+        elif network.output_activation == "softmax" and n_out == 1:
+            settings["output_activation"] = "sigmoid" if self.classification else "linear"
+            if not self.classification:
+                settings["loss"] = "mse"
+        return settings
+
     def hints(self, network) -> list[str]:
         """Advice about settings that make these data hard or impossible to learn."""
         hints = []
@@ -136,8 +180,13 @@ class TrainingData(QObject):
         """Switch to a built-in set or, with ``CSV``, back to the loaded file; raises ``ValueError``."""
         if name == CSV and self._csv is None:
             raise ValueError("no CSV file has been loaded")
-        if name != CSV and name not in DATASETS:
-            raise ValueError(f"unknown dataset {name!r}; valid names: {', '.join(DATASETS)}, {CSV}")
+        if name != CSV and name not in DATASETS and name not in BUNDLED_DATASETS:
+            valid = ", ".join([*DATASETS, *BUNDLED_DATASETS, CSV])
+            raise ValueError(f"unknown dataset {name!r}; valid names: {valid}")
+        if name in BUNDLED_DATASETS and name not in self._bundled:
+            from nnviz.core.datasets import load_dataset  # scikit-learn: only when a real set is chosen
+
+            self._bundled[name] = load_dataset(name)
         if name != self.name:
             self.name = name
             self._replace()
@@ -149,7 +198,7 @@ class TrainingData(QObject):
             raise ValueError(f"noise must be between 0 and 1, got {noise}")
         if noise != self.noise:
             self.noise = noise
-            if self.name != CSV:
+            if self.name in DATASETS:
                 self._replace()
 
     def set_train_share(self, share: float) -> None:
@@ -180,6 +229,14 @@ class TrainingData(QObject):
         self.name = CSV
         self._replace()
 
+    def set_bundled(self, dataset: Dataset) -> None:
+        """Switch to a real data set read by ``datasets.load_dataset`` (on a worker thread, say)."""
+        if dataset.name not in BUNDLED_DATASETS:
+            raise ValueError(f"{dataset.name!r} is not one of the bundled data sets")
+        self._bundled[dataset.name] = dataset
+        self.name = dataset.name
+        self._replace()
+
     def add_point(self, x: float, y: float, label: int) -> None:
         """Add a training point at ``(x, y)`` with class ``label`` (2-input classification data only)."""
         if not self.classification or self.n_inputs != 2:
@@ -196,26 +253,44 @@ class TrainingData(QObject):
         self.changed.emit(True)
 
     def _build(self) -> None:
+        self.class_names: tuple[str, ...] | None = None
+        """The names of the classes, when the data set has them (the bundled ones do)."""
+        self.image_shape: tuple[int, int] | None = None
+        """``(rows, columns)`` when every input row is an image (digits), else None."""
         if self.name == CSV:
             X, y = self._csv
             self.classification = looks_like_classification(y)
+        elif self.name in BUNDLED_DATASETS:
+            dataset = self._bundled[self.name]
+            X, y = dataset.X, dataset.y.astype(float)
+            self.classification = True
+            self.class_names, self.image_shape = dataset.class_names, dataset.image_shape
         else:
             X, y = make_dataset(self.name, N_SAMPLES, self.noise, self.seed)
             self.classification = is_classification(self.name)
-        self._y_all = y
         # train_test_split floors n · ratio; aiming half a row above the rounded count makes 80 % of 200 give
         # exactly 40 test rows despite 1 − 0.8 = 0.19999….
         n_test = round(len(X) * (1.0 - self.train_share))
-        self._X_train, self._y_train, self.X_test, self.y_test = train_test_split(
-            X, y, min((n_test + 0.5) / len(X), 0.999999), seed=self.seed)
+        test_share = min((n_test + 0.5) / len(X), 0.999999)
+        if self.name in BUNDLED_DATASETS and self.image_shape is None:
+            X = _standardised(X, train_test_split(X, y, test_share, seed=self.seed)[0])
+        self._X_all, self._y_all = X, y
+        self._X_train, self._y_train, self.X_test, self.y_test = train_test_split(X, y, test_share, seed=self.seed)
         self._added_X = np.empty((0, X.shape[1]))
         self._added_y = np.empty(0)
         self.bounds = _plane_bounds(X) if X.shape[1] == 2 else None
         """``(x_min, x_max, y_min, y_max)`` of the plane shown for 2-input data, else None."""
-        if self.name != CSV:
+        if self.name in DATASETS:
             # Built-in sets share one square view, so that switching between them keeps the scale.
             half = max(_PLANE_HALF_WIDTH, 1.05 * float(np.max(np.abs(X))))
             self.bounds = (-half, half, -half, half)
+
+
+def _standardised(X: np.ndarray, X_train: np.ndarray) -> np.ndarray:
+    """``X`` ``(n, d)`` shifted and scaled so that the training rows ``X_train`` have mean 0 and standard
+    deviation 1 in every column (a constant column is only shifted)."""
+    mean, std = X_train.mean(axis=0), X_train.std(axis=0)
+    return (X - mean) / np.where(std > 0, std, 1.0)
 
 
 def _plane_bounds(X: np.ndarray) -> tuple[float, float, float, float]:

@@ -17,7 +17,8 @@ class LossPlot(QWidget):
     """The loss after each epoch: training (solid) and test (dashed), linear or logarithmic y axis.
 
     Draw a :class:`~nnviz.core.training.History` with :meth:`set_history`; ``objectName`` ``lossPlot``,
-    the log toggle is ``logLoss``.
+    the log toggle is ``logLoss``. :meth:`set_chance` adds the chance baseline as a dotted line, and the
+    label ``chanceLabel`` compares the loss before training with it.
     """
 
     def __init__(self, appearance: Appearance, parent=None):
@@ -35,6 +36,13 @@ class LossPlot(QWidget):
         item.showGrid(x=True, y=True, alpha=0.15)
         for name in ("left", "bottom"):
             item.getAxis(name).enableAutoSIPrefix(False)
+        self._chance: float | None = None
+        self._start_loss: float | None = None
+        self.chance_line = pg.InfiniteLine(angle=0, movable=False, label="chance",
+                                           labelOpts={"position": 0.95, "anchors": [(1, 1), (1, 1)]})
+        self.chance_line.hide()
+        item.addItem(self.chance_line)
+        self.chance_label = QLabel(objectName="chanceLabel", wordWrap=True)
         self.train_curve = item.plot(connect="finite")
         self.test_curve = item.plot(connect="finite")
         for curve in (self.train_curve, self.test_curve):
@@ -53,6 +61,7 @@ class LossPlot(QWidget):
         row.addWidget(self.key)
         layout.addWidget(self.plot, 1)
         layout.addLayout(row)
+        layout.addWidget(self.chance_label)
         appearance.changed.connect(self._apply_theme)
         self._apply_theme()
 
@@ -70,9 +79,37 @@ class LossPlot(QWidget):
         # A line needs two points: before the first epoch, mark the starting loss with a dot.
         for curve in (self.train_curve, self.test_curve):
             curve.setSymbol("o" if len(epochs) == 1 else None)
+        start = float(history.train_loss[0]) if history.train_loss else None
+        if start != self._start_loss:
+            self._start_loss = start
+            self._show_chance()
+
+    def set_chance(self, loss: float | None) -> None:
+        """The loss of knowing nothing (:func:`~nnviz.core.baseline.chance_loss`); None hides the line."""
+        self._chance = None if loss is None or not np.isfinite(loss) else float(loss)
+        self._show_chance()
+
+    def _show_chance(self) -> None:
+        chance, start = self._chance, self._start_loss
+        self.chance_line.setVisible(chance is not None and chance > 0)
+        if chance is None:
+            self.chance_label.setText("")
+            return
+        log = self.log_toggle.isChecked()
+        if chance > 0:
+            self.chance_line.setValue(np.log10(chance) if log else chance)
+        self.chance_line.label.setFormat(f"chance {chance:.3g}")
+        if start is None or not np.isfinite(start):
+            self.chance_label.setText(f"Chance level (knowing nothing): loss {chance:.3g}.")
+        elif start > 1.1 * chance:
+            self.chance_label.setText(f"Before training the loss is {start:.3g}, worse than chance ({chance:.3g}): "
+                                      "the outputs start confidently wrong; a smaller output-layer scale helps.")
+        else:
+            self.chance_label.setText(f"Before training: loss {start:.3g}; chance level {chance:.3g}.")
 
     def _on_log_toggled(self, on: bool) -> None:
         self.plot.getPlotItem().setLogMode(y=on)
+        self._show_chance()  # the line's position is in the axis' own units
 
     def _apply_theme(self) -> None:
         colors = theme_colors(self._appearance.theme)
@@ -89,6 +126,8 @@ class LossPlot(QWidget):
             curve.setSymbolBrush(color)
             curve.setSymbolPen(color)
             curve.setSymbolSize(6)
+        self.chance_line.setPen(pg.mkPen(colors.muted, width=1, style=Qt.DotLine))
+        self.chance_line.label.setColor(colors.muted)
         self.key.setText(f'<span style="color:{colors.foreground}">━━</span> training&nbsp;&nbsp;'
                          f'<span style="color:{colors.muted}">╍╍</span> test')
 

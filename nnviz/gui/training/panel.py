@@ -6,9 +6,8 @@ The loop itself (time slices, what restarts what) is :class:`~nnviz.gui.training
 from __future__ import annotations
 
 import os
-from concurrent.futures import ThreadPoolExecutor
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -27,18 +26,19 @@ from PySide6.QtWidgets import (
 )
 
 from nnviz.core import new_seed
+from nnviz.core.baseline import chance_loss
 from nnviz.core.datasets import DATASETS, DatasetError
-from nnviz.core.datasets import load_csv as read_csv
 from nnviz.core.suggestions import describe_suggestion, suggested_network
 from nnviz.core.training import History, Trainer
 
 from ..appearance import Appearance
 from ..limited_spin import LimitedDoubleSpinBox, LimitedSpinBox
 from ..preferences import Preferences
-from ..quiet import show_checked, show_index, show_value
+from ..quiet import show_checked, show_value
 from ..spin_boxes import CompactSpinBox
 from ..verdict_label import VerdictLabel
-from .data import CSV, DISPLAY_NAMES, TrainingData
+from .data import TrainingData
+from .dataset_picker import DatasetPicker
 from .loss_plot import LossPlot
 from .runner import TrainingRunner
 
@@ -65,10 +65,6 @@ class TrainingPanel(QWidget):
         self._preferences = preferences
         self.data = data
         self.runner = runner
-        self._csv_reader: ThreadPoolExecutor | None = None
-        self._csv_job = None
-        self._csv_poll = QTimer(self, interval=30)
-        self._csv_poll.timeout.connect(self._poll_csv)
         self._build_actions()
         self._build_widgets(appearance)
         self.runner.playingChanged.connect(self._on_playing_changed)
@@ -117,11 +113,11 @@ class TrainingPanel(QWidget):
         return spin
 
     def _build_widgets(self, appearance) -> None:
-        self.dataset = QComboBox(objectName="dataset")
-        self.dataset.setToolTip("The data to train on (Load CSV… in the File menu adds your own)")
-        for name in DATASETS:
-            self.dataset.addItem(DISPLAY_NAMES[name], name)
-        self.dataset.currentIndexChanged.connect(self._on_dataset_chosen)
+        self.dataset = DatasetPicker(self.data)
+        self.dataset.loading.connect(lambda text: self.data_info.setText(text))
+        self.dataset.loaded.connect(self.state.message.emit)
+        self.dataset.failed.connect(self._on_load_failed)
+        self.dataset.csvReading.connect(lambda reading: self.load_csv_action.setEnabled(not reading))
         self.regenerate = QToolButton(objectName="regenerate")
         self.regenerate.setIcon(self.style().standardIcon(QStyle.SP_BrowserReload))
         self.regenerate.setToolTip("Draw new points and a new training/test split (new data seed)")
@@ -137,9 +133,10 @@ class TrainingPanel(QWidget):
         self.data_info = QLabel(objectName="dataInfo", wordWrap=True)
         self.mismatch = QLabel(objectName="mismatch", wordWrap=True)
         self.mismatch.setStyleSheet("color: #c0392b;")
-        self.match_inputs = QPushButton("Match Network to Data", objectName="matchInputs")
-        self.match_inputs.setToolTip("Set the input and output layer sizes to what the data need")
-        self.match_inputs.clicked.connect(self.match_network_to_data)
+        self.match_network = QPushButton("Match Network to Data", objectName="matchNetwork")
+        self.match_network.setToolTip("Set the input and output layers to what the data need (several classes: "
+                                      "softmax and cross-entropy); the hidden layers stay")
+        self.match_network.clicked.connect(self.match_network_to_data)
         self.suggest_network = QPushButton("Use a Network That Learns This", objectName="suggestNetwork")
         self.suggest_network.clicked.connect(self.use_suggested_network)
         self.hint = QLabel(objectName="trainingHint", wordWrap=True)
@@ -155,7 +152,7 @@ class TrainingPanel(QWidget):
         data_box = QGroupBox("Data")
         data_layout = QVBoxLayout(data_box)
         data_layout.addLayout(data_form)
-        for widget in (self.data_info, self.mismatch, self.match_inputs, self.suggest_network, self.hint):
+        for widget in (self.data_info, self.mismatch, self.match_network, self.suggest_network, self.hint):
             data_layout.addWidget(widget)
 
         self.learning_rate = self._limited(CompactSpinBox("learning_rate", objectName="learningRate", decimals=6))
@@ -270,9 +267,9 @@ class TrainingPanel(QWidget):
         return True
 
     def match_network_to_data(self) -> None:
-        """Set the input (and, if needed, output) layer size to what the data need."""
+        """Make the network fit the data, keeping its hidden layers (see ``TrainingData.matching_settings``)."""
         try:
-            self.state.set_layer_sizes(self.data.matching_sizes(self.state.network.layer_sizes))
+            self.state.configure(**self.data.matching_settings(self.state.network))
         except ValueError as error:
             self._show_error("Cannot match the network to the data", str(error))
 
@@ -288,12 +285,9 @@ class TrainingPanel(QWidget):
         state = self.state
         self.runner.pause()
         try:
-            state.set_layer_sizes(settings["layer_sizes"])
-            state.set_activation(settings["activation"])
-            state.set_output_activation(settings["output_activation"])
-            state.set_init(settings["init"])
-            state.set_bias(True)
-            state.set_learning_rate(settings["learning_rate"])
+            state.configure(**{key: settings[key] for key in (
+                "layer_sizes", "activation", "output_activation", "init", "bias", "learning_rate")},
+                loss="cross_entropy" if settings["output_activation"] == "softmax" else "mse")
         except ValueError as error:
             self._show_error("Cannot use the suggested network", str(error))
             return
@@ -327,8 +321,10 @@ class TrainingPanel(QWidget):
         problem = self.runner.fit_problem
         self.mismatch.setText(problem or "")
         self.mismatch.setVisible(bool(problem))
-        self.match_inputs.setVisible(bool(problem))
+        self.match_network.setVisible(bool(problem))
         self.problem.hide()
+        self.loss_plot.set_chance(None if problem else chance_loss(self.state.network, self.data.y_train,
+                                                                   self.data.classification))
         hints = self.data.hints(self.state.network)
         self.hint.setText("Tip: " + " ".join(hints) if hints else "")
         self.hint.setVisible(bool(hints))
@@ -355,24 +351,14 @@ class TrainingPanel(QWidget):
 
     def _show_data(self, *_) -> None:
         data = self.data
-        index = self.dataset.findData(CSV)
-        if data.has_csv:
-            label = f"Custom CSV ({data.display_name})"
-            if index < 0:
-                self.dataset.addItem(label, CSV)
-            else:
-                self.dataset.setItemText(index, label)
-        show_index(self.dataset, self.dataset.findData(data.name))
-        self.noise.setEnabled(data.name != CSV)
+        self.dataset.show_data()
+        self.noise.setEnabled(data.name in DATASETS)
         self._update_suggestion_tip()
         n_train, n_test = len(data.y_train), len(data.y_test)
         kind = f"{data.n_classes} classes" if data.classification else "regression"
         self.data_info.setText(f"{n_train} training and {n_test} test points · {data.n_inputs} inputs · {kind}")
 
     # -- settings -----------------------------------------------------------------------------------
-    def _on_dataset_chosen(self, index: int) -> None:
-        self.data.set_dataset(self.dataset.itemData(index))
-
     def _on_learning_rate_edited(self, value: float) -> None:
         try:
             self.state.set_learning_rate(value)
@@ -385,35 +371,15 @@ class TrainingPanel(QWidget):
     def _on_speed_chosen(self, index: int) -> None:
         self.runner.speed = self.speed.itemData(index)
 
-    # -- files --------------------------------------------------------------------------------------
+    # -- files and bundled data sets -----------------------------------------------------------------
     def load_csv_in_background(self, path) -> None:
         """Read ``path`` on a worker thread (a big file takes seconds), then switch to it; a bad file shows
         its error and changes nothing. Load CSV… is disabled meanwhile."""
-        if self._csv_job is not None:
-            return
-        if self._csv_reader is None:
-            self._csv_reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nnviz-csv")
-        path = os.fspath(path)
-        self._csv_job = (path, self._csv_reader.submit(read_csv, path))
-        self.load_csv_action.setEnabled(False)
-        self.data_info.setText(f"Reading {os.path.basename(path)}…")
-        self._csv_poll.start()
+        self.dataset.load_csv_in_background(path)
 
-    def _poll_csv(self) -> None:
-        path, future = self._csv_job
-        if not future.done():
-            return
-        self._csv_poll.stop()
-        self._csv_job = None
-        self.load_csv_action.setEnabled(True)
-        try:
-            self.data.set_csv(path, *future.result())
-        except DatasetError as error:
-            self._show_data()
-            self._show_error("Cannot load the CSV file", str(error))
-            return
-        rows = len(self.data.y_train) + len(self.data.y_test)
-        self.state.message.emit(f"Loaded {self.data.display_name}: {rows} rows")
+    def _on_load_failed(self, title: str, text: str) -> None:
+        self._show_data()
+        self._show_error(title, text)
 
     def _choose_csv(self) -> None:
         path = self._ask_csv_path()

@@ -10,7 +10,7 @@ What restarts what:
 - ``reset`` re-initialises the weights from the current seed, pauses, and starts again at epoch 0.
 - New data (data set, noise, training share, data seed) restart the epoch counter, the loss curves
   and the momentum but keep the weights, and training keeps playing: the same network meets new data.
-- A change of structure, activation, initialiser, seed or bias does the same (the weights are
+- A change of structure, any layer's activation, loss, initialiser, seed or bias does the same (the weights are
   whatever that change left). A network that no longer fits the data (input or output size) pauses
   training; ``fit_problem`` says why.
 - Points added to the data join the running training set without restarting anything.
@@ -238,8 +238,8 @@ class TrainingRunner(QObject):
     # -- following the model and the data -----------------------------------------------------------
     def _current_model_key(self) -> tuple:
         net = self.state.network
-        return (id(net), net.layer_sizes, net.activation, net.output_activation, net.init, net.init_scale,
-                net.seed, net.bias)
+        return (id(net), net.layer_sizes, tuple(net.activations), net.loss, net.init, net.init_scale, net.seed,
+                net.bias)
 
     def _on_model_changed(self) -> None:
         if self._current_model_key() != self._model_key:

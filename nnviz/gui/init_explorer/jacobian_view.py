@@ -1,0 +1,91 @@
+"""The singular values of the input-output Jacobian ∂y/∂x at the current input (dynamical isometry).
+
+All near 1: every direction of the input reaches the output at its size (orthogonal weights with
+tanh near the origin). Spread over decades: some directions vanish, others are amplified.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+
+from nnviz.core.jacobian import jacobian_singular_values
+
+from ..appearance import Appearance
+from ..colors import theme_colors
+from ..deferred import DeferredRefresh
+
+
+class JacobianView(pg.GraphicsLayoutWidget):
+    """Sorted singular values of ∂y/∂x at ``state.inputs`` on a log axis, with the isometry line at 1.
+
+    objectName ``jacobianView``; redraws once per turn in which the trace changed, only while visible.
+    ``values`` is the ``(min(n_out, n_in),)`` array shown (None before the first draw).
+    """
+
+    def __init__(self, state, appearance: Appearance, parent=None):
+        super().__init__(parent)
+        self.setObjectName("jacobianView")
+        self.setFixedHeight(150)
+        self.setToolTip("Singular values of the Jacobian ∂y/∂x at the current input, largest first. All near 1 "
+                        "(dotted): dynamical isometry, every input direction passes at its size.")
+        self._state = state
+        self._appearance = appearance
+        self.values: np.ndarray | None = None
+        self.plot = self.addPlot()
+        self.plot.setMenuEnabled(False)
+        self.plot.hideButtons()
+        self.plot.setMouseEnabled(x=False, y=False)
+        self.plot.setLogMode(y=True)
+        for name in ("left", "bottom"):
+            self.plot.getAxis(name).enableAutoSIPrefix(False)
+        self.plot.setLabel("bottom", "index (sorted)")
+        self.curve = self.plot.plot(symbol="o", symbolSize=6)
+        self.unit_line = pg.InfiniteLine(0.0, angle=0, movable=False)
+        self.plot.addItem(self.unit_line)
+        self._refresh = DeferredRefresh(self, lambda _parts: self.refresh(), ("values",), skip_hidden=True)
+        state.traceChanged.connect(lambda: self._refresh.mark("values"))
+        appearance.changed.connect(self._apply_theme)
+        self._apply_theme()
+
+    def refresh(self) -> None:
+        """Recompute and draw the singular values now."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            self.values = jacobian_singular_values(self._state.network, self._state.inputs)
+        index = np.arange(1, len(self.values) + 1)
+        top = float(np.nanmax(self.values)) if np.any(np.isfinite(self.values)) else np.nan
+        # Numerically zero (a dead ReLU path): no logarithm, left out and counted in the title.
+        zero = np.isfinite(self.values) & (self.values <= top * 1e-12)
+        shown = np.where(zero | ~np.isfinite(self.values), np.nan, self.values)
+        finite_index = np.isfinite(shown)
+        # Only the drawable points: an all-NaN scatter makes pyqtgraph warn (zero weights give all-zero values).
+        self.curve.setData(index[finite_index], shown[finite_index])
+        finite = np.log10(shown[np.isfinite(shown)])
+        low, high = (float(finite.min()), float(finite.max())) if finite.size else (-1.0, 1.0)
+        low, high = min(low, -1.0), max(high, 1.0)
+        self.plot.setYRange(low, high, padding=0.1)
+        # One label per decade while that stays readable; pyqtgraph's own spacing beyond.
+        self.plot.getAxis("left").setTickSpacing(*((1.0, 1.0) if high - low <= 6 else ()))
+        self.plot.setXRange(0.5, len(self.values) + 0.5, padding=0)
+        if finite.size:
+            ratio = 10 ** (finite.max() - finite.min())
+            spread = f"σ_max / σ_min = {ratio:.3g}" if len(finite) > 1 else f"σ = {10 ** finite.max():.3g}"
+            spread += f" · {int(zero.sum())} zero" if zero.any() else ""
+        else:
+            spread = "not finite"
+        self.plot.setTitle(f"Jacobian ∂y/∂x singular values · {spread}",
+                           size=f"{8.5 * self._appearance.scale:.1f}pt",
+                           color=theme_colors(self._appearance.theme).foreground)
+
+    def _apply_theme(self) -> None:
+        colors = theme_colors(self._appearance.theme)
+        self.setBackground(colors.background)
+        for name in ("left", "bottom"):
+            self.plot.getAxis(name).setPen(colors.muted)
+            self.plot.getAxis(name).setTextPen(colors.foreground)
+        color = colors.series["grad_norm"]
+        self.curve.setPen(pg.mkPen(color, width=2))
+        self.curve.setSymbolBrush(color)
+        self.curve.setSymbolPen(color)
+        self.unit_line.setPen(pg.mkPen(colors.muted, style=pg.QtCore.Qt.DotLine))
+        self._refresh.mark("values")
