@@ -233,3 +233,36 @@ def test_joblib_s_own_compressed_dump_reads_with_scikit_learn_s_probabilities(tm
     model = read_model(tmp_path / "packed.joblib")
     np.testing.assert_allclose(reference_forward(model.weights, model.biases, model.activations, x),
                                estimator.predict_proba(x), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("opcode", [b"N", b"]", b")"])
+def test_a_pickle_of_countless_one_byte_objects_is_refused_before_it_builds_them(tmp_path, opcode):
+    """One byte a Python object of 16 to 56 bytes: a 300 MB pickle would otherwise build 10 GB of them."""
+    path = tmp_path / "many.pkl"
+    path.write_bytes(b"\x80\x02(" + opcode * 2_000_000 + b"l.")
+    with pytest.raises(ModelImportError, match="many.pkl: .*more than .* pickle operations"):
+        read_model(path)
+
+
+def _json_of_countless_lists(n_bytes: int) -> bytes:
+    """Valid JSON of about ``n_bytes``: 3 bytes of the file a 56-byte Python list once parsed."""
+    return b"[" + b"[]," * (n_bytes // 3) + b"[]]"
+
+
+def test_a_keras_config_that_inflates_to_a_huge_json_is_refused_before_inflating(tmp_path):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("config.json", _json_of_countless_lists(40 * 2**20))  # deflates ~1000:1
+        archive.writestr("model.weights.h5", b"")
+    path = tmp_path / "bomb.keras"
+    path.write_bytes(buffer.getvalue())
+    with pytest.raises(ModelImportError, match="bomb.keras: config.json holds .* more than"):
+        read_model(path)
+
+
+def test_a_safetensors_header_beyond_any_mlp_s_is_refused_before_parsing(tmp_path):
+    header = b'{"__metadata__":' + _json_of_countless_lists(8 * 2**20) + b"}"
+    path = tmp_path / "lists.safetensors"
+    path.write_bytes(struct.pack("<Q", len(header)) + header)
+    with pytest.raises(ModelImportError, match="lists.safetensors: the header .* more than"):
+        read_model(path)

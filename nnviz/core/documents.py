@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .fileio import NetworkFileError, naming_file
+from .fileio import NetworkFileError, naming_file, open_regular_file
 from .network import Network
 from .scenes import Scene, is_lecture, read_document, scenes_from_dict, state_from_dict
 
@@ -109,7 +109,7 @@ def _binary_format(path: Path) -> str | None:
     from .models.safetensors_file import looks_like_safetensors
 
     try:
-        with open(path, "rb") as f:
+        with open_regular_file(path) as f:
             head = f.read(16)
     except OSError:
         return None  # the JSON reader reports it, with the reason

@@ -7,11 +7,13 @@ leaves a half-written or emptied file. Every read is bounded and checked: anythi
 
 from __future__ import annotations
 
+import errno
 import io
 import json
 import math
 import os
 import reprlib
+import stat
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -221,11 +223,27 @@ def save_network(net: Network, path) -> None:
     atomic_write(path, dumps_network(net).encode("utf-8"))
 
 
+def open_regular_file(path):
+    """``path`` opened for binary reading, if it is a regular file (links followed); raises OSError otherwise.
+
+    A pipe would block the open until some writer comes, and a device like /dev/zero never ends: both are
+    refused, and the non-blocking open means a pipe is refused at once instead of waited for.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file (a folder, pipe or device)")
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def read_json_file(path, what: str = "network"):
     """Parse a JSON file of at most ``MAX_FILE_BYTES``; raises NetworkFileError naming the file."""
     path = Path(path)
     try:
-        with open(path, "rb") as f:
+        with open_regular_file(path) as f:
             if os.fstat(f.fileno()).st_size > MAX_FILE_BYTES:
                 raise NetworkFileError(_too_large(path, what))
             # read(n) reserves n bytes up front (320 MB here); read in pieces so a small file costs little.

@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QAbstractScrollArea, QWidget
 
 PAINT_WAIT_MS = 40
 """:meth:`DeferredRefresh.mark_after_paint` without a paint to wait for refreshes once the event loop
@@ -41,8 +41,12 @@ class DeferredRefresh(QObject):
         self._watched: QWidget | None = None
         self._last_wait = 0.0
         self._calm_ticks = 0
+        # A scroll area (a pyqtgraph view, say) is covered by its viewport: the viewport is what is seen and painted.
+        self._surface = owner.viewport() if isinstance(owner, QAbstractScrollArea) else owner
         if isinstance(owner, QWidget):
             owner.installEventFilter(self)
+            if self._surface is not owner:
+                self._surface.installEventFilter(self)
 
     def mark(self, *parts: str) -> None:
         self.stale.update(parts)
@@ -76,8 +80,7 @@ class DeferredRefresh(QObject):
         self._refresh(parts)
 
     def _on_screen(self) -> bool:
-        owner = self._owner
-        return owner.isVisible() and not owner.visibleRegion().isEmpty()
+        return self._owner.isVisible() and not self._surface.visibleRegion().isEmpty()
 
     def _on_paint_wait(self) -> None:
         now = time.perf_counter()
@@ -98,7 +101,8 @@ class DeferredRefresh(QObject):
             # The widget paints while it handles this event: the timer fires after the paint.
             self._stop_waiting()
             self._timer.start(0)
-        elif (watched is self._owner and event.type() in (QEvent.Type.Show, QEvent.Type.Paint) and self.stale
-              and not self._timer.isActive() and not self._paint_wait.isActive()):  # waiting: the view first
+        elif (watched in (self._owner, self._surface) and event.type() in (QEvent.Type.Show, QEvent.Type.Paint)
+              and self.stale and not self._timer.isActive()
+              and not self._paint_wait.isActive()):  # waiting: the view first
             self._timer.start(self._show_delay_ms)
         return False

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QEvent, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QFont, QKeySequence
-from PySide6.QtWidgets import QApplication, QDockWidget, QFrame, QLabel, QMainWindow, QScrollArea, QWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QFrame, QLabel, QMainWindow, QScrollArea, QTabBar, QWidget
 
 from nnviz.core import Network
 
@@ -282,6 +282,7 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
+        self._show_whole_tab_titles()
         if self._default_layout_pending:
             # Dock sizes only stick once the window has its size. The graph is the point: side panels
             # start narrow, the plots short.
@@ -299,6 +300,13 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.controls_dock, self.init_dock], [controls, panels], Qt.Horizontal)
         self.resizeDocks([self.plot_dock], [240], Qt.Vertical)
         self.resizeDocks([self.plot_dock, self.output_dock], [600, 300], Qt.Horizontal)
+        self._show_whole_tab_titles()
+
+    def _show_whole_tab_titles(self) -> None:
+        # Seven panels share the right-hand dock: whole titles with scroll arrows read better than "I… T… De…".
+        for bar in self.findChildren(QTabBar):
+            bar.setElideMode(Qt.ElideNone)
+            bar.setUsesScrollButtons(True)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.document.maybe_save():

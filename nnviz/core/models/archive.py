@@ -27,8 +27,10 @@ def open_zip(data: bytes) -> zipfile.ZipFile:
     return archive
 
 
-def read_member(archive: zipfile.ZipFile, name: str, expected_size: int | None = None) -> bytes:
-    """The bytes of member ``name``; when ``expected_size`` is given the declared size must match it.
+def read_member(archive: zipfile.ZipFile, name: str, expected_size: int | None = None,
+                max_size: int | None = None) -> bytes:
+    """The bytes of member ``name``; when ``expected_size`` is given the declared size must match it, when
+    ``max_size`` is, it must not exceed it (both checked before anything is inflated).
 
     zipfile never returns more than the declared size, and the total was checked by :func:`open_zip`.
     """
@@ -36,6 +38,8 @@ def read_member(archive: zipfile.ZipFile, name: str, expected_size: int | None =
         info = archive.getinfo(name)
     except KeyError:
         raise LayerError(f"the archive has no member {name}") from None
+    if max_size is not None and info.file_size > max_size:
+        raise LayerError(f"{name} holds {info.file_size:,} bytes, more than the {max_size:,} it may")
     if expected_size is not None and info.file_size != expected_size:
         raise LayerError(f"{name} holds {info.file_size:,} bytes, not the {expected_size:,} its shape needs")
     try:

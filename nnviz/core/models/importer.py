@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ..fileio import open_regular_file
 from ..limits import MAX_MODEL_FILE_BYTES
 from ..network import Network
 from .archive import open_zip
@@ -57,15 +58,16 @@ def needs_activations(path) -> bool:
 
 def _read_bytes(path: Path) -> bytes:
     try:
-        with open(path, "rb") as f:
+        with open_regular_file(path) as f:
             size = os.fstat(f.fileno()).st_size
             if size > MAX_MODEL_FILE_BYTES:
                 raise ModelImportError(f"{path.name} is larger than {MAX_MODEL_FILE_BYTES // 2**20} MiB")
-            data = f.read(MAX_MODEL_FILE_BYTES + 1)
+            # read(n) reserves n bytes up front: ask for what the file holds (and one more, to see it grew).
+            data = f.read(size + 1)
     except OSError as e:
         raise ModelImportError(f"cannot read {path.name}: {e.strerror or e}") from None
-    if len(data) > MAX_MODEL_FILE_BYTES:  # a pipe or device that reported no size
-        raise ModelImportError(f"{path.name} is larger than {MAX_MODEL_FILE_BYTES // 2**20} MiB")
+    if len(data) > size:  # the file grew while it was opened: its size was not the one checked
+        raise ModelImportError(f"{path.name} changed while it was read")
     if not data:
         raise ModelImportError(f"{path.name} is empty; not a model file")
     return data

@@ -6,12 +6,11 @@ The layer list comes from the JSON config; the weights from HDF5, read with h5py
 from __future__ import annotations
 
 import io
-import json
 
 import numpy as np
 
 from .archive import open_zip, read_member
-from .model import ImportedModel, LayerError, check_count, check_sizes, make_model
+from .model import MAX_JSON_BYTES, ImportedModel, LayerError, check_count, check_sizes, make_model, parse_json
 
 HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
 _TRANSPARENT = {"InputLayer", "Dropout", "Flatten", "GaussianNoise", "GaussianDropout", "AlphaDropout",
@@ -25,10 +24,7 @@ _NNVIZ_LEAK = 0.01
 
 def read_keras_zip(data: bytes) -> ImportedModel:
     archive = open_zip(data)
-    try:
-        config = json.loads(read_member(archive, "config.json"))
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        raise LayerError("config.json is not valid JSON") from None
+    config = parse_json(read_member(archive, "config.json", max_size=MAX_JSON_BYTES), "config.json")
     weights_h5 = read_member(archive, "model.weights.h5")
     dense = _dense_layers(config)
     with _open_h5(weights_h5) as h5:
@@ -44,17 +40,14 @@ def read_keras_h5(data: bytes) -> ImportedModel:
             raise LayerError(f"a damaged HDF5 file ({str(e)[:60]})") from None
         if text is None:
             raise LayerError("an HDF5 file without a Keras model_config (weights only?)")
-        try:
-            config = json.loads(text.decode("utf-8") if isinstance(text, bytes) else str(text))
-        except (ValueError, UnicodeDecodeError, RecursionError):
-            raise LayerError("the model_config is not valid JSON") from None
+        config = parse_json(text if isinstance(text, bytes) else str(text), "the model_config")
         dense = _dense_layers(config)
-        arrays = _damage_as_layer_error(lambda: [_legacy_vars(h5.get("model_weights", h5), name)
+        arrays = _damage_as_layer_error(lambda: [_legacy_vars(_member(h5, "model_weights") or h5, name)
                                                  for name, *_ in dense])
         training = _damage_as_layer_error(lambda: h5.attrs.get("training_config"))
     try:
-        training = json.loads(training) if training is not None else None
-    except (ValueError, TypeError, RecursionError):
+        training = parse_json(training, "the training_config") if isinstance(training, (bytes, str)) else None
+    except LayerError:
         training = None  # the loss is a nicety; the network is whole without it
     return _model(dense, arrays, "Keras HDF5 model", _loss(training))
 
@@ -160,20 +153,34 @@ def _open_h5(data: bytes):
 
 
 def _keras3_vars(h5, name: str):
-    group = h5.get(f"layers/{name}/vars")
+    group = _member(h5, f"layers/{name}/vars")
     if group is None:
         raise LayerError(f"the weights file has no weights for layer {name}")
-    return _kernel_and_bias(name, [group.get(k) for k in sorted(group.keys(), key=int)])
+    return _kernel_and_bias(name, [_member(group, k) for k in sorted(group.keys(), key=int)])
 
 
 def _legacy_vars(group, name: str):
-    layer = group.get(name)
+    layer = _member(group, name)
     if layer is None:
         raise LayerError(f"the file has no weights for layer {name}")
     names = [n.decode() if isinstance(n, bytes) else str(n) for n in layer.attrs.get("weight_names", [])]
     kernels = [n for n in names if "kernel" in n.rsplit("/", 1)[-1]]
     biases = [n for n in names if "bias" in n.rsplit("/", 1)[-1]]
-    return _kernel_and_bias(name, [layer.get(n) for n in kernels[:1] + biases[:1]])
+    return _kernel_and_bias(name, [_member(layer, n) for n in kernels[:1] + biases[:1]])
+
+
+def _member(group, path: str):
+    """The object at ``path`` under ``group``, or None; every step must be a hard link, since an external
+    link opens another file (and a soft link may lead there); HDF5 files that Keras writes hold no other."""
+    import h5py
+    node = group
+    for part in (p for p in path.split("/") if p):
+        if not isinstance(node, h5py.Group) or part not in node:
+            return None
+        if not isinstance(node.get(part, getlink=True), h5py.HardLink):
+            raise LayerError(f"{path} is a link to elsewhere; nnviz reads only what is stored in this file")
+        node = node[part]
+    return node
 
 
 def _kernel_and_bias(name: str, datasets: list):
@@ -182,6 +189,8 @@ def _kernel_and_bias(name: str, datasets: list):
     if not datasets or len(datasets) > 2 or not all(isinstance(d, h5py.Dataset) for d in datasets):
         raise LayerError(f"layer {name} does not have a kernel and a bias")
     for d in datasets:
+        if d.is_virtual or d.external:
+            raise LayerError(f"layer {name}'s weights are stored in another file; nnviz reads only this one")
         check_count(int(np.prod(d.shape, dtype=object)), f"layer {name}")
         if d.dtype.kind != "f":
             raise LayerError(f"layer {name}'s weights are of type {d.dtype}, not floating point")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import numpy as np
@@ -116,6 +117,22 @@ def check_sizes(sizes) -> None:
         check_layer_sizes(sizes)
     except ValueError as e:
         raise LayerError(str(e)) from None
+
+
+MAX_JSON_BYTES = 4 * 2**20
+"""Most bytes of JSON text read from a model file (a Keras config, a safetensors header): an MLP's take a few
+KB, and each byte of JSON may become tens of bytes of Python objects once parsed."""
+
+
+def parse_json(text, what: str):
+    """The JSON value in ``text`` (bytes or str) of at most :data:`MAX_JSON_BYTES`; raises LayerError."""
+    if len(text) > MAX_JSON_BYTES:
+        raise LayerError(f"{what} holds {len(text):,} bytes of JSON, more than the {MAX_JSON_BYTES // 2**20} MiB "
+                         "an MLP's needs")
+    try:
+        return json.loads(text)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        raise LayerError(f"{what} is not valid JSON") from None
 
 
 def check_count(n_values: int, what: str) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .model import ImportedModel, LayerError, check_count, make_model
+from .protobuf_scan import check_field_count
 
 # ONNX op -> nnviz activation; attributes that must keep their default for nnviz's function to match.
 _ACTIVATIONS = {"Relu": "relu", "Sigmoid": "sigmoid", "Tanh": "tanh", "Softmax": "softmax",
@@ -21,6 +22,7 @@ _LABEL_OUTPUTS = ("label", "output_label")
 def read_onnx(data: bytes) -> ImportedModel:
     import onnx  # imported here: only needed when an ONNX file is opened
 
+    check_field_count(data)  # before protobuf builds an object for every field
     try:
         model = onnx.load_model_from_string(data)
     except Exception as e:  # protobuf raises DecodeError, RuntimeError ... for garbage

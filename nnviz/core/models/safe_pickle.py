@@ -131,21 +131,38 @@ _RANDOM.update({("numpy.random.bit_generator", name): _record_class(name)
                 for name in ("SeedSequence", "__pyx_unpickle_SeedSequence")})
 
 
+MAX_OPERATIONS = 1_000_000
+"""Far more pickle operations than an MLP's pickle holds (its arrays are one operation each); each one may
+build a Python object of up to ~60 bytes from one byte of the file, so the count bounds the memory."""
+
+
+def _counted(operation):
+    def run(unpickler):
+        unpickler.budget[0] -= 1
+        if unpickler.budget[0] < 0:
+            raise LayerError(f"the pickle holds more than {MAX_OPERATIONS:,} pickle operations; "
+                             "an MLP's pickle holds far fewer")
+        operation(unpickler)
+    return run
+
+
 class RestrictedUnpickler(pickle._Unpickler):
     """Unpickles only the globals in ``allowed`` (``(module, name) -> stand-in``); refuses the rest.
 
-    ``refuse(module, name)`` builds the message for a global that is not allowed.
+    ``refuse(module, name)`` builds the message for a global that is not allowed. ``budget`` is a one-item
+    list of the operations left, shared with the pickles nested in this one.
     """
 
-    dispatch = dict(pickle._Unpickler.dispatch)
+    dispatch = {code: _counted(operation) for code, operation in pickle._Unpickler.dispatch.items()}
 
-    def __init__(self, data: bytes, allowed: dict, refuse, persistent_load=None, stream=None):
+    def __init__(self, data: bytes, allowed: dict, refuse, persistent_load=None, stream=None, budget=None):
         # read(n) of a BytesIO returns what is there: a huge declared length preallocates nothing.
         self._stream = io.BytesIO(data) if stream is None else stream
         super().__init__(self._stream)
         self._allowed = allowed
         self._refuse = refuse
         self._persistent = persistent_load
+        self.budget = [MAX_OPERATIONS] if budget is None else budget
 
     def find_class(self, module, name):
         try:
@@ -164,7 +181,7 @@ class RestrictedUnpickler(pickle._Unpickler):
         if isinstance(wrapper, JoblibArray):
             self.stack[-1] = self._read_joblib_array(wrapper.state)
 
-    dispatch[pickle.BUILD[0]] = _load_build
+    dispatch[pickle.BUILD[0]] = _counted(_load_build)
 
     def _read_joblib_array(self, state) -> np.ndarray:
         """joblib writes an array as the wrapper's pickle, then (after a padding-length byte and that many
@@ -175,7 +192,7 @@ class RestrictedUnpickler(pickle._Unpickler):
             raise LayerError("a joblib array has no shape")
         if dtype.hasobject:
             # The items follow as a pickle of their own, read under the same allow-list; none is needed.
-            RestrictedUnpickler(b"", self._allowed, self._refuse, stream=self._stream).load()
+            RestrictedUnpickler(b"", self._allowed, self._refuse, stream=self._stream, budget=self.budget).load()
             return None
         if state.get("numpy_array_alignment_bytes") is not None:
             padding = self._stream.read(1)

@@ -10,7 +10,7 @@ import struct
 
 import numpy as np
 
-from .model import ImportedModel, LayerError, check_count
+from .model import ImportedModel, LayerError, check_count, parse_json
 from .state_dict import layers_from_tensors
 
 MAX_HEADER_BYTES = 100 * 2**20  # the format's own limit
@@ -31,10 +31,7 @@ def read_safetensors(data: bytes) -> ImportedModel:
     (header_len,) = struct.unpack("<Q", data[:8])
     if header_len > min(MAX_HEADER_BYTES, len(data) - 8):
         raise LayerError(f"the header claims {header_len:,} bytes but the file has {len(data) - 8:,} after it")
-    try:
-        header = json.loads(data[8:8 + header_len])
-    except (ValueError, UnicodeDecodeError, RecursionError) as e:
-        raise LayerError(f"the header is not valid JSON ({str(e)[:60]})") from None
+    header = parse_json(data[8:8 + header_len], "the header")
     if not isinstance(header, dict):
         raise LayerError("the header is not a JSON object")
     metadata = header.pop("__metadata__", None) or {}
@@ -78,8 +75,8 @@ def _stored_activations(metadata) -> list | None:
     if text is None:
         return None
     try:
-        names = json.loads(text)
-    except (ValueError, TypeError):
+        names = parse_json(text, METADATA_ACTIVATIONS) if isinstance(text, str) else None
+    except LayerError:
         names = None
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
         raise LayerError(f"{METADATA_ACTIVATIONS} in the metadata is not a list of names")
