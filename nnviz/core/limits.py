@@ -109,5 +109,6 @@ RANGES = {
     "noise_percent": Range(0, 50, "{} % is the most noise", "{} % is the least noise"),
     "train_percent": Range(10, 100, "{} % is the largest training share", "{} % is the smallest training share"),
     "sample_count": Range(10, 100_000, "{} is the most samples", "{} is the fewest samples"),
+    "epochs": Range(1, 10_000, "{} is the most epochs", "a run needs at least {} epoch"),
 }
 """Every typed value's range, by field; the GUI's spin boxes take their ranges from here."""

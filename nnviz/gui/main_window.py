@@ -276,6 +276,8 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         self._default_layout_pending = window_state is None or not self.restoreState(window_state)
+        self.default_layout_applied = not self._default_layout_pending
+        """True once the dock sizes are final (the default ones apply just after the first show)."""
         self.appearance.set(theme=self.preferences.theme(), palette=self.preferences.palette())
         self.weight_colours.restore()
 
@@ -298,6 +300,7 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.controls_dock, self.init_dock], [controls, panels], Qt.Horizontal)
         self.resizeDocks([self.plot_dock], [240], Qt.Vertical)
         self.resizeDocks([self.plot_dock, self.output_dock], [600, 300], Qt.Horizontal)
+        self.default_layout_applied = True
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.document.maybe_save():
