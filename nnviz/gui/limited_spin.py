@@ -68,7 +68,9 @@ class _Refusing:
             return "not a number"
         if self.minimum() <= value <= self.maximum():  # a box widened for a value from a file, say
             return None
-        return self.limit.refusal(value)
+        # A box narrowed at run time (the last sample of the data set shown) refuses at its own bound.
+        narrowed = Range(self.minimum(), self.maximum(), self.limit.too_high, self.limit.too_low)
+        return self.limit.refusal(value) or narrowed.refusal(value)
 
     def _check_typed(self, text: str) -> None:
         value = typed_number(self, text)
