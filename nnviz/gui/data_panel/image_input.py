@@ -145,6 +145,7 @@ class ImageInput(QWidget):
         self.clear_button.clicked.connect(lambda: state.set_inputs(np.zeros(state.n_inputs)))
         self.sample_index = LimitedSpinBox("sample_index", objectName="sampleIndex", keyboardTracking=False)
         self.sample_index.refused.connect(state.message)
+        self.sample_index.setMaximum(0)  # the data set's last sample once there is one (its width sizes the box)
         self.sample_index.setToolTip("Put this sample of the data set on the inputs")
         self.sample_index.valueChanged.connect(self._show_sample)
         self.show_sample = QToolButton(objectName="showSample", text="Show")
