@@ -69,19 +69,20 @@ class AnimationDialog(QDialog):
         model = self.kind_combo.model()
         model.item(KINDS.index("training")).setEnabled(trainable is not None)
         model.item(KINDS.index("scenes")).setEnabled(has_scenes)
-        self.start_spin = self._spin("animationStart", "animation_epoch", "The first epoch shown")
-        self.stop_spin = self._spin("animationStop", "animation_epoch", "The last epoch shown")
+        self.start_spin = LimitedSpinBox("animation_epoch", objectName="animationStart",
+                                         toolTip="The first epoch shown")
+        self.stop_spin = LimitedSpinBox("animation_epoch", objectName="animationStop", toolTip="The last epoch shown")
         self.stop_spin.setMinimum(1)
-        self.frames_spin = self._spin("animationFrames", "frames", "How many pictures (epochs evenly spaced, "
-                                                                   "or seeds)")
+        self.frames_spin = LimitedSpinBox("frames", objectName="animationFrames",
+                                          toolTip="How many pictures (epochs evenly spaced, or seeds)")
         self.dataset_combo = QComboBox(objectName="animationDataset")
         self.dataset_combo.addItems([*DATASETS, *BUNDLED_DATASETS])
         self.dataset_combo.setToolTip("The toy data set the network learns (a copy: your network is not changed)")
         self.fps_spin = LimitedDoubleSpinBox("frame_rate", objectName="animationFps")
         self.fps_spin.setDecimals(1)
         self.fps_spin.setSuffix(" frames/s")
-        self.width_spin = self._spin("animationWidth", "image_side", "Width in pixels")
-        self.height_spin = self._spin("animationHeight", "image_side", "Height in pixels")
+        self.width_spin = LimitedSpinBox("image_side", objectName="animationWidth", toolTip="Width in pixels")
+        self.height_spin = LimitedSpinBox("image_side", objectName="animationHeight", toolTip="Height in pixels")
         for spin in (self.width_spin, self.height_spin):
             spin.setSuffix(" px")
         self.note_label = QLabel(why, objectName="animationNote")
@@ -122,12 +123,6 @@ class AnimationDialog(QDialog):
         for spin in (self.start_spin, self.stop_spin):
             spin.valueChanged.connect(self._update_enabled)
         self._update_enabled()
-
-    @staticmethod
-    def _spin(name: str, limit: str, tip: str) -> LimitedSpinBox:
-        spin = LimitedSpinBox(limit, objectName=name)
-        spin.setToolTip(tip)
-        return spin
 
     def request(self) -> AnimationRequest:
         return AnimationRequest(self.kind_combo.currentData(), self.start_spin.value(), self.stop_spin.value(),
