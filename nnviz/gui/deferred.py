@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QAbstractScrollArea, QWidget
 
 
 class DeferredRefresh(QObject):
@@ -29,8 +29,12 @@ class DeferredRefresh(QObject):
         self._skip_hidden = skip_hidden
         self._show_delay_ms = first_show_delay_ms
         self._timer = QTimer(self, singleShot=True, timeout=self.run)
+        # A scroll area (a graphics view) is covered by its viewport: that is what shows and paints.
+        self._surface = owner.viewport() if isinstance(owner, QAbstractScrollArea) else owner
         if isinstance(owner, QWidget):
             owner.installEventFilter(self)
+            if self._surface is not owner:
+                self._surface.installEventFilter(self)
 
     def mark(self, *parts: str) -> None:
         self.stale.update(parts)
@@ -47,8 +51,7 @@ class DeferredRefresh(QObject):
         self._refresh(parts)
 
     def _on_screen(self) -> bool:
-        owner = self._owner
-        return owner.isVisible() and not owner.visibleRegion().isEmpty()
+        return self._owner.isVisible() and not self._surface.visibleRegion().isEmpty()
 
     def eventFilter(self, watched, event) -> bool:
         if event.type() in (QEvent.Type.Show, QEvent.Type.Paint) and self.stale and not self._timer.isActive():
