@@ -27,6 +27,22 @@ CORE_CASES = {
 }
 
 
+def timing_ticks(runner) -> list[float]:
+    """The list that every later tick of ``runner``'s timer appends its duration (s) to, as the event loop
+    sees it."""
+    ticks = []
+    tick = runner._tick  # noqa: SLF001
+
+    def timed_tick():
+        start = time.perf_counter()
+        tick()
+        ticks.append(time.perf_counter() - start)
+
+    runner._timer.timeout.disconnect()  # noqa: SLF001
+    runner._timer.timeout.connect(timed_tick)  # noqa: SLF001
+    return ticks
+
+
 def _core_rows() -> list[tuple]:
     from nnviz.core import Network
     from nnviz.core.datasets import make_dataset, train_test_split
@@ -77,16 +93,7 @@ def _gui_rows() -> list[tuple]:
             panel.load_csv(path)
             rows.append((f"{case}: load CSV (s)", time.perf_counter() - start))
         runner = panel.runner
-        ticks = []
-        tick = runner._tick  # noqa: SLF001 - time each tick as the event loop sees it
-
-        def timed_tick(tick=tick, ticks=ticks):
-            start = time.perf_counter()
-            tick()
-            ticks.append(time.perf_counter() - start)
-
-        runner._timer.timeout.disconnect()  # noqa: SLF001
-        runner._timer.timeout.connect(timed_tick)  # noqa: SLF001
+        ticks = timing_ticks(runner)
         runner.play()
         end = time.perf_counter() + 3.0
         while time.perf_counter() < end:
@@ -150,16 +157,8 @@ def _digits_window_rows(seconds: float = 4.0, cases=DIGITS_CASES) -> list[tuple]
         panel.batch_size.setValue(32)
         panel.momentum.setValue(0.9)
         runner.speed = None
-        ticks, turns, latencies = [], [], []
-        tick = runner._tick  # noqa: SLF001 - time each tick as the event loop sees it
-
-        def timed_tick(tick=tick, ticks=ticks):
-            start = time.perf_counter()
-            tick()
-            ticks.append(time.perf_counter() - start)
-
-        runner._timer.timeout.disconnect()  # noqa: SLF001
-        runner._timer.timeout.connect(timed_tick)  # noqa: SLF001
+        ticks = timing_ticks(runner)
+        turns, latencies = [], []
         traced = []
         window.state.traceChanged.connect(lambda traced=traced: traced.append(time.perf_counter()))
 

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QComboBox
+from settling import settle
 
 from nnviz.core import Network
 from nnviz.core.targets import predict_labels
@@ -45,12 +46,6 @@ def image_input(qtbot, state, digits_data):
     widget.show()
     qtbot.waitExposed(widget)
     return widget
-
-
-def settle(state, qtbot):
-    state.flush()
-    qtbot.wait(1)
-    state.flush()
 
 
 # -- the brush and the image ---------------------------------------------------------------------------

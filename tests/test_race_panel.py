@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QCheckBox, QPushButton
+from PySide6.QtWidgets import QAbstractSpinBox, QCheckBox, QPushButton
 
 from nnviz.core import Network
 from nnviz.core.baseline import chance_loss
@@ -111,3 +111,17 @@ def test_the_example_lecture_brings_the_race_and_the_propagation_map_to_the_fron
     qtbot.waitUntil(lambda: window.propagation.measured is not None, timeout=120_000)
     assert window.propagation.activation == "tanh"
     window.document.maybe_save = lambda: True
+
+
+@pytest.mark.parametrize(("name", "typed", "words"), [("raceEpochs", "99999", "10000 is the most epochs"),
+                                                       ("raceScale0", "5000", "1000 is the largest scale")])
+def test_a_value_typed_beyond_its_limit_is_refused_out_loud(panel, qtbot, name, typed, words):
+    spin = panel.findChild(QAbstractSpinBox, name)
+    before = spin.value()
+    spin.setFocus()
+    spin.selectAll()
+    with qtbot.waitSignal(panel.state.message) as message:
+        qtbot.keyClicks(spin, typed)
+    assert message.args[0] == words
+    qtbot.keyClick(spin, Qt.Key.Key_Return)
+    assert spin.value() == before

@@ -1,6 +1,6 @@
 """Bursts and hours of use: the window stays responsive, exact, and does not grow.
 
-The soak length is ``--soak-changes`` (150 by default to keep CI quick; run 5000 by hand:
+The soak length is ``--soak-changes`` (60 by default to keep CI quick; run 5000 by hand:
 ``pytest tests/test_soak.py --soak-changes 5000 -s`` prints the figures).
 """
 
@@ -78,6 +78,13 @@ def counts(window):
     }
 
 
+HEAP_FILLED_ONCE = 1_000_000
+"""Bytes the first changes may add for good (caches that fill once); 0.7 MB measured."""
+HEAP_PER_CHANGE = 4_000
+"""Bytes each further change may add: a leaked (n, d) array or plot item per change is more. Measured:
+under 2 kB a change (0.72 MB after 30 changes, 0.77 MB after 60)."""
+
+
 def test_hours_of_use_do_not_leak(window, qtbot, request):
     n_changes = request.config.getoption("--soak-changes")
     rng = np.random.default_rng(0)
@@ -117,4 +124,6 @@ def test_hours_of_use_do_not_leak(window, qtbot, request):
     print(f"\n{n_changes} structure changes: {baseline} -> {after}; "
           f"Python heap {heap_before / 1e6:.2f} MB -> {heap_after / 1e6:.2f} MB")
     assert after == baseline
-    assert heap_after - heap_before < 2_000_000
+    # Every change costs ~0.1 s of the visible explorer's and view's work, 3–4 times that under tracemalloc:
+    # the default run is short, the bound scales with it so that a per-change leak shows at any length.
+    assert heap_after - heap_before < HEAP_FILLED_ONCE + HEAP_PER_CHANGE * n_changes

@@ -5,6 +5,7 @@ import pytest
 from PySide6.QtCore import QPointF, Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
+from settling import settle
 
 from nnviz.core import Network, get_activation
 from nnviz.core.grids import neuron_grids, predict_grid
@@ -47,13 +48,6 @@ def boundary(qtbot, state, panel, appearance):
     widget.show()
     qtbot.waitExposed(widget)
     return widget
-
-
-def settle(state, qtbot):
-    """Let the coalesced state signals and the views' lazy refreshes run."""
-    state.flush()
-    qtbot.wait(1)
-    state.flush()
 
 
 def write(tmp_path, name, text):

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from .datasets import BUNDLED_DATASETS, DATASETS, is_classification, load_dataset, make_dataset
+from .limits import MAX_FRAMES
 from .network import Network
 from .training import Trainer, TrainingDiverged
 
 KINDS = ("training", "reroll", "scenes")
-MAX_FRAMES = 1000
 DATASET_SAMPLES = 400
 
 

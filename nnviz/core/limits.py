@@ -62,6 +62,13 @@ float64 plus room for what such files carry beside them (optimiser moments, meta
 MAX_SEED = 2**31 - 1
 """Largest seed a seed box takes (networks from files may carry larger ones)."""
 
+MAX_FRAMES = 1000
+"""Most pictures in one exported animation."""
+
+IMAGE_SIDES = (16, 16384)
+"""Narrowest and widest exported picture in pixels (Qt's raster limit is 32767; beyond 16k nobody needs
+more); the same numbers as ``MIN_IMAGE_SIDE`` and ``MAX_IMAGE_SIDE`` in ``gui/network_view/export.py``."""
+
 INPUT_LIMIT = 1000.0
 """Inputs are typed in [−INPUT_LIMIT, INPUT_LIMIT]."""
 
@@ -109,5 +116,15 @@ RANGES = {
     "noise_percent": Range(0, 50, "{} % is the most noise", "{} % is the least noise"),
     "train_percent": Range(10, 100, "{} % is the largest training share", "{} % is the smallest training share"),
     "sample_count": Range(10, 100_000, "{} is the most samples", "{} is the fewest samples"),
+    "epochs": Range(1, 10_000, "{} is the most epochs", "a run needs at least {} epoch"),
+    "image_side": Range(*IMAGE_SIDES, "{} px is the largest picture side", "{} px is the smallest picture side"),
+    "export_scale": Range(0.25, 8.0, "×{} is the largest scale", "×{} is the smallest scale"),
+    "schematic_nodes": Range(4, 100, "{} nodes is the most a schematic layer shows",
+                             "{} nodes is the fewest a schematic layer shows"),
+    "animation_epoch": Range(0, 100_000, "{} is the last epoch an animation shows",
+                             "{} is the first epoch an animation shows"),
+    "frames": Range(2, MAX_FRAMES, "{} is the most frames", "an animation needs at least {} frames"),
+    "frame_rate": Range(0.1, 60.0, "{} frames/s is the fastest", "{} frames/s is the slowest"),
+    "sample_index": Range(0, 10_000_000, "{} is the last sample", "{} is the first sample"),
 }
 """Every typed value's range, by field; the GUI's spin boxes take their ranges from here."""

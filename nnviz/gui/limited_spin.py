@@ -38,6 +38,13 @@ class _Refusing:
     """The behaviour both kinds share; mixed into a QSpinBox or QDoubleSpinBox subclass with a
     ``refused`` signal. ``limit`` names a range of :data:`~nnviz.core.limits.RANGES`."""
 
+    def __init__(self, limit: str, parent=None, **properties):
+        value = properties.pop("value", None)  # within the limit's range, not Qt's default 0–99
+        super().__init__(parent, **properties)
+        self._init_limit(limit)
+        if value is not None:
+            self.setValue(value)
+
     def _init_limit(self, limit: str) -> None:
         self.limit: Range = RANGES[limit]
         self.setRange(self.limit.lowest, self.limit.highest)
@@ -62,13 +69,18 @@ class _Refusing:
             return QValidator.State.Acceptable, text, pos
         return QValidator.State.Intermediate, text, pos
 
+    def validate(self, text: str, pos: int):
+        return self._refining(*super().validate(text, pos))
+
     def refusal_for(self, value: float) -> str | None:
         """Why ``value`` cannot go in this box (its limit), or None."""
         if value != value:  # NaN
             return "not a number"
         if self.minimum() <= value <= self.maximum():  # a box widened for a value from a file, say
             return None
-        return self.limit.refusal(value)
+        # A box narrowed at run time (the last sample of the data set shown) refuses at its own bound.
+        narrowed = Range(self.minimum(), self.maximum(), self.limit.too_high, self.limit.too_low)
+        return self.limit.refusal(value) or narrowed.refusal(value)
 
     def _check_typed(self, text: str) -> None:
         value = typed_number(self, text)
@@ -113,21 +125,11 @@ class LimitedSpinBox(_Refusing, QSpinBox):
 
     refused = Signal(str)
 
-    def __init__(self, limit: str, parent=None, **properties):
-        value = properties.pop("value", None)  # within the limit's range, not Qt's default 0–99
-        super().__init__(parent, **properties)
-        self._init_limit(limit)
-        if value is not None:
-            self.setValue(value)
-
     def setRange(self, lowest, highest) -> None:  # noqa: N802 - Qt's name
         super().setRange(int(lowest), int(highest))
 
     def _takes(self, value: float) -> bool:
         return float(value).is_integer()
-
-    def validate(self, text: str, pos: int):
-        return self._refining(*super().validate(text, pos))
 
     def valueFromText(self, text: str) -> int:  # noqa: N802 - Qt's name
         value = typed_number(self, text)
@@ -142,18 +144,8 @@ class LimitedDoubleSpinBox(_Refusing, QDoubleSpinBox):
 
     refused = Signal(str)
 
-    def __init__(self, limit: str, parent=None, **properties):
-        value = properties.pop("value", None)  # within the limit's range, not Qt's default 0–99
-        super().__init__(parent, **properties)
-        self._init_limit(limit)
-        if value is not None:
-            self.setValue(value)
-
     def _takes(self, value: float) -> bool:
         return True
-
-    def validate(self, text: str, pos: int):
-        return self._refining(*super().validate(text, pos))
 
     def valueFromText(self, text: str) -> float:  # noqa: N802 - Qt's name
         value = typed_number(self, text)

@@ -16,13 +16,13 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSizePolicy,
-    QSpinBox,
     QStackedWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from ..limited_spin import LimitedSpinBox
 from .sample import ShownSample, input_image_shape
 
 INK_STRENGTH = 0.8
@@ -143,7 +143,9 @@ class ImageInput(QWidget):
         self.clear_button = QPushButton("Clear", objectName="clearInput")
         self.clear_button.setToolTip("Set every input to 0 (a blank page)")
         self.clear_button.clicked.connect(lambda: state.set_inputs(np.zeros(state.n_inputs)))
-        self.sample_index = QSpinBox(objectName="sampleIndex", minimum=0, keyboardTracking=False)
+        self.sample_index = LimitedSpinBox("sample_index", objectName="sampleIndex", keyboardTracking=False)
+        self.sample_index.refused.connect(state.message)
+        self.sample_index.setMaximum(0)  # the data set's last sample once there is one (its width sizes the box)
         self.sample_index.setToolTip("Put this sample of the data set on the inputs")
         self.sample_index.valueChanged.connect(self._show_sample)
         self.show_sample = QToolButton(objectName="showSample", text="Show")

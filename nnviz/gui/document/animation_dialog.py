@@ -13,20 +13,18 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QProgressDialog,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
-from nnviz.core.animation import KINDS, MAX_FRAMES, matching_dataset, sequence
+from nnviz.core.animation import KINDS, matching_dataset, sequence
 from nnviz.core.datasets import BUNDLED_DATASETS, DATASETS
 from nnviz.gui.document.animation import FILTER, AnimationExport
-from nnviz.gui.network_view.export import MAX_IMAGE_SIDE, MIN_IMAGE_SIDE
+from nnviz.gui.limited_spin import LimitedDoubleSpinBox, LimitedSpinBox
 
 KIND_NAMES = {"training": "Training (epochs a → b)", "reroll": "Re-roll (one frame per seed)",
               "scenes": "Lecture scenes (one frame each)"}
@@ -71,19 +69,20 @@ class AnimationDialog(QDialog):
         model = self.kind_combo.model()
         model.item(KINDS.index("training")).setEnabled(trainable is not None)
         model.item(KINDS.index("scenes")).setEnabled(has_scenes)
-        self.start_spin = self._spin("animationStart", 0, 100_000, "The first epoch shown")
-        self.stop_spin = self._spin("animationStop", 1, 100_000, "The last epoch shown")
-        self.frames_spin = self._spin("animationFrames", 2, MAX_FRAMES, "How many pictures (epochs evenly spaced, "
-                                                                        "or seeds)")
+        self.start_spin = LimitedSpinBox("animation_epoch", objectName="animationStart",
+                                         toolTip="The first epoch shown")
+        self.stop_spin = LimitedSpinBox("animation_epoch", objectName="animationStop", toolTip="The last epoch shown")
+        self.stop_spin.setMinimum(1)
+        self.frames_spin = LimitedSpinBox("frames", objectName="animationFrames",
+                                          toolTip="How many pictures (epochs evenly spaced, or seeds)")
         self.dataset_combo = QComboBox(objectName="animationDataset")
         self.dataset_combo.addItems([*DATASETS, *BUNDLED_DATASETS])
         self.dataset_combo.setToolTip("The toy data set the network learns (a copy: your network is not changed)")
-        self.fps_spin = QDoubleSpinBox(objectName="animationFps")
-        self.fps_spin.setRange(0.1, 60.0)
+        self.fps_spin = LimitedDoubleSpinBox("frame_rate", objectName="animationFps")
         self.fps_spin.setDecimals(1)
         self.fps_spin.setSuffix(" frames/s")
-        self.width_spin = self._spin("animationWidth", MIN_IMAGE_SIDE, MAX_IMAGE_SIDE, "Width in pixels")
-        self.height_spin = self._spin("animationHeight", MIN_IMAGE_SIDE, MAX_IMAGE_SIDE, "Height in pixels")
+        self.width_spin = LimitedSpinBox("image_side", objectName="animationWidth", toolTip="Width in pixels")
+        self.height_spin = LimitedSpinBox("image_side", objectName="animationHeight", toolTip="Height in pixels")
         for spin in (self.width_spin, self.height_spin):
             spin.setSuffix(" px")
         self.note_label = QLabel(why, objectName="animationNote")
@@ -124,13 +123,6 @@ class AnimationDialog(QDialog):
         for spin in (self.start_spin, self.stop_spin):
             spin.valueChanged.connect(self._update_enabled)
         self._update_enabled()
-
-    @staticmethod
-    def _spin(name: str, low: int, high: int, tip: str) -> QSpinBox:
-        spin = QSpinBox(objectName=name)
-        spin.setRange(low, high)
-        spin.setToolTip(tip)
-        return spin
 
     def request(self) -> AnimationRequest:
         return AnimationRequest(self.kind_combo.currentData(), self.start_spin.value(), self.stop_spin.value(),

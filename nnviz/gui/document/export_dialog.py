@@ -20,17 +20,16 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QSpinBox,
     QVBoxLayout,
 )
 
 from nnviz.core.fileio import atomic_write
-from nnviz.gui.network_view.export import MAX_IMAGE_SIDE, MIN_IMAGE_SIDE, FigureOptions, check_size
+from nnviz.gui.network_view.export import FigureOptions, check_size
 
+from ..limited_spin import LimitedDoubleSpinBox, LimitedSpinBox
 from ..quiet import show_index, show_value
 
 FORMATS = {"png": "PNG image (*.png)", "svg": "SVG drawing (*.svg)"}
@@ -130,8 +129,7 @@ class ExportDialog(QDialog):
         self.preset_combo.setToolTip("A common picture size; or type your own width and height")
         self.width_spin = self._side_spin("exportWidth", "Width of the picture before scaling")
         self.height_spin = self._side_spin("exportHeight", "Height of the picture before scaling")
-        self.scale_spin = QDoubleSpinBox(objectName="exportScale")
-        self.scale_spin.setRange(0.25, 8.0)
+        self.scale_spin = LimitedDoubleSpinBox("export_scale", objectName="exportScale")
         self.scale_spin.setSingleStep(0.25)
         self.scale_spin.setDecimals(2)
         self.scale_spin.setSuffix(" ×")
@@ -145,8 +143,7 @@ class ExportDialog(QDialog):
         self.schematic_check = self._check("exportSchematic", "Sc&hematic big layers:",
                                            "Draw a big layer as a few nodes, ⋮ and a bracket with the count, as "
                                            "NN-SVG does")
-        self.schematic_spin = QSpinBox(objectName="exportSchematicNodes")
-        self.schematic_spin.setRange(4, 100)
+        self.schematic_spin = LimitedSpinBox("schematic_nodes", objectName="exportSchematicNodes")
         self.schematic_spin.setSuffix(" nodes at most")
         self.schematic_spin.setToolTip("Layers with more nodes than this are drawn schematically")
         self.result_label = QLabel(objectName="exportResult")
@@ -205,9 +202,8 @@ class ExportDialog(QDialog):
         self._update_result()
 
     @staticmethod
-    def _side_spin(name: str, tip: str) -> QSpinBox:
-        spin = QSpinBox(objectName=name)
-        spin.setRange(MIN_IMAGE_SIDE, MAX_IMAGE_SIDE)
+    def _side_spin(name: str, tip: str) -> LimitedSpinBox:
+        spin = LimitedSpinBox("image_side", objectName=name)
         spin.setSuffix(" px")
         spin.setToolTip(tip)
         spin.setAccelerated(True)

@@ -43,6 +43,7 @@ from .compare import fresh_comparison_controls
 from .depth_view import DepthView
 from .jacobian_view import JacobianView
 from .layer_picker import MAX_LAYER_ROWS, LayerPicker
+from .pinned import PinnedNetwork
 from .plots import LayerRow, LayerRows, PlotStyle
 from .preset_picker import PresetPicker, describe_settings
 
@@ -88,8 +89,7 @@ class InitExplorer(QWidget):
         self.stats: NetworkStats | None = None
         self.verdict: Verdict | None = None
         self.pinned_stats: NetworkStats | None = None
-        self._pinned_network, self._pinned_caption = None, ""
-        self._pinned_key = None
+        self._pinned: PinnedNetwork | None = None
         self._batch_key = None
         self._batch = None
         self._symmetric: dict = {}
@@ -247,10 +247,8 @@ class InitExplorer(QWidget):
         """Keep a copy of the current network as "A" (``caption`` says what it is); later settings are drawn
         as "B" against it."""
         network = self._state.network
-        self._pinned_network = network.copy()
-        self._pinned_key = None
-        self._pinned_caption = caption or f"A: {describe_settings(network)}"
-        self.compare_label.setText(self._pinned_caption)
+        self._pinned = PinnedNetwork(network, caption or f"A: {describe_settings(network)}")
+        self.compare_label.setText(self._pinned.caption)
         self.compare_label.setToolTip("A is drawn as grey outlines and dashed lines; B, the current network, "
                                       "in colour.")
         self.clear_action.setEnabled(True)
@@ -258,7 +256,7 @@ class InitExplorer(QWidget):
         self._schedule()
 
     def clear_pin(self) -> None:
-        self._pinned_network = None
+        self._pinned = None
         self.pinned_stats = None
         self.compare_label.setText("")
         self.clear_action.setEnabled(False)
@@ -270,8 +268,8 @@ class InitExplorer(QWidget):
         network, distribution = self._state.network, self.input_distribution.currentData()
         current = self._state.inputs if distribution == "current" else None
         n_samples = affordable_samples(network.layer_sizes, self.sample_count.value())
-        if self._pinned_network is not None:
-            n_samples = affordable_samples(self._pinned_network.layer_sizes, n_samples)
+        if self._pinned is not None:
+            n_samples = affordable_samples(self._pinned.network.layer_sizes, n_samples)
         key = (network.layer_sizes[0], n_samples, distribution, None if current is None else current.tobytes())
         if key != self._batch_key:
             self._batch = sample_inputs(key[0], key[1], distribution, BATCH_SEED, current=current)
@@ -313,20 +311,11 @@ class InitExplorer(QWidget):
             self.verdictChanged.emit(verdict)
 
     def _refresh_pinned(self, batch) -> None:
-        pinned = self._pinned_network
-        if pinned is None:
+        if self._pinned is None:
             self.pinned_stats = None
             return
-        if pinned.layer_sizes[0] != batch.shape[1]:
-            self.pinned_stats = None
-            self.compare_label.setText(f"A has {pinned.layer_sizes[0]} inputs, the network now "
-                                       f"{batch.shape[1]}: A is not shown.")
-            return
-        # A's statistics only change with the batch; B's settings do not touch them.
-        if self._pinned_key != self._batch_key:
-            self.pinned_stats = layer_statistics(pinned, batch, seed=BATCH_SEED + 1)
-            self._pinned_key = self._batch_key
-            self.compare_label.setText(self._pinned_caption)
+        self.pinned_stats, caption = self._pinned.statistics(batch, self._batch_key, seed=BATCH_SEED + 1)
+        self.compare_label.setText(caption)
 
     def _update_symmetry(self, network) -> None:
         groups = find_symmetric_units(network)

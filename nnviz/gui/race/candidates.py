@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QGridLayout, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QCheckBox, QGridLayout, QWidget
 
 from nnviz.core.initializers import INITIALIZERS
-from nnviz.core.limits import MAX_INIT_SCALE
+
+from ..combos import squeezable_combo
+from ..limited_spin import LimitedDoubleSpinBox
 
 DEFAULT_CANDIDATES = (
     {"init": "truncated_normal", "init_scale": 1.0},
@@ -18,7 +21,12 @@ MIN_CANDIDATES = 2
 
 
 class CandidateRows(QWidget):
-    """Up to four candidate rows; object names ``raceUse{i}``, ``raceInit{i}``, ``raceScale{i}`` (i = 0 … 3)."""
+    """Up to four candidate rows; object names ``raceUse{i}``, ``raceInit{i}``, ``raceScale{i}`` (i = 0 … 3).
+
+    Signals: ``refused(str)``: a scale typed beyond its limit, with the reason.
+    """
+
+    refused = Signal(str)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -28,13 +36,15 @@ class CandidateRows(QWidget):
         for row, default in enumerate(DEFAULT_CANDIDATES):
             use = QCheckBox(objectName=f"raceUse{row}", checked=True, toolTip="Race this candidate")
             use.toggled.connect(self._keep_two)
-            init = QComboBox(objectName=f"raceInit{row}", toolTip="How this candidate's weights are drawn")
+            init = squeezable_combo(f"raceInit{row}", min_chars=6)
+            init.setToolTip("How this candidate's weights are drawn")
             for name, initializer in INITIALIZERS.items():
                 init.addItem(initializer.display_name, name)
             init.setCurrentIndex(init.findData(default["init"]))
-            scale = QDoubleSpinBox(objectName=f"raceScale{row}", decimals=3, minimum=0.0, maximum=MAX_INIT_SCALE,
-                                   singleStep=0.1, value=default["init_scale"], prefix="×",
-                                   toolTip="Multiplies every drawn weight (the initialisation scale)")
+            scale = LimitedDoubleSpinBox("init_scale", objectName=f"raceScale{row}", decimals=3,
+                                         singleStep=0.1, value=default["init_scale"], prefix="×",
+                                         toolTip="Multiplies every drawn weight (the initialisation scale)")
+            scale.refused.connect(self.refused)
             for col, widget in enumerate((use, init, scale)):
                 grid.addWidget(widget, row, col)
             self.uses.append(use)

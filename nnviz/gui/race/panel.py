@@ -11,13 +11,14 @@ import time
 
 import pyqtgraph as pg
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from nnviz.core.baseline import chance_loss
 from nnviz.core.race import Race, RaceEntry, race_verdict
 
 from ..appearance import Appearance
 from ..colors import series_colors, theme_colors
+from ..limited_spin import LimitedSpinBox
 from ..training.data import TrainingData
 from .candidates import CandidateRows
 from .plots import RacePlots
@@ -58,8 +59,10 @@ class RacePanel(QWidget):
 
     def _build(self) -> None:
         self.candidate_rows = CandidateRows()
-        self.epochs = QSpinBox(objectName="raceEpochs", minimum=1, maximum=10_000, value=DEFAULT_EPOCHS,
-                               toolTip="How many epochs every candidate trains")
+        self.candidate_rows.refused.connect(self.state.message)
+        self.epochs = LimitedSpinBox("epochs", objectName="raceEpochs", value=DEFAULT_EPOCHS,
+                                     toolTip="How many epochs every candidate trains")
+        self.epochs.refused.connect(self.state.message)
         self.start_button = QPushButton("Start race", objectName="raceStart", clicked=self.start,
                                         toolTip="Train a copy of the network per candidate on the Training "
                                                 "panel's data, same batches in the same order")

@@ -23,6 +23,7 @@ from nnviz.core.datasets import (
     make_dataset,
     train_test_split,
 )
+from nnviz.core.suggestions import suggested_network
 from nnviz.core.targets import looks_like_classification, n_classes
 
 CSV = "csv"
@@ -160,6 +161,11 @@ class TrainingData(QObject):
             if not self.classification:
                 settings["loss"] = "mse"
         return settings
+
+    def suggested_network(self) -> dict:
+        """The settings of a network that learns this data (see :func:`nnviz.core.suggestions.suggested_network`)."""
+        n_outputs = self.n_classes if self.classification and self.n_classes > 2 else 1  # two classes: one unit
+        return suggested_network(self.name, self.n_inputs, n_outputs, self.classification)
 
     def hints(self, network) -> list[str]:
         """Advice about settings that make these data hard or impossible to learn."""

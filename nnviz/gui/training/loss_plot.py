@@ -138,3 +138,16 @@ def _positive(values) -> np.ndarray:
     values = np.maximum(np.asarray(values, dtype=float), np.finfo(float).tiny)
     values[~np.isfinite(values)] = np.nan
     return values
+
+
+def metrics_text(history: History) -> str:
+    """The last epoch's loss (and accuracy, when classifying) on the training and, if any, the test data."""
+    lines = [_pair("Loss", history.train_loss, history.test_loss, "{:.4g}")]
+    if history.train_accuracy:
+        lines.append(_pair("Accuracy", history.train_accuracy, history.test_accuracy, "{:.1%}"))
+    return "\n".join(lines)
+
+
+def _pair(what: str, train: list, test: list, number: str) -> str:
+    text = f"{what}: training {number.format(train[-1])}"
+    return text + (f" · test {number.format(test[-1])}" if test else "")

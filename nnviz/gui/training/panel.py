@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from nnviz.core import new_seed
 from nnviz.core.baseline import chance_loss
 from nnviz.core.datasets import DATASETS, DatasetError
-from nnviz.core.suggestions import describe_suggestion, suggested_network
+from nnviz.core.suggestions import describe_suggestion
 from nnviz.core.training import History, Trainer
 
 from ..appearance import Appearance
@@ -39,7 +39,7 @@ from ..spin_boxes import CompactSpinBox
 from ..verdict_label import VerdictLabel
 from .data import TrainingData
 from .dataset_picker import DatasetPicker
-from .loss_plot import LossPlot
+from .loss_plot import LossPlot, metrics_text
 from .runner import TrainingRunner
 
 SPEEDS = ((1, "1 epoch/s"), (3, "3 epochs/s"), (10, "10 epochs/s"), (30, "30 epochs/s"), (100, "100 epochs/s"),
@@ -273,15 +273,10 @@ class TrainingPanel(QWidget):
         except ValueError as error:
             self._show_error("Cannot match the network to the data", str(error))
 
-    def suggestion(self) -> dict:
-        """The settings of a network that learns the current data (see :func:`suggested_network`)."""
-        data = self.data
-        n_outputs = data.n_classes if data.classification and data.n_classes > 2 else 1  # two classes: one unit
-        return suggested_network(data.name, data.n_inputs, n_outputs, data.classification)
-
     def use_suggested_network(self) -> None:
-        """Set sizes, activation, initialiser, biases, learning rate and momentum to :meth:`suggestion`."""
-        settings = self.suggestion()
+        """Set sizes, activation, initialiser, biases, learning rate and momentum to the data's
+        :meth:`~nnviz.gui.training.data.TrainingData.suggested_network`."""
+        settings = self.data.suggested_network()
         state = self.state
         self.runner.pause()
         try:
@@ -297,7 +292,7 @@ class TrainingPanel(QWidget):
                            f"press Play, it learns in about {settings['epochs']} epochs")
 
     def _update_suggestion_tip(self) -> None:
-        settings = self.suggestion()
+        settings = self.data.suggested_network()
         self.suggest_network.setToolTip(f"Set {describe_suggestion(settings)}: it learns {self.data.display_name} "
                                        f"in about {settings['epochs']} epochs")
 
@@ -342,12 +337,8 @@ class TrainingPanel(QWidget):
             self.metrics.setText("")
             self.loss_plot.set_history(History())
             return
-        history = trainer.history
-        lines = [_pair("Loss", history.train_loss, history.test_loss, "{:.4g}")]
-        if history.train_accuracy:
-            lines.append(_pair("Accuracy", history.train_accuracy, history.test_accuracy, "{:.1%}"))
-        self.metrics.setText("\n".join(lines))
-        self.loss_plot.set_history(history)
+        self.metrics.setText(metrics_text(trainer.history))
+        self.loss_plot.set_history(trainer.history)
 
     def _show_data(self, *_) -> None:
         data = self.data
@@ -397,7 +388,3 @@ class TrainingPanel(QWidget):
     def _show_error(self, title: str, text: str) -> None:
         QMessageBox.warning(self, title, text)
 
-
-def _pair(what: str, train: list, test: list, number: str) -> str:
-    text = f"{what}: training {number.format(train[-1])}"
-    return text + (f" · test {number.format(test[-1])}" if test else "")
