@@ -1,21 +1,80 @@
 """Mouse and keys of the network view: hover tips, click to select or edit, Alt+wheel and arrows nudge.
 
-A mixin of :class:`~nnviz.gui.network_view.view.NetworkView`, which provides ``hit_test``, ``tooltip_text``,
-``state``, ``_selected``, ``_select``, ``_set_edge_value``, ``edit_edge`` and the actions.
+Also where things are: what is under a point (``hit_test``), its hover text, where a node or an edge is.
+A mixin of :class:`~nnviz.gui.network_view.view.NetworkView`, which provides ``state``, ``_layout``,
+``_viewbox``, ``_matrices``, ``_edge_items``, ``_selected``, ``_select``, ``_set_edge_value``, ``edit_edge``
+and the actions.
 """
 
 from __future__ import annotations
 
 import numpy as np
+import pyqtgraph as pg
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QMenu, QToolTip
 
+from nnviz.core.layout import bias_at, nearest_segment, node_at
 from nnviz.gui.layer_names import layer_title
+from nnviz.gui.network_view import text as network_text
 from nnviz.gui.network_view.weight_editor import STEP
+
+HIT_PX = 5.0
+"""How close (pixels) the pointer must be to an edge or a small node to hover or click it."""
 
 
 class ViewInteraction:
+    def node_scene_pos(self, node_layer: int, index: int):
+        """Scene position (QPointF) of the centre of a node, e.g. to point at it or to test hovering."""
+        self._up_to_date()
+        return self._viewbox.mapViewToScene(pg.Point(*self._layout.positions[node_layer][index]))
+
+    def edge_scene_pos(self, weight_layer: int, to: int, frm: int, along: float = 0.5):
+        """Scene position (QPointF) of the point ``along`` (0 … 1 from the source) the edge
+        ``weights[weight_layer][to, frm]`` (``frm`` −1: from the bias unit)."""
+        self._up_to_date()
+        return self._viewbox.mapViewToScene(pg.Point(*self._edge_point(weight_layer, to, frm, along)))
+
+    def hit_test(self, scene_pos) -> tuple | None:
+        """What is under ``scene_pos``: a node, a bias unit or an edge (see :attr:`selected`), or None."""
+        self._up_to_date()
+        layout = self._layout
+        point = self._viewbox.mapSceneToView(scene_pos)
+        point = (point.x(), point.y())
+        tolerance = HIT_PX * self._viewbox.viewPixelSize()[0]
+        node = node_at(layout, point, tolerance)
+        if node is not None:
+            return ("node", *node)
+        bias = bias_at(layout, point, tolerance)
+        if bias is not None:
+            return ("bias", bias)
+        cell = self._matrices.hit(self.state.network, point)
+        if cell is not None:
+            return cell
+        weight_layer = int(np.searchsorted(layout.column_x, point[0])) - 1
+        if 0 <= weight_layer < len(self._edge_items):
+            edges = self._edge_items[weight_layer].edges
+            index = nearest_segment(point, edges.lines, tolerance)
+            if index >= 0:
+                return ("edge", weight_layer, int(edges.to[index]), int(edges.frm[index]))
+        return None
+
+    def tooltip_text(self, scene_pos) -> str:
+        """The hover text (rich text) for ``scene_pos``; empty over blank space."""
+        hit = self.hit_test(scene_pos)
+        return (network_text.describe(self.state.network, self.state.trace, hit)
+                + self._matrices.tooltip_extra(self.state.network, hit, self.appearance))
+
+    def _edge_point(self, weight_layer: int, to: int, frm: int, along: float) -> np.ndarray:
+        if weight_layer in self._matrices.items:  # a heatmap: the edge's cell
+            return self._matrices.cell_centre(self.state.network, weight_layer, to, frm)
+        layout = self._layout
+        start = layout.bias_positions[weight_layer] if frm < 0 else layout.positions[weight_layer][frm]
+        return start + along * (layout.positions[weight_layer + 1][to] - start)
+
+    def _edge_global_pos(self, weight_layer: int, to: int, frm: int) -> QPoint:
+        return self.viewport().mapToGlobal(self.mapFromScene(self.edge_scene_pos(weight_layer, to, frm)))
+
     def toggle_matrix(self, weight_layer: int) -> None:
         """Show weight layer ``weight_layer`` as a matrix if it shows edges, and the other way round."""
         self.appearance.set(matrix_layers=self.appearance.matrix_layers ^ {int(weight_layer)})

@@ -13,7 +13,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPoint, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QImage
 
-from nnviz.core.layout import NetworkLayout, bias_at, compute_layout, nearest_segment, node_at, strongest_edges
+from nnviz.core.layout import NetworkLayout, compute_layout, strongest_edges
 from nnviz.gui.appearance import Appearance
 from nnviz.gui.colors import node_image, theme_colors
 from nnviz.gui.deferred import DeferredRefresh
@@ -27,9 +27,6 @@ from nnviz.gui.network_view.matrix import MatrixLayers
 from nnviz.gui.network_view.nodes import NodeItem, fit_network, node_picture
 from nnviz.gui.network_view.weight_editor import WeightEditor
 from nnviz.gui.network_view.weight_scale import GrowingColours, GrowingLimits
-
-HIT_PX = 5.0
-"""How close (pixels) the pointer must be to an edge or a small node to hover or click it."""
 
 
 class NetworkView(ViewInteraction, GrowingColours, pg.GraphicsView):
@@ -194,47 +191,6 @@ class NetworkView(ViewInteraction, GrowingColours, pg.GraphicsView):
             value = float(network.weights[weight_layer][to, frm])
         self.weight_editor.open_for(title, value, lambda v: self._set_edge_value(weight_layer, to, frm, v), global_pos)
 
-    def node_scene_pos(self, node_layer: int, index: int):
-        """Scene position (QPointF) of the centre of a node, e.g. to point at it or to test hovering."""
-        self._up_to_date()
-        return self._viewbox.mapViewToScene(pg.Point(*self._layout.positions[node_layer][index]))
-
-    def edge_scene_pos(self, weight_layer: int, to: int, frm: int, along: float = 0.5):
-        """Scene position (QPointF) of the point ``along`` (0 … 1 from the source) the edge
-        ``weights[weight_layer][to, frm]`` (``frm`` −1: from the bias unit)."""
-        self._up_to_date()
-        return self._viewbox.mapViewToScene(pg.Point(*self._edge_point(weight_layer, to, frm, along)))
-
-    def hit_test(self, scene_pos) -> tuple | None:
-        """What is under ``scene_pos``: a node, a bias unit or an edge (see :attr:`selected`), or None."""
-        self._up_to_date()
-        layout = self._layout
-        point = self._viewbox.mapSceneToView(scene_pos)
-        point = (point.x(), point.y())
-        tolerance = HIT_PX * self._viewbox.viewPixelSize()[0]
-        node = node_at(layout, point, tolerance)
-        if node is not None:
-            return ("node", *node)
-        bias = bias_at(layout, point, tolerance)
-        if bias is not None:
-            return ("bias", bias)
-        cell = self._matrices.hit(self.state.network, point)
-        if cell is not None:
-            return cell
-        weight_layer = int(np.searchsorted(layout.column_x, point[0])) - 1
-        if 0 <= weight_layer < len(self._edge_items):
-            edges = self._edge_items[weight_layer].edges
-            index = nearest_segment(point, edges.lines, tolerance)
-            if index >= 0:
-                return ("edge", weight_layer, int(edges.to[index]), int(edges.frm[index]))
-        return None
-
-    def tooltip_text(self, scene_pos) -> str:
-        """The hover text (rich text) for ``scene_pos``; empty over blank space."""
-        hit = self.hit_test(scene_pos)
-        return (network_text.describe(self.state.network, self.state.trace, hit)
-                + self._matrices.tooltip_extra(self.state.network, hit, self.appearance))
-
     def render_image(self, width: int, height: int, scale: float = 1.0,
                      options: network_export.FigureOptions | None = None) -> QImage:
         """The picture for an export, exactly ``width`` × ``height`` pixels: the network fitted with
@@ -398,16 +354,6 @@ class NetworkView(ViewInteraction, GrowingColours, pg.GraphicsView):
             self.state.set_bias_value(weight_layer, to, value)
         else:
             self.state.set_weight(weight_layer, to, frm, value)
-
-    def _edge_point(self, weight_layer: int, to: int, frm: int, along: float) -> np.ndarray:
-        if weight_layer in self._matrices.items:  # a heatmap: the edge's cell
-            return self._matrices.cell_centre(self.state.network, weight_layer, to, frm)
-        layout = self._layout
-        start = layout.bias_positions[weight_layer] if frm < 0 else layout.positions[weight_layer][frm]
-        return start + along * (layout.positions[weight_layer + 1][to] - start)
-
-    def _edge_global_pos(self, weight_layer: int, to: int, frm: int) -> QPoint:
-        return self.viewport().mapToGlobal(self.mapFromScene(self.edge_scene_pos(weight_layer, to, frm)))
 
     def _on_range_changed_manually(self, _mask) -> None:
         self._auto_fit = False
