@@ -146,3 +146,17 @@ def test_closing_with_unsaved_changes_asks_and_cancel_keeps_the_window(window, q
     window.document._ask_save_changes = lambda: asked.append(1) or "cancel"
     window.close()
     assert asked and window.isVisible()
+
+
+def test_a_dock_layout_saved_by_another_version_is_not_restored(qtbot, preferences):
+    # An older layout knows none of the newer panels: restoring it would put them beside the others.
+    old = make_window(qtbot, preferences)
+    preferences.set_window_state(old.saveState())  # version 0, as before layouts had a version
+    window = make_window(qtbot, preferences)
+    assert not window.default_layout_applied
+    window.show()
+    qtbot.waitUntil(lambda: window.default_layout_applied)
+    assert window.tabifiedDockWidgets(window.plot_dock) == [window.image_dock]
+    window.close()
+    again = make_window(qtbot, preferences)  # this version's own layout comes back
+    assert again.default_layout_applied

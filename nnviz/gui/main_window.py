@@ -33,6 +33,10 @@ from .training.runner import TrainingRunner
 from .verdict_label import VerdictLabel
 from .window_menus import WindowMenus
 
+DOCK_LAYOUT_VERSION = 2
+"""A saved dock layout of another version is not restored (1: before the data, race and propagation
+panels), so panels added since start where the default layout puts them instead of beside the others."""
+
 
 class MainWindow(WindowMenus, QMainWindow):
     """nnviz's window. ``state`` owns the network; ``appearance`` holds the view options.
@@ -188,7 +192,7 @@ class MainWindow(WindowMenus, QMainWindow):
         geometry, window_state = self.preferences.geometry(), self.preferences.window_state()
         if geometry is not None:
             self.restoreGeometry(geometry)
-        self._default_layout_pending = window_state is None or not self.restoreState(window_state)
+        self._default_layout_pending = window_state is None or not self.restoreState(window_state, DOCK_LAYOUT_VERSION)
         self.default_layout_applied = not self._default_layout_pending
         """True once the dock sizes are final (the default ones apply just after the first show)."""
         self.appearance.set(theme=self.preferences.theme(), palette=self.preferences.palette())
@@ -232,7 +236,7 @@ class MainWindow(WindowMenus, QMainWindow):
         if self.presentation_action.isChecked():
             self.presentation_action.trigger()  # save the normal layout, not the presentation one
         self.preferences.set_geometry(self.saveGeometry())
-        self.preferences.set_window_state(self.saveState())
+        self.preferences.set_window_state(self.saveState(DOCK_LAYOUT_VERSION))
         self.preferences.set_theme(self.appearance.theme)
         self.preferences.set_palette(self.appearance.palette)
         self.weight_colours.save()
