@@ -161,9 +161,6 @@ class PropagationMap(QWidget):
             self._poll.stop()
 
     def _bring_up_to_date(self, parts: set[str]) -> None:
-        if self.visibleRegion().isEmpty():  # covered by another tab: catch up when on screen
-            self._refresh.stale |= parts
-            return
         key = self._key()
         if key is None:
             self.activation = None
