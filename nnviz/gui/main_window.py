@@ -5,44 +5,35 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QEvent, Qt, QTimer, Slot
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QFont
-from PySide6.QtWidgets import QApplication, QDockWidget, QFrame, QLabel, QMainWindow, QScrollArea, QTabBar, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QTabBar
 
 from nnviz.core import Network
 
 from .about import app_icon
-from .activation_plot import ActivationPlot
 from .appearance import Appearance
 from .controls import ControlsPanel
-from .data_panel.confusion import ConfusionMatrix
-from .data_panel.image_input import ImageInput
-from .data_panel.output_bars import OutputBars
-from .data_panel.receptive_fields import ReceptiveFields
-from .data_panel.sample import ShownSample
 from .document.document import Document
-from .init_explorer.explorer import InitExplorer
 from .network_view import NetworkView
 from .preferences import Preferences
-from .propagation_view import PropagationMap
-from .race.panel import RacePanel
 from .state import NetworkState
 from .theme import apply_theme
 from .training.data import TrainingData
-from .training.decision_boundary import DecisionBoundary
-from .training.panel import TrainingPanel
 from .training.runner import TrainingRunner
 from .verdict_label import VerdictLabel
 from .window_menus import WindowMenus
+from .window_panels import WindowPanels
 
 DOCK_LAYOUT_VERSION = 2
 """A saved dock layout of another version is not restored (1: before the data, race and propagation
 panels), so panels added since start where the default layout puts them instead of beside the others."""
 
 
-class MainWindow(WindowMenus, QMainWindow):
+class MainWindow(WindowPanels, WindowMenus, QMainWindow):
     """nnviz's window. ``state`` owns the network; ``appearance`` holds the view options.
 
     Opens on the tutorial network (2-4-2, inputs (3, 4), sigmoid, truncated normal) unless a
-    ``network`` is given.
+    ``network`` is given. With a saved dock layout, the panels in the docks are built just after the first
+    paint, or as soon as one of them is used (:class:`~nnviz.gui.window_panels.WindowPanels`).
     """
 
     def __init__(self, network: Network | None = None, inputs=None, preferences: Preferences | None = None,
@@ -59,15 +50,9 @@ class MainWindow(WindowMenus, QMainWindow):
         self.view = NetworkView(self.state, self.appearance)
         self.setCentralWidget(self.view)
         self.controls = ControlsPanel(self.state)
-        self.activation_plot = ActivationPlot(self.state, self.appearance)
-        self.controls_dock = self._add_dock("Controls", "controlsDock", self.controls, Qt.LeftDockWidgetArea)
-        self.plot_dock = self._add_dock("Activations", "activationDock", self.activation_plot,
-                                        Qt.BottomDockWidgetArea)
-        # The left dock runs full height; the plots sit under the graph only.
-        self.setCorner(Qt.BottomLeftCorner, Qt.LeftDockWidgetArea)
-        self.setCorner(Qt.BottomRightCorner, Qt.RightDockWidgetArea)
-        self._panel_docks: list[QDockWidget] = []
-        self._build_panels()
+        self.training_data = TrainingData(self)
+        self.training_runner = TrainingRunner(self.state, self.training_data, self)
+        self._build_docks()
 
         self.scene_title = QLabel(self.view)
         self.scene_title.setObjectName("sceneTitle")
@@ -90,7 +75,6 @@ class MainWindow(WindowMenus, QMainWindow):
         self._on_source_changed(self.document.source)
         self.verdict_label = VerdictLabel("Weights: ")
         self.statusBar().addPermanentWidget(self.verdict_label)
-        self.init_explorer.verdictChanged.connect(self.verdict_label.show_verdict)
         self._size_label = QLabel()
         self.statusBar().addPermanentWidget(self._size_label)
         self._accept_dropped_files()
@@ -99,87 +83,14 @@ class MainWindow(WindowMenus, QMainWindow):
         self.appearance.changed.connect(self._on_appearance_changed)
         self._on_trace_changed()
         self._restore_preferences()
+        if self._default_layout_pending:
+            # The default dock sizes follow the panels' smallest sizes: only a saved layout, which already
+            # fits them, can show before the panels exist without moving once they come.
+            self.finish_building()
+        else:
+            self._build_panels_after_first_paint()
 
     # -- construction ---------------------------------------------------------------------------------
-    def _add_dock(self, title, name, widget, area) -> QDockWidget:
-        dock = QDockWidget(title, self)
-        dock.setObjectName(name)
-        dock.setWidget(widget)
-        self.addDockWidget(area, dock)
-        return dock
-
-    def _build_panels(self) -> None:
-        """The initialisation explorer, training, decision plane, race and signal propagation: tabs on the right."""
-        self.init_explorer = InitExplorer(self.state, self.appearance)
-        self.init_dock = self._add_dock("Initialisation", "initDock", _scrolling(self.init_explorer),
-                                        Qt.RightDockWidgetArea)
-        self.init_explorer.symmetricUnitsChanged.connect(self.view.set_marked_nodes)
-        self.init_explorer.paint_first = self.view.viewport()  # 1,000 samples: after the picture
-        self.training_data = TrainingData(self)
-        self.training_runner = TrainingRunner(self.state, self.training_data, self)
-        self.training = TrainingPanel(self.state, self.training_data, self.training_runner, self.appearance,
-                                      preferences=self.preferences)
-        self.init_explorer.verdictChanged.connect(self.training.verdict_label.show_verdict)
-        self.boundary = DecisionBoundary(self.state, self.training_data, self.appearance)
-        self.training_dock = self._add_dock("Training", "trainingDock", _scrolling(self.training),
-                                            Qt.RightDockWidgetArea)
-        self.boundary_dock = self._add_dock("Decision plane", "boundaryDock", self.boundary, Qt.RightDockWidgetArea)
-        self.boundary.nodeImagesChanged.connect(self.view.set_node_images)
-        self.race = RacePanel(self.state, self.training_data, self.appearance)
-        self.race_dock = self._add_dock("Initialisation race", "raceDock", self.race, Qt.RightDockWidgetArea)
-        self.propagation = PropagationMap(self.state, self.appearance)
-        self.propagation_dock = self._add_dock("Signal propagation", "propagationDock", self.propagation,
-                                               Qt.RightDockWidgetArea)
-        self.propagation_dock.visibilityChanged.connect(self.propagation.on_screen_changed)
-        # Tabs, not a stack: stacked, their minimum heights would not fit a 1280×800 projector.
-        docks = [self.init_dock, self.training_dock, self.boundary_dock, self.race_dock, self.propagation_dock]
-        for first, second in zip(docks, docks[1:]):
-            self.tabifyDockWidget(first, second)
-        self._build_data_panels()
-        self.init_dock.raise_()
-
-    def _build_data_panels(self) -> None:
-        """The input image and the output bars under the graph; receptive fields and the confusion matrix on
-        the right. The image tab comes forward whenever the inputs become an image."""
-        data, look = self.training_data, self.appearance
-        self.shown_sample = ShownSample(self.state, data, self)
-        self.image_input = ImageInput(self.state, data, self.shown_sample)
-        self.output_bars = OutputBars(self.state, data, self.shown_sample, look)
-        self.receptive_fields = ReceptiveFields(self.state, data, look)
-        self.confusion = ConfusionMatrix(self.state, data, look)
-        self.image_dock = self._add_dock("Input image", "imageInputDock", self.image_input, Qt.BottomDockWidgetArea)
-        self.output_dock = self._add_dock("Outputs", "outputDock", self.output_bars, Qt.BottomDockWidgetArea)
-        self.fields_dock = self._add_dock("Receptive fields", "receptiveFieldsDock", self.receptive_fields,
-                                          Qt.RightDockWidgetArea)
-        self.confusion_dock = self._add_dock("Confusion matrix", "confusionDock", self.confusion,
-                                             Qt.RightDockWidgetArea)
-        self.tabifyDockWidget(self.boundary_dock, self.fields_dock)
-        self.tabifyDockWidget(self.fields_dock, self.confusion_dock)
-        self.plot_dock.raise_()
-        self._image_inputs = False
-        self.state.structureChanged.connect(self._raise_image_input)
-        data.changed.connect(self._raise_image_input)
-        self.receptive_fields.unitHovered.connect(self._on_unit_hovered)
-        self._hovered_unit: tuple | None = None
-        self._raise_image_input()
-
-    @Slot()
-    def _raise_image_input(self, *_) -> None:
-        image = self.image_input.image_shape is not None
-        if image and not self._image_inputs:
-            self.image_dock.raise_()
-        self._image_inputs = image
-
-    @Slot(int)
-    def _on_unit_hovered(self, unit: int) -> None:
-        """Highlight the first-layer unit hovered in the receptive fields; un-highlight it on leaving."""
-        if unit >= 0:
-            self._hovered_unit = ("node", 1, unit)
-            self.view.select_node(1, unit)
-        elif self._hovered_unit is not None and self.view.selected == self._hovered_unit:
-            self.view.clear_selection()
-            self._hovered_unit = None
-
     def _accept_dropped_files(self) -> None:
         """Files dropped anywhere on the window open; the graph view passes drops on to the window."""
         self.setAcceptDrops(True)
@@ -231,8 +142,9 @@ class MainWindow(WindowMenus, QMainWindow):
         if not self.document.maybe_save():
             event.ignore()
             return
-        self.training.pause()  # a closed window computes nothing more
-        self.race.stop()
+        if self.panels_built:  # a closed window computes nothing more
+            self.training.pause()
+            self.race.stop()
         if self.presentation_action.isChecked():
             self.presentation_action.trigger()  # save the normal layout, not the presentation one
         self.preferences.set_geometry(self.saveGeometry())
@@ -303,6 +215,8 @@ class MainWindow(WindowMenus, QMainWindow):
         # The title floats over the view: keep it centred whenever the view changes size.
         if watched is self.view and event.type() == QEvent.Resize and self.scene_title.isVisible():
             self._place_scene_title()
+        elif watched is self.view.viewport() and event.type() == QEvent.Paint and not self.panels_built:
+            self._on_view_painted()
         return super().eventFilter(watched, event)
 
     @Slot(str)
@@ -339,14 +253,3 @@ class MainWindow(WindowMenus, QMainWindow):
         """Set the input vector (a script or the command line)."""
         self.state.set_inputs(np.asarray(values, dtype=float))
 
-
-def _scrolling(panel: QWidget) -> QScrollArea:
-    """``panel`` in a frameless scroll area: its height no longer sets the window's smallest height
-    (the training panel would keep a 1024 × 640 window 700 px tall, the explorer in presentation
-    mode a 1280 × 720 one 830 px)."""
-    scroll = QScrollArea()
-    scroll.setObjectName(f"{panel.objectName()}Scroll")
-    scroll.setWidgetResizable(True)
-    scroll.setFrameShape(QFrame.Shape.NoFrame)
-    scroll.setWidget(panel)
-    return scroll

@@ -86,13 +86,7 @@ class WindowMenus:
         net_menu.addSeparator()
         net_menu.addActions(self.controls.menu_actions())
         net_menu.addSeparator()
-        net_menu.addActions(self.init_explorer.actions())
-
-        train_actions = self.training.menu_actions()
-        self.train_menu = bar.addMenu("&Train")
-        self.train_menu.addActions(train_actions["Train"])
-        file_menu.insertActions(self.quit_action, train_actions["File"])
-        file_menu.insertSeparator(self.quit_action)
+        self.train_menu = bar.addMenu("&Train")  # filled with the panels (:meth:`_add_panel_actions`)
 
         self.help_menu = bar.addMenu("&Help")
         self.shortcuts_action = self._action("&Keyboard Shortcuts", lambda: show_shortcuts(self), "F1",
@@ -102,6 +96,14 @@ class WindowMenus:
                                          tip="nnviz's version and what it is")
         self.help_menu.addAction(self.about_action)
         self.file_menu, self.view_menu, self.network_menu = file_menu, view_menu, net_menu
+
+    def _add_panel_actions(self) -> None:
+        """The initialisation explorer's and the training panel's actions, in the menus built before them."""
+        self.network_menu.addActions(self.init_explorer.actions())
+        train_actions = self.training.menu_actions()
+        self.train_menu.addActions(train_actions["Train"])
+        self.file_menu.insertActions(self.quit_action, train_actions["File"])
+        self.file_menu.insertSeparator(self.quit_action)
 
     @Slot(bool)
     def _on_fullscreen(self, on: bool) -> None:
