@@ -109,8 +109,9 @@ def _describe(exc) -> str:
 def install_exception_hook(window) -> ExceptionHook:
     hook = ExceptionHook(window)
     hook.install()
-    training = getattr(window, "training", None)
-    if training is not None:  # no more training ticks under the report: the class reads it first
-        hook.errorOccurred.connect(training.pause)
+    # The runner, not the training panel: the panel may not be built yet (it comes after the first paint).
+    runner = getattr(window, "training_runner", None)
+    if runner is not None:  # no more training ticks under the report: the class reads it first
+        hook.errorOccurred.connect(runner.pause)
     window.destroyed.connect(hook.uninstall)
     return hook
