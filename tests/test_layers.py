@@ -33,8 +33,8 @@ PANELS = frozenset({
 """The widgets the window places: each is built from its own parts (helpers, items, plots), never from another
 panel; what two panels share lives in a model/style module."""
 
-COMPOSERS = frozenset({"nnviz.gui.main_window", "nnviz.gui.window_menus", "nnviz.gui.document.document",
-                       "nnviz.render"})
+COMPOSERS = frozenset({"nnviz.gui.main_window", "nnviz.gui.window_menus", "nnviz.gui.window_panels",
+                       "nnviz.gui.document.document", "nnviz.render"})
 """The modules that put panels together."""
 
 KNOWN_PANEL_IMPORTS = frozenset()
