@@ -97,7 +97,7 @@ class WindowPanels:
     def _on_view_painted(self) -> None:
         """The view's first paint: the panels are built on the next turn, once the picture is on screen."""
         self.view.viewport().removeEventFilter(self)
-        QTimer.singleShot(0, self.finish_building)
+        QTimer.singleShot(0, self, self.finish_building)  # the window as context: dropped if it is gone
 
     def finish_building(self) -> None:
         """Build the panels in their docks now, if not built yet."""
