@@ -15,6 +15,7 @@ from nnviz.core import Network
 from nnviz.core.layout import NetworkLayout, strongest_edges
 from nnviz.gui.colors import theme_colors, weight_colormap
 from nnviz.gui.network_view.edges import ANTIALIAS_MAX_EDGES, Batch, EdgeSet, Strokes, edge_strokes, finite_max
+from nnviz.gui.network_view.stroke_order import bias_places
 
 FADED = 0.22
 """Emphasis of the edges that do not touch the selected node."""
@@ -120,25 +121,27 @@ def edge_set(network: Network, layout: NetworkLayout, layer: int, flat_indices: 
     """Edges ``weights[layer].flat[flat_indices]`` (weakest first) plus, if given, the bias edges."""
     weights = network.weights[layer]
     to, frm = np.divmod(flat_indices, weights.shape[1])
-    values = weights[to, frm]
+    values = np.take(weights, flat_indices)
     if biases is not None:
-        to = np.concatenate([np.arange(len(biases)), to])
-        frm = np.concatenate([np.full(len(biases), -1), frm])
-        values = np.concatenate([biases, values])
-        order = np.argsort(np.abs(values), kind="stable")
-        to, frm, values = to[order], frm[order], values[order]
-    sources = layout.positions[layer][np.maximum(frm, 0)]
-    targets = layout.positions[layer + 1][to]
-    if len(to) > ANTIALIAS_MAX_EDGES:
+        bias_order, before = bias_places(np.abs(values), np.abs(biases))
+        bias_to = np.arange(len(biases))
+        to, frm, values = (np.insert(a, before, b[bias_order])
+                           for a, b in ((to, bias_to), (frm, np.full(len(biases), -1)), (values, biases)))
+    n_edges = len(to)
+    lines = np.empty((n_edges, 4))
+    lines[:, 0] = layout.column_x[layer]
+    lines[:, 2] = layout.column_x[layer + 1]
+    np.take(layout.positions[layer][:, 1], np.maximum(frm, 0), out=lines[:, 1])
+    np.take(layout.positions[layer + 1][:, 1], to, out=lines[:, 3])
+    if n_edges > ANTIALIAS_MAX_EDGES:
         # A full fan between two evenly spaced columns crosses itself on a lattice and leaves whole
         # pixel columns empty (white streaks 1/2, 1/3 … of the way across). Moving each end a
         # little inside its node, by a fixed amount per edge, breaks the lattice.
-        spread = 1.6 * np.array([layout.radii[layer], layout.radii[layer + 1]])
-        sources[:, 1] += spread[0] * (_edge_hash(to, frm, 1) - 0.5)
-        targets[:, 1] += spread[1] * (_edge_hash(to, frm, 2) - 0.5)
+        lines[:, 1] += 1.6 * layout.radii[layer] * (_edge_hash(to, frm, 1) - 0.5)
+        lines[:, 3] += 1.6 * layout.radii[layer + 1] * (_edge_hash(to, frm, 2) - 0.5)
     if biases is not None:
-        sources[frm < 0] = layout.bias_positions[layer]
-    return EdgeSet(np.column_stack([sources, targets]), to, frm, values)
+        lines[frm < 0, :2] = layout.bias_positions[layer]
+    return EdgeSet(lines, to, frm, values)
 
 
 def bias_edges(network: Network, layout: NetworkLayout, layer: int, index: int | None = None) -> EdgeSet:
