@@ -169,7 +169,7 @@ def _floor_alpha(crowd: float) -> float:
 
 def _lines_per_zoom(edges: EdgeSet, low: np.ndarray, high: np.ndarray) -> float:
     """1 px lines needed per pixel-per-unit of zoom to cover the fan of ``edges`` ``OVERDRAW`` times;
-    ``low`` and ``high`` ``(4,)``: the least and largest x0, y0, x1, y1 of its lines.
+    ``low`` and ``high``: the least and largest x0, y0, x1, y1 of its lines.
 
     The fan is the trapezoid between its two columns; covering it k times takes about
     k · area / mean line length lines, and both scale with the zoom (area ∝ zoom², length ∝ zoom).
@@ -239,7 +239,9 @@ class EdgeLayerItem(pg.GraphicsObject):
         self._cache = None
         dense = len(edges) > ANTIALIAS_MAX_EDGES and not exact
         if len(edges.lines):
-            low, high = edges.lines.min(axis=0), edges.lines.max(axis=0)  # x0, y0, x1, y1
+            # x0, y0, x1, y1 column by column (numpy reduces a narrow array's axis 0 ten times slower)
+            low = [column.min() for column in edges.lines.T]
+            high = [column.max() for column in edges.lines.T]
             bounds = QRectF(QPointF(min(low[0], low[2]), min(low[1], low[3])),
                             QPointF(max(high[0], high[2]), max(high[1], high[3])))
         else:
