@@ -99,19 +99,21 @@ def layer_strokes(network: Network, layout: NetworkLayout, layer: int, limit: fl
     return edges, strokes
 
 
-def unseen_change(edges: EdgeSet, drawn: np.ndarray, weights: np.ndarray, any_change: bool = False) -> bool:
-    """Whether the picture of the ``edges`` drawn for the weights ``drawn`` still shows ``weights``
-    (both ``(n_out, n_in)``): nothing changed, or (unless ``any_change`` counts) only weights weaker,
-    before and after, than every weight edge kept for drawing, so that neither the kept set, nor the
-    layer's largest |w|, nor any pen changes. Such changes are copied into ``drawn``."""
-    changed = np.flatnonzero(drawn != weights)
-    if not len(changed):
+def unseen_change(drawn: np.ndarray, weights: np.ndarray, kept: np.ndarray, any_change: bool = False) -> bool:
+    """Whether the picture drawn for the weights ``drawn`` still shows ``weights`` (both
+    ``(n_out, n_in)``), its weight edges the flat indices ``kept``: nothing changed, or (unless
+    ``any_change`` counts) only weights weaker, before and after, than every kept one, so that
+    neither the kept set, nor the layer's largest |w|, nor any pen changes. Such changes are copied
+    into ``drawn``."""
+    changed = drawn != weights
+    if not changed.any():
         return True
-    kept = np.abs(edges.values[edges.frm >= 0])
-    if any_change or not len(kept):
+    if any_change or not len(kept) or changed.flat[kept].any():  # a drawn edge changed
         return False
+    weakest = np.abs(drawn.flat[kept]).min()  # nan if one is: then no change is unseen
+    changed = np.flatnonzero(changed)
     old, new = drawn.flat[changed], weights.flat[changed]
-    if (np.abs(old) < kept.min()).all() and (np.abs(new) < kept.min()).all():
+    if (np.abs(old) < weakest).all() and (np.abs(new) < weakest).all():
         drawn.flat[changed] = new
         return True
     return False

@@ -134,8 +134,8 @@ def edge_strokes(edges: EdgeSet, limit: float, cmap: pg.ColorMap, background: st
     centre = (np.arange(LEVELS) + 0.5) / LEVELS
     reach = 0.5 * np.clip(centre * top / limit, 0.0, 1.0)
     alpha = emphasis * (floor_alpha + (1.0 - floor_alpha) * centre ** gamma)
-    colors = [np.rint(fade(map_rgb(cmap, 0.5 + sign * reach), background, alpha)).astype(int) for sign in (-1, 1)]
-    pen_colors = np.stack(colors, axis=1).reshape(-1, 3)  # pen 2·level + positive
+    colors = np.rint(fade(map_rgb(cmap, np.concatenate([0.5 - reach, 0.5 + reach])), background, np.tile(alpha, 2)))
+    pen_colors = colors.astype(int).reshape(2, LEVELS, 3).transpose(1, 0, 2).reshape(-1, 3)  # pen 2·level + positive
     pen_widths = np.repeat((1.0 + (max_width - 1.0) * centre) * scale, 2)
     order = drawing_order(group, interleave=not antialias)
     return Strokes(np.take(edges.lines, order, axis=0), np.take(group, order).astype(np.intp), pen_colors,

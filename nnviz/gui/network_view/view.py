@@ -311,13 +311,18 @@ class NetworkView(ViewInteraction, GrowingColours, pg.GraphicsView):
             biases = network.biases[weight_layer] if network.bias else None
             drawn = self._drawn.get(weight_layer)
             if (drawn is not None and drawn[0] == (key, limit) and (biases is None or np.array_equal(drawn[2], biases))
-                    and unseen_change(item.edges, drawn[1], weights, any_change=self._selected is not None)):
+                    and unseen_change(drawn[1], weights, drawn[3], any_change=self._selected is not None)):
                 continue  # still right: e.g. a weight of another layer, or one too weak to be drawn, was edited
             same_kind = drawn is not None and drawn[0][0][:2] == key[:2]  # layout and style: kept a step ago
             kept = strongest_edges(np.abs(weights), style.max_edges_per_layer, drawn[3] if same_kind else None)
             item.set_batches(*layer_strokes(network, self._layout, weight_layer, limit, style, self._selected, kept),
                              exact=style.max_edges_per_layer is None)  # None: the exact full picture
-            self._drawn[weight_layer] = ((key, limit), weights.copy(), None if biases is None else biases.copy(), kept)
+            if drawn is not None and drawn[1].shape == weights.shape:
+                np.copyto(drawn[1], weights)  # no new array per training step
+                drawn_weights = drawn[1]
+            else:
+                drawn_weights = weights.copy()
+            self._drawn[weight_layer] = ((key, limit), drawn_weights, None if biases is None else biases.copy(), kept)
 
     # -- nodes --------------------------------------------------------------------------------------
     def set_node_images(self, images: dict) -> None:
