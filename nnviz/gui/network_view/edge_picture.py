@@ -74,9 +74,11 @@ def layer_strokes(network: Network, layout: NetworkLayout, layer: int, limit: fl
     biases = network.biases[layer] if network.bias else None
     cmap = weight_colormap(style.palette, style.theme)
     background = theme_colors(style.theme).background
-    layer_max = finite_max(weights) if biases is None else finite_max(weights, biases)
     if kept is None:
         kept = strongest_edges(np.abs(weights), style.max_edges_per_layer)
+    layer_max = _largest_finite(weights, kept)
+    if biases is not None:
+        layer_max = max(layer_max, finite_max(biases))
     edges = edge_set(network, layout, layer, kept, biases)
     emphasis = FADED if selected is not None and selected[0] in ("node", "bias") else 1.0
     strokes = edge_strokes(edges, limit, cmap, background, style.scale, emphasis, layer_max=layer_max)
@@ -105,10 +107,12 @@ def unseen_change(drawn: np.ndarray, weights: np.ndarray, kept: np.ndarray, any_
     ``any_change`` counts) only weights weaker, before and after, than every kept one, so that
     neither the kept set, nor the layer's largest |w|, nor any pen changes. Such changes are copied
     into ``drawn``."""
+    if len(kept) and (drawn.flat[kept] != weights.flat[kept]).any():  # a drawn edge changed: no need to look further
+        return False
     changed = drawn != weights
     if not changed.any():
         return True
-    if any_change or not len(kept) or changed.flat[kept].any():  # a drawn edge changed
+    if any_change or not len(kept):
         return False
     weakest = np.abs(drawn.flat[kept]).min()  # nan if one is: then no change is unseen
     changed = np.flatnonzero(changed)
@@ -173,6 +177,14 @@ def _highlighted_edges(network: Network, layout: NetworkLayout, layer: int, sele
         order = np.argsort(np.abs(weights[:, index]), kind="stable")
         return edge_set(network, layout, layer, order * n_in + index, None)
     return EdgeSet.empty()
+
+
+def _largest_finite(weights: np.ndarray, strongest: np.ndarray) -> float:
+    """:func:`finite_max` of ``weights``, knowing the flat indices of its ``strongest`` entries by |w|
+    (nan and inf the strongest): the largest finite one among them, if there is one, is the largest."""
+    magnitudes = np.abs(np.take(weights, strongest))
+    finite = magnitudes[np.isfinite(magnitudes)]
+    return float(finite.max()) if len(finite) else finite_max(weights)
 
 
 def _joined(first: EdgeSet, second: EdgeSet) -> EdgeSet:
