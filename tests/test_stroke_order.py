@@ -16,7 +16,7 @@ from nnviz.core import Network
 from nnviz.core.layout import compute_layout, strongest_edges
 from nnviz.gui.appearance import Appearance
 from nnviz.gui.colors import fade, map_rgb, theme_colors, weight_colormap
-from nnviz.gui.network_view import NetworkView, edge_picture
+from nnviz.gui.network_view import NetworkView, edge_picture, edge_updates
 from nnviz.gui.network_view.edge_picture import EdgeStyle, edge_set, layer_strokes
 from nnviz.gui.network_view.edges import EdgeSet, Strokes, edge_strokes
 from nnviz.gui.state import NetworkState
@@ -214,6 +214,9 @@ def test_the_view_draws_the_reference_through_edits_and_training(qtbot, monkeypa
     view = NetworkView(state, appearance)
     qtbot.addWidget(view)
     view.resize(500, 300)
+    shortcuts = []  # the pictures made by moving one edge or reusing the edges, not from scratch
+    edited = edge_updates._edited
+    monkeypatch.setattr(edge_updates, "_edited", lambda *args: shortcuts.append(edited(*args)) or shortcuts[-1])
 
     def settle():
         state.flush()
@@ -248,3 +251,34 @@ def test_the_view_draws_the_reference_through_edits_and_training(qtbot, monkeypa
             state.network.weights[2][1, 2] = -np.inf
             state.notify_weights_changed()
         settle()
+    taken = [result for result in shortcuts if result is not None]
+    assert len(taken) >= 10 and any(result[0] is not view._drawn[0].kept for result in taken)
+
+
+@pytest.mark.parametrize("bias", [False, True])
+def test_moving_one_edited_edge_is_choosing_and_sorting_again_even_with_ties(bias):
+    """Weights and biases on a coarse grid (many equal |w|), one drawn weight set to another grid value."""
+    rng = np.random.default_rng(21 + bias)
+    network = Network([30, 40], seed=2, bias=bias)
+    layout = compute_layout(network.layer_sizes, network.bias)
+    weights = network.weights[0]
+    moved = 0
+    for _ in range(60):
+        weights[...] = np.round(rng.standard_normal(weights.shape), 1)
+        biases = network.biases[0] if bias else None
+        if bias:
+            biases[...] = np.round(rng.standard_normal(biases.shape), 1)
+        # No weight left out as strong as a drawn one (else the choice is made again): a gap in |w|.
+        gap = rng.choice([0.3, 0.6, 1.0])
+        k = int(np.count_nonzero(np.abs(weights) >= gap))
+        kept = strongest_edges(np.abs(weights), k)
+        drawn = edge_updates.DrawnLayer((), weights.copy(), None, kept, edge_set(network, layout, 0, kept, biases))
+        weights.flat[kept[rng.integers(1, k)]] = rng.choice([-1, 1]) * np.round(rng.uniform(gap + 0.1, 2.0), 1)
+        result = edge_updates._edited(drawn, weights)
+        if result is None:
+            continue
+        moved += 1
+        want = strongest_edges(np.abs(weights), k, kept)  # the choice made again from the previous one
+        np.testing.assert_array_equal(result[0], want)
+        assert_same_edges(result[1], ref_edge_set(network, layout, 0, want, biases))
+    assert moved >= 20

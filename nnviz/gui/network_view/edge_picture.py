@@ -63,12 +63,14 @@ def layer_picture(network: Network, layout: NetworkLayout, layer: int, limit: fl
 
 
 def layer_strokes(network: Network, layout: NetworkLayout, layer: int, limit: float, style: EdgeStyle,
-                  selected: tuple | None, kept: np.ndarray | None = None) -> tuple[EdgeSet, Strokes]:
+                  selected: tuple | None, kept: np.ndarray | None = None,
+                  base: EdgeSet | None = None) -> tuple[EdgeSet, Strokes]:
     """The edges of weight layer ``layer`` to keep for hovering, and the strokes to draw them.
 
     The strongest ``max_edges_per_layer`` edges (and the bias edges) weakest first; with a node or
     bias unit selected the rest fades and all its edges go on top; a selected edge gets a halo.
-    ``kept``: those strongest edges' flat indices weakest first, if already known.
+    ``kept``: those strongest edges' flat indices weakest first, if already known; ``base``: their
+    :func:`edge_set` with the bias edges, if already known (then ``kept`` must be given).
     """
     weights = network.weights[layer]
     biases = network.biases[layer] if network.bias else None
@@ -79,7 +81,7 @@ def layer_strokes(network: Network, layout: NetworkLayout, layer: int, limit: fl
     layer_max = _largest_finite(weights, kept)
     if biases is not None:
         layer_max = max(layer_max, finite_max(biases))
-    edges = edge_set(network, layout, layer, kept, biases)
+    edges = edge_set(network, layout, layer, kept, biases) if base is None else base
     emphasis = FADED if selected is not None and selected[0] in ("node", "bias") else 1.0
     strokes = edge_strokes(edges, limit, cmap, background, style.scale, emphasis, layer_max=layer_max)
     highlight = _highlighted_edges(network, layout, layer, selected)
@@ -99,28 +101,6 @@ def layer_strokes(network: Network, layout: NetworkLayout, layer: int, limit: fl
                                        np.array([width + 4 * style.scale, max(width, 3.0 * style.scale)]),
                                        np.array([True, True])))
     return edges, strokes
-
-
-def unseen_change(drawn: np.ndarray, weights: np.ndarray, kept: np.ndarray, any_change: bool = False) -> bool:
-    """Whether the picture drawn for the weights ``drawn`` still shows ``weights`` (both
-    ``(n_out, n_in)``), its weight edges the flat indices ``kept``: nothing changed, or (unless
-    ``any_change`` counts) only weights weaker, before and after, than every kept one, so that
-    neither the kept set, nor the layer's largest |w|, nor any pen changes. Such changes are copied
-    into ``drawn``."""
-    if len(kept) and (drawn.flat[kept] != weights.flat[kept]).any():  # a drawn edge changed: no need to look further
-        return False
-    changed = drawn != weights
-    if not changed.any():
-        return True
-    if any_change or not len(kept):
-        return False
-    weakest = np.abs(drawn.flat[kept]).min()  # nan if one is: then no change is unseen
-    changed = np.flatnonzero(changed)
-    old, new = drawn.flat[changed], weights.flat[changed]
-    if (np.abs(old) < weakest).all() and (np.abs(new) < weakest).all():
-        drawn.flat[changed] = new
-        return True
-    return False
 
 
 def edge_set(network: Network, layout: NetworkLayout, layer: int, flat_indices: np.ndarray, biases) -> EdgeSet:
