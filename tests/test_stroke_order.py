@@ -272,13 +272,15 @@ def test_moving_one_edited_edge_is_choosing_and_sorting_again_even_with_ties(bia
         gap = rng.choice([0.3, 0.6, 1.0])
         k = int(np.count_nonzero(np.abs(weights) >= gap))
         kept = strongest_edges(np.abs(weights), k)
-        drawn = edge_updates.DrawnLayer((), weights.copy(), None, kept, edge_set(network, layout, 0, kept, biases))
+        drawn = edge_updates.DrawnLayer((), weights.copy(), None, kept, weights.flat[kept],
+                                        edge_set(network, layout, 0, kept, biases))
         weights.flat[kept[rng.integers(1, k)]] = rng.choice([-1, 1]) * np.round(rng.uniform(gap + 0.1, 2.0), 1)
-        result = edge_updates._edited(drawn, weights)
+        result = edge_updates._edited(drawn, weights, weights.flat[kept])
         if result is None:
             continue
         moved += 1
         want = strongest_edges(np.abs(weights), k, kept)  # the choice made again from the previous one
         np.testing.assert_array_equal(result[0], want)
-        assert_same_edges(result[1], ref_edge_set(network, layout, 0, want, biases))
+        np.testing.assert_array_equal(result[1], weights.flat[want])
+        assert_same_edges(result[2], ref_edge_set(network, layout, 0, want, biases))
     assert moved >= 20
