@@ -54,7 +54,7 @@ def redrawn_layer(network: Network, layout: NetworkLayout, layer: int, limit: fl
     edited = _edited(drawn, weights, now) if same_biases else None
     if edited is not None:
         kept, kept_values, base = edited
-        drawn.weights.flat[drawn.kept] = now  # the others are not drawn
+        np.put(drawn.weights, drawn.kept, now)  # the others are not drawn
     else:
         kept = strongest_edges(np.abs(weights), style.max_edges_per_layer, drawn.kept if same_kind else None)
         kept_values = np.take(weights, kept)
@@ -81,9 +81,9 @@ def unseen_change(drawn: DrawnLayer, weights: np.ndarray, now: np.ndarray, any_c
         return False
     weakest = np.abs(now).min()  # nan if one is: then no change is unseen
     changed = np.flatnonzero(changed)
-    old, new = drawn.weights.flat[changed], weights.flat[changed]
+    old, new = np.take(drawn.weights, changed), np.take(weights, changed)
     if (np.abs(old) < weakest).all() and (np.abs(new) < weakest).all():
-        drawn.weights.flat[changed] = new
+        np.put(drawn.weights, changed, new)
         return True
     return False
 
@@ -102,7 +102,7 @@ def _edited(drawn: DrawnLayer, weights: np.ndarray, new: np.ndarray) -> tuple[np
     weakest = abs(old[0])
     if len(moved) and (moved[0] == 0 or not abs(new[moved[0]]) > weakest):
         return None  # it may leave the drawn set
-    if np.count_nonzero(np.abs(weights) < weakest) != weights.size - len(kept):
+    if np.count_nonzero((weights < weakest) & (weights > -weakest)) != weights.size - len(kept):
         return None  # one left out (or a nan) may join
     if not len(moved):  # only the selection or the colour limit changed
         return kept, old, drawn.edges
