@@ -21,9 +21,10 @@ def pen_groups(values: np.ndarray, top: float) -> np.ndarray:
     bin of |value| / ``top`` among :data:`LEVELS`. A diverged network may hold inf or nan: inf gets
     the top level, nan the level of zero."""
     magnitude = np.abs(values)
-    np.nan_to_num(magnitude, copy=False, nan=0.0, posinf=top)
+    if not np.isfinite(magnitude).all():  # one pass; nan_to_num takes several
+        np.nan_to_num(magnitude, copy=False, nan=0.0, posinf=top)
     magnitude /= top
-    np.clip(magnitude, 0.0, 1.0, out=magnitude)
+    np.minimum(magnitude, 1.0, out=magnitude)  # ≥ 0 already
     magnitude *= LEVELS
     level = magnitude.astype(np.uint8)  # in 0 … LEVELS after the clip
     np.minimum(level, LEVELS - 1, out=level)
