@@ -177,7 +177,7 @@ def strongest_edges(abs_weights: np.ndarray, k: int | None, previous: np.ndarray
             pool = np.concatenate([previous, np.flatnonzero(candidates)])
     if pool is not None and len(pool) <= 2 * k:  # nearly in order: sort them all
         return pool[_stable_argsort(flat[pool])[len(pool) - k:]]
-    if pool is None:
+    if pool is None or len(pool) > flat.size // 2:  # e.g. new random weights: the previous answer does not help
         keep = np.argpartition(flat, flat.size - k)[flat.size - k:]
     else:
         keep = pool[np.argpartition(flat[pool], len(pool) - k)[len(pool) - k:]]
