@@ -63,10 +63,10 @@ def test_a_line_matches_qt_away_from_its_ends(qapp, width):
         # Qt ramps the flat ends too; the strips cut them square (they lie under the nodes).
         away = (np.hypot(xs - x0, ys - y0) > width + 1) & (np.hypot(xs - x1, ys - y1) > width + 1)
         difference = np.abs(reference - strips)[away]
-        assert difference.max() <= 40
-        assert difference.mean() <= 1.5
+        assert difference.max() <= 20  # of 255: a distance to the line rounded to 1/16 px
+        assert difference.mean() <= 0.4
         # The same amount of ink across the line: widths are kept.
-        assert abs(reference[away].sum() - strips[away].sum()) <= 0.02 * reference[away].sum() + 255
+        assert abs(reference[away].sum() - strips[away].sum()) <= 0.03 * reference[away].sum()
 
 
 def test_later_lines_go_on_top_and_colours_are_kept(qapp):
@@ -78,7 +78,7 @@ def test_later_lines_go_on_top_and_colours_are_kept(qapp):
     assert tuple(strips[24, 24]) == pytest.approx((30, 160, 30, 255), abs=2)  # B, G, R, A of the last line
     assert tuple(strips[24, 8]) == pytest.approx((30, 30, 200, 255), abs=2)  # the first, under no other
     reference = qt_lines(points, pen, colors, widths)
-    assert np.abs(reference - strips).mean() <= 1.5
+    assert np.abs(reference - strips).mean() <= 0.5
 
 
 def small_layer_item(sizes, layer, ratio=1.0):
@@ -114,7 +114,32 @@ def test_a_small_layer_looks_as_with_qt_pens(qapp, sizes, layer, ratio):
     drawn = argb(item._draw_image(transform, (0.0, 0.0), ratio, width, height))
     difference = np.abs(reference - drawn)
     inked = (reference[..., 3] > 0) | (drawn[..., 3] > 0)
-    assert difference.mean() <= 1.5
-    assert np.percentile(difference[inked], 99) <= 40  # edge pixels and the ends under the nodes
+    assert difference.mean() <= 0.5
+    assert np.percentile(difference[inked], 99) <= 16  # edge pixels, and the ends under the nodes
     # The same ink in every colour channel: widths and colours are kept.
-    assert (np.abs(reference.sum(axis=(0, 1)) - drawn.sum(axis=(0, 1))) <= 0.02 * reference.sum(axis=(0, 1))).all()
+    assert (np.abs(reference.sum(axis=(0, 1)) - drawn.sum(axis=(0, 1))) <= 0.005 * reference.sum(axis=(0, 1))).all()
+
+
+@pytest.mark.parametrize("offset", [0.0, 0.25, 0.3, 0.5])
+def test_level_and_upright_lines_keep_their_sub_pixel_place(qapp, offset):
+    # Unrotated, Qt would draw a strip as a scaled image snapped to whole pixels.
+    y = 20 + offset
+    points = np.array([[6.0, y, 42, y], [42, y + 10, 6, y + 10], [y, 6, y, 42]])
+    pen, colors, widths = np.array([0, 1, 0]), [(0, 0, 0), (200, 40, 40)], [2.0, 3.3]
+    difference = np.abs(qt_lines(points, pen, colors, widths) - strip_lines(points, pen, colors, widths))
+    assert difference[10:38, 10:38].max() <= 12
+
+
+def test_many_wide_pens_are_all_drawn_right(qapp):
+    # Enough strip rows to need several columns of strips (Qt's texture coordinates stop at 32768).
+    n, size = 48, 800
+    widths = np.linspace(2.0, 30.0, n)
+    colors = [(5 * i, 255 - 5 * i, 100) for i in range(n)]
+    ys = 16.0 * np.arange(n) + 20.3
+    points = np.column_stack([np.full(n, 20.0), ys, np.full(n, 780.0), ys + 7.1])
+    pen = np.arange(n)
+    reference = qt_lines(points, pen, colors, widths, size)
+    drawn = strip_lines(points, pen, colors, widths, size)
+    difference = np.abs(reference - drawn)[:, 40:760]  # away from the ends
+    assert difference.max() <= 20
+    assert difference.mean() <= 0.5

@@ -1,4 +1,4 @@
-"""Antialiased lines a few pixels wide, drawn as textured strips: ~3× cheaper than Qt's wide AA pens.
+"""Antialiased lines a few pixels wide, drawn as textured strips: 2–3× cheaper than Qt's wide AA pens.
 
 Qt's raster engine antialiases a wide pen by working out and blending every partly covered pixel
 along both edges of a line as a span of its own (~20 ns each, ~2·(|dx| + |dy|) of them a line: a
@@ -7,8 +7,9 @@ aliased (one span a row) and sampled at the nearest texel: the texture holds, 16
 across the line, the exact fraction of a pixel the line covers at that distance from its centre
 line (a box filter, as Qt's), for the line's pen and its angle to the pixel grid (8 steps from 0°
 to 45°). All lines go in one ``drawPixmapFragments`` call, in order (later lines on top). Along a
-line the picture differs from Qt's by at most ~16 of 255 levels at an edge pixel; the ends are cut
-square without a ramp (they lie under the nodes).
+line the picture differs from Qt's by at most ~16 of 255 levels at an edge pixel (0.15 on average);
+the ends are cut square without a ramp (they lie under the nodes). A pixmap is used off the GUI
+thread only where the platform allows it (Qt's ThreadedPixmaps: X11, Wayland, Windows, macOS).
 """
 
 from __future__ import annotations
