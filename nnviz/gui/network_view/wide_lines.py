@@ -8,8 +8,8 @@ across the line, the exact fraction of a pixel the line covers at that distance 
 line (a box filter, as Qt's), for the line's pen and its angle to the pixel grid (8 steps from 0°
 to 45°). All lines go in one ``drawPixmapFragments`` call, in order (later lines on top). Along a
 line the picture differs from Qt's by at most ~16 of 255 levels at an edge pixel (0.15 on average);
-the ends are cut square without a ramp (they lie under the nodes). A pixmap is used off the GUI
-thread only where the platform allows it (Qt's ThreadedPixmaps: X11, Wayland, Windows, macOS).
+the ends are cut square without a ramp (they lie under the nodes). Drawing off the GUI thread needs
+a platform with threaded pixmaps (X11, Wayland, Windows, macOS and offscreen all have them).
 """
 
 from __future__ import annotations
