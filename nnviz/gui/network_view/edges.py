@@ -372,7 +372,9 @@ def _draw_runs(painter: QPainter, strokes: Strokes, start: int, transform: QTran
     device = transform * QTransform.fromScale(ratio, ratio)
     # Qt draws pens up to 1 px with a thinner stroker of its own: those stay Qt lines.
     smooth = (strokes.antialias & (strokes.widths * ratio > 1.0))[strokes.pen[start:]]
-    cuts = np.flatnonzero(np.diff(smooth)) + 1
+    # Runs also part where the on-top strokes begin: their pens (a halo) are often much wider.
+    cuts = np.union1d(np.flatnonzero(np.diff(smooth)) + 1, [max(len(strokes) - strokes.n_top - start, 0)])
+    cuts = cuts[(cuts > 0) & (cuts < len(smooth))]
     for a, b in zip((start + np.r_[0, cuts]).tolist(), (start + np.r_[cuts, len(smooth)]).tolist()):
         run = Strokes(strokes.lines[a:b], strokes.pen[a:b], strokes.colors, strokes.widths, strokes.antialias)
         if smooth[a - start]:

@@ -15,7 +15,6 @@ a platform with threaded pixmaps (X11, Wayland, Windows, macOS and offscreen all
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -26,10 +25,6 @@ TEXELS_PER_PIXEL = 16
 """Texels across a strip per pixel: a pixel centre's distance to the line is rounded to 1/16 px."""
 ANGLE_STEPS = 8
 """Strips per pen for angles to the pixel grid from 0° to 45° (a pixel's coverage depends on it)."""
-STRIP_TEXELS = 2
-"""Texels along a strip (all alike: any length will do)."""
-COLUMN_TEXELS = 4096
-"""Strips are stacked in columns this high: Qt samples textures in 16.16 fixed point."""
 
 
 def coverage(distance, width, angle):
@@ -47,72 +42,45 @@ def coverage(distance, width, angle):
     return below(distance + width / 2) - below(distance - width / 2)
 
 
-def pen_strips(colors: np.ndarray, widths: np.ndarray) -> tuple[QImage, np.ndarray, np.ndarray, np.ndarray]:
+def pen_strips(colors: np.ndarray, widths: np.ndarray) -> tuple[QImage, np.ndarray, np.ndarray]:
     """The strips of every pen and angle step side by side in an image, premultiplied.
 
     ``colors`` ``(p, 3)`` RGB 0…255, ``widths`` ``(p,)`` pixels. Returns the image and ``(p,
-    ANGLE_STEPS)`` the left column, top row and height in texels of each strip, which spans the band
-    of pixel centres the line touches at that angle. Shared: do not modify.
+    ANGLE_STEPS)`` the left column and the height in texels of each strip (its top is row 0), which
+    spans the band of pixel centres the line touches at that angle. Shared: do not modify.
     """
     colors = np.ascontiguousarray(colors, dtype=np.int64)
     return _colored_strips(colors.tobytes(), tuple(np.asarray(widths, float).tolist()))
 
 
-@lru_cache(maxsize=16)  # a training step often keeps every pen as it was
-def _colored_strips(colors: bytes, widths: tuple[float, ...]) -> tuple[QImage, np.ndarray, np.ndarray, np.ndarray]:
-    shape = _strip_shapes(widths)
-    rgb = np.frombuffer(colors, np.int64).reshape(-1, 3)
-    texels = np.zeros((shape.rows, shape.columns, 4), np.uint8)  # B, G, R, A premultiplied: Qt's ARGB32
-    texels[shape.row, shape.column, :3] = np.rint(rgb[shape.pen][:, ::-1] * shape.alpha[:, None])
-    texels[shape.row, shape.column, 3] = np.rint(255 * shape.alpha)
-    data = np.repeat(texels, STRIP_TEXELS, axis=1).tobytes()
-    width = STRIP_TEXELS * shape.columns
-    image = QImage(data, width, shape.rows, 4 * width, QImage.Format.Format_ARGB32_Premultiplied)
-    return image.copy(), STRIP_TEXELS * shape.lefts, shape.tops, shape.heights  # copy: owns its pixels
+@lru_cache(maxsize=16)  # a training step often keeps every pen as it was; the images are not Python's heap
+def _colored_strips(colors: bytes, widths: tuple[float, ...]) -> tuple[QImage, np.ndarray, np.ndarray]:
+    alpha, heights = _strip_alphas(widths)
+    bgr = np.repeat(np.frombuffer(colors, np.int64).reshape(-1, 3)[:, ::-1], ANGLE_STEPS, axis=0)  # per strip
+    texels = np.empty((*alpha.shape, 4), np.uint8)  # B, G, R, A premultiplied: Qt's ARGB32 in memory
+    shade = alpha[..., None].astype(np.uint16) * bgr.astype(np.uint16) + 128
+    texels[..., :3] = (shade + (shade >> 8)) >> 8  # alpha · colour / 255, rounded
+    texels[..., 3] = alpha
+    rows, width = alpha.shape
+    image = QImage(texels.tobytes(), width, rows, 4 * width, QImage.Format.Format_ARGB32_Premultiplied)
+    return image.copy(), np.arange(heights.size).reshape(heights.shape), heights  # copy: owns its pixels
 
 
-@dataclass(frozen=True)
-class _StripShapes:
-    """Where the strips of some pens lie in a ``rows`` × ``columns`` (of strips) pixmap and their
-    coverage: per texel row ``(r,)`` its ``alpha``, ``pen``, ``row`` and ``column``; per strip ``(p,
-    ANGLE_STEPS)`` its column (``lefts``), top row and height."""
-
-    alpha: np.ndarray
-    pen: np.ndarray
-    row: np.ndarray
-    column: np.ndarray
-    lefts: np.ndarray
-    tops: np.ndarray
-    heights: np.ndarray
-    rows: int
-    columns: int
-
-
-@lru_cache(maxsize=32)  # the widths of a layer's pens stay while its weights and colours change
-def _strip_shapes(widths: tuple[float, ...]) -> _StripShapes:
+@lru_cache(maxsize=8)  # the widths of a layer's pens stay while its weights and colours change
+def _strip_alphas(widths: tuple[float, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """``(r, p · ANGLE_STEPS)`` the coverage 0…255 of each texel row (r: the tallest strip) of the
+    strips of pens ``widths``, pen-major, and ``(p, ANGLE_STEPS)`` each strip's height: the rows from
+    one edge of the band of pixel centres the line touches to the other (those below are clear)."""
     widths = np.array(widths)
     angles = (np.arange(ANGLE_STEPS) + 0.5) / ANGLE_STEPS * (math.pi / 4)
     reach = widths[:, None] + np.cos(angles) + np.sin(angles)  # (p, steps) pixels
     heights = np.ceil(reach * TEXELS_PER_PIXEL).astype(int)
-    # Columns of at most COLUMN_TEXELS rows: Qt's texture coordinates are 16.16 fixed point.
-    rows = max(COLUMN_TEXELS, int(heights.max()))
-    lefts, tops = np.zeros_like(heights), np.zeros_like(heights)
-    column, top = 0, 0
-    for index, height in enumerate(heights.ravel().tolist()):
-        if top + height > rows:
-            column, top = column + 1, 0
-        lefts.flat[index], tops.flat[index] = column, top
-        top += height
-    strip = np.repeat(np.arange(heights.size), heights.ravel())  # strip of each texel row
-    pen, step = np.divmod(strip, ANGLE_STEPS)
-    within = np.arange(len(strip)) - np.r_[0, np.cumsum(heights.ravel())[:-1]][strip]
-    distance = (within + 0.5 - heights.ravel()[strip] / 2) / TEXELS_PER_PIXEL
-    alpha = np.clip(coverage(distance, widths[pen], angles[step]), 0.0, 1.0)
-    shapes = _StripShapes(alpha, pen, tops.ravel()[strip] + within, lefts.ravel()[strip], lefts, tops, heights,
-                          rows if column else int(top), column + 1)
-    for array in (alpha, pen, lefts, tops, heights):
-        array.flags.writeable = False  # shared by every later call with these widths
-    return shapes
+    row = np.arange(heights.max())[:, None]
+    distance = (row + 0.5 - heights.ravel() / 2) / TEXELS_PER_PIXEL  # clear below a strip: out of reach
+    alpha = coverage(distance, np.repeat(widths, ANGLE_STEPS), np.tile(angles, len(widths)))
+    alpha = np.rint(255 * np.clip(alpha, 0.0, 1.0)).astype(np.uint8)
+    alpha.flags.writeable = heights.flags.writeable = False  # shared by every later call with these widths
+    return alpha, heights
 
 
 def draw_wide_lines(painter: QPainter, points: np.ndarray, pen: np.ndarray, colors: np.ndarray,
@@ -126,7 +94,7 @@ def draw_wide_lines(painter: QPainter, points: np.ndarray, pen: np.ndarray, colo
     if not len(points):
         return
     used, pen = np.unique(pen, return_inverse=True)  # strips only for the pens drawn
-    strips, lefts, tops, heights = pen_strips(np.asarray(colors)[used], np.asarray(widths)[used])
+    strips, lefts, heights = pen_strips(np.asarray(colors)[used], np.asarray(widths)[used])
     delta = points[:, 2:] - points[:, :2]
     angle = np.arctan2(delta[:, 1], delta[:, 0])
     folded = np.mod(angle, math.pi / 2)
@@ -138,10 +106,10 @@ def draw_wide_lines(painter: QPainter, points: np.ndarray, pen: np.ndarray, colo
     table = fragments.ndarray()
     table[:, 0:2] = (points[:, :2] + points[:, 2:]) / 2
     table[:, 2] = lefts[pen, step]
-    table[:, 3] = tops[pen, step]
-    table[:, 4] = STRIP_TEXELS
+    table[:, 3] = 0.0
+    table[:, 4] = 1.0  # texels along a strip: all alike
     table[:, 5] = heights[pen, step]
-    table[:, 6] = np.hypot(delta[:, 0], delta[:, 1]) / STRIP_TEXELS
+    table[:, 6] = np.hypot(delta[:, 0], delta[:, 1])
     table[:, 7] = 1.0 / TEXELS_PER_PIXEL
     # Unrotated, Qt would draw a strip as a scaled image snapped to whole pixels: turn those a hair.
     table[:, 8] = np.degrees(angle) + np.where(np.abs(delta[:, 1]) < 1e-9 * np.abs(delta[:, 0]), 1e-4, 0.0)
