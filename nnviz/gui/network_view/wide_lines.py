@@ -5,7 +5,7 @@ along both edges of a line as a span of its own (~20 ns each, ~2·(|dx| + |dy|) 
 640-line fan costs ~15 ms). Here each line is instead a strip of texture rotated onto it, filled
 aliased (one span a row) and sampled at the nearest texel: the texture holds, 16 texels a pixel
 across the line, the exact fraction of a pixel the line covers at that distance from its centre
-line (a box filter, as Qt's), for the line's pen and its angle to the pixel grid (8 steps from 0°
+line (a box filter, as Qt's), for the line's pen and the nearest of 8 angles to the pixel grid (0°
 to 45°). All lines go in one ``drawPixmapFragments`` call, in order (later lines on top). Along a
 line the picture differs from Qt's by at most ~16 of 255 levels at an edge pixel (0.15 on average);
 the ends are cut square without a ramp (they lie under the nodes). Drawing off the GUI thread needs
