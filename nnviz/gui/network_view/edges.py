@@ -20,6 +20,7 @@ from PySide6.QtGui import QColor, QImage, QPaintEngine, QPainter, QPen, QTransfo
 from nnviz.gui.colors import fade, map_rgb
 from nnviz.gui.network_view.line_raster import packed_rgba, raster_lines
 from nnviz.gui.network_view.stroke_order import LEVELS, drawing_order, pen_groups
+from nnviz.gui.network_view.wide_lines import draw_wide_lines
 
 ANTIALIAS_MAX_EDGES = 2000
 """Above this many drawn edges a layer is drawn with 1 px aliased lines (AA costs ×3, wide pens ×2)."""
@@ -338,14 +339,31 @@ class EdgeLayerItem(pg.GraphicsObject):
         else:
             image = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
             image.fill(0)
-        batches = strokes.batches(start)
-        if batches:
+        if start < len(strokes):
             cache_painter = QPainter(image)
             try:
-                draw_batches(cache_painter, batches, transform, offset, ratio)
+                _draw_runs(cache_painter, strokes, start, transform, offset, ratio)
             finally:
                 cache_painter.end()
         return image
+
+
+def _draw_runs(painter: QPainter, strokes: Strokes, start: int, transform: QTransform, offset, ratio: float) -> None:
+    """Strokes ``start:`` in order into an image, as :func:`draw_batches` draws them: runs of antialiased
+    pens as strips (see :mod:`~nnviz.gui.network_view.wide_lines`), the rest as Qt lines."""
+    device = transform * QTransform.fromScale(ratio, ratio)
+    # Qt draws pens up to 1 px with a thinner stroker of its own: those stay Qt lines.
+    smooth = (strokes.antialias & (strokes.widths * ratio > 1.0))[strokes.pen[start:]]
+    # Runs also part where the on-top strokes begin: their pens (a halo) are often much wider.
+    cuts = np.union1d(np.flatnonzero(np.diff(smooth)) + 1, [max(len(strokes) - strokes.n_top - start, 0)])
+    cuts = cuts[(cuts > 0) & (cuts < len(smooth))]
+    for a, b in zip((start + np.r_[0, cuts]).tolist(), (start + np.r_[cuts, len(smooth)]).tolist()):
+        run = Strokes(strokes.lines[a:b], strokes.pen[a:b], strokes.colors, strokes.widths, strokes.antialias)
+        if smooth[a - start]:
+            points = _device_points(run.lines, device, (offset[0] * ratio, offset[1] * ratio))
+            draw_wide_lines(painter, points, run.pen, run.colors, run.widths * ratio)
+        else:
+            draw_batches(painter, run.batches(), transform, offset, ratio)
 
 
 def _device_points(lines: np.ndarray, transform: QTransform, offset) -> np.ndarray:
