@@ -2,8 +2,12 @@
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 
 from nnviz.core import Network, get_activation
+from nnviz.core.histograms import outer_percentiles
 from nnviz.core.presets import PRESETS
 from nnviz.core.scratch import Scratch
 from nnviz.core.stats import _derivative, layer_statistics, sample_inputs
@@ -103,3 +107,10 @@ def test_a_kept_scratch_gives_the_same_statistics_as_fresh_memory():
     fresh = layer_statistics(net, x, seed=1, dtype=np.float32)
     assert [layer.grad_norm for layer in second.layers] == [layer.grad_norm for layer in fresh.layers]
     assert first.layers[0].z is not second.layers[0].z  # the kept statistics never share the scratch memory
+
+
+@settings(max_examples=80, deadline=None)
+@given(arrays(np.float64, st.integers(1, 5000), elements=st.floats(-1e300, 1e300)), st.floats(0, 50))
+def test_outer_percentiles_are_numpys(values, q):
+    expected = np.percentile(values, (q, 100 - q))
+    np.testing.assert_allclose(outer_percentiles(values, q), expected, rtol=1e-12, atol=1e-300)

@@ -1,7 +1,4 @@
-"""Histograms for the initialisation explorer: equal-width bins shared by several arrays, and counts.
-
-Works on float32 and float64 values alike (the explorer's statistics keep z in float32).
-"""
+"""Histograms for the initialisation explorer: equal-width bins shared by several arrays, and counts."""
 
 from __future__ import annotations
 
@@ -26,14 +23,14 @@ def shared_bins(arrays, n_bins: int = 40, include=None) -> np.ndarray:
     """
     lows, highs, q_lows, q_highs = [], [], [], []
     for values in arrays:
-        flat = _finite(values)
+        flat, low, high = _finite(values)
         if flat.size == 0:
             continue
         # ±1e300 is far beyond any real signal and keeps hi − lo finite for values near ±1.8e308.
-        lows.append(max(flat.min(), -_HUGE))
-        highs.append(min(flat.max(), _HUGE))
+        lows.append(max(low, -_HUGE))
+        highs.append(min(high, _HUGE))
         sample = flat[_sample_indices(flat.size)] if flat.size > _PERCENTILE_SAMPLE else flat
-        q_lo, q_hi = np.percentile(np.clip(sample, -_HUGE, _HUGE), (0.5, 99.5))
+        q_lo, q_hi = outer_percentiles(np.clip(sample, -_HUGE, _HUGE), 0.5)
         q_lows.append(q_lo)
         q_highs.append(q_hi)
     if not lows:
@@ -52,6 +49,18 @@ def shared_bins(arrays, n_bins: int = 40, include=None) -> np.ndarray:
     return np.linspace(lo, hi, int(n_bins) + 1)
 
 
+def outer_percentiles(values: np.ndarray, q: float) -> tuple[float, float]:
+    """The ``q``-th and ``(100 − q)``-th percentiles of the 1-D ``values``, as ``np.percentile`` finds them
+    (linear interpolation), from one partial sort: ``np.percentile`` itself costs 10× more for 4,096 values."""
+    positions = np.array([q, 100.0 - q]) / 100.0 * (values.size - 1)
+    below = np.floor(positions).astype(np.intp)
+    above = np.minimum(below + 1, values.size - 1)
+    ordered = np.partition(values, np.unique(np.concatenate([below, above])))
+    low, high = ordered[below], ordered[above]
+    result = low + (high - low) * (positions - below)
+    return float(result[0]), float(result[1])
+
+
 @lru_cache(maxsize=8)
 def _sample_indices(size: int) -> np.ndarray:
     # A fixed random subset: its 0.5 and 99.5 percentiles are close enough to place the bins.
@@ -66,7 +75,7 @@ def histogram(values, bins) -> np.ndarray:
     """
     edges = np.asarray(bins, dtype=float)
     n_bins = len(edges) - 1
-    flat = _finite(values)
+    flat = _finite(values)[0]
     scale = n_bins / (edges[-1] - edges[0])
     counts = np.zeros(n_bins, dtype=np.intp)
     # In cache-sized chunks with reused buffers: big temporaries cost more in fresh memory pages
@@ -85,12 +94,17 @@ def histogram(values, bins) -> np.ndarray:
     return counts
 
 
-def _finite(values) -> np.ndarray:
-    """``values`` as a flat float array without nan and ±inf (copied only when there are any)."""
+def _finite(values) -> tuple[np.ndarray, float, float]:
+    """``values`` as a flat float array without nan and ±inf (copied only when there are any), and its
+    smallest and largest value (nan when none is left)."""
     flat = np.asarray(values, dtype=float).ravel()
-    if flat.size and not (np.isfinite(flat.min()) and np.isfinite(flat.max())):
+    if flat.size == 0:
+        return flat, np.nan, np.nan
+    low, high = flat.min(), flat.max()
+    if not (np.isfinite(low) and np.isfinite(high)):
         flat = flat[np.isfinite(flat)]
-    return flat
+        low, high = (flat.min(), flat.max()) if flat.size else (np.nan, np.nan)
+    return flat, low, high
 
 
 __all__ = ["histogram", "shared_bins"]
