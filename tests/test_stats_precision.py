@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from nnviz.core import Network, get_activation
-from nnviz.core.histograms import outer_percentiles
+from nnviz.core.histograms import histogram, outer_percentiles, shared_bins
 from nnviz.core.presets import PRESETS
 from nnviz.core.scratch import Scratch
 from nnviz.core.stats import _derivative, layer_statistics, sample_inputs
@@ -114,3 +114,14 @@ def test_a_kept_scratch_gives_the_same_statistics_as_fresh_memory():
 def test_outer_percentiles_are_numpys(values, q):
     expected = np.percentile(values, (q, 100 - q))
     np.testing.assert_allclose(outer_percentiles(values, q), expected, rtol=1e-12, atol=1e-300)
+
+
+@pytest.mark.parametrize("values", [np.array([0.0, 1e-200, 2e-200]), np.array([1e35, 1e35 + 1e20, 2e35]),
+                                    np.random.default_rng(0).standard_normal(200_000)])
+def test_histograms_count_as_float64_positions_would(values):
+    edges = shared_bins([values], 40)
+    position = np.clip((values - edges[0]) * (40 / (edges[-1] - edges[0])), 0, 39).astype(int)
+    counts = histogram(values, edges)
+    assert counts.sum() == values.size
+    # float32 positions may move a value lying within 1e-7 of an edge into the next bin, never further
+    assert np.abs(counts - np.bincount(position, minlength=40)).sum() <= 2 * values.size * 1e-6 + 2

@@ -9,8 +9,9 @@ import numpy as np
 _PERCENTILE_SAMPLE = 4096
 _OUTLIER_STRETCH = 3.0
 _HUGE = 1e300
-_CHUNK = 16_384
+_CHUNK = 65_536
 _MIN_SPAN = 1e-290
+_FLOAT32_SAFE = 1e30
 
 
 def shared_bins(arrays, n_bins: int = 40, include=None) -> np.ndarray:
@@ -78,9 +79,12 @@ def histogram(values, bins) -> np.ndarray:
     flat = _finite(values)[0]
     scale = n_bins / (edges[-1] - edges[0])
     counts = np.zeros(n_bins, dtype=np.intp)
-    # In cache-sized chunks with reused buffers: big temporaries cost more in fresh memory pages
-    # than the arithmetic does.
-    position = np.empty(min(flat.size, _CHUNK))
+    # In cache-sized chunks with reused buffers: big temporaries cost more in fresh memory pages than the
+    # arithmetic does. Positions in float32 (half the memory traffic) only move values within 1e-7 of an
+    # edge across it; float64 where the scale or the edges leave float32's range (0 · inf would be nan).
+    # maximum and minimum are plain ufuncs: np.clip's wrapper costs more than its work.
+    single = scale < _FLOAT32_SAFE and max(abs(edges[0]), abs(edges[-1])) < _FLOAT32_SAFE
+    position = np.empty(min(flat.size, _CHUNK), dtype=np.float32 if single else float)
     index = np.empty(position.size, dtype=np.intp)
     with np.errstate(over="ignore"):  # huge values become ±inf here and are clipped to the end bins
         for start in range(0, flat.size, _CHUNK):
@@ -88,7 +92,8 @@ def histogram(values, bins) -> np.ndarray:
             pos, idx = position[:chunk.size], index[:chunk.size]
             np.subtract(chunk, edges[0], out=pos)
             np.multiply(pos, scale, out=pos)
-            np.clip(pos, 0, n_bins - 1, out=pos)
+            np.maximum(pos, 0, out=pos)
+            np.minimum(pos, n_bins - 1, out=pos)
             np.copyto(idx, pos, casting="unsafe")
             counts += np.bincount(idx, minlength=n_bins)
     return counts
