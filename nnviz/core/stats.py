@@ -347,24 +347,25 @@ def find_symmetric_units(network: Network) -> dict:
     groups = {}
     for i in range(len(network.weights) - 1):
         w_in, bias, w_out = network.weights[i], network.biases[i], network.weights[i + 1]
-        layer_groups = _identical_rows(np.hstack([w_in, bias[:, None], w_out.T]))
-        if layer_groups:
-            groups[i + 1] = layer_groups
+        # Units can only be equal if their first incoming weights are: after random init none is left,
+        # and the whole rows are never copied together.
+        _, first_inverse, first_counts = np.unique(w_in[:, 0], return_inverse=True, return_counts=True)
+        candidates = np.flatnonzero(first_counts[first_inverse] >= 2)
+        if candidates.size >= 2:
+            layer_groups = _identical_rows(np.hstack([w_in[candidates], bias[candidates, None],
+                                                      w_out.T[candidates]]))
+            if layer_groups:
+                groups[i + 1] = [candidates[group].tolist() for group in layer_groups]
     return groups
 
 
 def _identical_rows(key: np.ndarray) -> list:
-    """Groups (≥ 2, ascending) of the row indices of ``key`` whose rows are exactly equal."""
-    # Rows can only be equal if their first entries are: after random init no row survives this.
-    _, first_inverse, first_counts = np.unique(key[:, 0], return_inverse=True, return_counts=True)
-    candidates = np.flatnonzero(first_counts[first_inverse] >= 2)
-    if candidates.size < 2:
-        return []
+    """Groups (≥ 2, ascending) of the row indices of ``key`` whose rows are exactly equal, as arrays."""
     # Whole rows compared as bytes (8× faster than np.unique(axis=0)); + 0.0 makes −0.0 equal to 0.0.
-    rows = np.ascontiguousarray(key[candidates] + 0.0)
+    rows = np.ascontiguousarray(key + 0.0)
     as_bytes = rows.view(np.dtype((np.void, rows.itemsize * rows.shape[1]))).ravel()
     _, inverse, counts = np.unique(as_bytes, return_inverse=True, return_counts=True)
-    return sorted(candidates[inverse == g].tolist() for g in np.flatnonzero(counts >= 2))
+    return sorted((np.flatnonzero(inverse == g) for g in np.flatnonzero(counts >= 2)), key=lambda g: g.tolist())
 
 
 __all__ = [
