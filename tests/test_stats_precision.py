@@ -125,3 +125,25 @@ def test_histograms_count_as_float64_positions_would(values):
     assert counts.sum() == values.size
     # float32 positions may move a value lying within 1e-7 of an edge into the next bin, never further
     assert np.abs(counts - np.bincount(position, minlength=40)).sum() <= 2 * values.size * 1e-6 + 2
+
+
+def test_scratch_derives_again_only_for_another_array():
+    scratch, made = Scratch(), []
+    first, second = np.ones(3), np.ones(3)
+    for source in (first, first, second, second):
+        scratch.derived("sum", source, lambda a: made.append(1) or a.sum())
+    assert len(made) == 2
+    scratch.sweep()
+    scratch.sweep()  # not asked for since the last sweep: forgotten, and the batch it held let go
+    scratch.derived("sum", second, lambda a: made.append(1) or a.sum())
+    assert len(made) == 3
+
+
+def test_a_batch_that_comes_back_gives_the_same_statistics():
+    net = Network([50, 20, 3], activation="tanh", seed=1)
+    x, scratch = sample_inputs(50, 100, "current", seed=0, current=np.full(50, 2.0)), Scratch()
+    once = layer_statistics(net, x, seed=1, dtype=np.float32, scratch=scratch)
+    again = layer_statistics(net, x, seed=1, dtype=np.float32, scratch=scratch)
+    fresh = layer_statistics(net, x.copy(), seed=1, dtype=np.float32)
+    assert once.input_std == again.input_std == fresh.input_std == pytest.approx(x.std(), rel=1e-12)
+    assert [layer.z_std for layer in again.layers] == [layer.z_std for layer in fresh.layers]

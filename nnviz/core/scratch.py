@@ -14,13 +14,15 @@ class Scratch:
     """Named buffers, made on first use and handed out again while their shape and dtype stay the same.
 
     ``get(name, shape, dtype)`` returns an uninitialised array; every name is one buffer, so a caller
-    must not ask for the same name twice while it still needs the first array. ``sweep()`` forgets the
-    buffers not asked for since the previous sweep, so the memory follows the network's current size
-    instead of every size it ever had. One owner (one thread) per instance.
+    must not ask for the same name twice while it still needs the first array. :meth:`derived` keeps
+    values made from an input that comes back. ``sweep()`` forgets what was not asked for since the
+    previous sweep, so the memory follows the network's current size instead of every size it ever
+    had. One owner (one thread) per instance.
     """
 
     def __init__(self):
         self._buffers: dict = {}
+        self._derived: dict = {}
         self._used: set = set()
 
     def get(self, name, shape, dtype=np.float64) -> np.ndarray:
@@ -31,9 +33,20 @@ class Scratch:
         self._used.add(name)
         return buffer
 
+    def derived(self, name, source: np.ndarray, make):
+        """``make(source)``, made again only when ``source`` is another array object than last time: for
+        what a caller derives from an input it passes again and again (the explorer's sample batch). The
+        caller must not change ``source`` in place while it is kept here."""
+        kept = self._derived.get(name)
+        if kept is None or kept[0] is not source:
+            kept = self._derived[name] = (source, make(source))
+        self._used.add(name)
+        return kept[1]
+
     def sweep(self) -> None:
-        for name in self._buffers.keys() - self._used:
-            del self._buffers[name]
+        for store in (self._buffers, self._derived):
+            for name in store.keys() - self._used:
+                del store[name]
         self._used.clear()
 
     @property

@@ -174,7 +174,8 @@ def layer_statistics(network: Network, inputs, targets=None, seed=None, dtype=np
     else stays float64): the statistics agree with float64 to within 1e-6 relative. A pass whose signal
     leaves float32's safe range (a spread or gradient norm that is not finite, zero, or outside
     :data:`FLOAT32_SAFE_RANGE`) is measured again in float64, so overflow and vanishing look the same.
-    A :class:`~nnviz.core.scratch.Scratch` kept by the caller holds the temporaries from call to call.
+    A :class:`~nnviz.core.scratch.Scratch` kept by the caller holds the temporaries from call to call, and
+    what only depends on the batch while the same ``inputs`` array comes back (never change it in place).
     """
     x = np.asarray(inputs)
     if x.ndim != 2 or x.shape[0] < 1 or x.shape[1] != network.layer_sizes[0]:
@@ -190,7 +191,7 @@ def layer_statistics(network: Network, inputs, targets=None, seed=None, dtype=np
         layers, loss = _measure(network, x, t, np.dtype(dtype), scratch)
         if np.dtype(dtype) != np.float64 and not all(_single_precision_safe(layer) for layer in layers):
             layers, loss = _measure(network, x, t, np.dtype(np.float64), scratch)
-        input_std = _mean_std(x, scratch)[1]
+        input_std = scratch.derived("input_std", x, lambda x: _mean_std(x, scratch)[1])
     scratch.sweep()
     return NetworkStats(layers, x, t, loss / batch, input_std)
 
@@ -226,7 +227,8 @@ def _measure(network: Network, x: np.ndarray, t: np.ndarray, dtype: np.dtype, sc
         return buffer
 
     weights = [as_dtype(("w", i), w) for i, w in enumerate(network.weights)]
-    operands = [as_dtype("input", x)]  # each layer's input in dtype, for the products
+    # each layer's input in dtype, for the products; the batch's copy is kept while the batch comes back
+    operands = [x if x.dtype == dtype else scratch.derived(("input", dtype), x, lambda x: x.astype(dtype))]
     pre, post, derivatives = [], [x], []
     for i, w in enumerate(weights):
         act = network.activation_of(i + 1)
