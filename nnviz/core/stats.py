@@ -177,10 +177,9 @@ def layer_statistics(network: Network, inputs, targets=None, seed=None, dtype=np
     A :class:`~nnviz.core.scratch.Scratch` kept by the caller holds the temporaries from call to call, and
     what only depends on the batch while the same ``inputs`` array comes back (never change it in place).
     """
-    x = np.asarray(inputs)
+    x = np.asarray(inputs, dtype=float)
     if x.ndim != 2 or x.shape[0] < 1 or x.shape[1] != network.layer_sizes[0]:
         raise ValueError(f"inputs must be a (batch, {network.layer_sizes[0]}) array, got shape {x.shape}")
-    x = x if x.dtype == np.float32 else x.astype(float, copy=False)
     batch = x.shape[0]
     t = random_targets(network, batch, 0 if seed is None else seed) if targets is None else np.asarray(
         targets, dtype=float)
