@@ -1,9 +1,10 @@
-"""Node columns as images recoloured with numpy: a training step changes every node's colour, and
-two hundred ``drawEllipse`` calls cost more than the edges they sit on.
+"""Node columns as recoloured images: a training step changes every node's colour, and two hundred
+``drawEllipse`` calls cost more than the edges they sit on.
 
 What a column looks like apart from its colours (where each circle's disc and outline fall on the
 pixel grid, which tile of a band owns which pixel row) is rendered once per position and size; a
-colour change only fills arrays and draws one image per column. Sizes are device pixels.
+colour change fills one image per column with numpy and masks it with Qt's compositing.
+Sizes are device pixels.
 """
 
 from __future__ import annotations
@@ -20,23 +21,15 @@ from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPen
 class ColumnMasks:
     """One column of circles on the pixel grid, from ``origin`` (device pixels, integers).
 
-    ``base`` is the ``(h, w, 4)`` premultiplied BGRA uint8 image without the discs' colours (outlines,
-    and the alpha of discs and outlines together); the ``(k,)`` flat pixel indices ``tinted`` take
-    ``colour × weight`` of the circle ``owner`` (``(k,)``) added to ``outline`` (``(k, 3)`` BGR in [0, 255]).
+    ``discs`` is the discs' coverage (white, premultiplied), ``outlines`` the outlines in their
+    colour (or ``None``), both images of the column's size; ``owner`` is the index of the circle
+    each pixel belongs to, ``(h,)`` per pixel row for a straight column, else ``(h, w)``.
     """
 
     origin: tuple[int, int]
-    base: np.ndarray
-    tinted: np.ndarray
+    discs: QImage
+    outlines: QImage | None
     owner: np.ndarray
-    weight: np.ndarray
-    outline: np.ndarray
-
-
-def _bgra(image: QImage) -> np.ndarray:
-    """``(h, w, 4)`` float copy of a premultiplied ARGB32 ``image`` in [0, 1] (bytes B, G, R, A)."""
-    rows = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine() // 4, 4)
-    return rows[:, :image.width()].astype(np.float32) / 255.0
 
 
 def column_masks(centres: np.ndarray, radius: float, outline: QPen | None, ratio: float) -> ColumnMasks:
@@ -47,7 +40,7 @@ def column_masks(centres: np.ndarray, radius: float, outline: QPen | None, ratio
     x1, y1 = (math.ceil(v * ratio) for v in centres.max(axis=0) + reach)
     origin = QPointF(x0 / ratio, y0 / ratio)
 
-    def rendered(pen, brush) -> np.ndarray:
+    def rendered(pen, brush) -> QImage:
         image = QImage(x1 - x0, y1 - y0, QImage.Format.Format_ARGB32_Premultiplied)
         image.setDevicePixelRatio(ratio)
         image.fill(0)
@@ -60,49 +53,57 @@ def column_masks(centres: np.ndarray, radius: float, outline: QPen | None, ratio
                 painter.drawEllipse(QPointF(x, y) - origin, radius, radius)
         finally:
             painter.end()
-        return _bgra(image)
+        return image
 
-    fill = rendered(Qt.PenStyle.NoPen, QBrush(QColor(255, 255, 255)))[..., 3]
-    lines = rendered(outline, Qt.BrushStyle.NoBrush) if outline is not None else np.zeros(fill.shape + (4,),
-                                                                                           np.float32)
-    # Each pixel belongs to the nearest centre (circles never overlap; their outlines may touch).
-    rows, cols = np.mgrid[0:fill.shape[0], 0:fill.shape[1]].astype(np.float32) + 0.5
-    device = centres * ratio - (x0, y0)
-    owner = np.zeros(fill.shape, dtype=np.intp)
-    nearest = np.full(fill.shape, np.inf, dtype=np.float32)
-    for index, (cx, cy) in enumerate(device):
-        top, bottom = max(int(cy - 2 * reach * ratio), 0), min(int(cy + 2 * reach * ratio) + 1, fill.shape[0])
-        left, right = max(int(cx - 2 * reach * ratio), 0), min(int(cx + 2 * reach * ratio) + 1, fill.shape[1])
-        window = np.s_[top:bottom, left:right]
-        distance = (rows[window] - cy) ** 2 + (cols[window] - cx) ** 2
-        closer = distance < nearest[window]
-        nearest[window][closer] = distance[closer]
-        owner[window][closer] = index
-    # A disc under its outline: outline + colour × fill × (1 − outline alpha), premultiplied.
-    weight = (fill * (1.0 - lines[..., 3])).ravel()
-    tinted = np.flatnonzero(weight > 0)
-    base = np.empty(fill.shape + (4,), dtype=np.uint8)
-    base[..., :3] = np.rint(lines[..., :3] * 255.0)
-    base[..., 3] = np.rint((lines[..., 3] + fill * (1.0 - lines[..., 3])) * 255.0)
-    return ColumnMasks((x0, y0), base, tinted, owner.ravel()[tinted], weight[tinted, None],
-                       lines[..., :3].reshape(-1, 3)[tinted] * 255.0)
+    discs = rendered(Qt.PenStyle.NoPen, QBrush(QColor(255, 255, 255)))
+    outlines = rendered(outline, Qt.BrushStyle.NoBrush) if outline is not None else None
+    owner = _nearest_centre(centres * ratio - (x0, y0), (y1 - y0, x1 - x0))
+    return ColumnMasks((x0, y0), discs, outlines, owner)
 
 
-def _image(bgra: np.ndarray, ratio: float) -> QImage:
-    """A premultiplied ARGB32 image owning a copy of ``bgra`` ``(h, w, 4)`` uint8."""
-    height, width = bgra.shape[:2]
-    image = QImage(np.ascontiguousarray(bgra).data, width, height, 4 * width,
-                   QImage.Format.Format_ARGB32_Premultiplied).copy()
+def _nearest_centre(centres: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """The index of the nearest of ``centres`` ``(n, 2)`` to each pixel centre of an image of ``shape``
+    (circles never overlap, so this is the circle a pixel belongs to; outlines may touch): ``(h,)``,
+    one per pixel row, for centres in one column, else ``shape``."""
+    order = np.argsort(centres[:, 1])
+    heights = centres[order, 1]
+    if np.ptp(centres[:, 0]) == 0 and np.all(np.diff(heights) > 0):  # a column: nearest in y
+        return order[np.searchsorted((heights[1:] + heights[:-1]) / 2, np.arange(shape[0]) + 0.5)]
+    pixels = np.stack(np.mgrid[0:shape[0], 0:shape[1]], axis=-1).reshape(-1, 2)[:, ::-1] + 0.5
+    nearest = np.empty(len(pixels), dtype=np.intp)
+    for start in range(0, len(pixels), 4096):  # bounded memory: (4096, n) distances at a time
+        chunk = pixels[start:start + 4096]
+        nearest[start:start + 4096] = np.argmin(((chunk[:, None, :] - centres[None]) ** 2).sum(-1), axis=1)
+    return nearest.reshape(shape)
+
+
+def _argb(colors: np.ndarray) -> np.ndarray:
+    """``(n,)`` opaque premultiplied ARGB32 pixels of ``colors`` ``(n, 3)`` RGB 0–255."""
+    rgb = np.asarray(colors, dtype=np.uint32)
+    return 0xFF000000 | (rgb[:, 0] << 16) | (rgb[:, 1] << 8) | rgb[:, 2]
+
+
+def _image(pixels: np.ndarray, width: int, ratio: float) -> QImage:
+    """A premultiplied ARGB32 image ``width`` wide of ``pixels``: ``(h,)`` one per row, or ``(h, width)``."""
+    image = QImage(width, len(pixels), QImage.Format.Format_ARGB32_Premultiplied)
     image.setDevicePixelRatio(ratio)
+    rows = np.frombuffer(image.bits(), np.uint32).reshape(len(pixels), image.bytesPerLine() // 4)
+    rows[:, :width] = pixels[:, None] if pixels.ndim == 1 else pixels
     return image
 
 
 def paint_column(painter: QPainter, masks: ColumnMasks, colors: np.ndarray, ratio: float) -> None:
     """Draw the circles of ``masks`` filled with ``colors`` ``(n, 3)`` RGB 0–255: disc, then outline over it."""
-    bgra = masks.base.copy()
-    tint = colors[:, ::-1].astype(np.float32)[masks.owner] * masks.weight + masks.outline
-    bgra.reshape(-1, 4)[masks.tinted, :3] = np.rint(tint)
-    image = _image(bgra, ratio)
+    image = _image(_argb(colors)[masks.owner], masks.discs.width(), ratio)
+    column = QPainter(image)
+    try:  # the colours where the discs cover, then the outlines over them
+        column.setCompositionMode(QPainter.CompositionMode.CompositionMode_DestinationIn)
+        column.drawImage(0, 0, masks.discs)
+        if masks.outlines is not None:
+            column.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceOver)
+            column.drawImage(0, 0, masks.outlines)
+    finally:
+        column.end()
     painter.drawImage(QPointF(masks.origin[0] / ratio, masks.origin[1] / ratio), image)
 
 
@@ -113,6 +114,8 @@ def band_rows(centres: np.ndarray, pitch: float, ratio: float) -> tuple[int, np.
     tops = np.floor((centres[:, 1] - pitch / 2) * ratio + 0.5).astype(int)
     bottoms = np.floor((centres[:, 1] + pitch / 2) * ratio + 0.5).astype(int)
     first = int(tops.min())
+    if np.array_equal(tops[1:], bottoms[:-1]):  # tiles in order, touching: each owns its rows
+        return first, np.repeat(np.arange(len(tops)), bottoms - tops)
     rows = np.full(int(bottoms.max()) - first, -1, dtype=np.intp)
     for index in np.flatnonzero(bottoms > tops):  # later tiles win, as they are drawn later
         rows[tops[index] - first:bottoms[index] - first] = index
@@ -128,9 +131,6 @@ def paint_band(painter: QPainter, x: float, width: float, rows: tuple[int, np.nd
     first, owner = rows
     if right <= left or not len(owner):
         return
-    bgra = np.zeros((len(owner), 4), dtype=np.uint8)
-    covered = owner >= 0
-    bgra[covered, :3] = colors[owner[covered], ::-1]
-    bgra[covered, 3] = 255
-    image = _image(np.repeat(bgra[:, None, :], right - left, axis=1), ratio)
+    pixels = np.where(owner >= 0, _argb(colors)[owner], 0).astype(np.uint32)  # uncovered rows: transparent
+    image = _image(pixels, right - left, ratio)
     painter.drawImage(QRectF(left / ratio, first / ratio, (right - left) / ratio, len(owner) / ratio), image)
