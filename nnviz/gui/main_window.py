@@ -115,6 +115,7 @@ class MainWindow(WindowMenus, QMainWindow):
                                         Qt.RightDockWidgetArea)
         self.init_explorer.symmetricUnitsChanged.connect(self.view.set_marked_nodes)
         self.init_explorer.paint_first = self.view.viewport()  # 1,000 samples: after the picture
+        self.activation_plot.paint_first = self.view.viewport()
         self.training_data = TrainingData(self)
         self.training_runner = TrainingRunner(self.state, self.training_data, self)
         self.training = TrainingPanel(self.state, self.training_data, self.training_runner, self.appearance,
