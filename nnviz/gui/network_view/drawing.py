@@ -125,7 +125,7 @@ def bottom_baseline(bottom: float, px: float, bold: bool = False) -> float:
 
 def hex_color(rgb) -> str:
     """``(r, g, b)`` in 0 … 255 as ``#rrggbb``."""
-    r, g, b = (int(np.clip(round(float(c)), 0, 255)) for c in rgb[:3])
+    r, g, b = (min(max(round(float(c)), 0), 255) for c in rgb[:3])  # plain Python: numpy per scalar is slow
     return f"#{r:02x}{g:02x}{b:02x}"
 
 
