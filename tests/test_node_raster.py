@@ -1,24 +1,28 @@
 """Node columns recoloured as images look like the same circles and tiles drawn one by one."""
 
 import numpy as np
+import pytest
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 
 from nnviz.gui.network_view.node_raster import band_rows, column_masks, paint_band, paint_column
 
 
-def _canvas(draw) -> np.ndarray:
-    image = QImage(60, 120, QImage.Format.Format_ARGB32_Premultiplied)
+def _canvas(draw, ratio: float) -> np.ndarray:
+    """The pixels of a 60 × 120 (logical) image at device pixel ratio ``ratio`` after ``draw(painter)``."""
+    image = QImage(round(60 * ratio), round(120 * ratio), QImage.Format.Format_ARGB32_Premultiplied)
+    image.setDevicePixelRatio(ratio)
     image.fill(QColor(200, 180, 40))
     painter = QPainter(image)
     try:
         draw(painter)
     finally:
         painter.end()
-    return np.frombuffer(image.constBits(), np.uint8).reshape(120, 60, 4).astype(int)
+    return np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.width(), 4).astype(int)
 
 
-def test_circles_match_drawn_ellipses_to_rounding(qapp):
+@pytest.mark.parametrize("ratio", [1.0, 2.0])
+def test_circles_match_drawn_ellipses_to_rounding(qapp, ratio):
     rng = np.random.default_rng(3)
     centres = np.column_stack([np.full(6, 30.3), 12.7 + 17.4 * np.arange(6)])
     colors = rng.integers(0, 256, (6, 3))
@@ -30,14 +34,15 @@ def test_circles_match_drawn_ellipses_to_rounding(qapp):
                 painter.setBrush(QColor(*map(int, color)))
                 painter.drawEllipse(QPointF(x, y), 6.5, 6.5)
 
-        masks = column_masks(centres, 6.5, pen, 1.0)
-        recoloured = _canvas(lambda painter, masks=masks: paint_column(painter, masks, colors, 1.0))
-        difference = np.abs(recoloured - _canvas(direct))
+        masks = column_masks(centres, 6.5, pen, ratio)
+        recoloured = _canvas(lambda painter, masks=masks: paint_column(painter, masks, colors, ratio), ratio)
+        difference = np.abs(recoloured - _canvas(direct, ratio))
         assert difference.max() <= 2  # premultiplied rounding at the rims only
         assert (difference > 0).mean() < 0.05
 
 
-def test_band_matches_aliased_tiles_exactly(qapp):
+@pytest.mark.parametrize("ratio", [1.0, 2.0])
+def test_band_matches_aliased_tiles_exactly(qapp, ratio):
     rng = np.random.default_rng(4)
     centres = np.column_stack([np.full(150, 20.6), 3.3 + 0.73 * np.arange(150)])
     colors = rng.integers(0, 256, (150, 3))
@@ -48,6 +53,6 @@ def test_band_matches_aliased_tiles_exactly(qapp):
             painter.setBrush(QColor(*map(int, color)))
             painter.drawRects([QRectF(x - 3.6, y - 0.365, 7.2, 0.73)])
 
-    rows = band_rows(centres, 0.73, 1.0)
-    recoloured = _canvas(lambda painter: paint_band(painter, 20.6, 7.2, rows, colors, 1.0))
-    assert np.array_equal(recoloured, _canvas(direct))
+    rows = band_rows(centres, 0.73, ratio)
+    recoloured = _canvas(lambda painter: paint_band(painter, 20.6, 7.2, rows, colors, ratio), ratio)
+    assert np.array_equal(recoloured, _canvas(direct, ratio))
