@@ -56,3 +56,35 @@ def test_band_matches_aliased_tiles_exactly(qapp, ratio):
     rows = band_rows(centres, 0.73, ratio)
     recoloured = _canvas(lambda painter: paint_band(painter, 20.6, 7.2, rows, colors, ratio), ratio)
     assert np.array_equal(recoloured, _canvas(direct, ratio))
+
+
+@pytest.mark.parametrize("sizes", [[8, 16, 4], [300, 24, 10]])
+def test_a_view_recolouring_its_columns_shows_what_a_new_view_draws(qtbot, sizes):
+    from PySide6.QtWidgets import QWidget
+
+    from nnviz.core import Network
+    from nnviz.gui.appearance import Appearance
+    from nnviz.gui.network_view import NetworkView
+    from nnviz.gui.state import NetworkState
+
+    state = NetworkState(Network(sizes, seed=2), inputs=np.linspace(0, 1, sizes[0]))
+
+    def shown_view():
+        view = NetworkView(state, Appearance())
+        qtbot.addWidget(view)
+        view.resize(640, 400)
+        view.show()
+        return view
+
+    def grab(view) -> np.ndarray:
+        image = QImage(640, 400, QImage.Format.Format_ARGB32_Premultiplied)
+        QWidget.render(view.viewport(), image)  # the view brings itself up to date first
+        return np.frombuffer(image.constBits(), np.uint8).reshape(400, 640, 4).astype(int)
+
+    kept = shown_view()
+    grab(kept), grab(kept)  # painted twice at one place: its columns are now recoloured images
+    state.set_inputs(np.linspace(1, 0, sizes[0]))  # every node changes colour
+    state.flush()
+    difference = np.abs(grab(kept) - grab(shown_view()))
+    assert difference.max() <= 2
+    assert (difference > 0).mean() < 0.01
