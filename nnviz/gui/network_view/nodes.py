@@ -2,7 +2,7 @@
 
 Drawing happens in device pixels (positions mapped with numpy), so circles, text and outlines keep
 their pixel size at any zoom. Columns too packed for circles are drawn as a band of activation-
-coloured tiles, batched per colour.
+coloured tiles. On screen each column is one image recoloured per change (see node_raster).
 """
 
 from __future__ import annotations
@@ -309,15 +309,26 @@ class NodeItem(pg.GraphicsObject):
         width = max(2 * radius, 7.0 * pic.scale)
         steps = np.rint(pic.levels[layer] * (BAND_LEVELS - 1)).astype(int)
         colors = self._lut[np.rint(np.arange(BAND_LEVELS) / (BAND_LEVELS - 1) * 255).astype(int)]
-        rects = PrimitiveArray(QRectF, 4)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        if self._raster:
+        if self._raster:  # on screen: one image, its pixel rows recoloured
             ratio = painter.device().devicePixelRatioF()
             key = (centres[:, 1].tobytes(), pitch, ratio)
             rows = self._cached(layer, key, lambda: band_rows(centres, pitch, ratio))
             paint_band(painter, float(centres[0, 0]), width, rows, colors[steps], ratio)
-        for step in np.unique(steps) if not self._raster else ():
+        else:
+            self._paint_tiles(painter, centres, width, pitch, steps, colors)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(QPen(QColor(pic.theme.node_outline), 1.0 * pic.scale))
+        top, bottom = centres[0, 1] - pitch / 2, centres[-1, 1] + pitch / 2
+        painter.drawRect(QRectF(centres[0, 0] - width / 2, top, width, bottom - top))
+
+    @staticmethod
+    def _paint_tiles(painter, centres, width, pitch, steps, colors) -> None:
+        """The tiles of a band as rectangles, one ``drawRects`` per colour step (an export's vectors)."""
+        rects = PrimitiveArray(QRectF, 4)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        for step in np.unique(steps):
             chosen = centres[steps == step]
             rects.resize(len(chosen))
             tiles = rects.ndarray()
@@ -327,11 +338,6 @@ class NodeItem(pg.GraphicsObject):
             tiles[:, 3] = pitch
             painter.setBrush(QColor(*colors[step]))
             painter.drawRects(*rects.drawargs())
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.setPen(QPen(QColor(pic.theme.node_outline), 1.0 * pic.scale))
-        top, bottom = centres[0, 1] - pitch / 2, centres[-1, 1] + pitch / 2
-        painter.drawRect(QRectF(centres[0, 0] - width / 2, top, width, bottom - top))
 
     def _paint_rings(self, painter, centres, radius, pic: NodePicture, layer: int) -> None:
         """Marked nodes get a dashed ring, the selected node a solid one."""
