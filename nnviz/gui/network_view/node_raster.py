@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPen
+from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPainterPath, QPen
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,10 @@ def column_masks(centres: np.ndarray, radius: float, outline: QPen | None, ratio
     x1, y1 = (math.ceil(v * ratio) for v in centres.max(axis=0) + reach)
     origin = QPointF(x0 / ratio, y0 / ratio)
 
+    circles = QPainterPath()  # one path: a fill and a stroke for the whole column, not one call per circle
+    for x, y in centres - (origin.x(), origin.y()):
+        circles.addEllipse(QPointF(x, y), radius, radius)
+
     def rendered(pen, brush) -> QImage:
         image = QImage(x1 - x0, y1 - y0, QImage.Format.Format_ARGB32_Premultiplied)
         image.setDevicePixelRatio(ratio)
@@ -49,8 +53,7 @@ def column_masks(centres: np.ndarray, radius: float, outline: QPen | None, ratio
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
             painter.setPen(pen)
             painter.setBrush(brush)
-            for x, y in centres:
-                painter.drawEllipse(QPointF(x, y) - origin, radius, radius)
+            painter.drawPath(circles)
         finally:
             painter.end()
         return image

@@ -231,14 +231,10 @@ class NodeItem(pg.GraphicsObject):
         finally:
             painter.restore()
 
-    def _cached(self, layer: int, key: tuple, make, when_seen_twice: bool = False):
-        """What ``make()`` returns for ``key``, remembered per layer until the key changes; with
-        ``when_seen_twice``, ``None`` the first time ``key`` is seen (while zooming, each scale is
-        painted once: making the masks would cost more than drawing the circles)."""
+    def _cached(self, layer: int, key: tuple, make):
+        """What ``make()`` returns for ``key``, remembered per layer until the key changes."""
         kept = self._raster_cache.get(layer)
         if kept is None or kept[0] != key:
-            kept = self._raster_cache[layer] = (key, None if when_seen_twice else make())
-        elif kept[1] is None:
             kept = self._raster_cache[layer] = (key, make())
         return kept[1]
 
@@ -247,15 +243,14 @@ class NodeItem(pg.GraphicsObject):
         outline = QPen(QColor(pic.theme.node_outline), 1.2 * pic.scale) if radius >= 3 else Qt.PenStyle.NoPen
         pictured = np.zeros(len(centres), dtype=bool)
         has_images = radius >= MIN_IMAGE_RADIUS_PX and any(key[0] == layer for key in pic.images)
-        masks = None
-        if self._raster and not has_images:  # on screen: the column recoloured, not redrawn
+        # On screen: the column recoloured, not redrawn (always, so that one state paints one picture).
+        one_image = self._raster and not has_images
+        if one_image:
             ratio = painter.device().devicePixelRatioF()
             pen = outline if radius >= 3 else None
             key = (centres.tobytes(), radius, ratio, pic.theme.node_outline, pic.scale)
-            masks = self._cached(layer, key, lambda: column_masks(centres, radius, pen, ratio), when_seen_twice=True)
-        one_image = masks is not None
-        if one_image:
-            paint_column(painter, masks, colors, ratio)
+            paint_column(painter, self._cached(layer, key, lambda: column_masks(centres, radius, pen, ratio)),
+                         colors, ratio)
         for index, ((x, y), color) in enumerate(zip(centres, colors) if not one_image else ()):
             image = pic.images.get((layer, index)) if has_images else None
             if image is None:
