@@ -107,6 +107,7 @@ class WindowPanels:
         # Imported here: these modules are a good part of launch time and the first paint needs none of them.
         from .activation_plot import ActivationPlot
         from .init_explorer.explorer import InitExplorer
+        from .init_explorer.jacobian_view import JacobianView
         from .propagation_view import PropagationMap
         from .race.panel import RacePanel
         from .training.decision_boundary import DecisionBoundary
@@ -119,6 +120,8 @@ class WindowPanels:
         self.init_dock.setWidget(_scrolling(self.init_explorer))
         self.init_explorer.symmetricUnitsChanged.connect(self.view.set_marked_nodes)
         self.init_explorer.paint_first = self.view.viewport()  # 1,000 samples: after the picture
+        self.activation_plot.paint_first = self.view.viewport()
+        self.init_explorer.findChild(JacobianView).paint_first = self.view.viewport()
         self.training = TrainingPanel(state, data, self.training_runner, look, preferences=self.preferences)
         self.init_explorer.verdictChanged.connect(self.training.verdict_label.show_verdict)
         self.init_explorer.verdictChanged.connect(self.verdict_label.show_verdict)
