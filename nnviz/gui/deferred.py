@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 
@@ -11,6 +12,9 @@ from PySide6.QtWidgets import QAbstractScrollArea, QWidget
 PAINT_WAIT_MS = 40
 """:meth:`DeferredRefresh.mark_after_paint` without a paint to wait for refreshes once the event loop
 has run two such intervals on time (nothing busy is preparing a paint)."""
+SLOW_PANEL_INTERVAL_MS = 200
+"""``min_interval_ms`` of panels whose refresh costs more than the network view's picture (the
+initialisation explorer's statistics): while training plays they follow five times a second."""
 PAINT_WAIT_LATE_MS = 15
 """A wait interval this late means the event loop was blocked (a view preparing its picture)."""
 
@@ -25,18 +29,22 @@ class DeferredRefresh(QObject):
     ``first_show_delay_ms`` the first time); with ``skip_hidden`` nothing runs while it is hidden or off
     screen. (A dock in the background of a tab group stays "visible", moved off screen; raising its tab
     paints it, and that runs what is stale.) :meth:`mark_after_paint` lets a view paint first (slow
-    work must not delay the picture).
+    work must not delay the picture). ``min_interval_ms`` spaces runs at least that far apart: a panel
+    whose refresh is slow follows a stream of changes (training) a few times a second, leaving the
+    event loop to the picture, yet a single change shows at once and the last change always shows.
     """
 
     def __init__(self, owner: QObject, refresh: Callable[[set[str]], None], parts=(), *,
-                 skip_hidden: bool = False, first_show_delay_ms: int = 0):
+                 skip_hidden: bool = False, first_show_delay_ms: int = 0, min_interval_ms: int = 0):
         super().__init__(owner)
         self.stale: set[str] = set(parts)
         self._owner = owner
         self._refresh = refresh
         self._skip_hidden = skip_hidden
         self._show_delay_ms = first_show_delay_ms
-        self._timer = QTimer(self, singleShot=True, timeout=self.run)
+        self._min_interval = min_interval_ms / 1e3
+        self._last_run = -float("inf")
+        self._timer = QTimer(self, singleShot=True, timeout=self._run_when_due)
         self._paint_wait = QTimer(self, interval=PAINT_WAIT_MS, timeout=self._on_paint_wait)
         self._watched: QWidget | None = None
         self._last_wait = 0.0
@@ -76,8 +84,17 @@ class DeferredRefresh(QObject):
         if not self.stale or (self._skip_hidden and not self._on_screen()):
             return
         self._show_delay_ms = 0
+        self._last_run = time.perf_counter()
         parts, self.stale = self.stale, set()
         self._refresh(parts)
+
+    def _run_when_due(self) -> None:
+        wait = self._last_run + self._min_interval - time.perf_counter()
+        if wait > 0 and self.stale:
+            self._stop_waiting()
+            self._timer.start(math.ceil(wait * 1e3))
+        else:
+            self.run()
 
     def _on_screen(self) -> bool:
         return self._owner.isVisible() and not self._surface.visibleRegion().isEmpty()
@@ -88,7 +105,7 @@ class DeferredRefresh(QObject):
         self._last_wait = now
         self._calm_ticks = 0 if late else self._calm_ticks + 1
         if self._calm_ticks >= 2:
-            self.run()
+            self._run_when_due()
 
     def _stop_waiting(self) -> None:
         self._paint_wait.stop()

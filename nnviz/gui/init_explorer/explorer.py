@@ -34,7 +34,7 @@ from nnviz.core.verdicts import Verdict, describe_units, diagnose
 
 from ..appearance import Appearance
 from ..colors import theme_colors
-from ..deferred import DeferredRefresh
+from ..deferred import SLOW_PANEL_INTERVAL_MS, DeferredRefresh
 from ..limited_spin import LimitedSpinBox
 from ..verdict_label import verdict_html
 from .axes import shared_axes
@@ -97,7 +97,7 @@ class InitExplorer(QWidget):
         # After the window has painted: on the next turn, and the very first time a little later,
         # because building the plots costs 0.1 s of launch time.
         self._refresh = DeferredRefresh(self, self._on_refresh, ("stats",), skip_hidden=True,
-                                        first_show_delay_ms=FIRST_DRAW_DELAY_MS)
+                                        first_show_delay_ms=FIRST_DRAW_DELAY_MS, min_interval_ms=SLOW_PANEL_INTERVAL_MS)
         self._hidden_verdict = QTimer(self, singleShot=True, interval=HIDDEN_VERDICT_DELAY_MS,
                                       timeout=self._compute_while_hidden)
         self._hidden_verdict.start()  # a panel that starts hidden still gives its verdict

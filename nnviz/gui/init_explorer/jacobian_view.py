@@ -13,7 +13,7 @@ from nnviz.core.jacobian import jacobian_singular_values
 
 from ..appearance import Appearance
 from ..colors import theme_colors
-from ..deferred import DeferredRefresh
+from ..deferred import SLOW_PANEL_INTERVAL_MS, DeferredRefresh
 
 
 class JacobianView(pg.GraphicsLayoutWidget):
@@ -44,7 +44,8 @@ class JacobianView(pg.GraphicsLayoutWidget):
         self.unit_line = pg.InfiniteLine(0.0, angle=0, movable=False)
         self.plot.addItem(self.unit_line)
         self.paint_first = None  # a view whose picture of a change comes before these values
-        self._refresh = DeferredRefresh(self, lambda _parts: self.refresh(), ("values",), skip_hidden=True)
+        self._refresh = DeferredRefresh(self, lambda _parts: self.refresh(), ("values",), skip_hidden=True,
+                                        min_interval_ms=SLOW_PANEL_INTERVAL_MS)
         state.traceChanged.connect(self._mark_stale)
         appearance.changed.connect(self._apply_theme)
         self._apply_theme()
