@@ -1,6 +1,7 @@
 """Runs training on the GUI thread in time slices, so that the window never freezes.
 
-A timer runs mini-batches for at most ``SLICE_SECONDS`` per tick, then returns to the event loop.
+A timer runs mini-batches for at most ``SLICE_SECONDS`` per tick (at least one; no batch is started that
+would end past it), then returns to the event loop.
 The weights change in place; the views are told (``state.notify_weights_changed``) at most
 ``DISPLAY_HZ`` times a second. An optional speed limit (epochs per second) keeps training slow
 enough to watch.
@@ -200,15 +201,19 @@ class TrainingRunner(QObject):
             self._last_tick = now
             allowance = int(self._credit)
         ran = 0
+        longest = 0.0  # the slowest batch so far: one more that would end past the deadline waits
         try:
             while ran < allowance:
+                started = time.perf_counter()
                 trainer.step_batches(1)
                 ran += 1
                 if stepping and trainer.epoch >= self._stop_at_epoch:
                     self._stop_at_epoch = None
                     self._timer.stop()
                     break
-                if time.perf_counter() >= deadline:
+                finished = time.perf_counter()
+                longest = max(longest, finished - started)
+                if finished + longest >= deadline:
                     break
         except TrainingDiverged:
             self._halt("Training stopped: the weights grew without bound. Lower the learning rate and press Reset.")

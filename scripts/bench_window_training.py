@@ -1,0 +1,93 @@
+"""The window training as fast as it can: how many new pictures a second, and how long the GUI thread
+is ever unable to answer.
+
+A MainWindow at 1280×800 (off screen) trains 784-128-64-10 and 784-512-512-10 on 1,000 rows of random
+784-pixel images for a few seconds, once with the initialisation explorer's tab raised (its statistics
+follow the training) and once with its dock closed. A 1 ms heartbeat timer runs beside it: a gap between
+beats is a time a pen stroke or a spin box would have waited. Targets (issue 13): ≥ 30 pictures a second
+at 784-512-512-10, ticks ≤ 16 ms. Run ``python scripts/bench_window_training.py``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+WIDTH, HEIGHT = 1280, 800
+CASES = [(784, 128, 64, 10), (784, 512, 512, 10)]
+
+
+def _train_in_window(sizes, explorer: bool, seconds: float) -> dict:
+    from PySide6.QtCore import QSettings, Qt, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from nnviz.gui.main_window import MainWindow
+    from nnviz.gui.preferences import Preferences
+
+    app = QApplication.instance() or QApplication([])
+    folder = tempfile.mkdtemp(prefix="nnviz-bench-")
+    window = MainWindow(preferences=Preferences(QSettings(os.path.join(folder, "p.ini"), QSettings.IniFormat)))
+    window.resize(WIDTH, HEIGHT)
+    window.show()
+    rng = np.random.default_rng(0)
+    window.training_data.set_csv("random.csv", rng.random((1000, sizes[0])), rng.integers(0, sizes[-1], 1000))
+    window.state.set_layer_sizes(list(sizes))
+    window.training.match_network_to_data()
+    if explorer:
+        window.init_dock.raise_()
+    else:
+        window.init_dock.close()
+    end = time.perf_counter() + 1.0
+    while time.perf_counter() < end:  # every panel built and up to date before the clock starts
+        app.processEvents()
+    widest = window.view._edge_items[0]  # noqa: SLF001
+    pictures = []
+    draw_image = widest._draw_image  # noqa: SLF001
+
+    def counting_draw_image(*args, **kwargs):  # a new picture of the widest layer's edges
+        pictures.append(time.perf_counter())
+        return draw_image(*args, **kwargs)
+
+    widest._draw_image = counting_draw_image  # noqa: SLF001
+    beats = []
+    heart = QTimer(interval=1, timerType=Qt.TimerType.PreciseTimer)
+    heart.timeout.connect(lambda: beats.append(time.perf_counter()))
+    runner = window.training_runner
+    runner.speed = None
+    heart.start()
+    runner.play()
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        app.processEvents()
+    runner.pause()
+    heart.stop()
+    gaps = 1e3 * np.diff(beats)
+    epochs = window.training_runner.epoch
+    window.document.maybe_save = lambda: True  # a benchmark is no one's work
+    window.close()
+    window.deleteLater()
+    app.processEvents()
+    return {"pictures/s": len(pictures) / seconds, "gap p50": float(np.median(gaps)),
+            "gap p99": float(np.percentile(gaps, 99)), "gap max": float(gaps.max()), "epochs": epochs}
+
+
+def bench_window_training(seconds: float = 5.0) -> list[tuple]:
+    rows = [("-".join(map(str, sizes)), "explorer shown" if explorer else "explorer closed",
+             _train_in_window(sizes, explorer, seconds)) for sizes in CASES for explorer in (True, False)]
+    print(f"\nThe window training at full speed for {seconds:.0f} s ({WIDTH}×{HEIGHT}); GUI-thread gaps in ms")
+    print(f"{'network':<16}{'':<17}{'pictures/s':>11}{'gap p50':>9}{'gap p99':>9}{'gap max':>9}{'epochs':>8}")
+    for name, mode, r in rows:
+        print(f"{name:<16}{mode:<17}{r['pictures/s']:>11.1f}{r['gap p50']:>9.1f}{r['gap p99']:>9.1f}"
+              f"{r['gap max']:>9.1f}{r['epochs']:>8}")
+    return rows
+
+
+if __name__ == "__main__":
+    bench_window_training()
