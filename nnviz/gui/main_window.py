@@ -52,6 +52,7 @@ class MainWindow(WindowPanels, WindowMenus, QMainWindow):
         self.controls = ControlsPanel(self.state)
         self.training_data = TrainingData(self)
         self.training_runner = TrainingRunner(self.state, self.training_data, self)
+        self.training_runner.paint_first = self.view.viewport()
         self._build_docks()
 
         self.scene_title = QLabel(self.view)

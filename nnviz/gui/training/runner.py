@@ -3,7 +3,9 @@
 A timer runs mini-batches for at most ``SLICE_SECONDS`` per tick (at least one; no batch is started that
 would end past it), then returns to the event loop.
 The weights change in place; the views are told (``state.notify_weights_changed``) at most
-``DISPLAY_HZ`` times a second. An optional speed limit (epochs per second) keeps training slow
+``DISPLAY_HZ`` times a second, and the next batches wait until ``paint_first`` (the network view) has
+painted them: otherwise a batch would run between each step of bringing the picture up to date, and
+the picture would follow every other publication. An optional speed limit (epochs per second) keeps training slow
 enough to watch.
 
 What restarts what:
@@ -22,12 +24,18 @@ from __future__ import annotations
 import math
 import time
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtWidgets import QWidget
 
 from nnviz.core.training import Trainer, TrainingDiverged
 
 SLICE_SECONDS = 0.015
 DISPLAY_HZ = 30
+PAINT_WAIT_MS = 100
+"""After a publication the runner waits for ``paint_first`` to paint it, but never longer than this."""
+FRAME_SLACK = 0.75
+"""A tick publishes once this share of a display frame has passed since the last publication: a tick plus
+the view's repaint take about one frame, and waiting for the whole frame would skip every other one."""
 
 
 class TrainingRunner(QObject):
@@ -64,6 +72,9 @@ class TrainingRunner(QObject):
         """Why the network cannot train on the data (None when it can)."""
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._tick)
+        self.paint_first: QWidget | None = None
+        """The widget that paints a publication before more batches run (the network view's viewport)."""
+        self._paint_wait = QTimer(self, singleShot=True, interval=PAINT_WAIT_MS, timeout=self._resume)
         state.structureChanged.connect(self._on_model_changed)
         state.settingsChanged.connect(self._on_model_changed)
         data.changed.connect(self._on_data_changed)
@@ -233,12 +244,30 @@ class TrainingRunner(QObject):
 
     def _publish(self, force: bool = False) -> None:
         now = time.perf_counter()
-        if not self._weights_dirty or (not force and now - self._last_publish < 1.0 / DISPLAY_HZ):
+        if not self._weights_dirty or (not force and now - self._last_publish < FRAME_SLACK / DISPLAY_HZ):
             return
         self._last_publish = now
         self._weights_dirty = False
         self.state.notify_weights_changed()
         self.progressed.emit()
+        view = self.paint_first
+        if self._playing and self._timer.isActive() and self._stop_at_epoch is None and view is not None \
+                and view.isVisible():
+            self._timer.stop()
+            view.installEventFilter(self)
+            self._paint_wait.start()
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.paint_first and event.type() == QEvent.Type.Paint:
+            self._resume()  # the timer fires once this paint is done
+        return False
+
+    def _resume(self) -> None:
+        self._paint_wait.stop()
+        if self.paint_first is not None:
+            self.paint_first.removeEventFilter(self)
+        if self._playing and self._stop_at_epoch is None and not self._timer.isActive():
+            self._timer.start()
 
     # -- following the model and the data -----------------------------------------------------------
     def _current_model_key(self) -> tuple:
