@@ -425,3 +425,39 @@ def test_unit_range_and_node_image():
     assert image.width() == image.height() == 2
     top, bottom = image.pixelColor(0, 0), image.pixelColor(0, 1)
     assert top.red() > top.blue() and bottom.blue() > bottom.red()
+
+
+def test_playing_waits_for_the_view_to_paint_each_publication(qtbot):
+    """Frame pacing: after the weights are published no batch runs until the view has painted them."""
+    from PySide6.QtWidgets import QWidget
+
+    class View(QWidget):
+        paints = 0
+
+        def paintEvent(self, event):
+            View.paints += 1
+
+    state = NetworkState(Network([2, 4, 1], seed=1))
+    runner = TrainingRunner(state, TrainingData())
+    view = View()
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitUntil(lambda: View.paints > 0)
+    runner.paint_first = view
+    published = []
+    runner.progressed.connect(lambda: published.append(runner.trainer.epoch))
+    runner.play()
+    qtbot.waitUntil(lambda: len(published) == 1)
+    for _ in range(5):
+        QTest.qWait(1)  # turns of the event loop, no paint: no batch runs
+    assert runner.is_playing and not runner._timer.isActive() and len(published) == 1  # noqa: SLF001
+    for count in (2, 3):
+        view.update()  # each paint lets the next publication through
+        qtbot.waitUntil(lambda count=count: len(published) == count)
+    runner.pause()
+    unseen = TrainingRunner(NetworkState(Network([2, 4, 1], seed=1)), TrainingData())
+    unseen.paint_first = QWidget()  # never shown: nothing to wait for
+    unseen.play()
+    qtbot.waitSignal(unseen.progressed).wait()
+    qtbot.waitSignal(unseen.progressed).wait()
+    unseen.pause()
