@@ -96,29 +96,35 @@ def test_hours_of_use_do_not_leak(window, qtbot, request):
             state.flush()
             QApplication.processEvents()
 
-    def settle_at(sizes):
+    def heap_at_rest():
         # The same structure, and what is computed after the picture (the explorer's statistics)
-        # done for it: the heap then holds what it held before, unless something leaked.
-        state.set_layer_sizes(sizes)
+        # done for it, and no garbage left for the collector: the heap then holds what it held
+        # before, unless something leaked.
+        state.set_layer_sizes([2, 4, 2])
         state.flush()
         QApplication.processEvents()
         explorer = window.init_explorer
         qtbot.waitUntil(lambda: not (explorer._refresh.stale and explorer.isVisible()))
+        gc.collect()
+        return tracemalloc.get_traced_memory()[0]
 
+    # Traced from before the warm-up: what the warm-up replaces (the statistics, pictures and plot data
+    # allocated before tracing) is then not mistaken later for new memory.
+    tracemalloc.start()
     # Warm up: the largest structure the random changes can reach fills every lazily grown pool
     # (input spinboxes, plot rows) once; then come back to the same structure to compare.
     state.set_layer_sizes([5, 11, 11, 11, 11, 11, 2])
     state.flush()
     QApplication.processEvents()
     run(20)
-    settle_at([2, 4, 2])
+    heap_before = heap_at_rest()
     baseline = counts(window)
-    tracemalloc.start()
-    heap_before = tracemalloc.get_traced_memory()[0]
-    run(n_changes)
-    settle_at([2, 4, 2])
-    gc.collect()
-    heap_after = tracemalloc.get_traced_memory()[0]
+    checkpoint = max(n_changes // 10, 1)
+    for done in range(checkpoint, n_changes + checkpoint, checkpoint):
+        run(min(done, n_changes) - (done - checkpoint))
+        heap_after = heap_at_rest()
+        print(f"after {min(done, n_changes)} changes: Python heap +{(heap_after - heap_before) / 1e6:.3f} MB",
+              flush=True)
     tracemalloc.stop()
     after = counts(window)
     print(f"\n{n_changes} structure changes: {baseline} -> {after}; "
