@@ -219,9 +219,21 @@ def bench_matrix_section():
     return bench_matrix()
 
 
+def bench_strokes_section():
+    from bench_strokes import bench_strokes
+
+    return bench_strokes()
+
+
+def bench_window_section():
+    from bench_window import bench_window
+
+    return bench_window()  # last: it wraps the view's paint and the deferred refreshes to time them
+
+
 SECTIONS = {"view": bench_view, "stats": bench_stats_section, "training": bench_training_section,
             "digits": bench_digits_section, "init": bench_init_section, "launch": bench_launch_section,
-            "matrix": bench_matrix_section}
+            "matrix": bench_matrix_section, "strokes": bench_strokes_section, "window": bench_window_section}
 
 
 def main(argv=None) -> int:

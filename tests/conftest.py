@@ -11,8 +11,8 @@ os.environ["XDG_DATA_HOME"] = os.path.join(_sandbox, "data")
 
 def pytest_addoption(parser):
     parser.addoption(
-        "--fuzz-examples", type=int, default=200, metavar="N",
-        help="hypothesis examples per fuzz strategy in the slow tests (default 200; try 20000 by hand)",
+        "--fuzz-examples", type=int, default=100, metavar="N",
+        help="hypothesis examples per fuzz strategy in the slow tests (default 100; try 20000 by hand)",
     )
     parser.addoption(
         "--soak-changes", type=int, default=60, metavar="N",

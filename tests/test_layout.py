@@ -112,9 +112,9 @@ def test_strongest_edges_keep_every_source_of_a_wide_layer():
     assert len(sources) > 700
 
 
-@pytest.mark.parametrize("step", [0.0, 0.01, 0.1, 3.0])
+@pytest.mark.parametrize("step", [0.0, 0.01, 0.1, 0.3, 3.0])
 def test_strongest_edges_from_the_previous_answer_are_the_full_answer(step):
-    # A training step (small), a big change and a re-roll (the full sort again) all give the
+    # A training step (small), bigger changes and a re-roll (the full sort again) all give the
     # k largest, weakest first, exactly as the independent full sort does.
     rng = np.random.default_rng(3)
     w = rng.normal(size=(64, 100))

@@ -47,3 +47,13 @@ def test_a_new_activation_measures_a_new_map(view, qtbot):
     qtbot.waitUntil(lambda: view.activation == "relu", timeout=120_000)
     assert view.boundary == pytest.approx(np.sqrt(2.0))
     np.testing.assert_allclose(view.theory, propagation_theory("relu", SCALES, MIN_DEPTH))
+
+
+def test_an_activation_measured_before_shows_again_without_measuring(view, qtbot):
+    """Maps are seeded, so a second panel on the same activation reuses the first one's measurement."""
+    again = PropagationMap(NetworkState(view.state.network.copy()), Appearance())
+    qtbot.addWidget(again)
+    again.resize(720, 360)
+    again.show()
+    qtbot.waitUntil(lambda: again.measured is not None)
+    assert again.measured is view.measured and not again.measured.flags.writeable

@@ -105,7 +105,8 @@ def test_depth_view_plots_z_a_and_size_free_gradients(panel):
         np.testing.assert_allclose(y, expected, rtol=1e-12)
     # RMS per weight by hand: the plotted gradient falls ~1000× from the output layer to layer 1.
     rms = [np.linalg.norm(w) / np.sqrt(w.size) for w in _batch_mean_gradients(panel)]
-    np.testing.assert_allclose(panel.depth.current[3].getOriginalDataset()[1], rms, rtol=1e-9)
+    # The explorer's products are float32 (STATS_DTYPE): equal to this float64 reference to 1e-6.
+    np.testing.assert_allclose(panel.depth.current[3].getOriginalDataset()[1], rms, rtol=1e-6)
     assert rms[-1] / rms[0] > 500
     assert "Vanishing gradients" in panel.summary_label.text()
 

@@ -9,12 +9,15 @@ bins, and the groups of units that an initialisation made identical.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 
 import numpy as np
 
 from .activations import get_activation
+from .histograms import histogram, shared_bins
+from .losses import output_delta, total_loss
 from .network import Network
+from .scratch import Scratch
 
 SATURATION_THRESHOLD = 0.01
 """A unit counts as saturated (or dead) where ``|f'(z)| < SATURATION_THRESHOLD · max |f'|``."""
@@ -33,11 +36,6 @@ MAX_BATCH_WORK = 150_000_000
 """Most multiply-adds of one forward pass of a statistics batch (samples × weights): keeps an update
 to about a tenth of a second even for the widest networks."""
 
-_PERCENTILE_SAMPLE = 4096
-_OUTLIER_STRETCH = 3.0
-_HUGE = 1e300
-_CHUNK = 16_384
-_MIN_SPAN = 1e-290
 
 
 @dataclass(frozen=True, eq=False)
@@ -164,45 +162,137 @@ def random_targets(network: Network, n_samples: int, seed=None) -> np.ndarray:
     return out.value(rng.standard_normal((n_samples, network.layer_sizes[-1])))
 
 
-def layer_statistics(network: Network, inputs, targets=None, seed=None) -> NetworkStats:
+def layer_statistics(network: Network, inputs, targets=None, seed=None, dtype=np.float64,
+                     scratch: Scratch | None = None) -> NetworkStats:
     """Push the ``(batch, n_in)`` batch ``inputs`` through ``network`` and measure every layer.
 
     ``targets`` ``(batch, n_out)`` defines E for the gradient norms; without them, targets are drawn
     by :func:`random_targets` from ``seed`` (``None`` means 0, so the result is reproducible).
     One batched forward and one backward pass; overflowing values give inf/nan statistics, no warning.
+
+    ``dtype=np.float32`` runs the matrix products, most of the time, in single precision (everything
+    else stays float64): the statistics agree with float64 to within 1e-6 relative. A pass whose signal
+    leaves float32's safe range (a spread or gradient norm that is not finite, zero, or outside
+    :data:`FLOAT32_SAFE_RANGE`) is measured again in float64, so overflow and vanishing look the same.
+    A :class:`~nnviz.core.scratch.Scratch` kept by the caller holds the temporaries from call to call, and
+    what only depends on the batch while the same ``inputs`` array comes back (never change it in place).
     """
     x = np.asarray(inputs, dtype=float)
-    if x.ndim != 2 or x.shape[0] < 1:
+    if x.ndim != 2 or x.shape[0] < 1 or x.shape[1] != network.layer_sizes[0]:
         raise ValueError(f"inputs must be a (batch, {network.layer_sizes[0]}) array, got shape {x.shape}")
     batch = x.shape[0]
     t = random_targets(network, batch, 0 if seed is None else seed) if targets is None else np.asarray(
         targets, dtype=float)
+    if t.shape != (batch, network.layer_sizes[-1]):
+        raise ValueError(f"targets must have shape {(batch, network.layer_sizes[-1])}, got {t.shape}")
+    scratch = Scratch() if scratch is None else scratch
     with np.errstate(all="ignore"):
-        trace = network.forward(x)
-        d_w, _ = network.backward(trace, t)
-        loss = network.trace_loss(trace, t) / batch
-        layers = []
-        for i, w in enumerate(network.weights):
-            act = network.activation_of(i + 1)
-            z, a = trace.pre[i], trace.post[i + 1]
-            derivative = act.derivative(z)
-            if np.may_share_memory(derivative, z):  # never take |·| in place on the trace itself
-                derivative = derivative.copy()
-            np.abs(derivative, out=derivative)
-            flat = derivative < SATURATION_THRESHOLD * max_abs_derivative(act.name)
-            layers.append(LayerStats(
-                layer=i + 1, activation=act.name, saturates=act.saturates,
-                w_mean=float(w.mean()), w_std=float(w.std()),
-                z_mean=float(z.mean()), z_std=float(z.std()),
-                a_mean=float(a.mean()), a_std=float(a.std()),
-                saturated_fraction=float(flat.mean()),
-                dead_fraction=float(flat.all(axis=0).mean()),
-                mean_abs_derivative=float(derivative.mean()),
-                grad_norm=float(np.linalg.norm(d_w[i])) / batch,
-                w_norm=float(np.linalg.norm(w)),
-                weights=w.copy(), z=z, a=a,
-            ))
-    return NetworkStats(layers, x, t, loss, float(x.std()))
+        layers, loss = _measure(network, x, t, np.dtype(dtype), scratch)
+        if np.dtype(dtype) != np.float64 and not all(_single_precision_safe(layer) for layer in layers):
+            layers, loss = _measure(network, x, t, np.dtype(np.float64), scratch)
+        input_std = scratch.derived("input_std", x, lambda x: _mean_std(x, scratch)[1])
+    scratch.sweep()
+    return NetworkStats(layers, x, t, loss / batch, input_std)
+
+
+FLOAT32_SAFE_RANGE = (1e-30, 1e30)
+"""Spreads and gradient norms inside this range are measured as well in float32 as in float64."""
+
+
+def _single_precision_safe(layer: LayerStats) -> bool:
+    lo, hi = FLOAT32_SAFE_RANGE
+    return all(lo < value < hi for value in (layer.z_std, layer.a_std, layer.grad_norm))
+
+
+def _derivative(act, z: np.ndarray, a: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """f′(z) for ``a = f(z)``: for tanh and sigmoid from ``a`` into ``out``, with the same floating-point
+    operations as ``Activation.derivative`` (a test checks the bits) but without evaluating f again."""
+    if act.name == "tanh":  # 1 − a²
+        return np.subtract(1.0, np.square(a, out=out), out=out)
+    if act.name == "sigmoid":  # a (1 − a)
+        return np.multiply(a, np.subtract(1.0, a, out=out), out=out)
+    return act.derivative(z)
+
+
+def _measure(network: Network, x: np.ndarray, t: np.ndarray, dtype: np.dtype, scratch: Scratch) -> tuple:
+    """The :class:`LayerStats` of every layer and the batch-summed E, matrix products in ``dtype``."""
+    n_layers, batch, low = len(network.weights), x.shape[0], dtype != np.float64
+
+    def as_dtype(name, values):  # values in dtype, in a reused buffer unless they already are
+        if values.dtype == dtype:
+            return values
+        buffer = scratch.get(name, values.shape, dtype)
+        np.copyto(buffer, values)
+        return buffer
+
+    weights = [as_dtype(("w", i), w) for i, w in enumerate(network.weights)]
+    # each layer's input in dtype, for the products; the batch's copy is kept while the batch comes back
+    operands = [x if x.dtype == dtype else scratch.derived(("input", dtype), x, lambda x: x.astype(dtype))]
+    pre, post, derivatives = [], [x], []
+    for i, w in enumerate(weights):
+        act = network.activation_of(i + 1)
+        shape = (batch, w.shape[0])
+        if low:  # the product in a reused buffer, kept in float64: the elementwise work is float64 anyway
+            z = np.matmul(operands[-1], w.T, out=scratch.get(("z", shape), shape, dtype)).astype(float)
+        else:
+            z = operands[-1] @ w.T
+        if network.bias:
+            z += network.biases[i]
+        a = act.value(z)
+        derivatives.append(_derivative(act, z, a, scratch.get(("derivative", i), shape)))
+        pre.append(z)
+        post.append(a)
+        if i < n_layers - 1:
+            operands.append(as_dtype(("operand", i), a))
+    output = network.activation_of(n_layers)
+    loss = total_loss(network.loss, output, pre[-1], post[-1], t)
+    delta = output_delta(network.loss, output, pre[-1], post[-1], t)
+    grad_norms = [0.0] * n_layers
+    for i in range(n_layers - 1, -1, -1):
+        delta_low = as_dtype(("delta_low", delta.shape), delta)
+        shape = weights[i].shape
+        grad = np.matmul(delta_low.T, operands[i], out=scratch.get(("grad", shape), shape, dtype))
+        grad_norms[i] = float(np.linalg.norm(grad)) / batch
+        if i:  # ∂E/∂z of the layer below, as Network.backward computes it
+            shape = (batch, weights[i].shape[1])
+            back = np.matmul(delta_low, weights[i], out=scratch.get(("back", shape), shape, dtype))
+            act = network.activation_of(i)
+            # delta_low is used up: its float64 buffer may take the next delta
+            delta = (np.multiply(back, derivatives[i - 1], out=scratch.get(("delta", shape), shape))
+                     if act.elementwise else act.backprop(pre[i - 1], post[i], back))
+    layers = []
+    for i, w in enumerate(network.weights):
+        act = network.activation_of(i + 1)
+        z, a = pre[i], post[i + 1]
+        slope = np.abs(derivatives[i], out=scratch.get(("slope", z.shape), z.shape))
+        flat = np.less(slope, SATURATION_THRESHOLD * max_abs_derivative(act.name),
+                       out=scratch.get(("flat", z.shape), z.shape, bool))
+        w_mean, w_std = _mean_std(w, scratch)
+        z_mean, z_std = _mean_std(z, scratch)
+        a_mean, a_std = _mean_std(a, scratch)
+        layers.append(LayerStats(
+            layer=i + 1, activation=act.name, saturates=act.saturates,
+            w_mean=w_mean, w_std=w_std, z_mean=z_mean, z_std=z_std, a_mean=a_mean, a_std=a_std,
+            saturated_fraction=np.count_nonzero(flat) / flat.size,
+            dead_fraction=np.count_nonzero(flat.all(axis=0)) / flat.shape[1],
+            mean_abs_derivative=float(slope.mean()),
+            grad_norm=grad_norms[i], w_norm=float(np.linalg.norm(w)),
+            weights=w.copy(), z=z, a=a,
+        ))
+    return layers, loss
+
+
+def _mean_std(values: np.ndarray, scratch: Scratch) -> tuple[float, float]:
+    """Mean and standard deviation of all ``values`` in float64, from the sum and the sum of squares (one
+    BLAS dot product): twice as fast as ``values.mean()`` and ``values.std()``. Where that would cancel
+    (the mean a thousand times the spread, or overflow), two passes as numpy's std, so both agree to 1e-10."""
+    flat = values.ravel()
+    mean = flat.sum() / flat.size
+    variance = np.dot(flat, flat) / flat.size - mean * mean
+    if not (np.isfinite(variance) and variance > 1e-6 * mean * mean):
+        centred = np.subtract(flat, mean, out=scratch.get(("centred", flat.size), (flat.size,)))
+        variance = np.dot(centred, centred) / flat.size
+    return float(mean), float(np.sqrt(variance))
 
 
 def affordable_samples(layer_sizes, n_samples: int, budget: int = MAX_BATCH_VALUES,
@@ -245,83 +335,6 @@ def sample_inputs(n_in: int, n_samples: int, distribution: str = "normal", seed=
     raise ValueError(f"unknown input distribution {distribution!r}; choose one of: {', '.join(DISTRIBUTIONS)}")
 
 
-def shared_bins(arrays, n_bins: int = 40, include=None) -> np.ndarray:
-    """``n_bins + 1`` equal-width bin edges covering the finite values of all ``arrays``.
-
-    A few far outliers do not squash the picture: when the full range is more than three times the
-    0.5–99.5 percentile range, the bins cover that percentile range (plus a margin) and
-    :func:`histogram` counts the outliers in the end bins. All-equal values (zero init) get a range
-    around the value. ``include`` ``(lo, hi)`` widens the bins to cover at least that interval.
-    """
-    lows, highs, q_lows, q_highs = [], [], [], []
-    for values in arrays:
-        flat = _finite(values)
-        if flat.size == 0:
-            continue
-        # ±1e300 is far beyond any real signal and keeps hi − lo finite for values near ±1.8e308.
-        lows.append(max(flat.min(), -_HUGE))
-        highs.append(min(flat.max(), _HUGE))
-        sample = flat[_sample_indices(flat.size)] if flat.size > _PERCENTILE_SAMPLE else flat
-        q_lo, q_hi = np.percentile(np.clip(sample, -_HUGE, _HUGE), (0.5, 99.5))
-        q_lows.append(q_lo)
-        q_highs.append(q_hi)
-    if not lows:
-        lo, hi = -1.0, 1.0
-    else:
-        lo, hi = min(lows), max(highs)
-        q_lo, q_hi = min(q_lows), max(q_highs)
-        core = q_hi - q_lo
-        if core > 0 and hi - lo > _OUTLIER_STRETCH * core:
-            lo, hi = max(lo, q_lo - 0.1 * core), min(hi, q_hi + 0.1 * core)
-        if hi - lo < _MIN_SPAN:  # all equal, or so close (subnormal) that n_bins / span overflows
-            half = 0.5 * max(abs(lo), 1.0)
-            lo, hi = lo - half, hi + half
-    if include is not None:
-        lo, hi = min(lo, include[0]), max(hi, include[1])
-    return np.linspace(lo, hi, int(n_bins) + 1)
-
-
-@lru_cache(maxsize=8)
-def _sample_indices(size: int) -> np.ndarray:
-    # A fixed random subset: its 0.5 and 99.5 percentiles are close enough to place the bins.
-    return np.random.default_rng(0).integers(0, size, _PERCENTILE_SAMPLE)
-
-
-def histogram(values, bins) -> np.ndarray:
-    """Counts of the finite ``values`` in the equal-width ``bins`` (edges from :func:`shared_bins`).
-
-    Values outside the edges are counted in the first or last bin, so the counts add up to the
-    number of finite values. Returns an ``(len(bins) − 1,)`` int array.
-    """
-    edges = np.asarray(bins, dtype=float)
-    n_bins = len(edges) - 1
-    flat = _finite(values)
-    scale = n_bins / (edges[-1] - edges[0])
-    counts = np.zeros(n_bins, dtype=np.intp)
-    # In cache-sized chunks with reused buffers: big temporaries cost more in fresh memory pages
-    # than the arithmetic does.
-    position = np.empty(min(flat.size, _CHUNK))
-    index = np.empty(position.size, dtype=np.intp)
-    with np.errstate(over="ignore"):  # huge values become ±inf here and are clipped to the end bins
-        for start in range(0, flat.size, _CHUNK):
-            chunk = flat[start:start + _CHUNK]
-            pos, idx = position[:chunk.size], index[:chunk.size]
-            np.subtract(chunk, edges[0], out=pos)
-            np.multiply(pos, scale, out=pos)
-            np.clip(pos, 0, n_bins - 1, out=pos)
-            np.copyto(idx, pos, casting="unsafe")
-            counts += np.bincount(idx, minlength=n_bins)
-    return counts
-
-
-def _finite(values) -> np.ndarray:
-    """``values`` as a flat float array without nan and ±inf (copied only when there are any)."""
-    flat = np.asarray(values, dtype=float).ravel()
-    if flat.size and not (np.isfinite(flat.min()) and np.isfinite(flat.max())):
-        flat = flat[np.isfinite(flat)]
-    return flat
-
-
 def find_symmetric_units(network: Network) -> dict:
     """Hidden units that an initialisation made interchangeable: ``{layer: [[unit, …], …]}``.
 
@@ -335,24 +348,25 @@ def find_symmetric_units(network: Network) -> dict:
     groups = {}
     for i in range(len(network.weights) - 1):
         w_in, bias, w_out = network.weights[i], network.biases[i], network.weights[i + 1]
-        layer_groups = _identical_rows(np.hstack([w_in, bias[:, None], w_out.T]))
-        if layer_groups:
-            groups[i + 1] = layer_groups
+        # Units can only be equal if their first incoming weights are: after random init none is left,
+        # and the whole rows are never copied together.
+        _, first_inverse, first_counts = np.unique(w_in[:, 0], return_inverse=True, return_counts=True)
+        candidates = np.flatnonzero(first_counts[first_inverse] >= 2)
+        if candidates.size >= 2:
+            layer_groups = _identical_rows(np.hstack([w_in[candidates], bias[candidates, None],
+                                                      w_out.T[candidates]]))
+            if layer_groups:
+                groups[i + 1] = [candidates[group].tolist() for group in layer_groups]
     return groups
 
 
 def _identical_rows(key: np.ndarray) -> list:
-    """Groups (≥ 2, ascending) of the row indices of ``key`` whose rows are exactly equal."""
-    # Rows can only be equal if their first entries are: after random init no row survives this.
-    _, first_inverse, first_counts = np.unique(key[:, 0], return_inverse=True, return_counts=True)
-    candidates = np.flatnonzero(first_counts[first_inverse] >= 2)
-    if candidates.size < 2:
-        return []
+    """Groups (≥ 2, ascending) of the row indices of ``key`` whose rows are exactly equal, as arrays."""
     # Whole rows compared as bytes (8× faster than np.unique(axis=0)); + 0.0 makes −0.0 equal to 0.0.
-    rows = np.ascontiguousarray(key[candidates] + 0.0)
+    rows = np.ascontiguousarray(key + 0.0)
     as_bytes = rows.view(np.dtype((np.void, rows.itemsize * rows.shape[1]))).ravel()
     _, inverse, counts = np.unique(as_bytes, return_inverse=True, return_counts=True)
-    return sorted(candidates[inverse == g].tolist() for g in np.flatnonzero(counts >= 2))
+    return sorted((np.flatnonzero(inverse == g) for g in np.flatnonzero(counts >= 2)), key=lambda g: g.tolist())
 
 
 __all__ = [

@@ -15,6 +15,7 @@ from nnviz.core.verdicts import flat_units_sentence
 
 from .appearance import Appearance
 from .colors import ThemeColors, marker_brush, marker_pen, theme_colors
+from .deferred import DeferredRefresh
 from .layer_names import layer_title
 
 Z_RANGES = (6.0, 10.0, 20.0, 50.0, 100.0)
@@ -137,8 +138,9 @@ class ActivationPlot(QWidget):
     Each layer's neurons are one scatter, coloured by layer, so that it is plain which neurons sit
     on a flat (saturated or switched-off) part of their curve. When the output layer uses the
     hidden layers' activation there is one plot; otherwise two, side by side or stacked,
-    whichever suits the widget's shape. Redrawn on ``state.traceChanged``; curves are recomputed
-    only when the activation or the z range changes.
+    whichever suits the widget's shape. Redrawn after ``state.traceChanged`` once ``paint_first``
+    (the network view) has painted the change, and only while on screen (a hidden tab catches up
+    when shown); curves are recomputed only when the activation or the z range changes.
     """
 
     def __init__(self, state, appearance: Appearance, parent=None):
@@ -169,7 +171,9 @@ class ActivationPlot(QWidget):
         self.setMinimumSize(260, 200)
         self._graphics.installEventFilter(self)
 
-        state.traceChanged.connect(self._on_trace_changed)
+        self.paint_first: QWidget | None = None  # a view whose picture of a change comes before the markers
+        self._refresh = DeferredRefresh(self, lambda _parts: self._on_trace_changed(), skip_hidden=True)
+        state.traceChanged.connect(self._mark_stale)
         appearance.changed.connect(self._on_appearance_changed)
         self._on_appearance_changed()
 
@@ -236,7 +240,19 @@ class ActivationPlot(QWidget):
                     function_plot.scatters = [s for s in function_plot.scatters if s is not scatter]
         self._colour_scatters()
 
+    def is_up_to_date(self) -> bool:
+        """Whether the markers show the current trace (they follow it on the next event-loop turns)."""
+        return not self._refresh.stale
+
+    def _mark_stale(self) -> None:
+        self._refresh.stale.add("trace")
+        if self.paint_first is not None:
+            self._refresh.mark_after_paint(self.paint_first)
+        else:
+            self._refresh.mark("trace")
+
     def _on_trace_changed(self) -> None:
+        self._refresh.stale.discard("trace")
         network, trace = self._state.network, self._state.trace
         n_layers = len(network.layer_sizes)
         self._fit_scatters(n_layers - 1)

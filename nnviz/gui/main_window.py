@@ -20,6 +20,7 @@ from .data_panel.receptive_fields import ReceptiveFields
 from .data_panel.sample import ShownSample
 from .document.document import Document
 from .init_explorer.explorer import InitExplorer
+from .init_explorer.jacobian_view import JacobianView
 from .network_view import NetworkView
 from .preferences import Preferences
 from .propagation_view import PropagationMap
@@ -115,6 +116,8 @@ class MainWindow(WindowMenus, QMainWindow):
                                         Qt.RightDockWidgetArea)
         self.init_explorer.symmetricUnitsChanged.connect(self.view.set_marked_nodes)
         self.init_explorer.paint_first = self.view.viewport()  # 1,000 samples: after the picture
+        self.activation_plot.paint_first = self.view.viewport()
+        self.init_explorer.findChild(JacobianView).paint_first = self.view.viewport()
         self.training_data = TrainingData(self)
         self.training_runner = TrainingRunner(self.state, self.training_data, self)
         self.training = TrainingPanel(self.state, self.training_data, self.training_runner, self.appearance,

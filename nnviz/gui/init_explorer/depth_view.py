@@ -130,7 +130,7 @@ class DepthView:
                 extra_lines = [(x[y > 0], y[y > 0]) for x, y in extra_lines]
                 values = values[values > 0]
             current.setData(*lines[0])
-            extras[0].setData(*extra_lines[0])
+            _set_data_unless_empty_again(extras[0], *extra_lines[0])  # most plots have no extra series
             if pinned is None:
                 for item in (old, extras[1]):
                     if item.isVisible():  # the depth plots themselves are never hidden
@@ -168,6 +168,11 @@ class DepthView:
             if plot.vb.sceneBoundingRect().contains(scene_pos):
                 return int(round(plot.vb.mapSceneToView(scene_pos).x()))
         return None
+
+
+def _set_data_unless_empty_again(item: pg.PlotDataItem, x: np.ndarray, y: np.ndarray) -> None:
+    if x.size or (item.xData is not None and item.xData.size):
+        item.setData(x, y)
 
 
 def _style_series(item: pg.PlotDataItem, style: PlotStyle, key: str, pinned: bool) -> None:

@@ -23,13 +23,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nnviz.core.scratch import Scratch
 from nnviz.core.stats import (
     DISTRIBUTIONS,
     NetworkStats,
-    affordable_samples,
     find_symmetric_units,
     layer_statistics,
-    sample_inputs,
 )
 from nnviz.core.verdicts import Verdict, describe_units, diagnose
 
@@ -39,6 +38,7 @@ from ..deferred import DeferredRefresh
 from ..limited_spin import LimitedSpinBox
 from ..verdict_label import verdict_html
 from .axes import shared_axes
+from .batch import BATCH_SEED, InputBatch
 from .compare import fresh_comparison_controls
 from .depth_view import DepthView
 from .jacobian_view import JacobianView
@@ -47,8 +47,8 @@ from .pinned import PinnedNetwork
 from .plots import LayerRow, LayerRows, PlotStyle
 from .preset_picker import PresetPicker, describe_settings
 
-BATCH_SEED = 0
-"""The input batch and targets come from a fixed seed: A and B see the same data, a seed change moves only W."""
+STATS_DTYPE = np.float32
+"""The statistics' matrix products in single precision: 2–4× faster, the same numbers to 1e-6 (see layer_statistics)."""
 
 FIRST_DRAW_DELAY_MS = 60
 """Launch: the window paints first, the explorer fills in right after."""
@@ -90,8 +90,8 @@ class InitExplorer(QWidget):
         self.verdict: Verdict | None = None
         self.pinned_stats: NetworkStats | None = None
         self._pinned: PinnedNetwork | None = None
-        self._batch_key = None
-        self._batch = None
+        self._batch = InputBatch()
+        self._scratch = Scratch()  # the statistics' temporaries, reused from one update to the next
         self._symmetric: dict = {}
         self.paint_first = None  # a widget (the network view) that paints a change before the statistics
         # After the window has painted: on the next turn, and the very first time a little later,
@@ -264,18 +264,6 @@ class InitExplorer(QWidget):
         self._schedule()
 
     # -- computing ----------------------------------------------------------------------------------
-    def _input_batch(self) -> np.ndarray:
-        network, distribution = self._state.network, self.input_distribution.currentData()
-        current = self._state.inputs if distribution == "current" else None
-        n_samples = affordable_samples(network.layer_sizes, self.sample_count.value())
-        if self._pinned is not None:
-            n_samples = affordable_samples(self._pinned.network.layer_sizes, n_samples)
-        key = (network.layer_sizes[0], n_samples, distribution, None if current is None else current.tobytes())
-        if key != self._batch_key:
-            self._batch = sample_inputs(key[0], key[1], distribution, BATCH_SEED, current=current)
-            self._batch_key = key
-        return self._batch
-
     def refresh(self) -> None:
         """Recompute the statistics and redraw now (normally called once per state change)."""
         self._refresh.stale.clear()
@@ -293,8 +281,11 @@ class InitExplorer(QWidget):
     def _compute(self) -> None:
         self._hidden_verdict.stop()
         network = self._state.network
-        batch = self._input_batch()
-        self.stats = layer_statistics(network, batch, seed=BATCH_SEED + 1)
+        distribution = self.input_distribution.currentData()
+        batch = self._batch.get(network, None if self._pinned is None else self._pinned.network,
+                                self.sample_count.value(), distribution,
+                                self._state.inputs if distribution == "current" else None)
+        self.stats = layer_statistics(network, batch, seed=BATCH_SEED + 1, dtype=STATS_DTYPE, scratch=self._scratch)
         self._refresh_pinned(batch)
         self._update_symmetry(network)
         self._set_verdict(diagnose(self.stats))
@@ -314,7 +305,8 @@ class InitExplorer(QWidget):
         if self._pinned is None:
             self.pinned_stats = None
             return
-        self.pinned_stats, caption = self._pinned.statistics(batch, self._batch_key, seed=BATCH_SEED + 1)
+        self.pinned_stats, caption = self._pinned.statistics(batch, self._batch.key, seed=BATCH_SEED + 1,
+                                                             dtype=STATS_DTYPE)
         self.compare_label.setText(caption)
 
     def _update_symmetry(self, network) -> None:

@@ -43,10 +43,18 @@ class JacobianView(pg.GraphicsLayoutWidget):
         self.curve = self.plot.plot(symbol="o", symbolSize=6)
         self.unit_line = pg.InfiniteLine(0.0, angle=0, movable=False)
         self.plot.addItem(self.unit_line)
+        self.paint_first = None  # a view whose picture of a change comes before these values
         self._refresh = DeferredRefresh(self, lambda _parts: self.refresh(), ("values",), skip_hidden=True)
-        state.traceChanged.connect(lambda: self._refresh.mark("values"))
+        state.traceChanged.connect(self._mark_stale)
         appearance.changed.connect(self._apply_theme)
         self._apply_theme()
+
+    def _mark_stale(self) -> None:
+        if self.paint_first is None:
+            self._refresh.mark("values")
+        else:
+            self._refresh.stale.add("values")
+            self._refresh.mark_after_paint(self.paint_first)
 
     def refresh(self) -> None:
         """Recompute and draw the singular values now."""

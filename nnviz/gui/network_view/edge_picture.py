@@ -15,6 +15,7 @@ from nnviz.core import Network
 from nnviz.core.layout import NetworkLayout, strongest_edges
 from nnviz.gui.colors import theme_colors, weight_colormap
 from nnviz.gui.network_view.edges import ANTIALIAS_MAX_EDGES, Batch, EdgeSet, Strokes, edge_strokes, finite_max
+from nnviz.gui.network_view.stroke_order import bias_places
 
 FADED = 0.22
 """Emphasis of the edges that do not touch the selected node."""
@@ -62,21 +63,25 @@ def layer_picture(network: Network, layout: NetworkLayout, layer: int, limit: fl
 
 
 def layer_strokes(network: Network, layout: NetworkLayout, layer: int, limit: float, style: EdgeStyle,
-                  selected: tuple | None, kept: np.ndarray | None = None) -> tuple[EdgeSet, Strokes]:
+                  selected: tuple | None, kept: np.ndarray | None = None,
+                  base: EdgeSet | None = None) -> tuple[EdgeSet, Strokes]:
     """The edges of weight layer ``layer`` to keep for hovering, and the strokes to draw them.
 
     The strongest ``max_edges_per_layer`` edges (and the bias edges) weakest first; with a node or
     bias unit selected the rest fades and all its edges go on top; a selected edge gets a halo.
-    ``kept``: those strongest edges' flat indices weakest first, if already known.
+    ``kept``: those strongest edges' flat indices weakest first, if already known; ``base``: their
+    :func:`edge_set` with the bias edges, if already known (then ``kept`` must be given).
     """
     weights = network.weights[layer]
     biases = network.biases[layer] if network.bias else None
     cmap = weight_colormap(style.palette, style.theme)
     background = theme_colors(style.theme).background
-    layer_max = finite_max(weights) if biases is None else finite_max(weights, biases)
     if kept is None:
         kept = strongest_edges(np.abs(weights), style.max_edges_per_layer)
-    edges = edge_set(network, layout, layer, kept, biases)
+    layer_max = _largest_finite(weights, kept)
+    if biases is not None:
+        layer_max = max(layer_max, finite_max(biases))
+    edges = edge_set(network, layout, layer, kept, biases) if base is None else base
     emphasis = FADED if selected is not None and selected[0] in ("node", "bias") else 1.0
     strokes = edge_strokes(edges, limit, cmap, background, style.scale, emphasis, layer_max=layer_max)
     highlight = _highlighted_edges(network, layout, layer, selected)
@@ -98,47 +103,31 @@ def layer_strokes(network: Network, layout: NetworkLayout, layer: int, limit: fl
     return edges, strokes
 
 
-def unseen_change(edges: EdgeSet, drawn: np.ndarray, weights: np.ndarray, any_change: bool = False) -> bool:
-    """Whether the picture of the ``edges`` drawn for the weights ``drawn`` still shows ``weights``
-    (both ``(n_out, n_in)``): nothing changed, or (unless ``any_change`` counts) only weights weaker,
-    before and after, than every weight edge kept for drawing, so that neither the kept set, nor the
-    layer's largest |w|, nor any pen changes. Such changes are copied into ``drawn``."""
-    changed = np.flatnonzero(drawn != weights)
-    if not len(changed):
-        return True
-    kept = np.abs(edges.values[edges.frm >= 0])
-    if any_change or not len(kept):
-        return False
-    old, new = drawn.flat[changed], weights.flat[changed]
-    if (np.abs(old) < kept.min()).all() and (np.abs(new) < kept.min()).all():
-        drawn.flat[changed] = new
-        return True
-    return False
-
-
 def edge_set(network: Network, layout: NetworkLayout, layer: int, flat_indices: np.ndarray, biases) -> EdgeSet:
     """Edges ``weights[layer].flat[flat_indices]`` (weakest first) plus, if given, the bias edges."""
     weights = network.weights[layer]
     to, frm = np.divmod(flat_indices, weights.shape[1])
-    values = weights[to, frm]
+    values = np.take(weights, flat_indices)
     if biases is not None:
-        to = np.concatenate([np.arange(len(biases)), to])
-        frm = np.concatenate([np.full(len(biases), -1), frm])
-        values = np.concatenate([biases, values])
-        order = np.argsort(np.abs(values), kind="stable")
-        to, frm, values = to[order], frm[order], values[order]
-    sources = layout.positions[layer][np.maximum(frm, 0)]
-    targets = layout.positions[layer + 1][to]
-    if len(to) > ANTIALIAS_MAX_EDGES:
+        bias_order, before = bias_places(np.abs(values), np.abs(biases))
+        bias_to = np.arange(len(biases))
+        to, frm, values = (np.insert(a, before, b[bias_order])
+                           for a, b in ((to, bias_to), (frm, np.full(len(biases), -1)), (values, biases)))
+    n_edges = len(to)
+    lines = np.empty((n_edges, 4))
+    lines[:, 0] = layout.column_x[layer]
+    lines[:, 2] = layout.column_x[layer + 1]
+    np.take(layout.positions[layer][:, 1], np.maximum(frm, 0), out=lines[:, 1])
+    np.take(layout.positions[layer + 1][:, 1], to, out=lines[:, 3])
+    if n_edges > ANTIALIAS_MAX_EDGES:
         # A full fan between two evenly spaced columns crosses itself on a lattice and leaves whole
         # pixel columns empty (white streaks 1/2, 1/3 … of the way across). Moving each end a
         # little inside its node, by a fixed amount per edge, breaks the lattice.
-        spread = 1.6 * np.array([layout.radii[layer], layout.radii[layer + 1]])
-        sources[:, 1] += spread[0] * (_edge_hash(to, frm, 1) - 0.5)
-        targets[:, 1] += spread[1] * (_edge_hash(to, frm, 2) - 0.5)
+        lines[:, 1] += 1.6 * layout.radii[layer] * (_edge_hash(to, frm, 1) - 0.5)
+        lines[:, 3] += 1.6 * layout.radii[layer + 1] * (_edge_hash(to, frm, 2) - 0.5)
     if biases is not None:
-        sources[frm < 0] = layout.bias_positions[layer]
-    return EdgeSet(np.column_stack([sources, targets]), to, frm, values)
+        lines[frm < 0, :2] = layout.bias_positions[layer]
+    return EdgeSet(lines, to, frm, values)
 
 
 def bias_edges(network: Network, layout: NetworkLayout, layer: int, index: int | None = None) -> EdgeSet:
@@ -168,6 +157,14 @@ def _highlighted_edges(network: Network, layout: NetworkLayout, layer: int, sele
         order = np.argsort(np.abs(weights[:, index]), kind="stable")
         return edge_set(network, layout, layer, order * n_in + index, None)
     return EdgeSet.empty()
+
+
+def _largest_finite(weights: np.ndarray, strongest: np.ndarray) -> float:
+    """:func:`finite_max` of ``weights``, knowing the flat indices of its ``strongest`` entries by |w|
+    (nan and inf the strongest): the largest finite one among them, if there is one, is the largest."""
+    magnitudes = np.abs(np.take(weights, strongest))
+    finite = magnitudes[np.isfinite(magnitudes)]
+    return float(finite.max()) if len(finite) else finite_max(weights)
 
 
 def _joined(first: EdgeSet, second: EdgeSet) -> EdgeSet:

@@ -19,14 +19,11 @@ from PySide6.QtGui import QColor, QImage, QPaintEngine, QPainter, QPen, QTransfo
 
 from nnviz.gui.colors import fade, map_rgb
 from nnviz.gui.network_view.line_raster import packed_rgba, raster_lines
+from nnviz.gui.network_view.stroke_order import LEVELS, drawing_order, pen_groups
+from nnviz.gui.network_view.wide_lines import draw_wide_lines
 
-LEVELS = 24
-"""Magnitude bins per sign: 48 pens at most per layer."""
 ANTIALIAS_MAX_EDGES = 2000
 """Above this many drawn edges a layer is drawn with 1 px aliased lines (AA costs ×3, wide pens ×2)."""
-INTERLEAVE_EDGES = 16
-"""Lines per chunk when a dense layer interleaves negative and positive chunks (see :func:`edge_strokes`):
-small, because the last chunks drawn cover much of a dense fan and must not all be of one sign."""
 OVERDRAW = 3
 """A dense fan on a raster device draws only its strongest lines, enough to cover its area about this
 many times over (a 784-wide fan of 20 000 lines would cover each pixel ~40 times at 1280×800). Then
@@ -128,12 +125,8 @@ def edge_strokes(edges: EdgeSet, limit: float, cmap: pg.ColorMap, background: st
     if len(edges) == 0:
         return Strokes.empty()
     n = len(edges) if density is None else density
-    # A diverged network may hold inf or nan: inf gets the full colour, nan the colour of zero.
     top = layer_max if layer_max else finite_max(edges.values) or 1.0
-    magnitude = np.nan_to_num(np.abs(edges.values), nan=0.0, posinf=top)
-    level = np.minimum((np.clip(magnitude / top, 0.0, 1.0) * LEVELS).astype(int), LEVELS - 1)
-    positive = edges.values > 0
-    group = level * 2 + positive
+    group = pen_groups(edges.values, top)
     crowd = _crowd(n)
     antialias = n <= ANTIALIAS_MAX_EDGES
     max_width = (1.0 + 4.0 * (1.0 - crowd) ** 2) if antialias else 1.0
@@ -142,30 +135,12 @@ def edge_strokes(edges: EdgeSet, limit: float, cmap: pg.ColorMap, background: st
     centre = (np.arange(LEVELS) + 0.5) / LEVELS
     reach = 0.5 * np.clip(centre * top / limit, 0.0, 1.0)
     alpha = emphasis * (floor_alpha + (1.0 - floor_alpha) * centre ** gamma)
-    colors = [np.rint(fade(map_rgb(cmap, 0.5 + sign * reach), background, alpha)).astype(int) for sign in (-1, 1)]
-    pen_colors = np.stack(colors, axis=1).reshape(-1, 3)  # pen 2·level + positive
+    colors = np.rint(fade(map_rgb(cmap, np.concatenate([0.5 - reach, 0.5 + reach])), background, np.tile(alpha, 2)))
+    pen_colors = colors.astype(int).reshape(2, LEVELS, 3).transpose(1, 0, 2).reshape(-1, 3)  # pen 2·level + positive
     pen_widths = np.repeat((1.0 + (max_width - 1.0) * centre) * scale, 2)
-    order = np.argsort(group, kind="stable")  # stable: weakest first inside a bin
-    if not antialias:
-        order = order[_interleaved(group[order])]
-    return Strokes(edges.lines[order], group[order], pen_colors, pen_widths, np.full(2 * LEVELS, antialias))
-
-
-def _interleaved(group: np.ndarray) -> np.ndarray:
-    """The order that interleaves, level by level, chunks of ``INTERLEAVE_EDGES`` negative and
-    positive edges of the sorted pens ``group`` (2·level + positive), each sign keeping its order.
-
-    In a dense fan many lines cross every pixel and the last one drawn shows: alternating chunks
-    keeps either sign from painting over the other wholesale; neither gets a run of its own at the
-    end of a level (its last chunks cover the fan), as chunks are spread evenly over the level.
-    """
-    counts = np.bincount(group, minlength=2 * LEVELS)
-    first = np.r_[0, np.cumsum(counts)[:-1]]
-    rank = np.arange(len(group)) - first[group]
-    chunks = -(-counts // INTERLEAVE_EDGES)
-    key = (rank // INTERLEAVE_EDGES + 0.5) / np.maximum(chunks, 1)[group]
-    # Equal keys: the negative chunk first; inside a chunk the sorted order.
-    return np.lexsort((rank, group & 1, key, group >> 1))
+    order = drawing_order(group, interleave=not antialias)
+    return Strokes(np.take(edges.lines, order, axis=0), np.take(group, order).astype(np.intp), pen_colors,
+                   pen_widths, np.full(2 * LEVELS, antialias))
 
 
 def finite_max(*arrays) -> float:
@@ -193,20 +168,26 @@ def _floor_alpha(crowd: float) -> float:
     return 0.55 - 0.45 * crowd
 
 
-def _lines_per_zoom(edges: EdgeSet) -> float:
-    """1 px lines needed per pixel-per-unit of zoom to cover the fan of ``edges`` ``OVERDRAW`` times.
+def _lines_per_zoom(edges: EdgeSet, low: np.ndarray, high: np.ndarray) -> float:
+    """1 px lines needed per pixel-per-unit of zoom to cover the fan of ``edges`` ``OVERDRAW`` times;
+    ``low`` and ``high``: the least and largest x0, y0, x1, y1 of its lines.
 
     The fan is the trapezoid between its two columns; covering it k times takes about
     k · area / mean line length lines, and both scale with the zoom (area ∝ zoom², length ∝ zoom).
     Lines crowd in the middle of the fan and thin out towards its top and bottom corners.
     """
-    xs, ys = edges.lines[:, 0::2], edges.lines[:, 1::2]
-    left, right = xs.min(), xs.max()
-    spans = [np.ptp(ys[xs == side]) for side in (left, right)]
+    lines = edges.lines
+    left, right = min(low[0], low[2]), max(high[0], high[2])
+    if high[0] == left < right == low[2]:  # every line from the left column to the right one
+        spans = [high[1] - low[1], high[3] - low[3]]
+    else:
+        xs, ys = lines[:, 0::2], lines[:, 1::2]
+        spans = [np.ptp(ys[xs == side]) for side in (left, right)]
     area = (right - left) * (sum(spans) / 2 + 0.5)  # + a little: a column of one node has no span
     # An aliased 1 px line sets one pixel per step along its longer axis.
-    mean_length = float(np.maximum(np.abs(xs[:, 1] - xs[:, 0]), np.abs(ys[:, 1] - ys[:, 0])).mean())
-    return OVERDRAW * area / max(mean_length, 1e-9)
+    steps = np.abs(lines[:, 2] - lines[:, 0])
+    np.maximum(steps, np.abs(lines[:, 3] - lines[:, 1]), out=steps)
+    return OVERDRAW * area / max(float(steps.mean()), 1e-9)
 
 
 def draw_batches(painter: QPainter, batches: list[Batch], transform: QTransform, offset=(0.0, 0.0),
@@ -258,16 +239,18 @@ class EdgeLayerItem(pg.GraphicsObject):
         self._strokes = strokes
         self._cache = None
         dense = len(edges) > ANTIALIAS_MAX_EDGES and not exact
-        self._lines_per_zoom = _lines_per_zoom(edges) if dense else None
+        if len(edges.lines):
+            # x0, y0, x1, y1 column by column (numpy reduces a narrow array's axis 0 ten times slower)
+            low = [column.min() for column in edges.lines.T]
+            high = [column.max() for column in edges.lines.T]
+            bounds = QRectF(QPointF(min(low[0], low[2]), min(low[1], low[3])),
+                            QPointF(max(high[0], high[2]), max(high[1], high[3])))
+        else:
+            bounds = QRectF()
+        self._lines_per_zoom = _lines_per_zoom(edges, low, high) if dense else None
         n_base = len(strokes) - strokes.n_top
         # Pixel-wide lines from the strongest (last) base line back: what a budget buys.
         self._coverage = np.cumsum(strokes.line_widths()[:n_base][::-1]) if dense else None
-        if len(edges.lines):
-            x = edges.lines[:, 0::2]
-            y = edges.lines[:, 1::2]
-            bounds = QRectF(QPointF(x.min(), y.min()), QPointF(x.max(), y.max()))
-        else:
-            bounds = QRectF()
         if bounds != self._bounds:
             self.prepareGeometryChange()
             self._bounds = bounds
@@ -356,14 +339,31 @@ class EdgeLayerItem(pg.GraphicsObject):
         else:
             image = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
             image.fill(0)
-        batches = strokes.batches(start)
-        if batches:
+        if start < len(strokes):
             cache_painter = QPainter(image)
             try:
-                draw_batches(cache_painter, batches, transform, offset, ratio)
+                _draw_runs(cache_painter, strokes, start, transform, offset, ratio)
             finally:
                 cache_painter.end()
         return image
+
+
+def _draw_runs(painter: QPainter, strokes: Strokes, start: int, transform: QTransform, offset, ratio: float) -> None:
+    """Strokes ``start:`` in order into an image, as :func:`draw_batches` draws them: runs of antialiased
+    pens as strips (see :mod:`~nnviz.gui.network_view.wide_lines`), the rest as Qt lines."""
+    device = transform * QTransform.fromScale(ratio, ratio)
+    # Qt draws pens up to 1 px with a thinner stroker of its own: those stay Qt lines.
+    smooth = (strokes.antialias & (strokes.widths * ratio > 1.0))[strokes.pen[start:]]
+    # Runs also part where the on-top strokes begin: their pens (a halo) are often much wider.
+    cuts = np.union1d(np.flatnonzero(np.diff(smooth)) + 1, [max(len(strokes) - strokes.n_top - start, 0)])
+    cuts = cuts[(cuts > 0) & (cuts < len(smooth))]
+    for a, b in zip((start + np.r_[0, cuts]).tolist(), (start + np.r_[cuts, len(smooth)]).tolist()):
+        run = Strokes(strokes.lines[a:b], strokes.pen[a:b], strokes.colors, strokes.widths, strokes.antialias)
+        if smooth[a - start]:
+            points = _device_points(run.lines, device, (offset[0] * ratio, offset[1] * ratio))
+            draw_wide_lines(painter, points, run.pen, run.colors, run.widths * ratio)
+        else:
+            draw_batches(painter, run.batches(), transform, offset, ratio)
 
 
 def _device_points(lines: np.ndarray, transform: QTransform, offset) -> np.ndarray:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPaintEngine, QPainter, QTransform
+from PySide6.QtGui import QColor, QImage, QPaintEngine, QPainter, QTransform
 
 from nnviz.core import Network
 from nnviz.gui.colors import (
@@ -27,7 +27,6 @@ from nnviz.gui.network_view.drawing import (
     Polyline,
     Text,
     centred_baseline,
-    font,
     hex_color,
     paint_drawing,
     text_width,
@@ -80,10 +79,6 @@ class LegendLayout:
         return (HEIGHT_PX if self.rows == 1 else max(HEIGHT_PX, TWO_ROWS_PX * self.factor)) * scale
 
 
-def _fonts(scale: float) -> tuple[QFont, QFont]:
-    return font(12 * scale, bold=True), font(11.5 * scale)
-
-
 def _groups(legend: Legend) -> list[tuple[str, str, str, str, pg.ColorMap]]:
     """(title, low, high, note, colour map) of the activation and the weight scale."""
     return [("Activation", legend.activation_low, legend.activation_high, legend.activation_note,
@@ -93,15 +88,14 @@ def _groups(legend: Legend) -> list[tuple[str, str, str, str, pg.ColorMap]]:
 
 def _text_widths(legend: Legend, scale: float) -> list[float]:
     """Width of each group without its bar, at ``scale``: texts and the gaps between the parts."""
-    title_font, label_font = _fonts(scale)
-    title_metrics, label_metrics = QFontMetricsF(title_font), QFontMetricsF(label_font)
+    title_px, label_px = 12 * scale, 11.5 * scale
     pad = 6 * scale
     widths = []
     for title, low, high, note, _ in _groups(legend):
-        texts = label_metrics.horizontalAdvance(low) + label_metrics.horizontalAdvance(high)
+        texts = text_width(low, label_px) + text_width(high, label_px)
         if note:
-            texts += label_metrics.horizontalAdvance(note) + 2 * pad
-        widths.append(title_metrics.horizontalAdvance(title) + texts + 3 * pad)
+            texts += text_width(note, label_px) + 2 * pad
+        widths.append(text_width(title, title_px, True) + texts + 3 * pad)
     return widths
 
 

@@ -2,7 +2,7 @@
 
 Drawing happens in device pixels (positions mapped with numpy), so circles, text and outlines keep
 their pixel size at any zoom. Columns too packed for circles are drawn as a band of activation-
-coloured tiles, batched per colour.
+coloured tiles. On screen each column is one image recoloured per change (see node_raster).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import numpy as np
 import pyqtgraph as pg
 from pyqtgraph.Qt.internals import PrimitiveArray
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QImage, QPaintEngine, QPainter, QPainterPath, QPen
 
 from nnviz.core import Network, Trace
 from nnviz.core.layout import NetworkLayout, fit_frame, value_font_px
@@ -25,6 +25,7 @@ from nnviz.gui.colors import (
     normalise_activations,
     text_colors,
 )
+from nnviz.gui.network_view.node_raster import band_rows, column_masks, paint_band, paint_column
 from nnviz.gui.network_view.text import column_titles
 
 TITLE_PX = 14.0
@@ -165,6 +166,8 @@ class NodeItem(pg.GraphicsObject):
         self._bounds = QRectF()
         self._side_px = 40.0  # how far titles and rings reach out of the columns, in pixels
         self._title_modes: tuple[TitleMode, ...] = ()
+        self._raster_cache: dict[int, tuple] = {}  # layer -> (key, masks or band rows): see node_raster
+        self._raster = False  # whether this paint draws on a raster device (columns as images)
 
     def set_picture(self, picture: NodePicture) -> None:
         x0, y0, x1, y1 = picture.layout.bounds
@@ -175,6 +178,8 @@ class NodeItem(pg.GraphicsObject):
             self.prepareGeometryChange()
             self._bounds = bounds
             self._side_px = side_px
+        if self.picture is None or picture.layout is not self.picture.layout:
+            self._raster_cache.clear()  # another structure: its columns are elsewhere
         self.picture = picture
         self.update()
 
@@ -203,6 +208,8 @@ class NodeItem(pg.GraphicsObject):
         pixels_per_unit = float(np.sqrt(abs(transform.determinant())))
         m = np.array([[transform.m11(), transform.m12()], [transform.m21(), transform.m22()]])
         shift = np.array([transform.dx(), transform.dy()])
+        engine = painter.paintEngine()
+        self._raster = engine is not None and engine.type() == QPaintEngine.Type.Raster
         painter.save()
         try:
             painter.resetTransform()
@@ -224,12 +231,28 @@ class NodeItem(pg.GraphicsObject):
         finally:
             painter.restore()
 
+    def _cached(self, layer: int, key: tuple, make):
+        """What ``make()`` returns for ``key``, remembered per layer until the key changes."""
+        kept = self._raster_cache.get(layer)
+        if kept is None or kept[0] != key:
+            kept = self._raster_cache[layer] = (key, make())
+        return kept[1]
+
     def _paint_circles(self, painter, centres, radius, colors, pic: NodePicture, layer: int) -> None:
         """Circles filled with the activation colour, or with the node's picture and a ring in it."""
         outline = QPen(QColor(pic.theme.node_outline), 1.2 * pic.scale) if radius >= 3 else Qt.PenStyle.NoPen
         pictured = np.zeros(len(centres), dtype=bool)
-        for index, ((x, y), color) in enumerate(zip(centres, colors)):
-            image = pic.images.get((layer, index)) if radius >= MIN_IMAGE_RADIUS_PX else None
+        has_images = radius >= MIN_IMAGE_RADIUS_PX and any(key[0] == layer for key in pic.images)
+        # On screen: the column recoloured, not redrawn (always, so that one state paints one picture).
+        one_image = self._raster and not has_images
+        if one_image:
+            ratio = painter.device().devicePixelRatioF()
+            pen = outline if radius >= 3 else None
+            key = (centres.tobytes(), radius, ratio, pic.theme.node_outline, pic.scale)
+            paint_column(painter, self._cached(layer, key, lambda: column_masks(centres, radius, pen, ratio)),
+                         colors, ratio)
+        for index, ((x, y), color) in enumerate(zip(centres, colors) if not one_image else ()):
+            image = pic.images.get((layer, index)) if has_images else None
             if image is None:
                 painter.setPen(outline)
                 painter.setBrush(QColor(*color))
@@ -281,6 +304,22 @@ class NodeItem(pg.GraphicsObject):
         width = max(2 * radius, 7.0 * pic.scale)
         steps = np.rint(pic.levels[layer] * (BAND_LEVELS - 1)).astype(int)
         colors = self._lut[np.rint(np.arange(BAND_LEVELS) / (BAND_LEVELS - 1) * 255).astype(int)]
+        if self._raster:  # on screen: one image, its pixel rows recoloured
+            ratio = painter.device().devicePixelRatioF()
+            key = (centres[:, 1].tobytes(), pitch, ratio)
+            rows = self._cached(layer, key, lambda: band_rows(centres, pitch, ratio))
+            paint_band(painter, float(centres[0, 0]), width, rows, colors[steps], ratio)
+        else:
+            self._paint_tiles(painter, centres, width, pitch, steps, colors)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(QPen(QColor(pic.theme.node_outline), 1.0 * pic.scale))
+        top, bottom = centres[0, 1] - pitch / 2, centres[-1, 1] + pitch / 2
+        painter.drawRect(QRectF(centres[0, 0] - width / 2, top, width, bottom - top))
+
+    @staticmethod
+    def _paint_tiles(painter, centres, width, pitch, steps, colors) -> None:
+        """The tiles of a band as rectangles, one ``drawRects`` per colour step (an export's vectors)."""
         rects = PrimitiveArray(QRectF, 4)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
@@ -294,11 +333,6 @@ class NodeItem(pg.GraphicsObject):
             tiles[:, 3] = pitch
             painter.setBrush(QColor(*colors[step]))
             painter.drawRects(*rects.drawargs())
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.setPen(QPen(QColor(pic.theme.node_outline), 1.0 * pic.scale))
-        top, bottom = centres[0, 1] - pitch / 2, centres[-1, 1] + pitch / 2
-        painter.drawRect(QRectF(centres[0, 0] - width / 2, top, width, bottom - top))
 
     def _paint_rings(self, painter, centres, radius, pic: NodePicture, layer: int) -> None:
         """Marked nodes get a dashed ring, the selected node a solid one."""

@@ -13,13 +13,14 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPoint, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QImage
 
-from nnviz.core.layout import NetworkLayout, compute_layout, strongest_edges
+from nnviz.core.layout import NetworkLayout, compute_layout
 from nnviz.gui.appearance import Appearance
 from nnviz.gui.colors import node_image, theme_colors
 from nnviz.gui.deferred import DeferredRefresh
 from nnviz.gui.network_view import export as network_export
 from nnviz.gui.network_view import text as network_text
-from nnviz.gui.network_view.edge_picture import EdgeStyle, layer_strokes, selection_exists, unseen_change
+from nnviz.gui.network_view.edge_picture import EdgeStyle, selection_exists
+from nnviz.gui.network_view.edge_updates import DrawnLayer, redrawn_layer
 from nnviz.gui.network_view.edges import EdgeLayerItem, EdgeSet, Strokes
 from nnviz.gui.network_view.interaction import ViewInteraction
 from nnviz.gui.network_view.legend import ColorBar, Legend, make_legend
@@ -57,7 +58,7 @@ class NetworkView(ViewInteraction, GrowingColours, pg.GraphicsView):
         self._layout: NetworkLayout | None = None
         self._layout_version = 0
         self._edge_items: list[EdgeLayerItem] = []
-        self._drawn: dict[int, tuple] = {}  # layer → (style key, weights, biases, kept edges) of its picture
+        self._drawn: dict[int, DrawnLayer] = {}  # layer → what its picture shows
         self._selected: tuple | None = None
         self._marks: dict[int, np.ndarray] = {}
         self._node_images: dict = {}
@@ -307,17 +308,11 @@ class NetworkView(ViewInteraction, GrowingColours, pg.GraphicsView):
                 if self._drawn.pop(weight_layer, None) is not None or len(item.edges):
                     item.set_batches(EdgeSet.empty(), Strokes.empty())
                 continue
-            weights = network.weights[weight_layer]
-            biases = network.biases[weight_layer] if network.bias else None
-            drawn = self._drawn.get(weight_layer)
-            if (drawn is not None and drawn[0] == (key, limit) and (biases is None or np.array_equal(drawn[2], biases))
-                    and unseen_change(item.edges, drawn[1], weights, any_change=self._selected is not None)):
-                continue  # still right: e.g. a weight of another layer, or one too weak to be drawn, was edited
-            same_kind = drawn is not None and drawn[0][0][:2] == key[:2]  # layout and style: kept a step ago
-            kept = strongest_edges(np.abs(weights), style.max_edges_per_layer, drawn[3] if same_kind else None)
-            item.set_batches(*layer_strokes(network, self._layout, weight_layer, limit, style, self._selected, kept),
-                             exact=style.max_edges_per_layer is None)  # None: the exact full picture
-            self._drawn[weight_layer] = ((key, limit), weights.copy(), None if biases is None else biases.copy(), kept)
+            update = redrawn_layer(network, self._layout, weight_layer, limit, style, key,
+                                   self._drawn.get(weight_layer))
+            if update is not None:
+                self._drawn[weight_layer], edges, strokes = update
+                item.set_batches(edges, strokes, exact=style.max_edges_per_layer is None)  # None: every edge
 
     # -- nodes --------------------------------------------------------------------------------------
     def set_node_images(self, images: dict) -> None:

@@ -1,0 +1,125 @@
+"""What a weight change redraws in an edge layer, and how little: the network view's bookkeeping.
+
+The view keeps, per weight layer, what its picture was drawn from (:class:`DrawnLayer`). A change of
+weights too weak to be drawn redraws nothing; one edited drawn weight moves its edge in the weakest
+first order instead of choosing, sorting and placing the kept edges again; a new selection or colour
+limit reuses the edges. Every picture is the one :func:`layer_strokes` computes from scratch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from nnviz.core import Network
+from nnviz.core.layout import NetworkLayout, strongest_edges
+from nnviz.gui.network_view.edge_picture import EdgeStyle, edge_set, layer_strokes
+from nnviz.gui.network_view.edges import EdgeSet, Strokes
+
+
+@dataclass
+class DrawnLayer:
+    """What the picture of one weight layer was drawn from.
+
+    ``key``: (layout version, style, selection) and the colour limit; ``weights`` ``(n_out, n_in)``
+    and ``biases`` ``(n_out,)`` (or ``None``): copies of what was drawn (weights too weak to be drawn
+    may lag behind); ``kept`` ``(k,)``: flat indices of the weight edges drawn, weakest first, and
+    ``kept_values`` ``(k,)`` their weights; ``edges``: those and the bias edges, weakest first (no
+    highlighted edges).
+    """
+
+    key: tuple
+    weights: np.ndarray
+    biases: np.ndarray | None
+    kept: np.ndarray
+    kept_values: np.ndarray
+    edges: EdgeSet
+
+
+def redrawn_layer(network: Network, layout: NetworkLayout, layer: int, limit: float, style: EdgeStyle,
+                  key: tuple, drawn: DrawnLayer | None) -> tuple[DrawnLayer, EdgeSet, Strokes] | None:
+    """The picture of weight layer ``layer`` (see :func:`layer_strokes`; ``key`` is the layout version,
+    ``style`` and the selection) and what it is drawn from; ``None`` when ``drawn``'s picture still shows
+    the network."""
+    weights = network.weights[layer]
+    biases = network.biases[layer] if network.bias else None
+    selected = key[2]
+    same_kind = drawn is not None and drawn.key[0][:2] == key[:2] and drawn.weights.shape == weights.shape
+    same_biases = same_kind and (biases is None if drawn.biases is None
+                                 else biases is not None and np.array_equal(drawn.biases, biases))
+    now = np.take(weights, drawn.kept) if same_biases else None  # the drawn weight edges' weights now
+    if same_biases and drawn.key == (key, limit) and unseen_change(drawn, weights, now, selected is not None):
+        return None  # e.g. a weight of another layer, or one too weak to be drawn, was edited
+    edited = _edited(drawn, weights, now) if same_biases else None
+    if edited is not None:
+        kept, kept_values, base = edited
+        np.put(drawn.weights, drawn.kept, now)  # the others are not drawn
+    else:
+        kept = strongest_edges(np.abs(weights), style.max_edges_per_layer, drawn.kept if same_kind else None)
+        kept_values = np.take(weights, kept)
+        base = edge_set(network, layout, layer, kept, biases)
+        if same_kind:
+            np.copyto(drawn.weights, weights)  # no new array per training step
+    drawn_weights = drawn.weights if same_kind else weights.copy()
+    edges, strokes = layer_strokes(network, layout, layer, limit, style, selected, kept, base)
+    drawn_biases = None if biases is None else biases.copy()
+    return DrawnLayer((key, limit), drawn_weights, drawn_biases, kept, kept_values, base), edges, strokes
+
+
+def unseen_change(drawn: DrawnLayer, weights: np.ndarray, now: np.ndarray, any_change: bool = False) -> bool:
+    """Whether ``drawn``'s picture still shows ``weights`` ``(n_out, n_in)`` (``now``: its drawn weight
+    edges' weights in ``weights``): nothing changed, or (unless ``any_change`` counts) only weights
+    weaker, before and after, than every drawn one, so that neither the drawn set, nor the layer's
+    largest |w|, nor any pen changes. Such changes are copied into ``drawn``."""
+    if (drawn.kept_values != now).any():  # a drawn edge changed
+        return False
+    changed = drawn.weights != weights
+    if not changed.any():
+        return True
+    if any_change or not len(now):
+        return False
+    weakest = np.abs(now).min()  # nan if one is: then no change is unseen
+    changed = np.flatnonzero(changed)
+    old, new = np.take(drawn.weights, changed), np.take(weights, changed)
+    if (np.abs(old) < weakest).all() and (np.abs(new) < weakest).all():
+        np.put(drawn.weights, changed, new)
+        return True
+    return False
+
+
+def _edited(drawn: DrawnLayer, weights: np.ndarray, new: np.ndarray) -> tuple[np.ndarray, np.ndarray,
+                                                                                 EdgeSet] | None:
+    """``(kept, their weights, base edges)`` for ``weights`` made by moving the one drawn weight edge
+    that changed in ``drawn``'s order (``new``: the drawn edges' weights now), or ``None`` unless that
+    is all that changes: no other drawn weight changed, none is nan, the edge stays stronger than the
+    weakest drawn one, and no weight left out is as strong as that one (weights changed below it do
+    not matter: they are not drawn)."""
+    kept, old = drawn.kept, drawn.kept_values
+    moved = np.flatnonzero(old != new)
+    if len(moved) > 1 or np.isnan(old).any():
+        return None
+    weakest = abs(old[0])
+    if len(moved) and (moved[0] == 0 or not abs(new[moved[0]]) > weakest):
+        return None  # it may leave the drawn set
+    if np.count_nonzero((weights < weakest) & (weights > -weakest)) != weights.size - len(kept):
+        return None  # one left out (or a nan) may join
+    if not len(moved):  # only the selection or the colour limit changed
+        return kept, old, drawn.edges
+    place = int(moved[0])
+    before, after = abs(old[place]), abs(new[place])
+    # Where a stable sort by |w| puts it among the others, still in order: before equal ones if it grew.
+    others = np.abs(np.delete(old, place))
+    to_place = place if after == before else int(np.searchsorted(others, after, "left" if after > before else "right"))
+    new_kept = np.insert(np.delete(kept, place), to_place, kept[place])
+    new_values = np.insert(np.delete(old, place), to_place, new[place])
+    # The same move among the edges, where bias edges go before weight edges of equal |w|.
+    edges = drawn.edges
+    to, frm = divmod(int(kept[place]), weights.shape[1])
+    row = int(np.flatnonzero((edges.to == to) & (edges.frm == frm))[0])
+    to_row = to_place + int(np.count_nonzero(np.abs(edges.values[edges.frm < 0]) <= after))
+    order = np.insert(np.delete(np.arange(len(edges)), row), to_row, row)
+    values = np.take(edges.values, order)
+    values[to_row] = new[place]
+    return new_kept, new_values, EdgeSet(np.take(edges.lines, order, axis=0), np.take(edges.to, order),
+                                         np.take(edges.frm, order), values)
