@@ -80,7 +80,7 @@ def counts(window):
 
 HEAP_FILLED_ONCE = 1_500_000
 """Bytes the heap may hold above its warmed-up level at rest without anything leaking: caches that fill and
-evict (pyqtgraph's 100-entry pixel-vector LRU, the 8 percentile samples of ``stats._sample_indices``, 16 kB
+evict (pyqtgraph's 100-entry pixel-vector LRU, the 8 percentile samples of ``histograms._sample_indices``, 16 kB
 each, the 1024 shared marker pens and brushes, shiboken's small per-call-site blocks) and free lists. Measured
 at rest: +0.64 MB after 500 changes, +0.99 MB after 1000, +0.26 MB after 1500: it wanders, it does not climb."""
 HEAP_PER_CHANGE = 100
