@@ -16,18 +16,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .evaluation import Evaluation, chunk_rows, evaluate  # noqa: F401  (evaluate: callers import it from here)
 from .network import Network
-from .targets import labels_of, looks_like_classification, targets_for, true_labels
+from .targets import looks_like_classification, targets_for
 
 EVAL_LIMIT = 1000
 """At most this many samples (evenly strided) are used to measure the loss after each epoch, so that
 one epoch of a large data set never stalls on its evaluation; smaller sets are measured exactly."""
-
-
-EVAL_CHUNK_WORK = 2**18
-"""Most multiply-adds of one weight layer's product when measuring the loss (at least 32 rows a
-chunk). OpenBLAS hands larger products to its threads, and on a small, busy machine those threads
-then spin for a while and slow every small training batch after them (2.5× for the digits)."""
 
 
 class TrainingDiverged(ArithmeticError):
@@ -53,25 +48,6 @@ class History:
         return len(self.epoch)
 
 
-# -- evaluation ----------------------------------------------------------------------------------------
-def evaluate(network: Network, X, y, classification: bool) -> tuple[float, float | None]:
-    """``(loss, accuracy)`` on ``X`` ``(n, n_in)`` and ``y`` (labels ``(n,)`` or target rows, see
-    :func:`~nnviz.core.targets.targets_for`): the sample-mean loss; accuracy is None for regression."""
-    targets = targets_for(network, y, classification)
-    X = np.asarray(X, dtype=float)
-    rows = max(32, EVAL_CHUNK_WORK // max(w.size for w in network.weights))
-    loss, outputs = 0.0, []
-    with np.errstate(over="ignore", invalid="ignore"):
-        for start in range(0, len(X), rows):
-            trace = network.forward(X[start:start + rows])
-            loss += network.trace_loss(trace, targets[start:start + rows])
-            outputs.append(trace.output)
-    loss /= len(targets)
-    if not classification:
-        return loss, None
-    return loss, float(np.mean(labels_of(network, np.concatenate(outputs)) == true_labels(y)))
-
-
 # -- the optimiser ---------------------------------------------------------------------------------
 class Trainer:
     """Mini-batch SGD with L2 and momentum, run in pieces (an epoch or a few batches at a time).
@@ -85,11 +61,20 @@ class Trainer:
     ``(n, n_out)`` target rows (see :mod:`nnviz.core.targets`); the same for the
     optional test set. ``classification=None`` decides from ``y`` (:func:`looks_like_classification`).
     ``seed=None`` uses the network's seed, so that the same network and data train the same way.
+
+    ``defer_evaluation=True`` spreads the measurement at each epoch's end over later calls: the epoch
+    ends with a copy of the weights taken, training may go on, and :meth:`evaluate_pending` measures
+    that copy a few rows at a time; the history entry (the same values as without deferring) is
+    appended when it is complete. Only one measurement is pending at a time: an epoch that ends while
+    one is still pending finishes it first.
     """
 
     def __init__(self, network: Network, X, y, batch_size=10, learning_rate=None, l2=0.0, momentum=0.0,
-                 seed=None, X_test=None, y_test=None, classification=None):
+                 seed=None, X_test=None, y_test=None, classification=None, defer_evaluation=False):
         self.network = network
+        self.defer_evaluation = bool(defer_evaluation)
+        self._pending: tuple[int, list[Evaluation]] | None = None  # (epoch, train and test measurements)
+        self._snapshot: Network | None = None  # the weights being measured; its arrays are reused
         self.batch_size = batch_size
         self.learning_rate = learning_rate
         self.l2 = l2
@@ -164,12 +149,14 @@ class Trainer:
         """Epoch 0: zero velocities, the generator re-seeded, the history holding only the current loss."""
         self.epoch = 0
         self.history = History()
+        self._pending = None
         self._rng = np.random.default_rng(self.seed)
         self._velocity = self._velocity_sizes = None
         self._order = None
         self._position = 0
         self._targets = targets_for(self.network, self.y, self.classification)
-        self._record()
+        self._begin_record(self.network)
+        self._advance_record(None)
 
     def _check_fit(self) -> None:
         n_in = self.network.layer_sizes[0]
@@ -187,12 +174,25 @@ class Trainer:
         """How far into the current epoch, 0 … 1."""
         return self._position / len(self.X)
 
+    @property
+    def evaluation_pending(self) -> bool:
+        """True while an ended epoch's history entry waits for :meth:`evaluate_pending`."""
+        return self._pending is not None
+
+    @property
+    def evaluation_chunk_rows(self) -> int:
+        """The rows of one chunk of a measurement: a budget of this many rows is one matrix product a layer."""
+        return chunk_rows(self.network)
+
     # -- stepping ------------------------------------------------------------------------------------
     def step_batches(self, n: int = 1) -> int:
-        """Run ``n`` mini-batches; returns how many epochs were completed (and recorded) meanwhile.
+        """Run ``n`` mini-batches; returns how many epochs were completed meanwhile (and recorded,
+        unless ``defer_evaluation``).
 
         Raises :class:`TrainingDiverged` (weights unchanged by the failing batch) when a step would
-        give non-finite weights, and ``ValueError`` when the network no longer fits the data.
+        give non-finite weights or when an epoch's loss is not finite (with ``defer_evaluation``: when
+        its measurement completes, here or in :meth:`evaluate_pending`), and ``ValueError`` when the
+        network no longer fits the data.
         """
         finished = 0
         for _ in range(n):
@@ -206,16 +206,32 @@ class Trainer:
                 self._order = None
                 self._position = 0
                 self.epoch += 1
-                self._record()
                 finished += 1
-                if not np.isfinite(self.history.train_loss[-1]):
-                    raise TrainingDiverged("the loss is no longer finite; lower the learning rate and reset")
+                self.evaluate_pending()  # the previous epoch's, if still pending
+                if self.defer_evaluation:
+                    self._begin_record(self._snapshot_of_network())
+                else:
+                    self._begin_record(self.network)
+                    self.evaluate_pending()
         return finished
 
     def step_epoch(self) -> None:
-        """Run batches up to the end of the current epoch (a whole epoch when at its start)."""
+        """Run batches up to the end of the current epoch (a whole epoch when at its start) and record it."""
         while not self.step_batches(1):
             pass
+        self.evaluate_pending()
+
+    def evaluate_pending(self, max_rows: int | None = None) -> bool:
+        """Measure at most ``max_rows`` more rows (None: all) of the pending measurement; True once
+        nothing is pending (the history is complete). Raises :class:`TrainingDiverged` when the loss
+        of the epoch it completes is not finite."""
+        if self._pending is None:
+            return True
+        if not self._advance_record(max_rows):
+            return False
+        if not np.isfinite(self.history.train_loss[-1]):
+            raise TrainingDiverged("the loss is no longer finite; lower the learning rate and reset")
+        return True
 
     def _step(self, batch: np.ndarray) -> None:
         network = self.network
@@ -253,18 +269,48 @@ class Trainer:
             update -= (lr * self._l2) * weights
         return update
 
-    def _record(self) -> None:
-        history = self.history
-        history.epoch.append(self.epoch)
-        loss, accuracy = evaluate(self.network, *_subsample(self.X, self.y), self.classification)
-        history.train_loss.append(loss)
-        if accuracy is not None:
-            history.train_accuracy.append(accuracy)
+    def _begin_record(self, network: Network) -> None:
+        """Start measuring ``network`` (the trainer's or a snapshot of it) for the current epoch."""
+        parts = [Evaluation(network, *_subsample(self.X, self.y), self.classification)]
         if self.X_test is not None:
-            loss, accuracy = evaluate(self.network, *_subsample(self.X_test, self.y_test), self.classification)
-            history.test_loss.append(loss)
+            parts.append(Evaluation(network, *_subsample(self.X_test, self.y_test), self.classification))
+        self._pending = (self.epoch, parts)
+
+    def _advance_record(self, max_rows: int | None) -> bool:
+        """Measure up to ``max_rows`` more rows; once complete, append the history entry and return True."""
+        epoch, parts = self._pending
+        for part in parts:
+            measured = part.advance(max_rows)
+            if max_rows is not None:
+                max_rows -= measured
+        if not parts[-1].done:
+            return False
+        self._pending = None
+        history = self.history
+        history.epoch.append(epoch)
+        for part, losses, accuracies in zip(parts, (history.train_loss, history.test_loss),
+                                            (history.train_accuracy, history.test_accuracy)):
+            loss, accuracy = part.result
+            losses.append(loss)
             if accuracy is not None:
-                history.test_accuracy.append(accuracy)
+                accuracies.append(accuracy)
+        return True
+
+    def _snapshot_of_network(self) -> Network:
+        """A copy of the network as it is now, into the arrays of the previous copy when their shapes agree."""
+        network, snapshot = self.network, self._snapshot
+        arrays = network.weights + network.biases
+        if snapshot is None or [a.shape for a in snapshot.weights + snapshot.biases] != [a.shape for a in arrays]:
+            self._snapshot = network.copy()
+            return self._snapshot
+        weights, biases = snapshot.weights, snapshot.biases
+        # Settings (activations, loss, bias) as they are now; lists copied so later edits do not reach it.
+        vars(snapshot).update({name: list(value) if isinstance(value, list) else value
+                               for name, value in vars(network).items()})
+        snapshot.weights, snapshot.biases = weights, biases
+        for mine, theirs in zip(weights + biases, arrays):
+            np.copyto(mine, theirs)
+        return snapshot
 
 
 def _as_data(X, y, what: str) -> tuple[np.ndarray, np.ndarray]:

@@ -1,7 +1,10 @@
 """Runs training on the GUI thread in time slices, so that the window never freezes.
 
 A timer runs mini-batches for at most ``SLICE_SECONDS`` per tick (at least one; no batch is started that
-would end past it), then returns to the event loop.
+would end past it), then returns to the event loop. The loss and accuracy at an epoch's end are measured
+on a copy of the weights in chunks of rows over the next ticks (before any more batches), so that no
+tick measures the whole data set; pausing finishes the measurement at once, and a step ends only once
+its epoch is in the history.
 The weights change in place; the views are told (``state.notify_weights_changed``) at most
 ``DISPLAY_HZ`` times a second, and the next batches wait until ``paint_first`` (the network view) has
 painted them: otherwise a batch would run between each step of bringing the picture up to date, and
@@ -68,6 +71,7 @@ class TrainingRunner(QObject):
         self._last_tick = 0.0
         self._last_publish = 0.0
         self._weights_dirty = False
+        self._history_dirty = False  # a measurement completed since the last publication
         self.fit_problem: str | None = None
         """Why the network cannot train on the data (None when it can)."""
         self._timer = QTimer(self)
@@ -134,6 +138,7 @@ class TrainingRunner(QObject):
             self._timer.start()
         else:
             self._timer.stop()
+            self._finish_evaluation()
             self._publish(force=True)
         if on != self._playing:
             self._playing = on
@@ -172,7 +177,8 @@ class TrainingRunner(QObject):
         else:
             data = self.data
             self._trainer = Trainer(self.state.network, data.X_train, data.y_train, X_test=data.X_test,
-                                    y_test=data.y_test, classification=data.classification, **self._options)
+                                    y_test=data.y_test, classification=data.classification, defer_evaluation=True,
+                                    **self._options)
             if not self._playing:
                 self._timer.stop()
         self.trainerChanged.emit()
@@ -212,19 +218,26 @@ class TrainingRunner(QObject):
             self._last_tick = now
             allowance = int(self._credit)
         ran = 0
-        longest = 0.0  # the slowest batch so far: one more that would end past the deadline waits
+        # The slowest batch and measured chunk so far: one more that would end past the deadline waits.
+        longest = {True: 0.0, False: 0.0}
         try:
-            while ran < allowance:
+            while True:
+                measuring = trainer.evaluation_pending
+                if not measuring and ran >= allowance:
+                    break
                 started = time.perf_counter()
-                trainer.step_batches(1)
-                ran += 1
-                if stepping and trainer.epoch >= self._stop_at_epoch:
+                if measuring:
+                    self._history_dirty |= trainer.evaluate_pending(trainer.evaluation_chunk_rows)
+                else:
+                    trainer.step_batches(1)
+                    ran += 1
+                if stepping and trainer.epoch >= self._stop_at_epoch and not trainer.evaluation_pending:
                     self._stop_at_epoch = None
                     self._timer.stop()
                     break
                 finished = time.perf_counter()
-                longest = max(longest, finished - started)
-                if finished + longest >= deadline:
+                longest[measuring] = max(longest[measuring], finished - started)
+                if finished + longest[trainer.evaluation_pending] >= deadline:
                     break
         except TrainingDiverged:
             self._halt("Training stopped: the weights grew without bound. Lower the learning rate and press Reset.")
@@ -242,17 +255,33 @@ class TrainingRunner(QObject):
         self.state.message.emit(problem)
         self.stopped.emit(problem)
 
+    def _finish_evaluation(self) -> None:
+        """Complete a pending measurement now, so that a paused history shows the last epoch."""
+        trainer = self._trainer
+        if trainer is None or not trainer.evaluation_pending:
+            return
+        self._history_dirty = True
+        try:
+            trainer.evaluate_pending()
+        except TrainingDiverged:
+            problem = "Training stopped: the loss is no longer finite. Lower the learning rate and press Reset."
+            self.state.message.emit(problem)
+            self.stopped.emit(problem)
+
     def _publish(self, force: bool = False) -> None:
         now = time.perf_counter()
-        if not self._weights_dirty or (not force and now - self._last_publish < FRAME_SLACK / DISPLAY_HZ):
+        if not (self._weights_dirty or self._history_dirty) or (
+                not force and now - self._last_publish < FRAME_SLACK / DISPLAY_HZ):
             return
         self._last_publish = now
-        self._weights_dirty = False
-        self.state.notify_weights_changed()
+        self._history_dirty = False
+        weights_changed, self._weights_dirty = self._weights_dirty, False
+        if weights_changed:
+            self.state.notify_weights_changed()
         self.progressed.emit()
         view = self.paint_first
-        if self._playing and self._timer.isActive() and self._stop_at_epoch is None and view is not None \
-                and view.isVisible():
+        if weights_changed and self._playing and self._timer.isActive() and self._stop_at_epoch is None \
+                and view is not None and view.isVisible():
             self._timer.stop()
             view.installEventFilter(self)
             self._paint_wait.start()
