@@ -96,3 +96,16 @@ def test_closing_before_the_panels_exist_builds_none_and_still_saves(qtbot, save
     window.close()
     assert not window.panels_built
     assert saved_layout.window_state() is not None
+
+
+def test_the_inputs_of_the_network_choose_the_front_tab_over_the_saved_one(qtbot, saved_layout):
+    """The saved layout had image inputs (the input image in front); four inputs are no image."""
+    window = make_window(qtbot, saved_layout, Network([4, 8, 3], seed=1))
+    window.show()
+    qtbot.waitUntil(lambda: window.panels_built)
+    qtbot.waitUntil(lambda: not window.plot_dock.visibleRegion().isEmpty())
+    assert window.image_dock.visibleRegion().isEmpty()
+    window.state.set_layer_size(0, 784)  # an image now: its tab comes forward
+    qtbot.waitUntil(lambda: not window.image_dock.visibleRegion().isEmpty())
+    window.state.set_layer_size(0, 5)  # and goes back when the inputs stop being one
+    qtbot.waitUntil(lambda: not window.plot_dock.visibleRegion().isEmpty())

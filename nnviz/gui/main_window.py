@@ -106,6 +106,7 @@ class MainWindow(WindowPanels, WindowMenus, QMainWindow):
             self.restoreGeometry(geometry)
         self._default_layout_pending = window_state is None or not self.restoreState(window_state, DOCK_LAYOUT_VERSION)
         self.default_layout_applied = not self._default_layout_pending
+        self._input_tab_chosen = False
         """True once the dock sizes are final (the default ones apply just after the first show)."""
         self.appearance.set(theme=self.preferences.theme(), palette=self.preferences.palette())
         self.weight_colours.restore()
@@ -118,11 +119,15 @@ class MainWindow(WindowPanels, WindowMenus, QMainWindow):
             # start narrow, the plots short.
             self._default_layout_pending = False
             QTimer.singleShot(0, self._apply_default_dock_sizes)
+        elif not self._input_tab_chosen:
+            # A restored layout brings back the tab last in front; the inputs of this network decide.
+            self._raise_input_tab(self._image_inputs)
+        self._input_tab_chosen = True
 
     def _apply_default_dock_sizes(self) -> None:
         # Tabbed once the window is laid out: tabbed before, Qt showed a second, stray tab bar for these two.
         self.tabifyDockWidget(self.plot_dock, self.image_dock)
-        (self.image_dock if self._image_inputs else self.plot_dock).raise_()
+        self._raise_input_tab(self._image_inputs)
         # The graph is the point: on a small screen the side panels give up room first.
         width = self.width()
         controls = min(290, max(self.controls.minimum_width(), int(0.22 * width)))

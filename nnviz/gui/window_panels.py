@@ -86,9 +86,13 @@ class WindowPanels:
     @Slot()
     def _raise_image_input(self, *_) -> None:
         image = self.image_inputs
-        if image and not self._image_inputs:
-            self.image_dock.raise_()
+        if image != self._image_inputs:
+            self._raise_input_tab(image)
         self._image_inputs = image
+
+    def _raise_input_tab(self, image: bool) -> None:
+        """The input image tab in front for image inputs, the activation plots otherwise."""
+        (self.image_dock if image else self.plot_dock).raise_()
 
     # -- panels -----------------------------------------------------------------------------------------
     def _build_panels_after_first_paint(self) -> None:
