@@ -45,3 +45,18 @@ def test_run_refreshes_at_once_whatever_the_interval(qtbot):
     refresh.mark("b")
     refresh.run()
     assert runs == [{"a"}, {"b"}]
+
+
+def test_a_view_deleted_before_it_paints_still_lets_the_refresh_run(qtbot):
+    from PySide6.QtWidgets import QWidget
+
+    owner = QObject()
+    runs = []
+    refresh = DeferredRefresh(owner, runs.append)
+    view = QWidget()
+    view.show()
+    refresh.stale.add("after")
+    refresh.mark_after_paint(view)
+    view.deleteLater()
+    qtbot.waitUntil(lambda: len(runs) == 1)  # once the event loop is calm; no error about the deleted view
+    assert runs == [{"after"}]

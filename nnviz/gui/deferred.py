@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QAbstractScrollArea, QWidget
+from shiboken6 import isValid
 
 PAINT_WAIT_MS = 40
 """:meth:`DeferredRefresh.mark_after_paint` without a paint to wait for refreshes once the event loop
@@ -110,7 +111,8 @@ class DeferredRefresh(QObject):
     def _stop_waiting(self) -> None:
         self._paint_wait.stop()
         if self._watched is not None:
-            self._watched.removeEventFilter(self)
+            if isValid(self._watched):  # the watched view may have been closed and deleted meanwhile
+                self._watched.removeEventFilter(self)
             self._watched = None
 
     def eventFilter(self, watched, event) -> bool:
