@@ -27,15 +27,15 @@ from __future__ import annotations
 import math
 import time
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from nnviz.core.training import Trainer, TrainingDiverged
 
+from ..deferred import DeferredRefresh
+
 SLICE_SECONDS = 0.015
 DISPLAY_HZ = 30
-PAINT_WAIT_MS = 100
-"""After a publication the runner waits for ``paint_first`` to paint it, but never longer than this."""
 FRAME_SLACK = 0.75
 """A tick publishes once this share of a display frame has passed since the last publication: a tick plus
 the view's repaint take about one frame, and waiting for the whole frame would skip every other one."""
@@ -78,7 +78,7 @@ class TrainingRunner(QObject):
         self._timer.timeout.connect(self._tick)
         self.paint_first: QWidget | None = None
         """The widget that paints a publication before more batches run (the network view's viewport)."""
-        self._paint_wait = QTimer(self, singleShot=True, interval=PAINT_WAIT_MS, timeout=self._resume)
+        self._after_paint = DeferredRefresh(self, lambda _parts: self._resume())
         state.structureChanged.connect(self._on_model_changed)
         state.settingsChanged.connect(self._on_model_changed)
         data.changed.connect(self._on_data_changed)
@@ -283,18 +283,10 @@ class TrainingRunner(QObject):
         if weights_changed and self._playing and self._timer.isActive() and self._stop_at_epoch is None \
                 and view is not None and view.isVisible():
             self._timer.stop()
-            view.installEventFilter(self)
-            self._paint_wait.start()
-
-    def eventFilter(self, watched, event) -> bool:
-        if watched is self.paint_first and event.type() == QEvent.Type.Paint:
-            self._resume()  # the timer fires once this paint is done
-        return False
+            self._after_paint.stale.add("batches")
+            self._after_paint.mark_after_paint(view)
 
     def _resume(self) -> None:
-        self._paint_wait.stop()
-        if self.paint_first is not None:
-            self.paint_first.removeEventFilter(self)
         if self._playing and self._stop_at_epoch is None and not self._timer.isActive():
             self._timer.start()
 
