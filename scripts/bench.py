@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 import time
 
 import numpy as np
@@ -37,6 +38,22 @@ def _app():
     from PySide6.QtWidgets import QApplication
 
     return QApplication.instance() or QApplication([])
+
+
+def fresh_window():
+    """A shown 1280×800 MainWindow with empty preferences of its own, as at a first launch (the user's own
+    settings are never read or written)."""
+    from PySide6.QtCore import QSettings
+
+    from nnviz.gui.main_window import MainWindow
+    from nnviz.gui.preferences import Preferences
+
+    _app()
+    path = os.path.join(tempfile.mkdtemp(prefix="nnviz-bench-"), "preferences.ini")
+    window = MainWindow(preferences=Preferences(QSettings(path, QSettings.IniFormat)))
+    window.resize(WIDTH, HEIGHT)
+    window.show()
+    return window
 
 
 def _shown_view(sizes, seed=0):
@@ -88,6 +105,27 @@ def _matplotlib_ms(batches, repeats: int) -> float:
     return _median_ms(canvas.draw, repeats)
 
 
+def training_steps(state):
+    """A function that does what a training step does to ``state``: every weight and bias moves a little,
+    and the change is sent. The moves are drawn beforehand (making 400,000 random numbers is not the
+    view's time) and applied forth and back."""
+    steps = np.random.default_rng(1)
+    moves = [(0.01 * steps.standard_normal(weights.shape) * np.abs(weights).mean(),
+              0.001 * steps.standard_normal(biases.shape))
+             for weights, biases in zip(state.network.weights, state.network.biases)]
+    direction = iter(np.tile([-1.0, 1.0], 10_000))
+
+    def step():
+        sign = next(direction)
+        for weights, biases, (weight_move, bias_move) in zip(state.network.weights, state.network.biases, moves):
+            weights += sign * weight_move
+            biases += sign * bias_move
+        state.notify_weights_changed()
+        state.flush()
+
+    return step
+
+
 def _time_view_case(sizes, image, repeats: int) -> tuple:
     """One row of the view table for a network of ``sizes``."""
 
@@ -122,20 +160,10 @@ def _time_view_case(sizes, image, repeats: int) -> tuple:
         state.flush()
         _repaint(view, image)
 
-    steps = np.random.default_rng(1)
-    # Drawn beforehand (making 400,000 random numbers is not the view's time), applied forth and back.
-    moves = [(0.01 * steps.standard_normal(weights.shape) * np.abs(weights).mean(),
-              0.001 * steps.standard_normal(biases.shape))
-             for weights, biases in zip(state.network.weights, state.network.biases)]
-    direction = iter(np.tile([-1.0, 1.0], 10_000))
+    training_step = training_steps(state)
 
-    def all_weights():  # what a training step does: every weight moves a little
-        sign = next(direction)
-        for weights, biases, (weight_move, bias_move) in zip(state.network.weights, state.network.biases, moves):
-            weights += sign * weight_move
-            biases += sign * bias_move
-        state.notify_weights_changed()
-        state.flush()
+    def all_weights():
+        training_step()
         _repaint(view, image)
 
     def zoom_step():

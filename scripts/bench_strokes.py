@@ -23,7 +23,7 @@ def _cpu_ms(run, repeats: int) -> float:
 
 
 def _time_case(sizes, repeats: int) -> tuple:
-    from bench import _app, _shown_view
+    from bench import _app, _shown_view, training_steps
 
     state, view = _shown_view(sizes)
     view._up_to_date()
@@ -43,19 +43,10 @@ def _time_case(sizes, repeats: int) -> tuple:
         state.flush()
         return rebuild()
 
-    steps = np.random.default_rng(1)
-    moves = [(0.01 * steps.standard_normal(weights.shape) * np.abs(weights).mean(),
-              0.001 * steps.standard_normal(biases.shape))
-             for weights, biases in zip(state.network.weights, state.network.biases)]
-    direction = iter(np.tile([-1.0, 1.0], 10_000))
+    training_step = training_steps(state)
 
     def all_weights() -> float:
-        sign = next(direction)
-        for weights, biases, (weight_move, bias_move) in zip(state.network.weights, state.network.biases, moves):
-            weights += sign * weight_move
-            biases += sign * bias_move
-        state.notify_weights_changed()
-        state.flush()
+        training_step()
         return rebuild()
 
     def from_scratch() -> float:

@@ -128,22 +128,16 @@ def _digits_window_rows(seconds: float = 4.0, cases=DIGITS_CASES) -> list[tuple]
     a pen strokes the input image every 16 ms: tick lengths, event-loop turns, and stroke-to-output latency.
     With the receptive fields on screen, with the confusion matrix, and drawing only (training paused)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QEvent, QPointF, QSettings, Qt
+    from bench import fresh_window
+    from PySide6.QtCore import QEvent, QPointF, Qt
     from PySide6.QtGui import QMouseEvent
     from PySide6.QtWidgets import QApplication
 
-    from nnviz.gui.main_window import MainWindow
-    from nnviz.gui.preferences import Preferences
 
     app = QApplication.instance() or QApplication([])
     rows = []
     for shown, training in cases:
-        settings = os.path.join(os.environ.get("TMPDIR", "/tmp"), "nnviz_bench_window.ini")
-        preferences = Preferences(QSettings(settings, QSettings.IniFormat))
-        preferences.qsettings.clear()
-        window = MainWindow(preferences=preferences)
-        window.resize(1280, 800)
-        window.show()
+        window = fresh_window()
         window.training_data.set_dataset("digits")
         window.state.set_layer_sizes([64, 32, 10])
         window.state.set_activation("relu")

@@ -66,19 +66,12 @@ def _instrument(log: WorkLog) -> None:
 
 
 def _window(sizes):
-    from PySide6.QtCore import QSettings
+    from bench import fresh_window
     from PySide6.QtWidgets import QApplication, QDockWidget
 
-    from nnviz.gui.main_window import MainWindow
-    from nnviz.gui.preferences import Preferences
 
     app = QApplication.instance() or QApplication([])
-    settings = os.path.join(os.environ.get("TMPDIR", "/tmp"), "nnviz_bench_whole_window.ini")
-    preferences = Preferences(QSettings(settings, QSettings.IniFormat))
-    preferences.qsettings.clear()
-    window = MainWindow(preferences=preferences)
-    window.resize(1280, 800)
-    window.show()
+    window = fresh_window()
     window.state.set_layer_sizes(list(sizes))
     window.init_dock.raise_()
     for _ in range(3):

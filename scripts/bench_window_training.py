@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 import time
 
 import numpy as np
@@ -25,17 +24,13 @@ CASES = [(784, 128, 64, 10), (784, 512, 512, 10)]
 
 
 def _train_in_window(sizes, explorer: bool, seconds: float) -> dict:
-    from PySide6.QtCore import QSettings, Qt, QTimer
+    from bench import fresh_window
+    from PySide6.QtCore import Qt, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from nnviz.gui.main_window import MainWindow
-    from nnviz.gui.preferences import Preferences
 
     app = QApplication.instance() or QApplication([])
-    folder = tempfile.mkdtemp(prefix="nnviz-bench-")
-    window = MainWindow(preferences=Preferences(QSettings(os.path.join(folder, "p.ini"), QSettings.IniFormat)))
-    window.resize(WIDTH, HEIGHT)
-    window.show()
+    window = fresh_window()
     rng = np.random.default_rng(0)
     window.training_data.set_csv("random.csv", rng.random((1000, sizes[0])), rng.integers(0, sizes[-1], 1000))
     window.state.set_layer_sizes(list(sizes))
