@@ -105,10 +105,11 @@ def _matplotlib_ms(batches, repeats: int) -> float:
     return _median_ms(canvas.draw, repeats)
 
 
-def training_steps(state):
+def training_steps(state, flush: bool = True):
     """A function that does what a training step does to ``state``: every weight and bias moves a little,
-    and the change is sent. The moves are drawn beforehand (making 400,000 random numbers is not the
-    view's time) and applied forth and back."""
+    and the change is sent (at once, or with ``flush=False`` on the next event-loop turn, as the window
+    does). The moves are drawn beforehand (making 400,000 random numbers is not the view's time) and
+    applied forth and back."""
     steps = np.random.default_rng(1)
     moves = [(0.01 * steps.standard_normal(weights.shape) * np.abs(weights).mean(),
               0.001 * steps.standard_normal(biases.shape))
@@ -121,7 +122,8 @@ def training_steps(state):
             weights += sign * weight_move
             biases += sign * bias_move
         state.notify_weights_changed()
-        state.flush()
+        if flush:
+            state.flush()
 
     return step
 

@@ -103,20 +103,10 @@ def _settle(app, log: WorkLog, change, repaints: bool = True) -> tuple[float, fl
 
 def _changes(window):
     """The two whole-network changes: Re-roll clicked, and a training step's small move of every weight."""
-    state = window.state
-    rng = np.random.default_rng(1)
-    moves = [(0.01 * rng.standard_normal(w.shape) * np.abs(w).mean(), 0.001 * rng.standard_normal(b.shape))
-             for w, b in zip(state.network.weights, state.network.biases)]
-    direction = iter(np.tile([-1.0, 1.0], 10_000))
+    from bench import training_steps
 
-    def step():
-        sign = next(direction)
-        for weights, biases, (weight_move, bias_move) in zip(state.network.weights, state.network.biases, moves):
-            weights += sign * weight_move
-            biases += sign * bias_move
-        state.notify_weights_changed()
-
-    return {"re-roll": window.controls._reinit.click, "train step": step}  # noqa: SLF001
+    return {"re-roll": window.controls._reinit.click,  # noqa: SLF001
+            "train step": training_steps(window.state, flush=False)}
 
 
 def bench_window(trials: int = 7, profile: bool = False) -> list[tuple]:
