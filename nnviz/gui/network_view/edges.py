@@ -18,7 +18,7 @@ from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPaintEngine, QPainter, QPen, QTransform
 
 from nnviz.gui.colors import fade, map_rgb
-from nnviz.gui.network_view.line_raster import packed_rgba, raster_lines
+from nnviz.gui.network_view.line_raster import raster_lines
 from nnviz.gui.network_view.stroke_order import LEVELS, drawing_order, pen_groups
 from nnviz.gui.network_view.wide_lines import draw_wide_lines
 
@@ -334,7 +334,7 @@ class EdgeLayerItem(pg.GraphicsObject):
                 and (strokes.widths[pens] == 1.0).all())
         if fast:  # a dense fan of 1 px aliased lines: drawn without Qt (see line_raster)
             points = _device_points(strokes.lines[start:n_base], transform, offset)
-            image = raster_lines(points, packed_rgba(strokes.colors)[strokes.pen[start:n_base]], width, height)
+            image = raster_lines(points, strokes.pen[start:n_base], strokes.colors, width, height)
             start = n_base
         else:
             image = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
