@@ -61,7 +61,8 @@ def bench_stats() -> list[tuple]:
     from nnviz.core.scratch import Scratch
     from nnviz.core.stats import layer_statistics, sample_inputs
     from nnviz.gui.appearance import Appearance
-    from nnviz.gui.init_explorer.explorer import STATS_DTYPE, InitExplorer
+    from nnviz.gui.init_explorer.explorer import InitExplorer
+    from nnviz.gui.init_explorer.measuring import STATS_DTYPE
     from nnviz.gui.state import NetworkState
 
     app = QApplication.instance() or QApplication([])

@@ -33,7 +33,7 @@ def test_after_pin_as_a_the_last_histogram_column_and_the_depth_plots_fit_the_do
     explorer.pin()
     window.state.set_init("he_normal")
     window.state.set_activation("relu")  # the label names A's long settings, the titles both σ
-    qtbot.waitUntil(lambda: explorer.pinned_stats is not None and not explorer._refresh.stale)
+    qtbot.waitUntil(lambda: explorer.pinned_stats is not None and explorer.up_to_date)
     window.grab()  # lays out and paints everything, as on screen
     dock_width = window.init_dock.width()
     assert dock_width <= 420  # the default layout: the dock is narrow, which is the point
@@ -58,7 +58,7 @@ def test_shared_axes_give_every_layer_the_same_x_range_and_height(window, qtbot)
     window.state.set_hidden_layer_count(3)
     explorer = window.init_explorer
     explorer.findChild(QCheckBox, "sharedAxes").setChecked(True)
-    qtbot.waitUntil(lambda: not explorer._refresh.stale and len(explorer.rows) == 4)
+    qtbot.waitUntil(lambda: explorer.up_to_date and len(explorer.rows) == 4)
     for column in ("w_plot", "z_plot", "a_plot"):
         ranges = {tuple(np.round(getattr(row, column).vb.viewRange(), 9).ravel()) for row in explorer.rows}
         assert len(ranges) == 1, column

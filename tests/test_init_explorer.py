@@ -1,5 +1,7 @@
 """The initialisation explorer panel: live updates, presets, symmetry, compare, layer picker."""
 
+import threading
+
 import numpy as np
 import pyqtgraph as pg
 import pytest
@@ -74,17 +76,61 @@ def test_panel_follows_a_seed_change(qtbot, panel, state):
 
 def test_one_refresh_per_burst_of_changes(qtbot, panel, state, monkeypatch):
     calls = []
-    original = panel.refresh
-    monkeypatch.setattr(panel, "refresh", lambda: (calls.append(1), original()))
+    original = panel._measuring._measure  # runs on the worker thread
+    monkeypatch.setattr(panel._measuring, "_measure", lambda *args: (calls.append(1), original(*args))[1])
     state.set_init("he_normal")
     state.set_init_scale(2.0)
     state.set_activation("relu")
     state.set_seed(123)
     state.flush()
-    qtbot.waitUntil(lambda: len(calls) > 0)
+    qtbot.waitUntil(lambda: panel.stats.layers[0].activation == "relu")
     qtbot.wait(1)
     assert len(calls) == 1
+
+
+def _held_measurements(panel, monkeypatch):
+    """Make the panel's measurements wait on the worker thread until the returned event is set; returns the
+    event and the list of threads they ran on."""
+    release, threads = threading.Event(), []
+    original = panel._measuring._measure
+
+    def held(*args):
+        threads.append(threading.current_thread())
+        release.wait(10)
+        return original(*args)
+
+    monkeypatch.setattr(panel._measuring, "_measure", held)
+    return release, threads
+
+
+def test_statistics_are_measured_off_the_gui_thread_on_a_copy_of_the_weights(qtbot, panel, state, monkeypatch):
+    release, threads = _held_measurements(panel, monkeypatch)
+    state.set_seed(state.network.seed + 1)
+    state.flush()
+    qtbot.waitUntil(lambda: len(threads) == 1)
+    measured = state.network.weights[0].copy()
+    state.network.weights[0] += 1.0  # training goes on changing the weights in place meanwhile
+    assert not panel.up_to_date
+    release.set()
+    qtbot.waitUntil(lambda: np.array_equal(panel.stats.layers[0].weights, measured))
+    assert threads[0] is not threading.main_thread()
+
+
+def test_changes_made_while_measuring_are_measured_next(qtbot, panel, state, monkeypatch):
+    release, threads = _held_measurements(panel, monkeypatch)
+    state.set_activation("tanh")
+    state.flush()
+    qtbot.waitUntil(lambda: len(threads) == 1)
+    state.set_activation("relu")
+    state.set_seed(5)
+    state.flush()
+    qtbot.wait(1)
+    assert len(threads) == 1  # one measurement at a time
+    release.set()
+    qtbot.waitUntil(lambda: panel.up_to_date)
+    assert len(threads) == 2
     assert panel.stats.layers[0].activation == "relu"
+    assert panel.verdict is not None
 
 
 def test_statistics_wait_for_the_picture(qtbot, panel, state, monkeypatch):
@@ -100,14 +146,13 @@ def test_statistics_wait_for_the_picture(qtbot, panel, state, monkeypatch):
     picture.show()
     state.traceChanged.connect(picture.update)
     panel.paint_first = picture
-    original = panel.refresh
-    monkeypatch.setattr(panel, "refresh", lambda: (events.append("stats"), original()))
+    original = panel._start_measuring
+    monkeypatch.setattr(panel, "_start_measuring", lambda: (events.append("stats"), original()))
     events.clear()
     state.set_activation("relu")
     state.flush()
-    qtbot.waitUntil(lambda: "stats" in events)
+    qtbot.waitUntil(lambda: panel.stats.layers[0].activation == "relu")
     assert events.index("paint") < events.index("stats")
-    assert panel.stats.layers[0].activation == "relu"
 
 
 def test_a_hidden_panel_waits_until_shown(qtbot, panel, state):

@@ -18,7 +18,7 @@ SLOW_AT_START_UP = ("sklearn", "onnx", "onnxruntime", "h5py", "scipy.stats", "to
 MODEL_MODULES = frozenset({
     "nnviz.gui.state", "nnviz.gui.appearance", "nnviz.gui.colors", "nnviz.gui.theme", "nnviz.gui.preferences",
     "nnviz.gui.training.data", "nnviz.gui.training.runner", "nnviz.gui.deferred", "nnviz.gui.quiet",
-    "nnviz.gui.layer_names", "nnviz.gui.data_panel.sample", "nnviz.gui.training.background",
+    "nnviz.gui.layer_names", "nnviz.gui.data_panel.sample", "nnviz.gui.background",
 })
 """The GUI's models and styles: what the widgets show and how; they import nnviz.core and each other only."""
 

@@ -109,7 +109,7 @@ def test_hours_of_use_do_not_leak(window, qtbot, request):
         state.flush()
         QApplication.processEvents()
         explorer = window.init_explorer
-        qtbot.waitUntil(lambda: not (explorer._refresh.stale and explorer.isVisible()))
+        qtbot.waitUntil(lambda: explorer.up_to_date or not explorer.isVisible())
         gc.collect()
         return tracemalloc.get_traced_memory()[0]
 

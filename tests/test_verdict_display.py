@@ -10,8 +10,9 @@ from nnviz.core.presets import PRESETS
 from nnviz.core.stats import layer_statistics, sample_inputs
 from nnviz.core.verdicts import diagnose
 from nnviz.gui.appearance import Appearance
+from nnviz.gui.init_explorer.batch import BATCH_SEED
 from nnviz.gui.init_explorer.depth_view import DEPTH_PLOTS
-from nnviz.gui.init_explorer.explorer import BATCH_SEED, InitExplorer
+from nnviz.gui.init_explorer.explorer import InitExplorer
 from nnviz.gui.main_window import MainWindow
 from nnviz.gui.preferences import Preferences
 from nnviz.gui.state import NetworkState
@@ -48,7 +49,7 @@ def test_status_bar_training_panel_and_explorer_agree(qtbot, window, name):
     explorer.apply_preset(name)
     window.state.flush()  # the state's signals now; the explorer's statistics follow the picture
     assert PRESETS[name].matches(window.state.network)
-    qtbot.waitUntil(lambda: not explorer._refresh.stale)
+    qtbot.waitUntil(lambda: explorer.up_to_date)
     np.testing.assert_array_equal(explorer.stats.layers[0].weights, window.state.network.weights[0])
     verdict = explorer.verdict
     assert verdict == _expected_verdict(window.state.network)
@@ -62,7 +63,7 @@ def test_status_bar_training_panel_and_explorer_agree(qtbot, window, name):
 def test_he_relu_is_healthy_in_the_status_bar_training_panel_and_explorer(qtbot, window):
     window.init_explorer.apply_preset("He + ReLU")
     window.state.flush()
-    qtbot.waitUntil(lambda: not window.init_explorer._refresh.stale)
+    qtbot.waitUntil(lambda: window.init_explorer.up_to_date)
     assert window.init_explorer.stats.layers[0].activation == "relu"
     status, training, summary = _shown_verdicts(window)
     assert status == "Weights: ✓ Healthy start" and "Healthy start" in training and "Healthy start" in summary

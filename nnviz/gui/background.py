@@ -1,4 +1,5 @@
-"""One job at a time on a worker thread, its result handed back on the GUI thread (files, bundled data sets)."""
+"""One job at a time on a worker thread, its result handed back on the GUI thread (files, bundled data sets,
+the explorer's statistics)."""
 
 from __future__ import annotations
 
@@ -12,14 +13,15 @@ POLL_MS = 30
 
 class BackgroundJob(QObject):
     """Runs ``function(*args)`` on its own worker thread; when it ends, ``done(future)`` runs on the GUI thread
-    (``future.result()`` gives the value or raises the error). The thread starts with the first job."""
+    (``future.result()`` gives the value or raises the error), within ``poll_ms``. The thread starts with the
+    first job."""
 
-    def __init__(self, parent: QObject, thread_name: str):
+    def __init__(self, parent: QObject, thread_name: str, poll_ms: int = POLL_MS):
         super().__init__(parent)
         self._thread_name = thread_name
         self._executor: ThreadPoolExecutor | None = None
         self._job: tuple[Future, Callable[[Future], None]] | None = None
-        self._poll = QTimer(self, interval=POLL_MS, timeout=self._check)
+        self._poll = QTimer(self, interval=poll_ms, timeout=self._check)
 
     @property
     def busy(self) -> bool:
@@ -36,6 +38,13 @@ class BackgroundJob(QObject):
         """Never hand back the running job's result (a newer choice replaced it)."""
         self._job = None
         self._poll.stop()
+
+    def finish(self) -> None:
+        """Wait for the running job, if any, and hand back its result now."""
+        if self._job is not None:
+            future, done = self._job
+            future.exception()  # waits; the error, if any, is raised by future.result() in done
+            self._check()
 
     def _check(self) -> None:
         future, done = self._job

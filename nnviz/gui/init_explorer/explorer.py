@@ -1,12 +1,10 @@
 """The initialisation explorer: what the current initialisation does to every layer, live.
 
 Per change, a batch of inputs goes through the network: histograms of W, z (over the activation curve) and a
-per layer, sizes by depth, the Jacobian's singular values, identical units, presets and a pinned "A" to compare.
-"""
+per layer, sizes by depth, the Jacobian's singular values, identical units, presets and a pinned "A" to compare."""
 
 from __future__ import annotations
 
-import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QEvent, QTimer, Signal
 from PySide6.QtGui import QAction
@@ -23,12 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.core.scratch import Scratch
 from nnviz.core.stats import (
     DISTRIBUTIONS,
     NetworkStats,
     find_symmetric_units,
-    layer_statistics,
 )
 from nnviz.core.verdicts import Verdict, describe_units, diagnose
 
@@ -38,17 +34,14 @@ from ..deferred import SLOW_PANEL_INTERVAL_MS, DeferredRefresh
 from ..limited_spin import LimitedSpinBox
 from ..verdict_label import verdict_html
 from .axes import shared_axes
-from .batch import BATCH_SEED, InputBatch
 from .compare import fresh_comparison_controls
 from .depth_view import DepthView
 from .jacobian_view import JacobianView
 from .layer_picker import MAX_LAYER_ROWS, LayerPicker
+from .measuring import Measured, Measuring
 from .pinned import PinnedNetwork
 from .plots import LayerRow, LayerRows, PlotStyle
 from .preset_picker import PresetPicker, describe_settings
-
-STATS_DTYPE = np.float32
-"""The statistics' matrix products in single precision: 2–4× faster, the same numbers to 1e-6 (see layer_statistics)."""
 
 FIRST_DRAW_DELAY_MS = 60
 """Launch: the window paints first, the explorer fills in right after."""
@@ -59,8 +52,8 @@ HIDDEN_VERDICT_DELAY_MS = 250
 class InitExplorer(QWidget):
     """The "Initialisation" panel (objectName ``initExplorer``).
 
-    Recomputes once per event-loop turn in which the state changed, and only while visible (a hidden
-    panel remembers that it is out of date and catches up when shown).
+    Measures once per event-loop turn in which the state changed, on a worker thread, only while visible
+    (a hidden panel remembers that it is out of date and catches up when shown); :attr:`up_to_date` says when done.
 
     Signals:
         symmetricUnitsChanged(object): ``{layer: [node index, …]}`` of the hidden units that have an
@@ -88,10 +81,10 @@ class InitExplorer(QWidget):
         self._appearance = appearance
         self.stats: NetworkStats | None = None
         self.verdict: Verdict | None = None
+        self._shown_verdict: Verdict | None = None  # of the statistics drawn, however old
         self.pinned_stats: NetworkStats | None = None
         self._pinned: PinnedNetwork | None = None
-        self._batch = InputBatch()
-        self._scratch = Scratch()  # the statistics' temporaries, reused from one update to the next
+        self._measuring = Measuring(self)
         self._symmetric: dict = {}
         self.paint_first = None  # a widget (the network view) that paints a change before the statistics
         # After the window has painted: on the next turn, and the very first time a little later,
@@ -264,50 +257,68 @@ class InitExplorer(QWidget):
         self._schedule()
 
     # -- computing ----------------------------------------------------------------------------------
+    @property
+    def up_to_date(self) -> bool:
+        """Whether the statistics and plots show the network as it is now (nothing stale, nothing being measured)."""
+        return not self._refresh.stale and not self._measuring.busy
+
     def refresh(self) -> None:
-        """Recompute the statistics and redraw now (normally called once per state change)."""
+        """Recompute the statistics and redraw now, on this thread (normally they are measured on a worker
+        thread once per state change)."""
+        measured = self._measuring.now(*self._what_to_measure())
         self._refresh.stale.clear()
-        self._compute()
-        self.layer_picker.set_layer_count(len(self.stats.layers))
-        self._draw()
+        self._show_measured(measured)
 
     def _on_refresh(self, parts: set) -> None:
         if "stats" in parts or self.stats is None:
-            self.refresh()
+            self._start_measuring()
         else:  # computed while hidden, or restyled: only the drawing is out of date
             self.layer_picker.set_layer_count(len(self.stats.layers))
             self._draw()
 
-    def _compute(self) -> None:
+    def _start_measuring(self) -> None:
+        if self._measuring.busy:
+            self._refresh.stale.add("stats")  # measured once the running measurement is in
+            return
+        self._measuring.start(*self._what_to_measure(), done=self._on_measured)
+
+    def _what_to_measure(self) -> tuple:
         self._hidden_verdict.stop()
-        network = self._state.network
-        distribution = self.input_distribution.currentData()
-        batch = self._batch.get(network, None if self._pinned is None else self._pinned.network,
-                                self.sample_count.value(), distribution,
-                                self._state.inputs if distribution == "current" else None)
-        self.stats = layer_statistics(network, batch, seed=BATCH_SEED + 1, dtype=STATS_DTYPE, scratch=self._scratch)
-        self._refresh_pinned(batch)
-        self._update_symmetry(network)
-        self._set_verdict(diagnose(self.stats))
+        return (self._state.network, self._pinned, self.sample_count.value(), self.input_distribution.currentData(),
+                self._state.inputs)
+
+    def _on_measured(self, measured: Measured) -> None:
+        self._show_measured(measured)
+        if self._refresh.stale:  # changed while measuring
+            self._refresh.mark()
+
+    def _show_measured(self, measured: Measured) -> None:
+        self._take_measured(measured)
+        self.layer_picker.set_layer_count(len(self.stats.layers))
+        self._draw()
+
+    def _take_measured(self, measured: Measured) -> None:
+        self.stats = measured.stats
+        if measured.pinned is self._pinned:  # A was not cleared or replaced meanwhile
+            self.pinned_stats = measured.pinned_stats
+            if measured.pinned is not None:
+                self.compare_label.setText(measured.caption)
+        self._update_symmetry(measured.network)
+        self._shown_verdict = diagnose(measured.stats)
+        if "stats" not in self._refresh.stale:  # the window's verdict speaks of the weights it shows
+            self._set_verdict(self._shown_verdict)
 
     def _compute_while_hidden(self) -> None:
         if self.isVisible() or "stats" not in self._refresh.stale:
             return  # the visible panel computes at once
-        self._compute()
+        measured = self._measuring.now(*self._what_to_measure())
         self._refresh.stale = (self._refresh.stale - {"stats"}) | {"draw"}  # drawn when the panel is shown
+        self._take_measured(measured)
 
     def _set_verdict(self, verdict: Verdict | None) -> None:
         if verdict != self.verdict:
             self.verdict = verdict
             self.verdictChanged.emit(verdict)
-
-    def _refresh_pinned(self, batch) -> None:
-        if self._pinned is None:
-            self.pinned_stats = None
-            return
-        self.pinned_stats, caption = self._pinned.statistics(batch, self._batch.key, seed=BATCH_SEED + 1,
-                                                             dtype=STATS_DTYPE)
-        self.compare_label.setText(caption)
 
     def _update_symmetry(self, network) -> None:
         groups = find_symmetric_units(network)
@@ -349,7 +360,7 @@ class InitExplorer(QWidget):
                 row.update(current, old, n_layers, shared)
         self.depth.update(stats, pinned, shown[0] if len(shown) == 1 and n_layers > 1 else None)
         self._size_depth_view()
-        summary = verdict_html(self.verdict, self._plot_style().theme.muted)
+        summary = verdict_html(self._shown_verdict, self._plot_style().theme.muted)
         if stats.batch_size < self.sample_count.value():
             summary += (f" <i>(Using {stats.batch_size:,} of {self.sample_count.value():,} samples: more would "
                         "be too slow or too big for a network this size.)</i>")

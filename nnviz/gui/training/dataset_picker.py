@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QComboBox
 from nnviz.core.datasets import BUNDLED_DATASETS, DATASETS, DatasetError
 from nnviz.core.datasets import load_csv as read_csv
 
+from ..background import BackgroundJob
 from ..quiet import show_index
-from .background import BackgroundJob
 from .data import CSV, DISPLAY_NAMES, TrainingData
 
 
