@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+
 import numpy as np
 
-from nnviz.core.stats import shared_bins
+from nnviz.core.stats import histogram, shared_bins
 
 MAX_BINS = 40
 Z_MIN_RANGE = (-1.0, 1.0)
@@ -16,15 +18,43 @@ def bin_count(n_values: int) -> int:
     return int(np.clip(2 * np.sqrt(n_values), 10, MAX_BINS))
 
 
-def shared_axes(pairs) -> dict[str, tuple[np.ndarray, float]]:
-    """Bin edges per histogram column ``"w"``, ``"z"``, ``"a"`` covering every layer of ``pairs``
-    (``(layer stats, pinned layer stats or None)``), with a placeholder top of 1."""
-    shared = {}
-    for key, attr in (("w", "weights"), ("z", "z"), ("a", "a")):
-        arrays = [getattr(s, attr) for pair in pairs for s in pair if s is not None]
-        n_bins = bin_count(max(a.size for a in arrays))
-        shared[key] = (shared_bins(arrays, n_bins, include=Z_MIN_RANGE if key == "z" else None), 1.0)
-    return shared
+COLUMNS = (("w", "weights"), ("z", "z"), ("a", "a"))
+"""The histogram columns: key and the :class:`~nnviz.core.stats.LayerStats` array each counts."""
+
+
+@dataclass(frozen=True)
+class Bars:
+    """One histogram: ``edges`` ``(k + 1,)``, the share of B's values ``(k,)`` in each bin and A's (or None),
+    and ``top``, the height the plot shows (the tallest bar here, or in the whole column on shared axes)."""
+
+    edges: np.ndarray
+    current: np.ndarray
+    pinned: np.ndarray | None
+    top: float
+
+
+def histogram_table(pairs, shared: bool) -> list[dict[str, Bars]]:
+    """The bars of every row of ``pairs`` (``(layer stats, pinned layer stats or None)``) per column
+    ``"w"``, ``"z"``, ``"a"``: each plot on its own bins, or (``shared``) each column on bins covering
+    every row, at one height. Only numpy: the explorer makes it on its worker thread."""
+    table = [{} for _ in pairs]
+    for key, attr in COLUMNS:
+        rows = [[getattr(s, attr) for s in pair if s is not None] for pair in pairs]  # B, then A if pinned
+        include = Z_MIN_RANGE if key == "z" else None
+        if shared:
+            column = [values for row in rows for values in row]
+            edges = shared_bins(column, bin_count(max(values.size for values in column)), include=include)
+        for bars, arrays in zip(table, rows):
+            if not shared:
+                edges = shared_bins(arrays, bin_count(arrays[0].size), include=include)
+            shares = [histogram(values, edges) / max(values.size, 1) for values in arrays]
+            bars[key] = Bars(edges, shares[0], shares[1] if len(shares) > 1 else None,
+                             max(float(share.max(initial=0.0)) for share in shares))
+        if shared:
+            top = max(bars[key].top for bars in table)
+            for bars in table:
+                bars[key] = replace(bars[key], top=top)
+    return table
 
 
 def sparse_ticks(lo: float, hi: float, most: int = 3, max_chars: int = 9) -> list[tuple[float, str]]:

@@ -33,12 +33,12 @@ from ..colors import theme_colors
 from ..deferred import SLOW_PANEL_INTERVAL_MS, DeferredRefresh
 from ..limited_spin import LimitedSpinBox
 from ..verdict_label import verdict_html
-from .axes import shared_axes
+from .axes import histogram_table
 from .compare import fresh_comparison_controls
 from .depth_view import DepthView
 from .jacobian_view import JacobianView
 from .layer_picker import MAX_LAYER_ROWS, LayerPicker
-from .measuring import Measured, Measuring
+from .measuring import Measured, Measuring, histogram_pairs
 from .pinned import PinnedNetwork
 from .plots import LayerRow, LayerRows, PlotStyle
 from .preset_picker import PresetPicker, describe_settings
@@ -85,6 +85,7 @@ class InitExplorer(QWidget):
         self.pinned_stats: NetworkStats | None = None
         self._pinned: PinnedNetwork | None = None
         self._measuring = Measuring(self)
+        self._measured: Measured | None = None
         self._symmetric: dict = {}
         self.paint_first = None  # a widget (the network view) that paints a change before the statistics
         # After the window has painted: on the next turn, and the very first time a little later,
@@ -284,20 +285,17 @@ class InitExplorer(QWidget):
 
     def _what_to_measure(self) -> tuple:
         self._hidden_verdict.stop()
-        return (self._state.network, self._pinned, self.sample_count.value(), self.input_distribution.currentData(),
-                self._state.inputs)
+        network = self._state.network
+        return (network, self._pinned, self.sample_count.value(), self.input_distribution.currentData(),
+                self._state.inputs, self.layer_picker.shown_layers(len(network.weights)), self.shared_axes.isChecked())
 
     def _on_measured(self, measured: Measured) -> None:
         self._show_measured(measured)
         if self._refresh.stale:  # changed while measuring
             self._refresh.mark()
 
-    def _show_measured(self, measured: Measured) -> None:
-        self._take_measured(measured)
-        self.layer_picker.set_layer_count(len(self.stats.layers))
-        self._draw()
-
-    def _take_measured(self, measured: Measured) -> None:
+    def _show_measured(self, measured: Measured, draw: bool = True) -> None:
+        self._measured = measured
         self.stats = measured.stats
         if measured.pinned is self._pinned:  # A was not cleared or replaced meanwhile
             self.pinned_stats = measured.pinned_stats
@@ -307,13 +305,16 @@ class InitExplorer(QWidget):
         self._shown_verdict = diagnose(measured.stats)
         if "stats" not in self._refresh.stale:  # the window's verdict speaks of the weights it shows
             self._set_verdict(self._shown_verdict)
+        if draw:
+            self.layer_picker.set_layer_count(len(measured.stats.layers))
+            self._draw()
 
     def _compute_while_hidden(self) -> None:
         if self.isVisible() or "stats" not in self._refresh.stale:
             return  # the visible panel computes at once
         measured = self._measuring.now(*self._what_to_measure())
         self._refresh.stale = (self._refresh.stale - {"stats"}) | {"draw"}  # drawn when the panel is shown
-        self._take_measured(measured)
+        self._show_measured(measured, draw=False)
 
     def _set_verdict(self, verdict: Verdict | None) -> None:
         if verdict != self.verdict:
@@ -350,14 +351,13 @@ class InitExplorer(QWidget):
         shown = self.shown_layers()
         self._rows.set_count(len(shown), self._plot_style())
         n_layers = len(stats.layers)
-        pairs = [(stats.layers[layer - 1], pinned.layers[layer - 1] if pinned is not None and layer <= len(
-            pinned.layers) else None) for layer in shown]
-        shared = shared_axes(pairs) if self.shared_axes.isChecked() and len(pairs) > 1 else None
-        tops = [row.update(current, old, n_layers, shared) for row, (current, old) in zip(self.rows, pairs)]
-        if shared is not None:  # now that every row has counted its bars: one height per column
-            shared = {key: (edges, max(t[key] for t in tops) or 1.0) for key, (edges, _) in shared.items()}
-            for row, (current, old) in zip(self.rows, pairs):
-                row.update(current, old, n_layers, shared)
+        pairs = histogram_pairs(stats, pinned, shown)
+        shared = self.shared_axes.isChecked() and len(pairs) > 1
+        made = self._measured  # the bars made on the worker thread, unless another layer was picked since, …
+        same = made.stats is stats and made.pinned_stats is pinned and made.rows == (*shown,) and made.shared == shared
+        table = made.bars if same else histogram_table(pairs, shared)
+        for row, (current, old), bars in zip(self.rows, pairs, table):
+            row.update(current, old, n_layers, bars)
         self.depth.update(stats, pinned, shown[0] if len(shown) == 1 and n_layers > 1 else None)
         self._size_depth_view()
         summary = verdict_html(self._shown_verdict, self._plot_style().theme.muted)

@@ -14,6 +14,7 @@ from nnviz.core.scratch import Scratch
 from nnviz.core.stats import NetworkStats, layer_statistics
 
 from ..background import BackgroundJob
+from .axes import Bars, histogram_table
 from .batch import BATCH_SEED, InputBatch
 from .pinned import PinnedNetwork
 
@@ -25,14 +26,24 @@ POLL_MS = 4
 
 @dataclass(frozen=True)
 class Measured:
-    """One measurement: the copy of the network measured, its statistics, and those of the pinned network "A"
-    (None if there is none or it takes other inputs; ``caption`` then says why)."""
+    """One measurement: the copy of the network measured, its statistics, those of the pinned network "A"
+    (None if there is none or it takes other inputs; ``caption`` then says why), and the histogram bars of the
+    rows asked for (see :func:`histogram_pairs`)."""
 
     network: Network
     stats: NetworkStats
     pinned: PinnedNetwork | None
     pinned_stats: NetworkStats | None
     caption: str
+    rows: tuple[int, ...]
+    shared: bool
+    bars: list[dict[str, Bars]]
+
+
+def histogram_pairs(stats: NetworkStats, pinned_stats: NetworkStats | None, rows) -> list[tuple]:
+    """``(B's layer stats, A's or None)`` of the layers ``rows`` (1 … L)."""
+    return [(stats.layers[layer - 1], pinned_stats.layers[layer - 1]
+             if pinned_stats is not None and layer <= len(pinned_stats.layers) else None) for layer in rows]
 
 
 class Measuring(QObject):
@@ -52,17 +63,19 @@ class Measuring(QObject):
         return self._job.busy
 
     def start(self, network: Network, pinned: PinnedNetwork | None, samples: int, distribution: str,
-              inputs: np.ndarray, done: Callable[[Measured], None]) -> None:
+              inputs: np.ndarray, rows, shared: bool, done: Callable[[Measured], None]) -> None:
         """Measure on the worker thread; ``done(measured)`` runs on the GUI thread. ``inputs`` ``(n_in,)``:
-        the current input, for the "current" distribution. Not while :attr:`busy`."""
-        self._job.start(self._measure, *self._taken(network, pinned, samples, distribution, inputs),
-                        done=lambda future: done(future.result()))
+        the current input, for the "current" distribution; ``rows`` the layers (1 … L) to make histogram
+        bars for, on ``shared`` axes or not (see :func:`~nnviz.gui.init_explorer.axes.histogram_table`).
+        Not while :attr:`busy`."""
+        self._job.start(self._measure, *self._taken(network, pinned, samples, distribution, inputs), tuple(rows),
+                        shared, done=lambda future: done(future.result()))
 
     def now(self, network: Network, pinned: PinnedNetwork | None, samples: int, distribution: str,
-            inputs: np.ndarray) -> Measured:
-        """Measure on this thread, once a measurement still running has been handed back."""
+            inputs: np.ndarray, rows, shared: bool) -> Measured:
+        """:meth:`start`, but on this thread, once a measurement still running has been handed back."""
         self._job.finish()
-        return self._measure(*self._taken(network, pinned, samples, distribution, inputs))
+        return self._measure(*self._taken(network, pinned, samples, distribution, inputs), tuple(rows), shared)
 
     def _taken(self, network, pinned, samples, distribution, inputs) -> tuple:
         """What a measurement reads, taken now on the GUI thread."""
@@ -71,9 +84,11 @@ class Measuring(QObject):
                                 inputs if distribution == "current" else None)
         return network, batch, self._batch.key, pinned
 
-    def _measure(self, network: Network, batch: np.ndarray, batch_key, pinned: PinnedNetwork | None) -> Measured:
+    def _measure(self, network: Network, batch: np.ndarray, batch_key, pinned: PinnedNetwork | None,
+                 rows: tuple[int, ...], shared: bool) -> Measured:
         stats = layer_statistics(network, batch, seed=BATCH_SEED + 1, dtype=STATS_DTYPE, scratch=self._scratch)
-        if pinned is None:
-            return Measured(network, stats, None, None, "")
-        pinned_stats, caption = pinned.statistics(batch, batch_key, seed=BATCH_SEED + 1, dtype=STATS_DTYPE)
-        return Measured(network, stats, pinned, pinned_stats, caption)
+        pinned_stats, caption = (None, "") if pinned is None else pinned.statistics(
+            batch, batch_key, seed=BATCH_SEED + 1, dtype=STATS_DTYPE)
+        rows = tuple(layer for layer in rows if layer <= len(stats.layers))
+        bars = histogram_table(histogram_pairs(stats, pinned_stats, rows), shared and len(rows) > 1)
+        return Measured(network, stats, pinned, pinned_stats, caption, rows, shared, bars)

@@ -14,11 +14,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 
 from nnviz.core import get_activation
-from nnviz.core.stats import LayerStats, histogram, max_abs_derivative, shared_bins
+from nnviz.core.stats import LayerStats, max_abs_derivative
 from nnviz.core.verdicts import format_number
 
 from ..colors import ThemeColors
-from .axes import Z_MIN_RANGE, bin_count, sparse_ticks
+from .axes import Bars, sparse_ticks
 
 CURVE_POINTS = 200
 ROW_HEIGHT = 150
@@ -158,22 +158,17 @@ class HistogramPair:
         self.current.setBrush(_colour(style.theme.series[self.key], 90))
         self.pinned.setPen(style.pen("pinned", 1.6))
 
-    def set_data(self, edges, current, pinned=None) -> float:
-        """Draw the value arrays as shares of their count in ``edges``; returns the tallest share."""
-        counts = histogram(current, edges) / max(current.size, 1)
-        self.current.setData(edges, counts)
-        top = counts.max(initial=0.0)
-        if pinned is None:
+    def set_data(self, bars: Bars) -> None:
+        """Draw the shares of ``bars``: B filled, A (if any) outlined."""
+        self.current.setData(bars.edges, bars.current)
+        if bars.pinned is None:
             if self._pinned_shown:
                 self.pinned.setData(*NO_STEPS)
                 self.pinned.hide()
         else:
-            pinned_counts = histogram(pinned, edges) / max(pinned.size, 1)
-            self.pinned.setData(edges, pinned_counts)
+            self.pinned.setData(bars.edges, bars.pinned)
             self.pinned.show()
-            top = max(top, pinned_counts.max(initial=0.0))
-        self._pinned_shown = pinned is not None
-        return top
+        self._pinned_shown = bars.pinned is not None
 
 
 class LayerRow:
@@ -234,45 +229,29 @@ class LayerRow:
         self.curve.setPen(style.pen("curve", 1.5))
         self.derivative.setPen(style.pen("derivative", 1.5, dashed=True))
 
-    def update(self, layer: LayerStats, pinned: LayerStats | None, n_layers: int,
-               shared: dict | None = None) -> dict[str, float]:
-        """Show ``layer`` (B) and, if given, the same layer of the pinned network (A) on shared bins.
-
-        ``shared`` ``{"w" | "z" | "a": (bin edges, top)}`` puts a column on the same axes in every row
-        (``top`` the tallest bar's share); without it each plot fits its own data. Returns each
-        column's tallest share, from which the caller finds the shared tops.
-        """
+    def update(self, layer: LayerStats, pinned: LayerStats | None, n_layers: int, bars: dict[str, Bars]) -> None:
+        """Show ``layer`` (B) and, if given, the same layer of the pinned network (A) as ``bars`` (see
+        :func:`~nnviz.gui.init_explorer.axes.histogram_table`)."""
         text_style = {"color": self._style.theme.foreground, "size": self._style.text_size(8.5)}
         role = "output" if layer.layer == n_layers else "hidden"
         act = get_activation(layer.activation)
-        tops = {}
         legend = (f"<span style='color:{self._style.colour('curve')}'>━ f</span>&nbsp;"
                   f"<span style='color:{self._style.colour('derivative')}'>╍ f′</span>")  # the curves over z
         self._cache.set_text(
             self.header, f"<b>Layer {layer.layer}</b> · {role} · {act.display_name} · {layer.n_in} → {layer.n_out}"
                          f" &nbsp; {legend}", **text_style)
-        for plot, key, hist, current, old in (
-            (self.w_plot, "w", self.w_hist, layer.weights, None if pinned is None else pinned.weights),
-            (self.z_plot, "z", self.z_hist, layer.z, None if pinned is None else pinned.z),
-            (self.a_plot, "a", self.a_hist, layer.a, None if pinned is None else pinned.a),
-        ):
-            arrays = [current] if old is None else [current, old]
-            if shared is None:
-                edges = shared_bins(arrays, bin_count(current.size), include=Z_MIN_RANGE if key == "z" else None)
-            else:
-                edges = shared[key][0]
-            tops[key] = top = hist.set_data(edges, current, old)
-            if shared is not None:
-                top = shared[key][1]
-            self._cache.set_range(plot, (edges[0], edges[-1]), (0.0, (top or 1.0) * 1.12), 0.02, 0.0)
+        for plot, hist in zip(self.plots, (self.w_hist, self.z_hist, self.a_hist)):
+            shown = bars[hist.key]
+            edges, top = shown.edges, shown.top or 1.0
+            hist.set_data(shown)
+            self._cache.set_range(plot, (edges[0], edges[-1]), (0.0, top * 1.12), 0.02, 0.0)
             self._cache.set_ticks(plot.getAxis("bottom"), [sparse_ticks(edges[0], edges[-1])])
-            if key == "z":
-                self._draw_curves(act, edges[0], edges[-1], top or 1.0)
+            if hist.key == "z":
+                self._draw_curves(act, edges[0], edges[-1], top)
         inactive = f"{100 * layer.inactive_fraction:.0f}% {'saturated' if layer.saturates else 'dead'}"
         self._cache.set_title(self.w_plot, self._title("W", layer, pinned, "w_std"), **text_style)
         self._cache.set_title(self.z_plot, self._title("z", layer, pinned, "z_std", f" · {inactive}"), **text_style)
         self._cache.set_title(self.a_plot, self._title("a", layer, pinned, "a_std"), **text_style)
-        return tops
 
     def _title(self, symbol: str, layer: LayerStats, pinned: LayerStats | None, std: str, extra: str = "") -> str:
         # A's value on a line of its own: on one line the three titles are wider than a 400 px dock.
