@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -133,6 +134,13 @@ SHOTS = {
 def settle(app, window) -> None:
     window.state.flush()
     for _ in range(5):
+        app.processEvents()
+    # The explorer measures on a worker thread: its plots are drawn once the measurement is in.
+    deadline = time.monotonic() + 30
+    while window.init_explorer._measuring.busy and time.monotonic() < deadline:  # noqa: SLF001
+        app.processEvents()
+        time.sleep(0.001)
+    for _ in range(3):
         app.processEvents()
 
 
