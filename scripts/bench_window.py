@@ -42,8 +42,10 @@ class WorkLog:
 
 
 def _instrument(log: WorkLog) -> None:
-    """Wrap the view's paint and every deferred refresh so that they stamp ``log`` when they end."""
+    """Wrap the view's paint, every deferred refresh and the explorer's drawing of a measurement made on its
+    worker thread so that they stamp ``log`` when they end."""
     from nnviz.gui.deferred import DeferredRefresh
+    from nnviz.gui.init_explorer.explorer import InitExplorer
     from nnviz.gui.network_view.view import NetworkView
 
     paint = NetworkView.paintEvent
@@ -63,6 +65,13 @@ def _instrument(log: WorkLog) -> None:
             log.last_work = time.perf_counter()
 
     DeferredRefresh.run = timed_run
+    measured = InitExplorer._on_measured  # noqa: SLF001
+
+    def timed_measured(self, *args):
+        measured(self, *args)
+        log.last_work = time.perf_counter()
+
+    InitExplorer._on_measured = timed_measured  # noqa: SLF001
 
 
 def _window(sizes):

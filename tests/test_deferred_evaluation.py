@@ -81,14 +81,37 @@ def test_the_entry_waits_for_its_measurement_and_a_new_epoch_end_finishes_it():
     _assert_same_history(deferred, synchronous)
 
 
-def test_step_epoch_records_its_epoch_and_restart_drops_a_pending_measurement():
-    _, deferred = _trainers(True, True)
+def test_step_epoch_records_its_epoch_and_restart_measures_the_starting_weights_instead():
+    synchronous, deferred = _trainers(True, True)
     deferred.step_epoch()
     assert deferred.history.epoch == [0, 1] and not deferred.evaluation_pending
     deferred.step_batches(deferred.batches_per_epoch)
     assert deferred.evaluation_pending
     deferred.restart()
-    assert deferred.history.epoch == [0] and not deferred.evaluation_pending
+    assert deferred.history.epoch == [] and deferred.evaluation_pending  # the starting loss, not epoch 2's
+    assert deferred.evaluate_pending()
+    synchronous.step_epoch()
+    synchronous.step_epoch()
+    synchronous.restart()
+    _assert_same_history(deferred, synchronous)
+
+
+def test_a_new_trainer_measures_its_starting_loss_later_on_a_copy_of_the_weights():
+    synchronous, deferred = _trainers(False, True)
+    assert deferred.history.epoch == [] and deferred.evaluation_pending
+    assert not deferred.evaluate_pending(deferred.evaluation_chunk_rows)  # a chunk at a time
+    deferred.step_batches(3)  # training goes on meanwhile; epoch 0 is the weights it started from
+    deferred.evaluate_pending()
+    assert deferred.history.epoch == [0]
+    _assert_same_history(deferred, synchronous)
+
+
+def test_a_starting_loss_that_is_not_finite_is_recorded_not_raised():
+    net = Network([1, 1], activation="linear", bias=False, seed=1, learning_rate=1e-300)
+    net.weights[0][...] = 1e160  # squares to an infinite loss
+    deferred = Trainer(net, [[1.0]], [0.0], batch_size=1, classification=False, defer_evaluation=True)
+    assert deferred.evaluate_pending()
+    assert deferred.history.epoch == [0] and np.isinf(deferred.history.train_loss[0])
 
 
 def test_the_snapshot_is_what_is_measured_and_its_arrays_are_reused():
@@ -182,3 +205,18 @@ def test_a_structure_change_drops_a_pending_measurement(qtbot, runner):
     runner.step()
     qtbot.waitUntil(lambda: not runner.is_busy)
     assert runner.epoch == 1 and runner.trainer.history.epoch == [0, 1]
+
+
+def test_a_new_trainer_measures_its_starting_loss_over_ticks_while_paused(qtbot, runner, monkeypatch):
+    monkeypatch.setattr(training_runner, "SLICE_SECONDS", 0.0)  # each tick: one chunk
+    ticks, train_slice = [], runner._train_slice  # noqa: SLF001
+    monkeypatch.setattr(runner, "_train_slice", lambda: (ticks.append(1), train_slice()))
+    weights = [w.copy() for w in runner.state.network.weights]
+    runner.rebuild()
+    assert runner.trainer.history.epoch == [] and runner.trainer.evaluation_pending
+    assert not runner.is_busy and not runner.is_playing
+    with qtbot.waitSignal(runner.progressed):
+        qtbot.waitUntil(lambda: not runner.trainer.evaluation_pending)
+    assert runner.trainer.history.epoch == [0] and runner.epoch == 0 and len(ticks) > 1
+    for now, before in zip(runner.state.network.weights, weights):
+        np.testing.assert_array_equal(now, before)  # measured, not trained

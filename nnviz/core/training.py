@@ -62,11 +62,11 @@ class Trainer:
     optional test set. ``classification=None`` decides from ``y`` (:func:`looks_like_classification`).
     ``seed=None`` uses the network's seed, so that the same network and data train the same way.
 
-    ``defer_evaluation=True`` spreads the measurement at each epoch's end over later calls: the epoch
-    ends with a copy of the weights taken, training may go on, and :meth:`evaluate_pending` measures
-    that copy a few rows at a time; the history entry (the same values as without deferring) is
-    appended when it is complete. Only one measurement is pending at a time: an epoch that ends while
-    one is still pending finishes it first.
+    ``defer_evaluation=True`` spreads the measurement at each epoch's end (and of the starting weights, epoch
+    0) over later calls: the epoch ends with a copy of the weights taken, training may go on, and
+    :meth:`evaluate_pending` measures that copy a few rows at a time; the history entry (the same values as
+    without deferring) is appended when it is complete. Only one measurement is pending at a time: an epoch
+    that ends while one is still pending finishes it first.
     """
 
     def __init__(self, network: Network, X, y, batch_size=10, learning_rate=None, l2=0.0, momentum=0.0,
@@ -146,7 +146,9 @@ class Trainer:
         self._position = 0
 
     def restart(self) -> None:
-        """Epoch 0: zero velocities, the generator re-seeded, the history holding only the current loss."""
+        """Epoch 0: zero velocities, the generator re-seeded, the history holding only the current loss
+        (with ``defer_evaluation``: once :meth:`evaluate_pending` has measured it; the history is empty until
+        then)."""
         self.epoch = 0
         self.history = History()
         self._pending = None
@@ -155,8 +157,11 @@ class Trainer:
         self._order = None
         self._position = 0
         self._targets = targets_for(self.network, self.y, self.classification)
-        self._begin_record(self.network)
-        self._advance_record(None)
+        if self.defer_evaluation:
+            self._begin_record(self._snapshot_of_network())
+        else:
+            self._begin_record(self.network)
+            self._advance_record(None)
 
     def _check_fit(self) -> None:
         n_in = self.network.layer_sizes[0]
@@ -224,12 +229,12 @@ class Trainer:
     def evaluate_pending(self, max_rows: int | None = None) -> bool:
         """Measure at most ``max_rows`` more rows (None: all) of the pending measurement; True once
         nothing is pending (the history is complete). Raises :class:`TrainingDiverged` when the loss
-        of the epoch it completes is not finite."""
+        of the trained epoch it completes is not finite."""
         if self._pending is None:
             return True
         if not self._advance_record(max_rows):
             return False
-        if not np.isfinite(self.history.train_loss[-1]):
+        if self.history.epoch[-1] > 0 and not np.isfinite(self.history.train_loss[-1]):  # epoch 0: not trained yet
             raise TrainingDiverged("the loss is no longer finite; lower the learning rate and reset")
         return True
 

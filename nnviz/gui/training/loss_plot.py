@@ -142,6 +142,8 @@ def _positive(values) -> np.ndarray:
 
 def metrics_text(history: History) -> str:
     """The last epoch's loss (and accuracy, when classifying) on the training and, if any, the test data."""
+    if not history.train_loss:
+        return "Loss: measuring…"
     lines = [_pair("Loss", history.train_loss, history.test_loss, "{:.4g}")]
     if history.train_accuracy:
         lines.append(_pair("Accuracy", history.train_accuracy, history.test_accuracy, "{:.1%}"))

@@ -1,10 +1,10 @@
 """Runs training on the GUI thread in time slices, so that the window never freezes.
 
 A timer runs mini-batches for at most ``SLICE_SECONDS`` per tick (at least one; no batch is started that
-would end past it), then returns to the event loop. The loss and accuracy at an epoch's end are measured
-on a copy of the weights in chunks of rows over the next ticks (before any more batches), so that no
-tick measures the whole data set; pausing finishes the measurement at once, and a step ends only once
-its epoch is in the history.
+would end past it), then returns to the event loop. The loss and accuracy at an epoch's end, and those of
+the starting weights when a trainer is made (paused too), are measured on a copy of the weights in chunks
+of rows over the next ticks (before any more batches), so that no tick measures the whole data set;
+pausing finishes the measurement at once, and a step ends only once its epoch is in the history.
 The weights change in place; the views are told (``state.notify_weights_changed``) at most
 ``DISPLAY_HZ`` times a second, and the next batches wait until ``paint_first`` (the network view) has
 painted them: otherwise a batch would run between each step of bringing the picture up to date, and
@@ -101,7 +101,7 @@ class TrainingRunner(QObject):
     @property
     def is_busy(self) -> bool:
         """True while playing or finishing a step."""
-        return self._timer.isActive()
+        return self._timer.isActive() and (self._playing or self._stop_at_epoch is not None)
 
     # -- options ------------------------------------------------------------------------------------
     def set_option(self, name: str, value) -> None:
@@ -179,8 +179,9 @@ class TrainingRunner(QObject):
             self._trainer = Trainer(self.state.network, data.X_train, data.y_train, X_test=data.X_test,
                                     y_test=data.y_test, classification=data.classification, defer_evaluation=True,
                                     **self._options)
-            if not self._playing:
-                self._timer.stop()
+            if not self._playing:  # paused: the starting loss is measured over the next ticks
+                self._timer.setInterval(0)
+                self._timer.start()
         self.trainerChanged.emit()
         self.progressed.emit()
 
@@ -210,8 +211,9 @@ class TrainingRunner(QObject):
         now = time.perf_counter()
         deadline = now + SLICE_SECONDS
         stepping = self._stop_at_epoch is not None
-        allowance = math.inf
-        if not stepping and self._speed is not None:
+        paused = not (self._playing or stepping)  # only measuring (the starting loss)
+        allowance = 0 if paused else math.inf
+        if not (stepping or paused) and self._speed is not None:
             per_second = self._speed * trainer.batches_per_epoch
             # Credit for at most one display frame, so that a stall is not followed by a burst.
             self._credit = min(self._credit + (now - self._last_tick) * per_second, per_second / DISPLAY_HZ + 1)
@@ -245,6 +247,8 @@ class TrainingRunner(QObject):
             self._halt(f"Training stopped: {error}.")
         if not stepping and self._speed is not None:
             self._credit -= ran
+        if paused and not trainer.evaluation_pending:
+            self._timer.stop()
         self._weights_dirty |= ran > 0
         self._publish(force=not self._timer.isActive())
 
