@@ -1,6 +1,7 @@
 """Whole-window benchmark: a change of every weight, as a user sees it settle in the real window.
 
-A MainWindow at 1280×800 (off screen) with the initialisation explorer's tab raised; each trial clicks
+A MainWindow at 1280×800 (off screen) with the initialisation explorer's tab raised and 1,000 rows of data the
+network fits (so the trainer follows every change, as when training on digits); each trial clicks
 Re-roll, or moves every weight a little as a training step does (``notify_weights_changed``), then runs
 the event loop until nothing is pending. It reports, median over the trials:
 
@@ -81,7 +82,11 @@ def _window(sizes):
 
     app = QApplication.instance() or QApplication([])
     window = fresh_window()
+    # Data the network fits, as when training on digits: the trainer follows every change too.
+    rng = np.random.default_rng(0)
+    window.training_data.set_csv("random.csv", rng.random((1000, sizes[0])), rng.integers(0, sizes[-1], 1000))
     window.state.set_layer_sizes(list(sizes))
+    window.training.match_network_to_data()
     window.init_dock.raise_()
     for _ in range(3):
         app.processEvents()

@@ -200,7 +200,8 @@ def test_a_structure_change_drops_a_pending_measurement(qtbot, runner):
     assert runner.trainer.evaluation_pending
     runner.state.set_layer_size(1, 6)
     settle(runner.state, qtbot)
-    assert runner.trainer.network is runner.state.network and runner.trainer.history.epoch == [0]
+    assert runner.trainer.network is runner.state.network and runner.trainer.epoch == 0
+    qtbot.waitUntil(lambda: runner.trainer.history.epoch == [0])  # the new starting loss, not the old epoch 1
     assert not runner.trainer.evaluation_pending
     runner.step()
     qtbot.waitUntil(lambda: not runner.is_busy)

@@ -37,6 +37,7 @@ def panel(qtbot, state, appearance):
     assert widget.runner.speed is None
     qtbot.addWidget(widget)
     widget.show()
+    qtbot.waitUntil(lambda: widget.trainer is None or not widget.trainer.evaluation_pending)  # the starting loss
     yield widget
     widget.pause()  # a test that failed while playing must not train on in the tests after it
 
@@ -153,8 +154,9 @@ def test_reset_restores_the_initial_weights(qtbot, panel, state):
     qtbot.waitUntil(lambda: panel.epoch >= 3)
     assert not np.array_equal(initial[0], state.network.weights[0])
     panel.reset_button.click()
-    assert not panel.is_playing and panel.epoch == 0
+    assert not panel.is_playing and panel.epoch == 0 and panel.metrics.text() == "Loss: measuring…"
     qtbot.waitUntil(lambda: len(panel.trainer.history) == 1)  # the starting loss, measured over the next ticks
+    assert panel.metrics.text().startswith("Loss: training")
     for w, w0 in zip(state.network.weights, initial):
         assert np.array_equal(w, w0)
     assert panel.epoch_label.text() == "Epoch 0"
@@ -372,7 +374,8 @@ def test_without_test_data_there_is_no_test_curve_or_points(qtbot, boundary, sta
     settle(state, qtbot)
     assert len(panel.data.y_test) == 0 and panel.trainer.history.test_loss == []
     assert not panel.loss_plot.test_curve.isVisible() and not boundary.test_points.isVisible()
-    assert "Loss: training" in panel.metrics.text() and "test" not in panel.metrics.text()
+    qtbot.waitUntil(lambda: "Loss: training" in panel.metrics.text())  # the new starting loss, measured
+    assert "test" not in panel.metrics.text()
 
 
 def test_clicking_the_plane_adds_points(qtbot, boundary, state, panel):

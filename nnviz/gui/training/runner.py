@@ -179,9 +179,11 @@ class TrainingRunner(QObject):
             self._trainer = Trainer(self.state.network, data.X_train, data.y_train, X_test=data.X_test,
                                     y_test=data.y_test, classification=data.classification, defer_evaluation=True,
                                     **self._options)
-            if not self._playing:  # paused: the starting loss is measured over the next ticks
+            if not self._playing:  # paused: the starting loss is measured over the ticks after the picture
+                self._timer.stop()
                 self._timer.setInterval(0)
-                self._timer.start()
+                self._after_paint.stale.add("measure")
+                self._after_paint.mark_after_paint(self.paint_first)
         self.trainerChanged.emit()
         self.progressed.emit()
 
@@ -291,7 +293,9 @@ class TrainingRunner(QObject):
             self._after_paint.mark_after_paint(view)
 
     def _resume(self) -> None:
-        if self._playing and self._stop_at_epoch is None and not self._timer.isActive():
+        trainer = self._trainer
+        measuring = not self._playing and trainer is not None and trainer.evaluation_pending
+        if (self._playing or measuring) and self._stop_at_epoch is None and not self._timer.isActive():
             self._timer.start()
 
     # -- following the model and the data -----------------------------------------------------------
