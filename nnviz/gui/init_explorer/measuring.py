@@ -28,7 +28,7 @@ POLL_MS = 4
 class Measured:
     """One measurement: the copy of the network measured, its statistics, those of the pinned network "A"
     (None if there is none or it takes other inputs; ``caption`` then says why), and the histogram bars of the
-    rows asked for (see :func:`histogram_pairs`)."""
+    rows asked for (see :func:`~nnviz.gui.init_explorer.axes.histogram_table`)."""
 
     network: Network
     stats: NetworkStats
