@@ -332,3 +332,24 @@ def test_rows_hidden_during_a_restyle_come_back_in_the_new_style(qtbot, state):
     assert {axis.style["tickFont"].pointSizeF() for axis in axes} == {7.5 * 1.5}
     heights = {round(axis.geometry().height()) for axis in axes}
     assert len(heights) == 1 and heights.pop() > 0  # every row has its tick labels, not a squashed axis
+
+
+def test_depth_plots_hold_their_axes_while_the_weights_drift_a_little(qtbot, panel, state):
+    # Training moves the statistics a little every update: axes that followed them exactly would lay out
+    # their labels again each time and jitter.
+    def ranges():
+        return [np.array(plot.vb.viewRange()) for plot in panel.depth.plots]
+
+    before, stats = ranges(), panel.stats
+    for weights in state.network.weights:
+        weights *= 1.002
+    state.notify_weights_changed()
+    state.flush()
+    qtbot.waitUntil(lambda: panel.stats is not stats and panel.up_to_date)
+    assert panel.stats.layers[0].z_std != stats.layers[0].z_std
+    for now, then in zip(ranges(), before):
+        np.testing.assert_array_equal(now, then)
+    for plot, series in zip(panel.depth.plots, panel.depth.current):
+        (x_lo, x_hi), (y_lo, y_hi) = plot.vb.viewRange()
+        x, y = series.getData()  # in the plot's units (log10 on a log axis)
+        assert x_lo <= x.min() and x.max() <= x_hi and y_lo <= y.min() and y.max() <= y_hi
