@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from nnviz.core import Network
-from nnviz.core.stats import layer_statistics, sample_inputs
-from nnviz.gui.init_explorer.axes import COLUMNS, histogram_table
+from nnviz.core.stats import layer_statistics, sample_inputs, shared_bins
+from nnviz.gui.init_explorer.axes import COLUMNS, SNAPS, Z_MIN_RANGE, histogram_table, round_step
 from nnviz.gui.init_explorer.measuring import histogram_pairs
 
 
@@ -47,3 +47,14 @@ def test_own_axes_fit_each_plot_to_its_own_bars(pairs):
             assert bars[key].pinned is None
             assert bars[key].top == pytest.approx(bars[key].current.max())
     assert not np.array_equal(table[0]["w"].edges, table[1]["w"].edges)
+
+
+def test_bins_widen_the_data_bins_to_round_numbers(pairs):
+    for bars, (current, pinned) in zip(histogram_table(pairs, shared=False), pairs):
+        for key, attr in COLUMNS:
+            edges, arrays = bars[key].edges, [getattr(current, attr), getattr(pinned, attr)]
+            raw = shared_bins(arrays, len(edges) - 1, include=Z_MIN_RANGE if key == "z" else None)
+            step = round_step((raw[-1] - raw[0]) / SNAPS)
+            assert raw[0] - step < edges[0] <= raw[0] and raw[-1] <= edges[-1] < raw[-1] + step
+            for end in (edges[0], edges[-1]):
+                assert end / step == pytest.approx(round(end / step), abs=1e-9)

@@ -334,11 +334,12 @@ def test_rows_hidden_during_a_restyle_come_back_in_the_new_style(qtbot, state):
     assert len(heights) == 1 and heights.pop() > 0  # every row has its tick labels, not a squashed axis
 
 
-def test_depth_plots_hold_their_axes_while_the_weights_drift_a_little(qtbot, panel, state):
+def test_plots_hold_their_axes_while_the_weights_drift_a_little(qtbot, panel, state):
     # Training moves the statistics a little every update: axes that followed them exactly would lay out
     # their labels again each time and jitter.
     def ranges():
-        return [np.array(plot.vb.viewRange()) for plot in panel.depth.plots]
+        plots = [*panel.depth.plots, *(plot for row in panel.rows for plot in row.plots)]
+        return [np.array(plot.vb.viewRange()) for plot in plots]
 
     before, stats = ranges(), panel.stats
     for weights in state.network.weights:

@@ -1,7 +1,12 @@
-"""Where the explorer's histogram axes go: bins, shared ranges across layers, and sparse round ticks."""
+"""Where the explorer's histogram axes go: bins, shared ranges across layers, and sparse round ticks.
+
+Spans snap outwards to round steps (:func:`snapped`): while training moves the values a little, the axes
+stay put instead of jittering, and keep their pictures instead of laying out their labels on every update.
+"""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -11,6 +16,22 @@ from nnviz.core.stats import histogram, shared_bins
 MAX_BINS = 40
 Z_MIN_RANGE = (-1.0, 1.0)
 """The z plots always show at least this much of the activation curve, so tiny z reads as 'near 0'."""
+
+
+SNAPS = 8
+"""A span snaps outwards to a round step of about 1/``SNAPS`` of its width."""
+
+
+def round_step(at_least: float) -> float:
+    """The smallest of 1, 2, 5 × 10ᵏ that is ≥ ``at_least`` (> 0)."""
+    power = 10.0 ** math.floor(math.log10(at_least))
+    return next(power * m for m in (1.0, 2.0, 5.0, 10.0) if power * m >= at_least)
+
+
+def snapped(lo: float, hi: float, step: float | None = None) -> tuple[float, float]:
+    """``[lo, hi]`` (lo < hi) widened to multiples of ``step`` (by default a round step of ~1/``SNAPS`` of it)."""
+    step = round_step((hi - lo) / SNAPS) if step is None else step
+    return math.floor(lo / step) * step, math.ceil(hi / step) * step
 
 
 def bin_count(n_values: int) -> int:
@@ -43,10 +64,10 @@ def histogram_table(pairs, shared: bool) -> list[dict[str, Bars]]:
         include = Z_MIN_RANGE if key == "z" else None
         if shared:
             column = [values for row in rows for values in row]
-            edges = shared_bins(column, bin_count(max(values.size for values in column)), include=include)
+            edges = _snapped_bins(column, bin_count(max(values.size for values in column)), include)
         for bars, arrays in zip(table, rows):
             if not shared:
-                edges = shared_bins(arrays, bin_count(arrays[0].size), include=include)
+                edges = _snapped_bins(arrays, bin_count(arrays[0].size), include)
             shares = [histogram(values, edges) / max(values.size, 1) for values in arrays]
             bars[key] = Bars(edges, shares[0], shares[1] if len(shares) > 1 else None,
                              max(float(share.max(initial=0.0)) for share in shares))
@@ -55,6 +76,12 @@ def histogram_table(pairs, shared: bool) -> list[dict[str, Bars]]:
             for bars in table:
                 bars[key] = replace(bars[key], top=top)
     return table
+
+
+def _snapped_bins(arrays, n_bins: int, include) -> np.ndarray:
+    """:func:`~nnviz.core.histograms.shared_bins` over a :func:`snapped` span."""
+    edges = shared_bins(arrays, n_bins, include=include)
+    return np.linspace(*snapped(edges[0], edges[-1]), n_bins + 1)
 
 
 def sparse_ticks(lo: float, hi: float, most: int = 3, max_chars: int = 9) -> list[tuple[float, str]]:

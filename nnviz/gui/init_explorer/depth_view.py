@@ -8,7 +8,6 @@ size and is shown muted, for comparison only.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,14 +16,13 @@ import pyqtgraph as pg
 from nnviz.core.stats import NetworkStats, is_centred
 
 from ..colors import theme_colors
+from .axes import snapped
 from .plots import ChangeCache, PlotStyle, line, make_plot, style_axes
 
 LOG_SPAN = 100.0
 """The depth plots switch to a log y axis when the largest value is this many times the smallest."""
 LOG_SNAP = 0.25
 """A log y span snaps outwards to this many decades (see ``_y_axis``)."""
-LINEAR_SNAPS = 8
-"""A linear y span snaps outwards to a round step of about 1/this of the data's span (see ``_y_axis``)."""
 
 
 @dataclass(frozen=True)
@@ -233,29 +231,16 @@ _SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 def _y_axis(values: np.ndarray, log: bool) -> tuple[tuple[float, float], list | None]:
-    """The y span (before padding by 0.1) of a depth plot and its ticks (None: pyqtgraph's own).
-
-    The span snaps outwards to quarter decades (log) or to an eighth of a round step of the data's span,
-    so that it stays put while the values drift a little (training): the axes then keep their pictures
-    instead of laying out their labels again on every update, and do not jitter.
-    """
+    """The y span (before padding by 0.1) of a depth plot and its ticks (None: pyqtgraph's own); the span
+    snaps outwards (see :func:`~nnviz.gui.init_explorer.axes.snapped`), to quarter decades on a log axis."""
     if not values.size:
         return (0.0, 1.0), None
     if log:
-        lo, hi = _snapped(np.log10(values.min()), np.log10(values.max()), LOG_SNAP)
+        lo, hi = snapped(np.log10(values.min()), np.log10(values.max()), LOG_SNAP)
         pad = 0.1 * (hi - lo)
         return (lo, hi), [_power_ticks(lo - pad, hi + pad)]
     lo, hi = min(0.0, values.min()), values.max()
     if not hi > lo:
         return (lo, lo + 1.0), None
-    return _snapped(lo, hi, _round_step((hi - lo) / LINEAR_SNAPS)), None
+    return snapped(lo, hi), None
 
-
-def _snapped(lo: float, hi: float, step: float) -> tuple[float, float]:
-    return math.floor(lo / step) * step, math.ceil(hi / step) * step
-
-
-def _round_step(at_least: float) -> float:
-    """The smallest of 1, 2, 5 × 10ᵏ that is ≥ ``at_least`` (> 0)."""
-    power = 10.0 ** math.floor(math.log10(at_least))
-    return next(power * m for m in (1.0, 2.0, 5.0, 10.0) if power * m >= at_least)

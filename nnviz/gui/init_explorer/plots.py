@@ -18,7 +18,7 @@ from nnviz.core.stats import LayerStats, max_abs_derivative
 from nnviz.core.verdicts import format_number
 
 from ..colors import ThemeColors
-from .axes import Bars, sparse_ticks
+from .axes import Bars, snapped, sparse_ticks
 
 CURVE_POINTS = 200
 ROW_HEIGHT = 150
@@ -244,7 +244,7 @@ class LayerRow:
             shown = bars[hist.key]
             edges, top = shown.edges, shown.top or 1.0
             hist.set_data(shown)
-            self._cache.set_range(plot, (edges[0], edges[-1]), (0.0, top * 1.12), 0.02, 0.0)
+            self._cache.set_range(plot, (edges[0], edges[-1]), snapped(0.0, top * 1.12), 0.02, 0.0)
             self._cache.set_ticks(plot.getAxis("bottom"), [sparse_ticks(edges[0], edges[-1])])
             if hist.key == "z":
                 self._draw_curves(act, edges[0], edges[-1], top)
