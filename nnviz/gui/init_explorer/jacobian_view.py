@@ -14,6 +14,8 @@ from nnviz.core.jacobian import jacobian_singular_values
 from ..appearance import Appearance
 from ..colors import theme_colors
 from ..deferred import SLOW_PANEL_INTERVAL_MS, DeferredRefresh
+from .axes import snapped
+from .plots import ChangeCache
 
 
 class JacobianView(pg.GraphicsLayoutWidget):
@@ -32,6 +34,7 @@ class JacobianView(pg.GraphicsLayoutWidget):
         self._state = state
         self._appearance = appearance
         self.values: np.ndarray | None = None
+        self._cache = ChangeCache()
         self.plot = self.addPlot()
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
@@ -71,20 +74,21 @@ class JacobianView(pg.GraphicsLayoutWidget):
         self.curve.setData(index[finite_index], shown[finite_index])
         finite = np.log10(shown[np.isfinite(shown)])
         low, high = (float(finite.min()), float(finite.max())) if finite.size else (-1.0, 1.0)
-        low, high = min(low, -1.0), max(high, 1.0)
-        self.plot.setYRange(low, high, padding=0.1)
+        # Whole decades: the axis holds still while training moves the values a little.
+        low, high = snapped(min(low, -1.0), max(high, 1.0), 1.0)
+        self._cache.set_range(self.plot, (0.5, len(self.values) + 0.5), (low, high), 0.0, 0.1)
         # One label per decade while that stays readable; pyqtgraph's own spacing beyond.
-        self.plot.getAxis("left").setTickSpacing(*((1.0, 1.0) if high - low <= 6 else ()))
-        self.plot.setXRange(0.5, len(self.values) + 0.5, padding=0)
+        if self._cache.changed(self.plot, "decades", high - low <= 6):
+            self.plot.getAxis("left").setTickSpacing(*((1.0, 1.0) if high - low <= 6 else ()))
         if finite.size:
             ratio = 10 ** (finite.max() - finite.min())
             spread = f"σ_max / σ_min = {ratio:.3g}" if len(finite) > 1 else f"σ = {10 ** finite.max():.3g}"
             spread += f" · {int(zero.sum())} zero" if zero.any() else ""
         else:
             spread = "not finite"
-        self.plot.setTitle(f"Jacobian ∂y/∂x singular values · {spread}",
-                           size=f"{8.5 * self._appearance.scale:.1f}pt",
-                           color=theme_colors(self._appearance.theme).foreground)
+        self._cache.set_title(self.plot, f"Jacobian ∂y/∂x singular values · {spread}",
+                              size=f"{8.5 * self._appearance.scale:.1f}pt",
+                              color=theme_colors(self._appearance.theme).foreground)
 
     def _apply_theme(self) -> None:
         colors = theme_colors(self._appearance.theme)

@@ -112,33 +112,34 @@ class ChangeCache:
     def __init__(self):
         self._last: dict = {}
 
-    def _changed(self, item, what: str, value) -> bool:
+    def changed(self, item, what: str, value) -> bool:
+        """Whether ``value`` differs from the last ``what`` of ``item`` (and remember it)."""
         key = (id(item), what)
         changed = key not in self._last or self._last[key] != value
         self._last[key] = value
         return changed
 
     def set_title(self, plot: pg.PlotItem, text: str, **style) -> None:
-        if self._changed(plot, "title", (text, style)):
+        if self.changed(plot, "title", (text, style)):
             plot.setTitle(text, **style)
 
     def set_text(self, label: pg.LabelItem, text: str, **style) -> None:
-        if self._changed(label, "text", (text, style)):
+        if self.changed(label, "text", (text, style)):
             label.setText(text, **style)
 
     def set_range(self, plot: pg.PlotItem, x_span, y_span, x_padding: float, y_padding: float) -> None:
         """``setXRange`` and ``setYRange`` with these paddings, in one view-box update."""
         x_range, y_range = _padded(x_span, x_padding), _padded(y_span, y_padding)
-        if self._changed(plot, "range", (x_range, y_range)):
+        if self.changed(plot, "range", (x_range, y_range)):
             plot.setRange(xRange=x_range, yRange=y_range, padding=0)
 
     def set_log_y(self, plot: pg.PlotItem, log: bool) -> None:
-        if self._changed(plot, "log", log):
+        if self.changed(plot, "log", log):
             plot.setLogMode(x=False, y=log)
             self._last.pop((id(plot), "range"), None)  # a new log mode turns auto-range back on
 
     def set_ticks(self, axis: pg.AxisItem, ticks: list | None) -> None:
-        if self._changed(axis, "ticks", ticks):
+        if self.changed(axis, "ticks", ticks):
             axis.setTicks(ticks)
 
 
