@@ -61,3 +61,21 @@ def test_the_loss_plot_compares_the_first_loss_with_chance(qtbot):
     assert "worse" not in plot.chance_label.text() and "0.693" in plot.chance_label.text()
     plot.set_chance(None)
     assert not plot.chance_line.isVisible()
+
+
+def test_the_loss_plot_draws_a_growing_history_again_only_when_it_grew(qtbot, monkeypatch):
+    plot = LossPlot(Appearance())
+    qtbot.addWidget(plot)
+    history = History(epoch=[0], train_loss=[3.0])
+    plot.set_history(history)
+    drawn = []
+    set_data = plot.train_curve.setData
+    monkeypatch.setattr(plot.train_curve, "setData", lambda *args, **kw: (drawn.append(1), set_data(*args, **kw)))
+    plot.set_history(history)  # published again within the epoch: nothing new to draw
+    assert drawn == []
+    history.epoch.append(1)
+    history.train_loss.append(2.0)
+    plot.set_history(history)
+    assert drawn == [1] and list(plot.train_curve.getData()[1]) == [3.0, 2.0]
+    plot.set_history(History(epoch=[0], train_loss=[5.0]))  # a restart: a new history of the same length
+    assert list(plot.train_curve.getData()[1]) == [5.0]

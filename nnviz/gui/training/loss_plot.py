@@ -38,6 +38,7 @@ class LossPlot(QWidget):
             item.getAxis(name).enableAutoSIPrefix(False)
         self._chance: float | None = None
         self._start_loss: float | None = None
+        self._shown: tuple[History | None, int] = (None, 0)  # the history drawn and its length then
         self.chance_line = pg.InfiniteLine(angle=0, movable=False, label="chance",
                                            labelOpts={"position": 0.95, "anchors": [(1, 1), (1, 1)]})
         self.chance_line.hide()
@@ -66,6 +67,11 @@ class LossPlot(QWidget):
         self._apply_theme()
 
     def set_history(self, history: History) -> None:
+        """Draw ``history`` (a trainer's grows by appending: drawn again only once it has grown)."""
+        shown = (history, len(history.epoch))
+        if self._shown[0] is shown[0] and self._shown[1] == shown[1]:
+            return  # training publishes many pictures an epoch: the curves and axes keep theirs
+        self._shown = shown
         epochs = np.asarray(history.epoch, dtype=float)
         # The epoch axis starts at 0 and spans at least 10 epochs, so that a new run does not look empty.
         last = epochs[-1] if len(epochs) else 0.0
