@@ -320,3 +320,13 @@ def test_statistics_use_the_networks_cross_entropy():
     d_w, _ = net.gradients(x, t)
     np.testing.assert_allclose(stats.series("grad_norm"), [np.linalg.norm(g) / 50 for g in d_w], rtol=1e-12)
     assert stats.layers[-1].activation == "softmax" and max_abs_derivative("softmax") == pytest.approx(0.25)
+
+
+def test_statistics_of_a_private_copy_keep_its_weight_arrays_instead_of_copying_them():
+    network = Network([5, 7, 3], seed=2)
+    batch = sample_inputs(5, 50, "normal", 0)
+    copied, kept = (layer_statistics(network, batch, seed=1, copy_weights=copy) for copy in (True, False))
+    for layer_copied, layer_kept, weights in zip(copied.layers, kept.layers, network.weights):
+        assert layer_kept.weights is weights and layer_copied.weights is not weights
+        np.testing.assert_array_equal(layer_copied.weights, layer_kept.weights)
+        assert (layer_copied.z_std, layer_copied.grad_norm) == (layer_kept.z_std, layer_kept.grad_norm)

@@ -163,7 +163,7 @@ def random_targets(network: Network, n_samples: int, seed=None) -> np.ndarray:
 
 
 def layer_statistics(network: Network, inputs, targets=None, seed=None, dtype=np.float64,
-                     scratch: Scratch | None = None) -> NetworkStats:
+                     scratch: Scratch | None = None, copy_weights: bool = True) -> NetworkStats:
     """Push the ``(batch, n_in)`` batch ``inputs`` through ``network`` and measure every layer.
 
     ``targets`` ``(batch, n_out)`` defines E for the gradient norms; without them, targets are drawn
@@ -176,6 +176,8 @@ def layer_statistics(network: Network, inputs, targets=None, seed=None, dtype=np
     :data:`FLOAT32_SAFE_RANGE`) is measured again in float64, so overflow and vanishing look the same.
     A :class:`~nnviz.core.scratch.Scratch` kept by the caller holds the temporaries from call to call, and
     what only depends on the batch while the same ``inputs`` array comes back (never change it in place).
+    ``copy_weights=False`` keeps the network's own weight arrays in the statistics (for a private copy of a
+    network that nothing changes afterwards).
     """
     x = np.asarray(inputs, dtype=float)
     if x.ndim != 2 or x.shape[0] < 1 or x.shape[1] != network.layer_sizes[0]:
@@ -187,9 +189,9 @@ def layer_statistics(network: Network, inputs, targets=None, seed=None, dtype=np
         raise ValueError(f"targets must have shape {(batch, network.layer_sizes[-1])}, got {t.shape}")
     scratch = Scratch() if scratch is None else scratch
     with np.errstate(all="ignore"):
-        layers, loss = _measure(network, x, t, np.dtype(dtype), scratch)
+        layers, loss = _measure(network, x, t, np.dtype(dtype), scratch, copy_weights)
         if np.dtype(dtype) != np.float64 and not all(_single_precision_safe(layer) for layer in layers):
-            layers, loss = _measure(network, x, t, np.dtype(np.float64), scratch)
+            layers, loss = _measure(network, x, t, np.dtype(np.float64), scratch, copy_weights)
         input_std = scratch.derived("input_std", x, lambda x: _mean_std(x, scratch)[1])
     scratch.sweep()
     return NetworkStats(layers, x, t, loss / batch, input_std)
@@ -214,7 +216,8 @@ def _derivative(act, z: np.ndarray, a: np.ndarray, out: np.ndarray) -> np.ndarra
     return act.derivative(z)
 
 
-def _measure(network: Network, x: np.ndarray, t: np.ndarray, dtype: np.dtype, scratch: Scratch) -> tuple:
+def _measure(network: Network, x: np.ndarray, t: np.ndarray, dtype: np.dtype, scratch: Scratch,
+             copy_weights: bool) -> tuple:
     """The :class:`LayerStats` of every layer and the batch-summed E, matrix products in ``dtype``."""
     n_layers, batch, low = len(network.weights), x.shape[0], dtype != np.float64
 
@@ -277,7 +280,7 @@ def _measure(network: Network, x: np.ndarray, t: np.ndarray, dtype: np.dtype, sc
             dead_fraction=np.count_nonzero(flat.all(axis=0)) / flat.shape[1],
             mean_abs_derivative=float(slope.mean()),
             grad_norm=grad_norms[i], w_norm=float(np.linalg.norm(w)),
-            weights=w.copy(), z=z, a=a,
+            weights=w.copy() if copy_weights else w, z=z, a=a,
         ))
     return layers, loss
 

@@ -220,7 +220,7 @@ class InitExplorer(QWidget):
             self._refresh.mark_after_paint(self.paint_first)  # 1,000 samples: after the picture
         else:
             # Cheap, and the network view marks the units even while this panel is hidden.
-            self._update_symmetry(self._state.network)
+            self._show_symmetry(find_symmetric_units(self._state.network))
             if "stats" in self._refresh.stale:
                 self._hidden_verdict.start()  # restarted by every change: waits until they stop
 
@@ -301,7 +301,7 @@ class InitExplorer(QWidget):
             self.pinned_stats = measured.pinned_stats
             if measured.pinned is not None:
                 self.compare_label.setText(measured.caption)
-        self._update_symmetry(measured.network)
+        self._show_symmetry(measured.symmetric_units)
         self._shown_verdict = diagnose(measured.stats)
         if "stats" not in self._refresh.stale:  # the window's verdict speaks of the weights it shows
             self._set_verdict(self._shown_verdict)
@@ -321,8 +321,7 @@ class InitExplorer(QWidget):
             self.verdict = verdict
             self.verdictChanged.emit(verdict)
 
-    def _update_symmetry(self, network) -> None:
-        groups = find_symmetric_units(network)
+    def _show_symmetry(self, groups: dict) -> None:
         if groups:
             lines = [f"Layer {layer}: units {describe_units(group)} identical"
                      for layer, layer_groups in groups.items() for group in layer_groups]

@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject
 
 from nnviz.core import Network
 from nnviz.core.scratch import Scratch
-from nnviz.core.stats import NetworkStats, layer_statistics
+from nnviz.core.stats import NetworkStats, find_symmetric_units, layer_statistics
 
 from ..background import BackgroundJob
 from .axes import Bars, histogram_table
@@ -26,12 +26,13 @@ POLL_MS = 4
 
 @dataclass(frozen=True)
 class Measured:
-    """One measurement: the copy of the network measured, its statistics, those of the pinned network "A"
-    (None if there is none or it takes other inputs; ``caption`` then says why), and the histogram bars of the
-    rows asked for (see :func:`~nnviz.gui.init_explorer.axes.histogram_table`)."""
+    """One measurement: the statistics of the network measured and its identical units
+    (:func:`~nnviz.core.stats.find_symmetric_units`), those of the pinned network "A" (None if there is none
+    or it takes other inputs; ``caption`` then says why), and the histogram bars of the rows asked for (see
+    :func:`~nnviz.gui.init_explorer.axes.histogram_table`)."""
 
-    network: Network
     stats: NetworkStats
+    symmetric_units: dict
     pinned: PinnedNetwork | None
     pinned_stats: NetworkStats | None
     caption: str
@@ -86,9 +87,10 @@ class Measuring(QObject):
 
     def _measure(self, network: Network, batch: np.ndarray, batch_key, pinned: PinnedNetwork | None,
                  rows: tuple[int, ...], shared: bool) -> Measured:
-        stats = layer_statistics(network, batch, seed=BATCH_SEED + 1, dtype=STATS_DTYPE, scratch=self._scratch)
+        stats = layer_statistics(network, batch, seed=BATCH_SEED + 1, dtype=STATS_DTYPE, scratch=self._scratch,
+                                 copy_weights=False)  # the network is this measurement's own copy
         pinned_stats, caption = (None, "") if pinned is None else pinned.statistics(
             batch, batch_key, seed=BATCH_SEED + 1, dtype=STATS_DTYPE)
         rows = tuple(layer for layer in rows if layer <= len(stats.layers))
         bars = histogram_table(histogram_pairs(stats, pinned_stats, rows), shared and len(rows) > 1)
-        return Measured(network, stats, pinned, pinned_stats, caption, rows, shared, bars)
+        return Measured(stats, find_symmetric_units(network), pinned, pinned_stats, caption, rows, shared, bars)
