@@ -136,8 +136,9 @@ def settle(app, window) -> None:
     for _ in range(5):
         app.processEvents()
     # The explorer measures on a worker thread: its plots are drawn once the measurement is in.
-    deadline = time.monotonic() + 30
-    while window.init_explorer._measuring.busy and time.monotonic() < deadline:  # noqa: SLF001
+    explorer, deadline = window.init_explorer, time.monotonic() + 30
+    while (not explorer.up_to_date and explorer.isVisible() and not explorer.visibleRegion().isEmpty()
+           and time.monotonic() < deadline):
         app.processEvents()
         time.sleep(0.001)
     for _ in range(3):

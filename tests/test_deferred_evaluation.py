@@ -221,3 +221,15 @@ def test_a_new_trainer_measures_its_starting_loss_over_ticks_while_paused(qtbot,
     assert runner.trainer.history.epoch == [0] and runner.epoch == 0 and len(ticks) > 1
     for now, before in zip(runner.state.network.weights, weights):
         np.testing.assert_array_equal(now, before)  # measured, not trained
+
+
+def test_pausing_a_paused_runner_leaves_the_starting_loss_to_the_ticks(qtbot, runner, monkeypatch):
+    measured_at_once = []
+    monkeypatch.setattr(runner.trainer.__class__, "evaluate_pending",
+                        lambda self, max_rows=None, original=Trainer.evaluate_pending: (
+                            measured_at_once.append(max_rows is None), original(self, max_rows))[1])
+    runner.rebuild()
+    runner.pause()  # Reset, a suggested network, closing the window: all pause first
+    assert runner.trainer.evaluation_pending and runner.trainer.history.epoch == []
+    qtbot.waitUntil(lambda: runner.trainer.history.epoch == [0])
+    assert measured_at_once and not any(measured_at_once)  # chunks over ticks, never the whole set at once

@@ -354,3 +354,27 @@ def test_plots_hold_their_axes_while_the_weights_drift_a_little(qtbot, panel, st
         (x_lo, x_hi), (y_lo, y_hi) = plot.vb.viewRange()
         x, y = series.getData()  # in the plot's units (log10 on a log axis)
         assert x_lo <= x.min() and x.max() <= x_hi and y_lo <= y.min() and y.max() <= y_hi
+
+
+def test_a_failed_measurement_is_reported_and_the_changes_after_it_are_still_measured(qtbot, panel, state,
+                                                                                       monkeypatch):
+    original, release, calls = panel._measuring._measure, threading.Event(), []
+
+    def failing_once(*args):
+        calls.append(1)
+        if len(calls) == 1:
+            release.wait(10)
+            raise RuntimeError("the measurement failed")
+        return original(*args)
+
+    monkeypatch.setattr(panel._measuring, "_measure", failing_once)
+    with qtbot.capture_exceptions() as errors:
+        state.set_activation("tanh")
+        state.flush()
+        qtbot.waitUntil(lambda: len(calls) == 1)
+        state.set_activation("relu")  # while the failing one runs
+        state.flush()
+        release.set()
+        qtbot.waitUntil(lambda: panel.up_to_date and panel.stats.layers[0].activation == "relu")
+    assert [str(error) for _, error, _ in errors] == ["the measurement failed"]
+    assert panel.verdict is not None

@@ -181,7 +181,8 @@ class Trainer:
 
     @property
     def evaluation_pending(self) -> bool:
-        """True while an ended epoch's history entry waits for :meth:`evaluate_pending`."""
+        """True while a history entry (an ended epoch's, or the starting weights') waits for
+        :meth:`evaluate_pending`."""
         return self._pending is not None
 
     @property

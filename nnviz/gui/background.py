@@ -34,17 +34,13 @@ class BackgroundJob(QObject):
         self._job = (self._executor.submit(function, *args), done)
         self._poll.start()
 
-    def forget(self) -> None:
-        """Never hand back the running job's result (a newer choice replaced it)."""
+    def forget(self, wait: bool = False) -> None:
+        """Never hand back the running job's result (a newer choice replaced it); with ``wait``, return only
+        once it has ended (it may be using what it was given)."""
+        if wait and self._job is not None:
+            self._job[0].exception()  # waits, and never raises
         self._job = None
         self._poll.stop()
-
-    def finish(self) -> None:
-        """Wait for the running job, if any, and hand back its result now."""
-        if self._job is not None:
-            future, done = self._job
-            future.exception()  # waits; the error, if any, is raised by future.result() in done
-            self._check()
 
     def _check(self) -> None:
         future, done = self._job

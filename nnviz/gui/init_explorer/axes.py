@@ -29,9 +29,13 @@ def round_step(at_least: float) -> float:
 
 
 def snapped(lo: float, hi: float, step: float | None = None) -> tuple[float, float]:
-    """``[lo, hi]`` (lo < hi) widened to multiples of ``step`` (by default a round step of ~1/``SNAPS`` of it)."""
+    """``[lo, hi]`` (lo < hi) widened to multiples of ``step`` (by default a round step of ~1/``SNAPS`` of it);
+    unchanged where that cannot be done (a span too narrow for its magnitude, or not finite)."""
+    if not (math.isfinite(hi - lo) and hi > lo):
+        return lo, hi
     step = round_step((hi - lo) / SNAPS) if step is None else step
-    return math.floor(lo / step) * step, math.ceil(hi / step) * step
+    low, high = math.floor(lo / step) * step, math.ceil(hi / step) * step
+    return (low, high) if low <= lo < hi <= high and high > low else (lo, hi)
 
 
 def bin_count(n_values: int) -> int:

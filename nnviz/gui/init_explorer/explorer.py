@@ -52,8 +52,8 @@ HIDDEN_VERDICT_DELAY_MS = 250
 class InitExplorer(QWidget):
     """The "Initialisation" panel (objectName ``initExplorer``).
 
-    Measures once per event-loop turn in which the state changed, on a worker thread, only while visible
-    (a hidden panel remembers that it is out of date and catches up when shown); :attr:`up_to_date` says when done.
+    Measures on a worker thread once per event-loop turn in which the state changed, while visible (hidden, it
+    measures for the verdict once changes stop, and draws when shown); :attr:`up_to_date` says when done.
 
     Signals:
         symmetricUnitsChanged(object): ``{layer: [node index, …]}`` of the hidden units that have an
@@ -266,9 +266,8 @@ class InitExplorer(QWidget):
     def refresh(self) -> None:
         """Recompute the statistics and redraw now, on this thread (normally they are measured on a worker
         thread once per state change)."""
-        measured = self._measuring.now(*self._what_to_measure())
         self._refresh.stale.clear()
-        self._show_measured(measured)
+        self._show_measured(self._measuring.now(*self._what_to_measure()))
 
     def _on_refresh(self, parts: set) -> None:
         if "stats" in parts or self.stats is None:
@@ -289,10 +288,12 @@ class InitExplorer(QWidget):
         return (network, self._pinned, self.sample_count.value(), self.input_distribution.currentData(),
                 self._state.inputs, self.layer_picker.shown_layers(len(network.weights)), self.shared_axes.isChecked())
 
-    def _on_measured(self, measured: Measured) -> None:
-        self._show_measured(measured)
-        if self._refresh.stale:  # changed while measuring
-            self._refresh.mark()
+    def _on_measured(self, future) -> None:
+        try:
+            self._show_measured(future.result())  # an error is reported by the exception hook
+        finally:
+            if "stats" in self._refresh.stale:  # changed while measuring
+                self._refresh.mark() if self.isVisible() else self._hidden_verdict.start()
 
     def _show_measured(self, measured: Measured, draw: bool = True) -> None:
         self._measured = measured
@@ -301,9 +302,9 @@ class InitExplorer(QWidget):
             self.pinned_stats = measured.pinned_stats
             if measured.pinned is not None:
                 self.compare_label.setText(measured.caption)
-        self._show_symmetry(measured.symmetric_units)
         self._shown_verdict = diagnose(measured.stats)
-        if "stats" not in self._refresh.stale:  # the window's verdict speaks of the weights it shows
+        if "stats" not in self._refresh.stale:  # the marks and the verdict speak of the weights the window shows
+            self._show_symmetry(measured.symmetric_units)
             self._set_verdict(self._shown_verdict)
         if draw:
             self.layer_picker.set_layer_count(len(measured.stats.layers))

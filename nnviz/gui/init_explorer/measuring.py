@@ -4,6 +4,7 @@ which the GUI thread keeps for the picture and the pen (numpy releases the inter
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
 
 import numpy as np
@@ -64,18 +65,19 @@ class Measuring(QObject):
         return self._job.busy
 
     def start(self, network: Network, pinned: PinnedNetwork | None, samples: int, distribution: str,
-              inputs: np.ndarray, rows, shared: bool, done: Callable[[Measured], None]) -> None:
-        """Measure on the worker thread; ``done(measured)`` runs on the GUI thread. ``inputs`` ``(n_in,)``:
+              inputs: np.ndarray, rows, shared: bool, done: Callable[[Future], None]) -> None:
+        """Measure on the worker thread; ``done(future)`` runs on the GUI thread (``future.result()``: the
+        :class:`Measured`, or the error). ``inputs`` ``(n_in,)``:
         the current input, for the "current" distribution; ``rows`` the layers (1 … L) to make histogram
         bars for, on ``shared`` axes or not (see :func:`~nnviz.gui.init_explorer.axes.histogram_table`).
         Not while :attr:`busy`."""
         self._job.start(self._measure, *self._taken(network, pinned, samples, distribution, inputs), tuple(rows),
-                        shared, done=lambda future: done(future.result()))
+                        shared, done=done)
 
     def now(self, network: Network, pinned: PinnedNetwork | None, samples: int, distribution: str,
             inputs: np.ndarray, rows, shared: bool) -> Measured:
-        """:meth:`start`, but on this thread, once a measurement still running has been handed back."""
-        self._job.finish()
+        """:meth:`start`, but on this thread; a measurement still running is waited for and dropped."""
+        self._job.forget(wait=True)  # superseded; one measurement at a time uses the scratch buffers
         return self._measure(*self._taken(network, pinned, samples, distribution, inputs), tuple(rows), shared)
 
     def _taken(self, network, pinned, samples, distribution, inputs) -> tuple:

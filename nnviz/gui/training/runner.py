@@ -130,13 +130,14 @@ class TrainingRunner(QObject):
     # -- commands -----------------------------------------------------------------------------------
     def set_playing(self, on: bool) -> None:
         on = bool(on) and self._trainer is not None
+        running = self._playing or self._stop_at_epoch is not None
         self._stop_at_epoch = None
         if on:
             self._credit = 0.0
             self._last_tick = time.perf_counter()
             self._timer.setInterval(self._play_interval())
             self._timer.start()
-        else:
+        elif running:  # paused already, only the starting loss may be pending: its ticks go on
             self._timer.stop()
             self._finish_evaluation()
             self._publish(force=True)
