@@ -378,3 +378,20 @@ def test_a_failed_measurement_is_reported_and_the_changes_after_it_are_still_mea
         qtbot.waitUntil(lambda: panel.up_to_date and panel.stats.layers[0].activation == "relu")
     assert [str(error) for _, error, _ in errors] == ["the measurement failed"]
     assert panel.verdict is not None
+
+
+def test_a_new_a_pinned_while_measuring_never_shows_the_old_a(qtbot, panel, state, monkeypatch):
+    panel.pin(caption="A: first")
+    qtbot.waitUntil(lambda: panel.pinned_stats is not None and panel.up_to_date)
+    first = panel.pinned_stats
+    release, threads = _held_measurements(panel, monkeypatch)
+    state.set_seed(state.network.seed + 1)
+    state.flush()
+    qtbot.waitUntil(lambda: len(threads) == 1)
+    state.set_init_scale(3.0)
+    panel.pin(caption="A: second")  # while the first A's measurement runs
+    shown = []
+    monkeypatch.setattr(panel, "_draw", lambda original=panel._draw: (shown.append(panel.pinned_stats), original()))
+    release.set()
+    qtbot.waitUntil(lambda: panel.up_to_date and panel.pinned_stats is not None)
+    assert all(pinned is not first for pinned in shown) and panel.compare_label.text() == "A: second"

@@ -241,7 +241,7 @@ class InitExplorer(QWidget):
         """Keep a copy of the current network as "A" (``caption`` says what it is); later settings are drawn
         as "B" against it."""
         network = self._state.network
-        self._pinned = PinnedNetwork(network, caption or f"A: {describe_settings(network)}")
+        self._pinned, self.pinned_stats = PinnedNetwork(network, caption or f"A: {describe_settings(network)}"), None
         self.compare_label.setText(self._pinned.caption)
         self.compare_label.setToolTip("A is drawn as grey outlines and dashed lines; B, the current network, "
                                       "in colour.")
@@ -250,8 +250,7 @@ class InitExplorer(QWidget):
         self._schedule()
 
     def clear_pin(self) -> None:
-        self._pinned = None
-        self.pinned_stats = None
+        self._pinned = self.pinned_stats = None
         self.compare_label.setText("")
         self.clear_action.setEnabled(False)
         self.clear_button.setEnabled(False)
