@@ -56,6 +56,17 @@ def fresh_window():
     return window
 
 
+def window_training_on(sizes):
+    """:func:`fresh_window` on a network of ``sizes`` with 1,000 rows of random data it fits (a digits-sized
+    problem when ``sizes[0]`` is 784), so that the trainer follows every change as in real use."""
+    window = fresh_window()
+    rng = np.random.default_rng(0)
+    window.training_data.set_csv("random.csv", rng.random((1000, sizes[0])), rng.integers(0, sizes[-1], 1000))
+    window.state.set_layer_sizes(list(sizes))
+    window.training.match_network_to_data()
+    return window
+
+
 def _shown_view(sizes, seed=0):
     """A NetworkView of ``sizes`` shown off-screen at 1280×800, and its state."""
     from nnviz.core import Network

@@ -76,17 +76,11 @@ def _instrument(log: WorkLog) -> None:
 
 
 def _window(sizes):
-    from bench import fresh_window
+    from bench import window_training_on
     from PySide6.QtWidgets import QApplication, QDockWidget
 
-
     app = QApplication.instance() or QApplication([])
-    window = fresh_window()
-    # Data the network fits, as when training on digits: the trainer follows every change too.
-    rng = np.random.default_rng(0)
-    window.training_data.set_csv("random.csv", rng.random((1000, sizes[0])), rng.integers(0, sizes[-1], 1000))
-    window.state.set_layer_sizes(list(sizes))
-    window.training.match_network_to_data()
+    window = window_training_on(sizes)
     window.init_dock.raise_()
     for _ in range(3):
         app.processEvents()

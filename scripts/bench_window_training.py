@@ -24,17 +24,12 @@ CASES = [(784, 128, 64, 10), (784, 512, 512, 10)]
 
 
 def _train_in_window(sizes, explorer: bool, seconds: float) -> dict:
-    from bench import fresh_window
+    from bench import window_training_on
     from PySide6.QtCore import Qt, QTimer
     from PySide6.QtWidgets import QApplication
 
-
     app = QApplication.instance() or QApplication([])
-    window = fresh_window()
-    rng = np.random.default_rng(0)
-    window.training_data.set_csv("random.csv", rng.random((1000, sizes[0])), rng.integers(0, sizes[-1], 1000))
-    window.state.set_layer_sizes(list(sizes))
-    window.training.match_network_to_data()
+    window = window_training_on(sizes)
     if explorer:
         window.init_dock.raise_()
     else:
