@@ -35,7 +35,7 @@ def snapped(lo: float, hi: float, step: float | None = None) -> tuple[float, flo
         return lo, hi
     step = round_step((hi - lo) / SNAPS) if step is None else step
     low, high = math.floor(lo / step) * step, math.ceil(hi / step) * step
-    return (low, high) if low <= lo < hi <= high and high > low else (lo, hi)
+    return (low, high) if low <= lo and hi <= high else (lo, hi)  # float rounding can land inside the span
 
 
 def bin_count(n_values: int) -> int:

@@ -67,10 +67,9 @@ class Measuring(QObject):
     def start(self, network: Network, pinned: PinnedNetwork | None, samples: int, distribution: str,
               inputs: np.ndarray, rows, shared: bool, done: Callable[[Future], None]) -> None:
         """Measure on the worker thread; ``done(future)`` runs on the GUI thread (``future.result()``: the
-        :class:`Measured`, or the error). ``inputs`` ``(n_in,)``:
-        the current input, for the "current" distribution; ``rows`` the layers (1 … L) to make histogram
-        bars for, on ``shared`` axes or not (see :func:`~nnviz.gui.init_explorer.axes.histogram_table`).
-        Not while :attr:`busy`."""
+        :class:`Measured`, or the error). ``inputs`` ``(n_in,)``: the current input, for the "current"
+        distribution; ``rows`` the layers (1 … L) to make histogram bars for, on ``shared`` axes or not (see
+        :func:`~nnviz.gui.init_explorer.axes.histogram_table`). Not while :attr:`busy`."""
         self._job.start(self._measure, *self._taken(network, pinned, samples, distribution, inputs), tuple(rows),
                         shared, done=done)
 
