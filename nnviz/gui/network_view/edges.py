@@ -18,7 +18,7 @@ from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPaintEngine, QPainter, QPen, QTransform
 
 from nnviz.gui.colors import fade, map_rgb
-from nnviz.gui.network_view.line_raster import raster_lines
+from nnviz.gui.network_view.line_raster import LineRaster
 from nnviz.gui.network_view.stroke_order import LEVELS, drawing_order, pen_groups
 from nnviz.gui.network_view.wide_lines import draw_wide_lines
 
@@ -230,6 +230,7 @@ class EdgeLayerItem(pg.GraphicsObject):
         self._coverage: np.ndarray | None = None  # see _start_at
         self._bounds = QRectF()
         self._cache: tuple | None = None  # (key, image, x0, y0)
+        self._raster = LineRaster()  # a dense fan's picture, drawn again only from its first changed line
         self._lines_per_zoom: float | None = None
 
     def set_batches(self, edges: EdgeSet, strokes: Strokes, exact: bool = False) -> None:
@@ -334,7 +335,7 @@ class EdgeLayerItem(pg.GraphicsObject):
                 and (strokes.widths[pens] == 1.0).all())
         if fast:  # a dense fan of 1 px aliased lines: drawn without Qt (see line_raster)
             points = _device_points(strokes.lines[start:n_base], transform, offset)
-            image = raster_lines(points, strokes.pen[start:n_base], strokes.colors, width, height)
+            image = self._raster.draw(points, strokes.pen[start:n_base], strokes.colors, width, height)
             start = n_base
         else:
             image = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
