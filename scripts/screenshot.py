@@ -22,6 +22,7 @@ from nnviz.gui.preferences import Preferences  # noqa: E402
 
 
 def presentation_dark(window) -> None:
+    """After the window is shown, as a user presses Ctrl+P: presentation mode sizes its docks to the window."""
     window.dark_action.trigger()
     window.document.open_example_lecture()
     window.document.show_scene(2)  # "Deep sigmoid: vanishing"
@@ -127,7 +128,7 @@ SHOTS = {
     "model-torch-onnx": dict(setup=trained_onnx),
     "window-weight-matrices": dict(network=digits_network, setup=weight_matrices),
     "race-xor": dict(setup=race_lecture, after_show=run_race, size=(1440, 960)),
-    "window-presentation-dark": dict(setup=presentation_dark),  # last: the dark theme stays on the application
+    "window-presentation-dark": dict(after_show=presentation_dark),  # last: the dark theme stays on the application
 }
 
 

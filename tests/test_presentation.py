@@ -1,7 +1,7 @@
 """Presentation mode: lecture scenes name their panels, the scene title stays clear of the graph."""
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 
 from nnviz.core import Network
 from nnviz.core.scenes import PANELS, Scene, SceneFileError, scenes_from_dict, scenes_to_dict
@@ -60,3 +60,14 @@ def test_the_scene_title_does_not_cover_the_first_layer(window, qtbot):
 
     column_title_top = node.y() - TITLE_MARGIN_PX * look.scale  # the header sits this far above the nodes
     assert column_title_top >= title.bottom()
+
+
+def test_in_presentation_mode_the_depth_plots_and_the_scene_title_fit_beside_each_other(window, qtbot):
+    window.resize(1280, 800)  # a projector's width
+    assert window.document.open_example_lecture()
+    window.document.show_scene(2)  # "Deep sigmoid: vanishing": the depth plots at the presentation scale
+    window.presentation_action.trigger()
+    depth = window.init_explorer.depth_view
+    qtbot.waitUntil(lambda: depth.isVisible() and depth.width() >= depth.ci.effectiveSizeHint(Qt.MinimumSize).width())
+    title = window.scene_title.geometry()
+    assert title.left() >= 0 and title.right() <= window.view.width()  # not cut by the dock beside the view

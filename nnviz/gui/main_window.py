@@ -213,6 +213,10 @@ class MainWindow(WindowPanels, WindowMenus, QMainWindow):
         font.setBold(True)
         self.scene_title.setFont(font)
         self.scene_title.adjustSize()
+        while self.scene_title.width() > self.view.width() - 16 and font.pointSizeF() > 10.0:
+            font.setPointSizeF(font.pointSizeF() * 0.9)  # smaller, not cut by a dock beside the view
+            self.scene_title.setFont(font)
+            self.scene_title.adjustSize()
         self.scene_title.move(max(8, (self.view.width() - self.scene_title.width()) // 2), 8)
         # The network fits below the title, so it never covers the first layer's header.
         self.view.set_top_margin(self.scene_title.height() + 8 if not self.scene_title.isHidden() else 0)

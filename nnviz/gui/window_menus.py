@@ -141,7 +141,8 @@ class WindowMenus:
         for dock in side:  # out of their tabs, one above the other, so that all of them show at once
             self.addDockWidget(Qt.RightDockWidgetArea, dock, Qt.Vertical)
         if side:
-            self.resizeDocks(side[:1], [int(0.45 * self.width())], Qt.Horizontal)
+            # Half the window: at the presentation scale the depth plots need ~630 px of a 1280 px window.
+            self.resizeDocks(side[:1], [int(0.5 * self.width())], Qt.Horizontal)
         if self.plot_dock in shown:
             self.resizeDocks([self.plot_dock], [int(0.35 * self.height())], Qt.Vertical)
 
