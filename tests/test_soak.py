@@ -1,6 +1,6 @@
 """Bursts and hours of use: the window stays responsive, exact, and does not grow.
 
-The soak length is ``--soak-changes`` (60 by default to keep CI quick; run 5000 by hand:
+The soak length is ``--soak-changes`` (30 by default to keep CI quick; run 5000 by hand:
 ``pytest tests/test_soak.py --soak-changes 5000 -s`` prints the figures).
 """
 
