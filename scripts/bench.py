@@ -56,6 +56,17 @@ def fresh_window():
     return window
 
 
+def wait_for_fan_worker() -> None:
+    """Until the process drawing dense fans (``raster_worker``) is ready, as a second after launch:
+    the figures are those of a window in use, not of its first pictures."""
+    from nnviz.gui.network_view.raster_worker import shared_worker
+
+    deadline = time.perf_counter() + 30
+    while not shared_worker().is_ready() and not shared_worker().failed and time.perf_counter() < deadline:
+        _app().processEvents()
+        time.sleep(0.01)
+
+
 def window_training_on(sizes):
     """:func:`fresh_window` on a network of ``sizes`` with 1,000 rows of random data it fits (a digits-sized
     problem when ``sizes[0]`` is 784), so that the trainer follows every change as in real use."""
@@ -64,6 +75,7 @@ def window_training_on(sizes):
     window.training_data.set_csv("random.csv", rng.random((1000, sizes[0])), rng.integers(0, sizes[-1], 1000))
     window.state.set_layer_sizes(list(sizes))
     window.training.match_network_to_data()
+    wait_for_fan_worker()
     return window
 
 
@@ -152,6 +164,7 @@ def _time_view_case(sizes, image, repeats: int) -> tuple:
     _app().processEvents()
     state, view = _shown_view(sizes)
     _repaint(view, image)
+    wait_for_fan_worker()
     values = iter(np.linspace(0.0, 1.0, 10_000))
     zooms = iter(np.tile([1.02, 1 / 1.02], 10_000))
 

@@ -1,68 +1,158 @@
-"""The dense fans' pictures: drawn again from the first changed line, with the pixels of a fresh drawing."""
+"""Dense fans' pictures: drawn again from the first changed line, here or in the raster worker, always
+with the pixels of a fresh drawing."""
+
+import tempfile
+from pathlib import Path
 
 import numpy as np
 import pytest
 from PySide6.QtGui import QColor, QImage, QPainter
 
-from nnviz.gui.network_view.line_raster import MAX_PENS, LineRaster
+from nnviz.core import Network
+from nnviz.gui.appearance import Appearance
+from nnviz.gui.network_view import NetworkView, raster_worker
+from nnviz.gui.network_view.line_raster import MAX_PENS, LineRaster, pen_ink
+from nnviz.gui.network_view.raster_worker import RasterWorker
+from nnviz.gui.state import NetworkState
+from nnviz.pen_canvas import PenCanvas
 
 
 def pixels(image: QImage) -> np.ndarray:
     return np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine()).copy()
 
 
-def fresh(points, pen, colors, width, height) -> np.ndarray:
-    return pixels(LineRaster().draw(points, pen, colors, width, height))
-
-
-def test_every_picture_of_a_changing_fan_is_the_fresh_one(qapp):
-    rng = np.random.default_rng(3)
-    raster = LineRaster()
-    points, pen, colors = rng.uniform(-5, 65, (300, 4)), rng.integers(0, 5, 300), rng.integers(0, 256, (5, 3))
-    for step in range(200):
-        change = step % 7
-        if change == 0:  # one line moves
+def changing_fan(seed: int, steps: int):
+    """``(points, ink, width, height)`` of a fan changing as the view's do: a line moves, changes pen,
+    lines go or come at the end, the zoom changes."""
+    rng = np.random.default_rng(seed)
+    points, ink = rng.uniform(-5, 65, (300, 4)), rng.integers(1, 6, 300).astype(np.uint8)
+    for step in range(steps):
+        change = step % 6
+        if change == 0:
             points = points.copy()
             points[rng.integers(len(points))] = rng.uniform(0, 60, 4)
-        elif change == 1:  # one line changes pen (an edited edge)
-            pen = pen.copy()
-            pen[rng.integers(len(pen))] = rng.integers(5)
-        elif change == 2:  # lines dropped from the end
+        elif change == 1:
+            ink = ink.copy()
+            ink[rng.integers(len(ink))] = rng.integers(1, 6)
+        elif change == 2:
             keep = int(rng.integers(0, len(points) + 1))
-            points, pen = points[:keep], pen[:keep]
-        elif change == 3:  # lines added at the end
+            points, ink = points[:keep], ink[:keep]
+        elif change == 3:
             more = int(rng.integers(0, 80))
-            points, pen = np.r_[points, rng.uniform(0, 60, (more, 4))], np.r_[pen, rng.integers(0, 5, more)]
-        elif change == 4:  # new colours (a new colour limit)
-            colors = rng.integers(0, 256, (5, 3))
-        size = (64, 64) if step % 11 else (70, 50)  # a new zoom
-        picture = raster.draw(points, pen, colors, *size)
-        np.testing.assert_array_equal(pixels(picture), fresh(points, pen, colors, *size), err_msg=f"step {step}")
+            points, ink = np.r_[points, rng.uniform(0, 60, (more, 4))], np.r_[ink, rng.integers(1, 6, more)]
+        yield points, ink.astype(np.uint8), *((64, 64) if step % 11 else (70, 50))
 
 
-def test_an_unchanged_fan_is_not_drawn_again_and_painting_on_it_changes_no_later_picture(qapp):
+def test_every_picture_of_a_changing_fan_is_the_fresh_one():
+    canvas = PenCanvas()
+    for step, (points, ink, width, height) in enumerate(changing_fan(3, 200)):
+        assert canvas.draw(points, ink, width, height) == PenCanvas().draw(points, ink, width, height), step
+
+
+def test_an_unchanged_fan_is_neither_drawn_nor_coloured_again_and_painting_on_it_changes_no_later_picture(qapp):
     rng = np.random.default_rng(4)
-    points, pen, colors = rng.uniform(0, 40, (50, 4)), rng.integers(0, 3, 50), rng.integers(0, 256, (3, 3))
-    raster = LineRaster()
-    first = raster.draw(points, pen, colors, 40, 40)
+    points, ink = rng.uniform(0, 40, (50, 4)), rng.integers(1, 4, 50).astype(np.uint8)
+    colors = rng.integers(0, 256, (3, 3))
+    canvas, raster = PenCanvas(), LineRaster()
+    pens = canvas.draw(points, ink, 40, 40)
+    assert canvas.draw(points.copy(), ink.copy(), 40, 40) is pens
+    first = raster.coloured(pens, colors, 40, 40)
     clean = pixels(first)
     painter = QPainter(first)  # as the view paints a selection's halo on top
     painter.fillRect(0, 0, 40, 40, QColor("white"))
     painter.end()
-    again = raster.draw(points.copy(), pen.copy(), colors, 40, 40)
+    again = raster.coloured(pens, colors, 40, 40)
     np.testing.assert_array_equal(pixels(again), clean)
-    assert raster.draw(points, pen, colors, 40, 40).cacheKey() == again.cacheKey()  # the same pixels, shared
+    assert raster.coloured(bytes(pens), colors, 40, 40).cacheKey() == again.cacheKey()  # equal pens: shared
+    assert raster.coloured(pens, colors[::-1], 40, 40).cacheKey() != again.cacheKey()  # new colours
 
 
 def test_later_lines_cover_earlier_ones_in_their_pen_colour(qapp):
     points = np.array([[0.0, 5.0, 9.0, 5.0], [5.0, 0.0, 5.0, 9.0]])
     colors = np.array([[255, 0, 0], [0, 0, 255]])
-    image = LineRaster().draw(points, np.array([0, 1]), colors, 10, 10)
+    pens = PenCanvas().draw(points, pen_ink(np.array([0, 1]), colors), 10, 10)
+    image = LineRaster().coloured(pens, colors, 10, 10)
     assert image.pixelColor(5, 5).getRgb() == (0, 0, 255, 255)  # the second line, on top
     assert image.pixelColor(2, 5).getRgb() == (255, 0, 0, 255)
     assert image.pixelColor(2, 2).alpha() == 0  # no line: transparent
 
 
-def test_too_many_pens_are_refused(qapp):
+def test_too_many_pens_are_refused():
     with pytest.raises(ValueError, match="at most 255 pens"):
-        LineRaster().draw(np.zeros((1, 4)), np.zeros(1, int), np.zeros((MAX_PENS + 1, 3)), 4, 4)
+        pen_ink(np.zeros(1, int), np.zeros((MAX_PENS + 1, 3)))
+
+
+@pytest.fixture
+def worker(qtbot):
+    worker = RasterWorker()
+    qtbot.waitUntil(worker.is_ready, timeout=30_000)
+    yield worker
+    worker.close()
+
+
+def test_the_worker_draws_the_pictures_drawn_here_and_forgotten_ones_are_not_kept(worker, monkeypatch):
+    made = []
+    mkstemp = tempfile.mkstemp
+
+    def spy(**kwargs):
+        descriptor, path = mkstemp(**kwargs)
+        made.append(path)
+        return descriptor, path
+
+    monkeypatch.setattr(tempfile, "mkstemp", spy)
+    here = {0: PenCanvas(), 1: PenCanvas()}
+    for step, (points, ink, width, height) in enumerate(changing_fan(5, 61)):
+        fan = step % 2
+        ticket = worker.submit(fan, points, ink, width, height)
+        if step % 7 == 3:  # a picture the view no longer needs (new strokes before the paint)
+            worker.forget(ticket)
+            here[fan].draw(points, ink, width, height)
+            continue
+        assert worker.collect(ticket) == here[fan].draw(points, ink, width, height), step
+    assert not worker._answered and not worker._forgotten and not worker._unmapped
+    assert made and not any(Path(path).exists() for path in made)  # deleted once the process had mapped them
+    worker.drop(0)
+    points, ink, width, height = next(changing_fan(6, 1))
+    assert worker.collect(worker.submit(0, points, ink, width, height)) == PenCanvas().draw(points, ink, width, height)
+
+
+def test_when_the_worker_dies_the_view_draws_its_fans_itself(worker):
+    points, ink, width, height = next(changing_fan(7, 1))
+    ticket = worker.submit(0, points, ink, width, height)
+    worker._process.kill()
+    worker._process.wait()
+    assert worker.collect(ticket) in (None, PenCanvas().draw(points, ink, width, height))  # it may have answered
+    assert worker.submit(0, points, ink, width, height) is None
+    assert worker.collect(ticket + 1) is None
+
+
+def test_a_view_draws_the_same_picture_with_and_without_the_worker(qtbot, monkeypatch, worker):
+    def shown_view():
+        rng = np.random.default_rng(2)
+        state = NetworkState(Network([784, 128, 64, 10], seed=3), inputs=rng.random(784))
+        view = NetworkView(state, Appearance())
+        qtbot.addWidget(view)
+        view.resize(900, 600)
+        view.show()
+        qtbot.waitExposed(view)
+        return state, view
+
+    asked = []
+    submit = worker.submit
+    monkeypatch.setattr(worker, "submit", lambda *args: asked.append(submit(*args)) or asked[-1])
+    monkeypatch.setattr(raster_worker, "_shared", worker)
+    state, view = shown_view()
+    state.network.weights[0][:5] *= 3.0  # a picture drawn through the worker
+    state.notify_weights_changed()
+    state.flush()
+    through_worker = view.viewport().grab().toImage()
+    assert any(ticket is not None for ticket in asked)
+    view.close()
+
+    monkeypatch.setattr(raster_worker, "_shared", RasterWorker())
+    raster_worker._shared._state = "failed"  # every fan drawn here
+    state, view = shown_view()
+    state.network.weights[0][:5] *= 3.0
+    state.notify_weights_changed()
+    state.flush()
+    np.testing.assert_array_equal(pixels(view.viewport().grab().toImage()), pixels(through_worker))

@@ -12,7 +12,7 @@ from nnviz.core import Network
 from nnviz.gui.appearance import Appearance
 from nnviz.gui.colors import theme_colors
 from nnviz.gui.network_view import NetworkView
-from nnviz.gui.network_view.edges import EdgeLayerItem
+from nnviz.gui.network_view.edge_layer import EdgeLayerItem
 from nnviz.gui.network_view.legend import legend_height
 from nnviz.gui.network_view.text import number
 from nnviz.gui.state import NetworkState

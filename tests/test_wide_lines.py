@@ -7,8 +7,8 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPen, QTransform
 
 from nnviz.core import Network
 from nnviz.core.layout import compute_layout
+from nnviz.gui.network_view.edge_layer import EdgeLayerItem
 from nnviz.gui.network_view.edge_picture import EdgeStyle, layer_strokes
-from nnviz.gui.network_view.edges import EdgeLayerItem
 from nnviz.gui.network_view.wide_lines import draw_wide_lines
 
 SIZE = 48

@@ -19,9 +19,10 @@ from nnviz.gui.colors import node_image, theme_colors
 from nnviz.gui.deferred import DeferredRefresh
 from nnviz.gui.network_view import export as network_export
 from nnviz.gui.network_view import text as network_text
+from nnviz.gui.network_view.edge_layer import EdgeLayerItem
 from nnviz.gui.network_view.edge_picture import EdgeStyle, selection_exists
 from nnviz.gui.network_view.edge_updates import DrawnLayer, redrawn_layer
-from nnviz.gui.network_view.edges import EdgeLayerItem, EdgeSet, Strokes
+from nnviz.gui.network_view.edges import EdgeSet, Strokes
 from nnviz.gui.network_view.interaction import ViewInteraction
 from nnviz.gui.network_view.legend import ColorBar, Legend, make_legend
 from nnviz.gui.network_view.matrix import MatrixLayers
@@ -303,6 +304,7 @@ class NetworkView(ViewInteraction, GrowingColours, pg.GraphicsView):
         style = EdgeStyle(look.palette, look.theme, look.scale, look.max_edges_per_layer)
         key = (self._layout_version, style, self._selected)
         matrices = self._matrices.update(network, self._layout, limits, look, self._selected)
+        redrawn = []
         for item, limit in zip(self._edge_items, limits):
             weight_layer = item.layer
             if weight_layer in matrices:  # drawn as a heatmap instead
@@ -314,6 +316,11 @@ class NetworkView(ViewInteraction, GrowingColours, pg.GraphicsView):
             if update is not None:
                 self._drawn[weight_layer], edges, strokes = update
                 item.set_batches(edges, strokes, exact=style.max_edges_per_layer is None)  # None: every edge
+                if self.isVisible():  # a dense fan is drawn in the raster worker while the next is chosen
+                    item.prepare(self, draw=False)
+                    redrawn.append(item)
+        for item in redrawn:  # the rest now, while the worker draws
+            item.prepare(self, draw=True)
 
     # -- nodes --------------------------------------------------------------------------------------
     def set_node_images(self, images: dict) -> None:

@@ -1,0 +1,139 @@
+"""Dense fans' 1 px lines as pen numbers, drawn with Pillow, here or in a process of their own.
+
+numpy and Pillow only, no Qt: the network view's process starts :func:`serve_standard_streams` in a
+second process (``gui/network_view/raster_worker.py``), which draws the dense fans while the GUI thread
+draws everything else. A thread could not: Pillow's line drawing holds the interpreter.
+
+Pillow's Bresenham step sets a line's pixels five times faster than Qt's raster engine spans a
+diagonal line. Later lines cover earlier ones, as with ``QPainter.drawLines``. A picture is one byte a
+pixel, pen + 1 (0 where no line is); the view colours it through a colour table.
+"""
+
+from __future__ import annotations
+
+import mmap
+import os
+
+import numpy as np
+
+KEPT_STAGES = (0.25, 0.5, 0.75)
+"""Where, as fractions of its lines, a :class:`PenCanvas` keeps its picture half drawn: an edit moves
+lines from somewhere in the order on, and the picture is drawn again from the last stage before it."""
+
+
+class PenCanvas:
+    """The pictures of one dense fan, which change a little at a time (an edited edge).
+
+    It keeps the lines it drew and copies of its picture at :data:`KEPT_STAGES`: a new picture is drawn
+    again only from the first line that differs (from the last kept stage before it). Every picture has
+    the pixels a new ``PenCanvas`` draws from scratch.
+    """
+
+    def __init__(self):
+        self._points = np.empty((0, 4))
+        self._ink = np.empty(0, dtype=np.uint8)
+        self._canvas = None  # Pillow "L" image: the ink of lines [0, len(self._ink)), 0 elsewhere
+        self._stages: list[tuple[int, object]] = []  # (lines drawn, copy of the canvas then), ascending
+        self._bytes: bytes | None = None  # the canvas's pixels, until it changes
+
+    def draw(self, points: np.ndarray, ink: np.ndarray, width: int, height: int) -> bytes:
+        """``width`` × ``height`` bytes, row by row: the lines ``points`` ``(m, 4)`` x0, y0, x1, y1 in pixels
+        drawn 1 px wide and aliased in order, line i as byte ``ink[i]`` ``(m,)`` uint8 (1…255), 0 where no
+        line is. The same bytes object as the last call's when nothing changed."""
+        from PIL import Image, ImageDraw  # only once a dense fan is drawn
+
+        if self._canvas is None or self._canvas.size != (width, height):
+            self._canvas, self._stages, self._bytes = Image.new("L", (width, height), 0), [], None
+            self._points, self._ink = self._points[:0], self._ink[:0]
+        n = min(len(ink), len(self._ink))
+        differs = (self._ink[:n] != ink[:n]) | (self._points[:n] != points[:n]).any(axis=1)
+        start = int(np.argmax(differs)) if differs.any() else n
+        if start < len(self._ink):  # back to the last stage kept before the change
+            self._stages = [(kept, stage) for kept, stage in self._stages if kept <= start]
+            start, stage = self._stages[-1] if self._stages else (0, None)
+            self._canvas = stage.copy() if stage is not None else Image.new("L", (width, height), 0)
+        if start < len(ink) or len(ink) < len(self._ink):
+            self._draw_from(ImageDraw.Draw(self._canvas).draw, points, ink, start)
+            self._points, self._ink, self._bytes = np.array(points, dtype=float), np.array(ink, np.uint8), None
+        if self._bytes is None:
+            self._bytes = self._canvas.tobytes()
+        return self._bytes
+
+    def _draw_from(self, draw, points: np.ndarray, ink: np.ndarray, start: int) -> None:
+        """Lines ``start:`` onto the canvas, keeping copies at the stages passed on the way."""
+        stops = sorted({int(len(ink) * f) for f in KEPT_STAGES if int(len(ink) * f) > start} | {len(ink)})
+        for stop in stops:
+            for segment, value in zip(points[start:stop].tolist(), ink[start:stop].tolist()):
+                draw.draw_lines(segment, value, 1)
+            if stop < len(ink):
+                self._stages.append((stop, self._canvas.copy()))
+            start = stop
+
+
+def lines_view(buffer, m: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(points (m, 4) float64, ink (m,) uint8)`` laid out one after the other in ``buffer``."""
+    points = np.frombuffer(buffer, dtype=np.float64, count=4 * m).reshape(m, 4)
+    return points, np.frombuffer(buffer, dtype=np.uint8, count=m, offset=32 * m)
+
+
+def map_file(path: str) -> mmap.mmap:
+    """The whole file ``path`` mapped for reading and writing, shared with every process mapping it."""
+    descriptor = os.open(path, os.O_RDWR)
+    try:
+        return mmap.mmap(descriptor, os.fstat(descriptor).st_size)
+    finally:
+        os.close(descriptor)
+
+
+def serve(requests, answers) -> None:
+    """Draw what ``requests`` (a ``multiprocessing`` connection) asks until it closes or sends ``None``;
+    answer on ``answers`` (which may be the same duplex connection).
+
+    Sends ``"ready"`` first. Requests: ``("draw", ticket, fan, lines file, m, picture file, width,
+    height)``: the m lines (:func:`lines_view`) are read from the file mapped for that fan, and the
+    picture (``width`` × ``height`` bytes, see :meth:`PenCanvas.draw`) written into the other; a file
+    named anew (not ``None``) is mapped first, and the one it replaces let go. Answered ``(ticket, fan,
+    changed)``, ``changed`` False when the picture is the fan's last one. ``("drop", fan)`` lets a fan go,
+    unanswered. Each fan has its own :class:`PenCanvas`.
+    """
+    from PIL import Image  # noqa: F401  (loaded before "ready": the first picture must not wait for it)
+
+    fans: dict[int, list] = {}  # fan: [canvas, lines map, picture map, last picture]
+    answers.send("ready")
+    while True:
+        try:
+            request = requests.recv()
+        except (EOFError, OSError):  # the view's process is gone
+            return
+        if request is None:
+            return
+        if request[0] == "drop":
+            fans.pop(request[1], None)
+            continue
+        _, ticket, fan, lines_file, m, picture_file, width, height = request
+        state = fans.setdefault(fan, [PenCanvas(), None, None, None])
+        if lines_file is not None:
+            state[1] = map_file(lines_file)
+        if picture_file is not None:
+            state[2], state[3] = map_file(picture_file), None
+        picture = state[0].draw(*lines_view(state[1], m), width, height)
+        changed = picture is not state[3]
+        if changed:
+            state[2][:len(picture)] = picture
+            state[3] = picture
+        answers.send((ticket, fan, changed))
+
+
+def serve_standard_streams() -> None:
+    """:func:`serve` on this process's standard input and output (POSIX), as the raster worker starts it.
+
+    Ctrl+C in the terminal reaches every process of the window's group: this one ends when its input
+    closes instead, with the window's process.
+    """
+    import signal
+    from multiprocessing.connection import Connection
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    requests, answers = Connection(os.dup(0), writable=False), Connection(os.dup(1), readable=False)
+    os.dup2(2, 1)  # a stray print goes to the terminal, not into the answers
+    serve(requests, answers)
