@@ -62,6 +62,9 @@ def run_gui(network, inputs, quit_after_paint=False, opened=None, appearance=Non
     the command line."""
     from PySide6.QtWidgets import QApplication
 
+    from nnviz.gui.pyqtgraph_import import import_pyqtgraph
+
+    import_pyqtgraph()  # before any panel imports it (see pyqtgraph_import)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("nnviz")
     app.setOrganizationName("nnviz")

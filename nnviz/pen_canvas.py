@@ -70,6 +70,40 @@ class PenCanvas:
             start = stop
 
 
+CLIP_MARGIN_PX = 16.0
+"""How far outside the picture :func:`visible_parts` cuts lines: a cut moves a line's path by at most a
+pixel, out there where it is not seen."""
+
+
+def visible_parts(points: np.ndarray, width: int, height: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(parts (k, 4), kept (m,) bool)``: the parts of lines ``points`` ``(m, 4)`` x0, y0, x1, y1 inside a
+    ``width`` × ``height`` picture (and :data:`CLIP_MARGIN_PX` around it), for the lines ``kept``, in order.
+
+    Pillow steps along a whole line, also where it is off the picture: zoomed far in, a fan's lines are
+    thousands of pixels long and most of them miss the picture (a 100× zoom took seconds).
+    """
+    x0, y0, x1, y1 = points.T
+    dx, dy = x1 - x0, y1 - y0
+    enter, leave = np.zeros(len(points)), np.ones(len(points))  # Liang–Barsky: t along the line
+    low, high = -CLIP_MARGIN_PX, (width + CLIP_MARGIN_PX, height + CLIP_MARGIN_PX)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for step, room in ((-dx, x0 - low), (dx, high[0] - x0), (-dy, y0 - low), (dy, high[1] - y0)):
+            t = room / step
+            enter = np.where(step < 0, np.maximum(enter, t), enter)
+            leave = np.where(step > 0, np.minimum(leave, t), leave)
+            leave = np.where((step == 0) & (room < 0), -1.0, leave)  # parallel to that edge, outside it
+    kept = enter <= leave
+    if kept.all() and not enter.any() and (leave == 1.0).all():
+        return points, kept  # all inside: as given
+    original, enter, leave = points[kept], enter[kept], leave[kept]
+    parts, delta = original.copy(), np.stack([dx[kept], dy[kept]], axis=1)
+    cut = enter > 0  # only the ends that were cut move: a line inside stays exactly as given
+    parts[cut, :2] += enter[cut, None] * delta[cut]
+    cut = leave < 1
+    parts[cut, 2:] = original[cut, :2] + leave[cut, None] * delta[cut]
+    return parts, kept
+
+
 def lines_view(buffer, m: int) -> tuple[np.ndarray, np.ndarray]:
     """``(points (m, 4) float64, ink (m,) uint8)`` laid out one after the other in ``buffer``."""
     points = np.frombuffer(buffer, dtype=np.float64, count=4 * m).reshape(m, 4)
@@ -77,24 +111,26 @@ def lines_view(buffer, m: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def map_file(path: str) -> mmap.mmap:
-    """The whole file ``path`` mapped for reading and writing, shared with every process mapping it."""
+    """The whole file ``path`` mapped for reading and writing, shared with the process that made it, which
+    mapped it first; the file is deleted (both mappings stay), so that none is left behind by a crash."""
     descriptor = os.open(path, os.O_RDWR)
     try:
         return mmap.mmap(descriptor, os.fstat(descriptor).st_size)
     finally:
         os.close(descriptor)
+        os.unlink(path)
 
 
 def serve(requests, answers) -> None:
-    """Draw what ``requests`` (a ``multiprocessing`` connection) asks until it closes or sends ``None``;
-    answer on ``answers`` (which may be the same duplex connection).
+    """Draw what ``requests`` (a ``multiprocessing`` connection) asks until it closes; answer on ``answers``
+    (which may be the same duplex connection).
 
     Sends ``"ready"`` first. Requests: ``("draw", ticket, fan, lines file, m, picture file, width,
     height)``: the m lines (:func:`lines_view`) are read from the file mapped for that fan, and the
     picture (``width`` × ``height`` bytes, see :meth:`PenCanvas.draw`) written into the other; a file
-    named anew (not ``None``) is mapped first, and the one it replaces let go. Answered ``(ticket, fan,
-    changed)``, ``changed`` False when the picture is the fan's last one. ``("drop", fan)`` lets a fan go,
-    unanswered. Each fan has its own :class:`PenCanvas`.
+    named anew (not ``None``) is mapped (:func:`map_file`) first, and the one it replaces let go.
+    Answered ``(ticket, fan, changed)``, ``changed`` False when the picture is the fan's last one.
+    ``("drop", fan)`` lets a fan go, unanswered. Each fan has its own :class:`PenCanvas`.
     """
     from PIL import Image  # noqa: F401  (loaded before "ready": the first picture must not wait for it)
 
@@ -104,8 +140,6 @@ def serve(requests, answers) -> None:
         try:
             request = requests.recv()
         except (EOFError, OSError):  # the view's process is gone
-            return
-        if request is None:
             return
         if request[0] == "drop":
             fans.pop(request[1], None)

@@ -30,7 +30,7 @@ def _time_case(sizes, repeats: int) -> tuple:
 
     def rebuild() -> float:
         start = time.thread_time()
-        view._rebuild_edges(view.colour_limits())
+        view._rebuild_edges(view.colour_limits(), ask=False)
         return time.thread_time() - start
 
     drawn = view._edge_items[0].edges

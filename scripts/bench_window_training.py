@@ -39,13 +39,16 @@ def _train_in_window(sizes, explorer: bool, seconds: float) -> dict:
         app.processEvents()
     widest = window.view._edge_items[0]  # noqa: SLF001
     pictures = []
-    draw_image = widest._draw_image  # noqa: SLF001
+    cached_image = widest._cached_image  # noqa: SLF001
 
-    def counting_draw_image(*args, **kwargs):  # a new picture of the widest layer's edges
-        pictures.append(time.perf_counter())
-        return draw_image(*args, **kwargs)
+    def counting_cached_image(*args, **kwargs):  # a new picture of the widest layer's edges, made here or not
+        before = widest._cache  # noqa: SLF001
+        result = cached_image(*args, **kwargs)
+        if widest._cache is not before:  # noqa: SLF001
+            pictures.append(time.perf_counter())
+        return result
 
-    widest._draw_image = counting_draw_image  # noqa: SLF001
+    widest._cached_image = counting_cached_image  # noqa: SLF001
     beats = []
     heart = QTimer(interval=1, timerType=Qt.TimerType.PreciseTimer)
     heart.timeout.connect(lambda: beats.append(time.perf_counter()))

@@ -35,10 +35,11 @@ def test_importing_the_core_loads_no_qt_and_no_scipy_stats():
 
 
 def test_pyqtgraph_sees_every_qt_name_but_makes_only_the_qt_classes_it_uses():
-    """nnviz imports pyqtgraph with mirrors that look Qt names up when first read (gui/pyqtgraph_import)."""
+    """The window imports pyqtgraph with mirrors that look Qt names up when first read (gui/pyqtgraph_import)."""
     probe = """
 import PySide6.QtWidgets as widgets
-import nnviz.gui
+from nnviz.gui.pyqtgraph_import import import_pyqtgraph
+import_pyqtgraph()
 import pyqtgraph as pg
 made = sum(not name.startswith("_") for name in widgets.__dict__)
 assert pg.Qt.QtWidgets.QUndoView is widgets.QUndoView  # a class nothing had used

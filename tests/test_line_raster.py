@@ -14,7 +14,7 @@ from nnviz.gui.network_view import NetworkView, raster_worker
 from nnviz.gui.network_view.line_raster import MAX_PENS, LineRaster, pen_ink
 from nnviz.gui.network_view.raster_worker import RasterWorker
 from nnviz.gui.state import NetworkState
-from nnviz.pen_canvas import PenCanvas
+from nnviz.pen_canvas import CLIP_MARGIN_PX, PenCanvas, visible_parts
 
 
 def pixels(image: QImage) -> np.ndarray:
@@ -127,32 +127,54 @@ def test_when_the_worker_dies_the_view_draws_its_fans_itself(worker):
 
 
 def test_a_view_draws_the_same_picture_with_and_without_the_worker(qtbot, monkeypatch, worker):
-    def shown_view():
+    def trained_view_picture():
+        """A view's picture after a training step moved the weights (its fans asked as soon as known)."""
         rng = np.random.default_rng(2)
         state = NetworkState(Network([784, 128, 64, 10], seed=3), inputs=rng.random(784))
         view = NetworkView(state, Appearance())
         qtbot.addWidget(view)
         view.resize(900, 600)
         view.show()
-        qtbot.waitExposed(view)
-        return state, view
+        qtbot.waitUntil(lambda: view._edge_items and view._edge_items[0]._cache is not None)  # laid out, painted
+        state.network.weights[0][:5] *= 3.0
+        state.notify_weights_changed()
+        state.flush()
+        picture = pixels(view.viewport().grab().toImage())
+        view.close()
+        return picture
 
-    asked = []
-    submit = worker.submit
-    monkeypatch.setattr(worker, "submit", lambda *args: asked.append(submit(*args)) or asked[-1])
+    collected = []
+    collect = worker.collect
+    monkeypatch.setattr(worker, "collect", lambda ticket: collected.append(collect(ticket)) or collected[-1])
     monkeypatch.setattr(raster_worker, "_shared", worker)
-    state, view = shown_view()
-    state.network.weights[0][:5] *= 3.0  # a picture drawn through the worker
-    state.notify_weights_changed()
-    state.flush()
-    through_worker = view.viewport().grab().toImage()
-    assert any(ticket is not None for ticket in asked)
-    view.close()
+    through_worker = trained_view_picture()
+    assert collected and all(pens is not None for pens in collected)  # drawn in the worker, and used
 
-    monkeypatch.setattr(raster_worker, "_shared", RasterWorker())
-    raster_worker._shared._state = "failed"  # every fan drawn here
-    state, view = shown_view()
-    state.network.weights[0][:5] *= 3.0
-    state.notify_weights_changed()
-    state.flush()
-    np.testing.assert_array_equal(pixels(view.viewport().grab().toImage()), pixels(through_worker))
+    here = RasterWorker()
+    here.close()  # given up before it starts: every fan drawn in this process
+    monkeypatch.setattr(raster_worker, "_shared", here)
+    np.testing.assert_array_equal(trained_view_picture(), through_worker)
+
+
+def test_lines_are_cut_to_the_picture_and_the_rest_dropped():
+    rng = np.random.default_rng(9)
+    points = rng.uniform(-2000, 2000, (500, 4))
+    points[:50] = rng.uniform(0, 60, (50, 4))  # inside: kept whole
+    points[50] = [-100, 10, -100, 50]  # upright, left of the picture
+    points[51] = [-100, -100, -50, 1000]  # slanted, left of it all along
+    parts, kept = visible_parts(points, 64, 48)
+    assert kept[:50].all() and not kept[50] and not kept[51]
+    np.testing.assert_array_equal(parts[:50], points[:50])
+    margin = CLIP_MARGIN_PX + 1e-9
+    assert ((parts[:, 0::2] >= -margin) & (parts[:, 0::2] <= 64 + margin)).all()
+    assert ((parts[:, 1::2] >= -margin) & (parts[:, 1::2] <= 48 + margin)).all()
+    original = points[kept]
+    for ends in (parts[:, :2], parts[:, 2:]):  # on the line it was cut from, between its ends
+        along = ends - original[:, :2]
+        direction = original[:, 2:] - original[:, :2]
+        np.testing.assert_allclose(along[:, 0] * direction[:, 1], along[:, 1] * direction[:, 0], atol=1e-6 * 4000 ** 2)
+    # A line crossing the picture is kept; one that misses it (sampled densely) is dropped.
+    t = np.linspace(0, 1, 4001)[None, :, None]
+    samples = original[:, None, :2] + t * (original[:, None, 2:] - original[:, None, :2])
+    assert (((samples[..., 0] >= -CLIP_MARGIN_PX) & (samples[..., 0] <= 64 + CLIP_MARGIN_PX)
+             & (samples[..., 1] >= -CLIP_MARGIN_PX) & (samples[..., 1] <= 48 + CLIP_MARGIN_PX)).any(axis=1)).all()

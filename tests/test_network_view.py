@@ -14,6 +14,7 @@ from nnviz.gui.colors import theme_colors
 from nnviz.gui.network_view import NetworkView
 from nnviz.gui.network_view.edge_layer import EdgeLayerItem
 from nnviz.gui.network_view.legend import legend_height
+from nnviz.gui.network_view.node_raster import ColumnMasks
 from nnviz.gui.network_view.text import number
 from nnviz.gui.state import NetworkState
 
@@ -531,3 +532,23 @@ def test_editing_an_edge_too_weak_to_draw_redraws_nothing(qtbot):
     view.grab()
     assert item._strokes is not drawn
     assert edge not in set(zip(item.edges.to.tolist(), item.edges.frm.tolist()))
+
+
+def test_zoomed_far_into_a_digits_network_only_what_is_on_screen_is_drawn(qtbot):
+    """A 784-wide column at 40×: its node masks and its fans' lines are cut to the screen (it took seconds)."""
+    state, view = make_view(qtbot, sizes=(784, 128, 64, 10), inputs=np.linspace(0, 1, 784), size=(900, 600))
+    qtbot.waitUntil(lambda: bool(view._node_item._raster_cache))
+    view._viewbox.scaleBy((1 / 40, 1 / 40), center=tuple(view._layout.positions[1][64]))
+    image = view.viewport().grab().toImage()
+    width, height = view.viewport().width(), view.viewport().height()
+    columns = [masks for _, masks in view._node_item._raster_cache.values() if isinstance(masks, ColumnMasks)]
+    assert columns
+    for masks in columns:
+        assert masks.discs.width() <= width + 200 and masks.discs.height() <= height + 200
+    node = view.mapFromScene(view.node_scene_pos(1, 64))
+    radius = view._layout.radii[1] / view._viewbox.viewPixelSize()[0]
+    assert radius > 30  # a big disc: its colour left of the value in its middle
+    assert image.pixelColor(node.x() - int(radius / 2), node.y()) != view.backgroundBrush().color()
+    for item in edge_items(view):
+        if item._cache is not None and item._cache[1] is not None:
+            assert item._cache[1].width() <= width + 20 and item._cache[1].height() <= height + 20

@@ -6,6 +6,9 @@ every name the PySide6 modules list, which creates all ~700 classes (measured: 0
 0.37–0.43 s pyqtgraph takes to import here). Here the mirrors are made first, as modules that look
 a name up in PySide6 when it is first read, and pyqtgraph is shown only the classes already made
 while it copies them. pyqtgraph then sees every Qt name, as before; a class is made when used.
+
+The window calls :func:`import_pyqtgraph` before it imports its panels (``nnviz.app.run_gui``); anything
+else that imports pyqtgraph first simply gets pyqtgraph's own import.
 """
 
 from __future__ import annotations

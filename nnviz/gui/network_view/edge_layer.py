@@ -20,6 +20,7 @@ from nnviz.gui.network_view.edges import ANTIALIAS_MAX_EDGES, Batch, EdgeSet, St
 from nnviz.gui.network_view.line_raster import LineRaster, pen_ink
 from nnviz.gui.network_view.raster_worker import shared_worker
 from nnviz.gui.network_view.wide_lines import draw_wide_lines
+from nnviz.pen_canvas import visible_parts
 
 OVERDRAW = 3
 """A dense fan on a raster device draws only its strongest lines, enough to cover its area about this
@@ -72,7 +73,7 @@ class EdgeLayerItem(pg.GraphicsObject):
         self._cache: tuple | None = None  # (key, image, x0, y0)
         self._raster = LineRaster()  # a dense fan's picture, drawn again only from its first changed line
         self._fan = next(_FAN_NUMBERS)  # this item's pictures in the raster worker
-        self._asked: tuple | None = None  # (key, ticket, strokes drawn after): a picture asked of the worker
+        self._asked: tuple | None = None  # (key, size, ticket, strokes drawn after): a picture asked of the worker
         weakref.finalize(self, shared_worker().drop, self._fan).atexit = False  # the process ends anyway
         self._lines_per_zoom: float | None = None
 
@@ -83,7 +84,7 @@ class EdgeLayerItem(pg.GraphicsObject):
         self._strokes = strokes
         self._cache = None
         if self._asked is not None:
-            shared_worker().forget(self._asked[1])
+            shared_worker().forget(self._asked[2])
             self._asked = None
         dense = len(edges) > ANTIALIAS_MAX_EDGES and not exact
         if len(edges.lines):
@@ -155,12 +156,15 @@ class EdgeLayerItem(pg.GraphicsObject):
         plan = self._plan(transform, ratio, viewport.width(), viewport.height())
         if plan is None or (self._cache is not None and self._cache[0] == plan[0]):
             return
-        if self._asked is not None and self._asked[0] == plan[0]:
-            return
         key, x0, y0, width, height, offset = plan
-        fan = self._fan_lines(transform, offset, ratio)
+        if self._asked is not None:
+            if self._asked[:2] == (key, (width, height)):
+                return
+            shared_worker().forget(self._asked[2])
+            self._asked = None
+        fan = self._fan_lines(transform, offset, ratio, width, height)
         if fan is not None and (ticket := shared_worker().submit(self._fan, *fan[1:], width, height)) is not None:
-            self._asked = (key, ticket, fan[0])
+            self._asked = (key, (width, height), ticket, fan[0])
         elif draw:
             self._cache = (key, self._draw_image(transform, offset, ratio, width, height), x0, y0)
 
@@ -173,8 +177,8 @@ class EdgeLayerItem(pg.GraphicsObject):
         key, x0, y0, width, height, offset = plan
         if self._cache is None or self._cache[0] != key:
             image = None
-            if self._asked is not None and self._asked[0] == key:  # asked of the worker beforehand
-                _, ticket, start = self._asked
+            if self._asked is not None and self._asked[:2] == (key, (width, height)):  # asked beforehand
+                _, _, ticket, start = self._asked
                 self._asked = None
                 pens = shared_worker().collect(ticket)
                 if pens is not None:
@@ -204,22 +208,22 @@ class EdgeLayerItem(pg.GraphicsObject):
             return None
         return key, x0, y0, width, height, (x0 + transform.dx(), y0 + transform.dy())
 
-    def _fan_lines(self, transform: QTransform, offset, ratio: float) -> tuple | None:
+    def _fan_lines(self, transform: QTransform, offset, ratio: float, width: int, height: int) -> tuple | None:
         """``(strokes drawn after, points (m, 4) in pixels, ink (m,))`` of the 1 px aliased lines of a
-        dense fan worth drawing at this zoom, drawn without Qt (see :mod:`nnviz.pen_canvas`); ``None``
-        if the picture has other lines."""
+        dense fan worth drawing at this zoom in a ``width`` × ``height`` picture (their visible parts),
+        drawn without Qt (see :mod:`nnviz.pen_canvas`); ``None`` if the picture has other lines."""
         strokes = self._strokes
         start = self._start_at(math.sqrt(abs(transform.determinant())))
         n_base = len(strokes) - strokes.n_top
         pens = np.unique(strokes.pen[start:n_base])
         if ratio != 1.0 or not len(pens) or strokes.antialias[pens].any() or (strokes.widths[pens] != 1.0).any():
             return None
-        points = _device_points(strokes.lines[start:n_base], transform, offset)
-        return n_base, points, pen_ink(strokes.pen[start:n_base], strokes.colors)
+        points, kept = visible_parts(_device_points(strokes.lines[start:n_base], transform, offset), width, height)
+        return n_base, points, pen_ink(strokes.pen[start:n_base][kept], strokes.colors)
 
     def _draw_image(self, transform: QTransform, offset, ratio: float, width: int, height: int) -> QImage:
         """The strokes worth drawing at this zoom in a new ``width`` × ``height`` image."""
-        fan = self._fan_lines(transform, offset, ratio)
+        fan = self._fan_lines(transform, offset, ratio, width, height)
         if fan is not None:
             start, points, ink = fan
             image = self._raster.coloured(self._raster.pens(points, ink, width, height), self._strokes.colors,

@@ -23,6 +23,8 @@ from nnviz.gui.network_view.stroke_order import LEVELS, drawing_order, pen_group
 
 ANTIALIAS_MAX_EDGES = 2000
 """Above this many drawn edges a layer is drawn with 1 px aliased lines (AA costs ×3, wide pens ×2)."""
+
+
 @dataclass(frozen=True)
 class Batch:
     """Lines drawn with one pen: ``lines`` is ``(m, 4)`` x0, y0, x1, y1 in scene units. ``on_top``

@@ -40,8 +40,11 @@ class LineRaster:
         (``colors`` ``(p, 3)`` RGB 0…255), 0 transparent."""
         colors = np.asarray(colors, dtype=np.uint32)
         table = np.uint32(0xFF000000) | (colors[:, 0] << 16) | (colors[:, 1] << 8) | colors[:, 2]
+        if len(pens) != width * height:
+            raise ValueError(f"{len(pens)} pen numbers for a {width} × {height} picture")
         kept = self._picture
-        if kept is None or not (kept[0] is pens or kept[0] == pens) or kept[1] != table.tobytes():
+        if (kept is None or (kept[2].width(), kept[2].height()) != (width, height)
+                or not (kept[0] is pens or kept[0] == pens) or kept[1] != table.tobytes()):
             indexed = QImage(pens, width, height, width, QImage.Format.Format_Indexed8)
             indexed.setColorTable([0, *table.tolist()])
             kept = self._picture = (pens, table.tobytes(), indexed.convertToFormat(

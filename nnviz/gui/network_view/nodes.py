@@ -246,11 +246,18 @@ class NodeItem(pg.GraphicsObject):
         # On screen: the column recoloured, not redrawn (always, so that one state paints one picture).
         one_image = self._raster and not has_images
         if one_image:
-            ratio = painter.device().devicePixelRatioF()
-            pen = outline if radius >= 3 else None
-            key = (centres.tobytes(), radius, ratio, pic.theme.node_outline, pic.scale)
-            paint_column(painter, self._cached(layer, key, lambda: column_masks(centres, radius, pen, ratio)),
-                         colors, ratio)
+            device = painter.device()
+            ratio = device.devicePixelRatioF()
+            # Zoomed far in, only the circles on the device: the masks of a whole column would be huge.
+            reach = radius + 2.0 * pic.scale + 2.0
+            on_device = ((centres[:, 0] > -reach) & (centres[:, 0] < device.width() / ratio + reach)
+                         & (centres[:, 1] > -reach) & (centres[:, 1] < device.height() / ratio + reach))
+            if on_device.any():
+                shown = centres[on_device]
+                pen = outline if radius >= 3 else None
+                key = (shown.tobytes(), radius, ratio, pic.theme.node_outline, pic.scale)
+                paint_column(painter, self._cached(layer, key, lambda: column_masks(shown, radius, pen, ratio)),
+                             colors[on_device], ratio)
         for index, ((x, y), color) in enumerate(zip(centres, colors) if not one_image else ()):
             image = pic.images.get((layer, index)) if has_images else None
             if image is None:

@@ -17,17 +17,21 @@ Off POSIX (Windows), and in a frozen program, the fans are drawn in the view's p
 from __future__ import annotations
 
 import atexit
+import contextlib
 import itertools
 import mmap
 import os
 import subprocess
 import sys
 import tempfile
+import time
 
 import numpy as np
 
 from nnviz.pen_canvas import lines_view
 
+START_TIMEOUT_S = 30.0
+"""How long the process may take to start (the window's first pictures are drawn here meanwhile)."""
 REPLY_TIMEOUT_S = 5.0
 """How long a picture may take before the process is given up and every fan is drawn here again."""
 
@@ -56,18 +60,23 @@ class RasterWorker:
         self._requests = None  # multiprocessing connections to the process's input and from its output
         self._answers = None
         self._state = "idle"  # idle → starting → ready, or failed
+        self._started = 0.0
         self._tickets = itertools.count()
         self._fans: dict[int, _Fan] = {}
         self._answered: dict[int, int] = {}  # ticket: fan, answered and not collected yet
         self._forgotten: set[int] = set()
-        self._unmapped: dict[int, list[str]] = {}  # ticket: new files, deleted once the process answers it
+        self._unmapped: dict[int, list[str]] = {}  # ticket: new files, until the process (which deletes them) answers
+        self._dropped: list[int] = []  # fans let go, told to the process with the next request
 
     def is_ready(self) -> bool:
         """Whether pictures can be asked for now (the first call starts the process)."""
         if self._state == "idle":
             self._start()
-        if self._state == "starting" and self._answers.poll():
-            self._receive(0.0)
+        if self._state == "starting":
+            if self._answers.poll():
+                self._receive(0.0)
+            elif time.monotonic() - self._started > START_TIMEOUT_S:
+                self._fail("it did not start")
         return self._state == "ready"
 
     @property
@@ -91,6 +100,8 @@ class RasterWorker:
             points_view, ink_view = lines_view(state.lines, m)
             points_view[:] = points
             ink_view[:] = ink
+            while self._dropped:
+                self._requests.send(("drop", self._dropped.pop()))
             self._requests.send(("draw", ticket, fan, lines_file, m, picture_file, width, height))
         except (OSError, ValueError) as error:
             self._fail(f"cannot ask for a picture ({error})")
@@ -103,7 +114,9 @@ class RasterWorker:
         while ticket not in self._answered:
             if self._state != "ready" or not self._receive(REPLY_TIMEOUT_S):
                 return None
-        state = self._fans[self._answered.pop(ticket)]
+        state = self._fans.get(self._answered.pop(ticket))
+        if state is None:  # let go meanwhile
+            return None
         if state.fresh:
             state.copied, state.fresh = state.picture[:state.size], False
         return state.copied
@@ -114,16 +127,15 @@ class RasterWorker:
             self._forgotten.add(ticket)
 
     def drop(self, fan: int) -> None:
-        """Fan ``fan`` is not drawn any more: its pictures can go."""
+        """Fan ``fan`` is not drawn any more: its pictures can go (told to the process with the next
+        request: this may run from the garbage collector, in the middle of another call)."""
         state = self._fans.pop(fan, None)
         if state is None or self._state != "ready":
             return
         if state.waiting is not None:
             self._forgotten.add(state.waiting)
-        try:
-            self._requests.send(("drop", fan))
-        except (OSError, ValueError) as error:
-            self._fail(f"cannot let a fan go ({error})")
+        self._answered = {ticket: other for ticket, other in self._answered.items() if other != fan}
+        self._dropped.append(fan)
 
     def close(self) -> None:
         """End the process (the application ends it anyway: its input closes)."""
@@ -137,21 +149,22 @@ class RasterWorker:
 
         import nnviz
 
-        env = dict(os.environ)  # the process must find this nnviz, however this one was found
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [os.path.dirname(os.path.dirname(nnviz.__file__)),
-                                                          env.get("PYTHONPATH")]))
+        # This nnviz, however this process found it (before the working folder, which might hold another).
+        script = (f"import sys; sys.path.insert(0, {os.path.dirname(os.path.dirname(nnviz.__file__))!r}); "
+                  "from nnviz.pen_canvas import serve_standard_streams; serve_standard_streams()")
         try:
-            self._process = subprocess.Popen(
-                [sys.executable, "-c", "from nnviz.pen_canvas import serve_standard_streams; serve_standard_streams()"],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+            self._process = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE,
+                                             stdout=subprocess.PIPE)
+            self._requests = Connection(os.dup(self._process.stdin.fileno()), readable=False)
+            self._answers = Connection(os.dup(self._process.stdout.fileno()), writable=False)
         except OSError as error:
             self._fail(f"cannot start ({error})")
             return
-        self._requests = Connection(os.dup(self._process.stdin.fileno()), readable=False)
-        self._answers = Connection(os.dup(self._process.stdout.fileno()), writable=False)
-        self._process.stdin.close()
-        self._process.stdout.close()
-        self._state = "starting"
+        finally:
+            if self._process is not None:
+                self._process.stdin.close()
+                self._process.stdout.close()
+        self._state, self._started = "starting", time.monotonic()
         atexit.register(self.close)  # no file left behind by a request still unanswered
 
     def _grow(self, state: _Fan, which: str, size: int, ticket: int) -> str | None:
@@ -192,8 +205,7 @@ class RasterWorker:
             self._state = "ready"
             return True
         ticket, fan, changed = message
-        for path in self._unmapped.pop(ticket, ()):  # mapped by the process before it answered
-            os.unlink(path)
+        self._unmapped.pop(ticket, None)  # mapped and deleted by the process before it answered
         state = self._fans.get(fan)
         if state is not None:
             state.waiting = None
@@ -214,11 +226,14 @@ class RasterWorker:
         if self._process is not None:
             self._process.kill()
             self._process.wait()
-            self._requests.close()
-            self._answers.close()
+            for connection in (self._requests, self._answers):
+                if connection is not None:
+                    connection.close()
         for path in itertools.chain.from_iterable(self._unmapped.values()):
-            os.unlink(path)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path)
         self._unmapped.clear()
+        self._dropped.clear()
         self._fans.clear()
         self._answered.clear()
         self._forgotten.clear()

@@ -256,8 +256,12 @@ class NetworkView(ViewInteraction, GrowingColours, pg.GraphicsView):
                 dirty.add("fit")
         # One pass over every weight for the edges and the legend (~1 ms at 784-512-512-10).
         limits = self.colour_limits() if dirty & {"edges", "layout", "legend"} else None
+        painting = self._painted_soon()
+        redrawn = []
         if "edges" in dirty or "layout" in dirty:
-            self._rebuild_edges(limits)
+            # Dense fans are asked of the raster worker as soon as their strokes are known, when the view
+            # keeps its place (a training step, an edit); after a new layout, once it is fitted below.
+            redrawn = self._rebuild_edges(limits, ask=painting and not dirty & {"layout", "fit"})
         if "nodes" in dirty or "layout" in dirty:
             look = self.appearance
             self._node_item.set_picture(node_picture(network, self.state.trace, self._layout, theme_colors(look.theme),
@@ -267,6 +271,15 @@ class NetworkView(ViewInteraction, GrowingColours, pg.GraphicsView):
             self._color_bar.set_legend(self._legend)
         if "fit" in dirty:
             self.fit()
+        if redrawn and painting:  # the rest of the pictures now, while the worker draws the fans
+            self._viewbox.updateMatrix()
+            for item in redrawn:
+                item.prepare(self, draw=True)
+
+    def _painted_soon(self) -> bool:
+        """Whether a paint follows this refresh (not while the window is hidden or minimised)."""
+        handle = self.window().windowHandle()
+        return self.isVisible() and handle is not None and handle.isExposed()
 
     def _layout_fits(self) -> bool:
         """True when the drawn layout is the network's: same layer sizes, bias units where it has biases."""
@@ -297,14 +310,17 @@ class NetworkView(ViewInteraction, GrowingColours, pg.GraphicsView):
         self._marks = self._existing_marks(self._marks)
 
     # -- edges --------------------------------------------------------------------------------------
-    def _rebuild_edges(self, limits: list[float]) -> None:
-        """Redraw the edge layers whose weights, colour limit (``limits``, one per weight layer), style or
-        selection changed."""
+    def _rebuild_edges(self, limits: list[float], ask: bool) -> list[EdgeLayerItem]:
+        """Give new strokes to the edge layers whose weights, colour limit (``limits``, one per weight layer),
+        style or selection changed, and return them; with ``ask``, their dense fans are asked of the raster
+        worker at once."""
         network, look = self.state.network, self.appearance
         style = EdgeStyle(look.palette, look.theme, look.scale, look.max_edges_per_layer)
         key = (self._layout_version, style, self._selected)
         matrices = self._matrices.update(network, self._layout, limits, look, self._selected)
         redrawn = []
+        if ask:
+            self._viewbox.updateMatrix()  # a zoom since the last paint is applied as the paint would
         for item, limit in zip(self._edge_items, limits):
             weight_layer = item.layer
             if weight_layer in matrices:  # drawn as a heatmap instead
@@ -316,11 +332,10 @@ class NetworkView(ViewInteraction, GrowingColours, pg.GraphicsView):
             if update is not None:
                 self._drawn[weight_layer], edges, strokes = update
                 item.set_batches(edges, strokes, exact=style.max_edges_per_layer is None)  # None: every edge
-                if self.isVisible():  # a dense fan is drawn in the raster worker while the next is chosen
+                redrawn.append(item)
+                if ask:  # drawn in the raster worker while the next layer's strokes are chosen
                     item.prepare(self, draw=False)
-                    redrawn.append(item)
-        for item in redrawn:  # the rest now, while the worker draws
-            item.prepare(self, draw=True)
+        return redrawn
 
     # -- nodes --------------------------------------------------------------------------------------
     def set_node_images(self, images: dict) -> None:
