@@ -225,6 +225,7 @@ class EdgeLayerItem(pg.GraphicsObject):
         """The strokes worth drawing at this zoom in a new ``width`` × ``height`` image."""
         fan = self._fan_lines(transform, offset, ratio, width, height)
         if fan is not None:
+            shared_worker().is_ready()  # started by the first dense fan, for the next pictures
             start, points, ink = fan
             image = self._raster.coloured(self._raster.pens(points, ink, width, height), self._strokes.colors,
                                           width, height)
