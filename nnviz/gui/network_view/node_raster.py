@@ -32,10 +32,15 @@ class ColumnMasks:
     owner: np.ndarray
 
 
+def circle_reach(radius: float, outline: QPen | None) -> float:
+    """How far from its centre a circle of ``radius`` drawn with ``outline`` (or none) sets pixels."""
+    return radius + (outline.widthF() if outline is not None else 0.0) + 2.0
+
+
 def column_masks(centres: np.ndarray, radius: float, outline: QPen | None, ratio: float) -> ColumnMasks:
     """The masks of circles of ``radius`` at ``centres`` ``(n, 2)`` (logical pixels), drawn with
     ``outline`` (or none) on a device of pixel ratio ``ratio``, antialiased as :class:`QPainter` draws them."""
-    reach = radius + (outline.widthF() if outline is not None else 0.0) + 2.0
+    reach = circle_reach(radius, outline)
     x0, y0 = (math.floor(v * ratio) for v in centres.min(axis=0) - reach)
     x1, y1 = (math.ceil(v * ratio) for v in centres.max(axis=0) + reach)
     origin = QPointF(x0 / ratio, y0 / ratio)

@@ -25,7 +25,7 @@ from nnviz.gui.colors import (
     normalise_activations,
     text_colors,
 )
-from nnviz.gui.network_view.node_raster import band_rows, column_masks, paint_band, paint_column
+from nnviz.gui.network_view.node_raster import band_rows, circle_reach, column_masks, paint_band, paint_column
 from nnviz.gui.network_view.text import column_titles
 
 TITLE_PX = 14.0
@@ -248,13 +248,13 @@ class NodeItem(pg.GraphicsObject):
         if one_image:
             device = painter.device()
             ratio = device.devicePixelRatioF()
+            pen = outline if radius >= 3 else None
             # Zoomed far in, only the circles on the device: the masks of a whole column would be huge.
-            reach = radius + 2.0 * pic.scale + 2.0
+            reach = circle_reach(radius, pen)
             on_device = ((centres[:, 0] > -reach) & (centres[:, 0] < device.width() / ratio + reach)
                          & (centres[:, 1] > -reach) & (centres[:, 1] < device.height() / ratio + reach))
             if on_device.any():
                 shown = centres[on_device]
-                pen = outline if radius >= 3 else None
                 key = (shown.tobytes(), radius, ratio, pic.theme.node_outline, pic.scale)
                 paint_column(painter, self._cached(layer, key, lambda: column_masks(shown, radius, pen, ratio)),
                              colors[on_device], ratio)
