@@ -220,7 +220,7 @@ class RasterWorker:
         """Give the process up: every fan is drawn in this process from now on."""
         if self._state == "failed":
             return
-        if why is not None and self._state != "idle":
+        if why is not None:
             print(f"nnviz: the process drawing dense fans failed: {why}; the window draws them", file=sys.stderr)
         self._state = "failed"
         if self._process is not None:
