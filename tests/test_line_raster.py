@@ -1,23 +1,16 @@
 """Dense fans' pictures: drawn again from the first changed line, here or in the raster worker, always
 with the pixels of a fresh drawing."""
 
-import multiprocessing
 import tempfile
-import threading
-import time
 from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtGui import QColor, QImage, QPainter, QTransform
+from PySide6.QtGui import QColor, QImage, QPainter
 
 from nnviz.core import Network
 from nnviz.gui.appearance import Appearance
-from nnviz.core.layout import compute_layout
-from nnviz.gui import raster_service
 from nnviz.gui.network_view import NetworkView, raster_worker
-from nnviz.gui.network_view.edge_layer import EdgeLayerItem
-from nnviz.gui.network_view.edge_picture import EdgeStyle, layer_strokes
 from nnviz.gui.network_view.line_raster import MAX_PENS, LineRaster, pen_ink
 from nnviz.gui.network_view.raster_worker import RasterWorker
 from nnviz.gui.state import NetworkState
@@ -139,44 +132,6 @@ def test_the_worker_draws_wide_lines_as_here_and_a_fan_may_change_kind(qtbot, qa
     # Asked again unchanged: the process sends nothing new, the picture is the same.
     assert worker.collect(worker.submit_strips(0, points, pen, colors, widths, width, height)) == strip_picture(
         points, pen, colors, widths, width, height)
-
-
-@pytest.mark.parametrize("ratio", [1.0, 2.0])
-def test_a_layer_s_wide_lines_from_the_worker_are_the_ones_drawn_here(qtbot, qapp, worker, ratio):
-    qtbot.waitUntil(worker.strips_ready, timeout=30_000)
-    network = Network([64, 10], seed=5)
-    layout = compute_layout(network.layer_sizes, network.bias)
-    item = EdgeLayerItem(0)
-    item.set_batches(*layer_strokes(network, layout, 0, 1.0, EdgeStyle("default", "light", 1.0, 20_000), None))
-    transform = QTransform.fromScale(3.0, 3.0).translate(-10.0, 5.0)
-    _, x0, y0, width, height, offset = item._plan(transform, ratio, 400, 300)
-    start, points, pen = item._strip_lines(transform, offset, ratio, width, height)
-    assert start == len(item._strokes)  # no on-top strokes: the worker's picture is the whole picture
-    picture = worker.collect(worker.submit_strips(0, points, pen, item._strokes.colors, item._strokes.widths * ratio,
-                                                  width, height))
-    here = item._draw_image(transform, offset, ratio, width, height)
-    assert picture == bytes(here.constBits()) and here.devicePixelRatio() == ratio
-
-
-def test_a_process_that_cannot_load_qt_leaves_the_strips_to_the_view(qtbot, monkeypatch, capfd):
-    monkeypatch.setattr(raster_service, "_load_strips", lambda: "ImportError: no Qt here")
-    here, there = multiprocessing.Pipe()
-    serving = threading.Thread(target=raster_service.serve, args=(there, there), daemon=True)
-    serving.start()
-    worker = RasterWorker()
-    worker._requests = worker._answers = here  # this thread plays the process
-    worker._state, worker._started = "starting", time.monotonic()
-    qtbot.waitUntil(worker.is_ready)
-    assert not worker.strips_ready()  # asked to load Qt: it answers later
-    qtbot.waitUntil(lambda: worker.strips_ready() or worker._strips == "refused")
-    assert not worker.strips_ready()
-    assert worker.submit_strips(0, np.zeros((1, 4)), np.zeros(1, np.uint8), np.zeros((1, 3)), np.ones(1), 4, 4) is None
-    assert "cannot draw strips (ImportError: no Qt here)" in capfd.readouterr().err
-    points, ink, width, height = next(changing_fan(3, 1))
-    assert worker.collect(worker.submit(0, points, ink, width, height)) == PenCanvas().draw(points, ink, width, height)
-    here.close()
-    serving.join(5)
-    assert not serving.is_alive()
 
 
 def test_strips_are_asked_only_of_a_process_already_started_for_dense_fans():
