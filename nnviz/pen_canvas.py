@@ -1,8 +1,8 @@
 """Dense fans' 1 px lines as pen numbers, drawn with Pillow, here or in a process of their own.
 
-numpy and Pillow only, no Qt: the raster worker's process (``gui/raster_service.py``) draws the dense fans
-with it while the GUI thread draws everything else. A thread could not: Pillow's line drawing holds the
-interpreter.
+numpy and Pillow only, no Qt: the network view's process starts :func:`serve_standard_streams` in a
+second process (``gui/network_view/raster_worker.py``), which draws the dense fans while the GUI thread
+draws everything else. A thread could not: Pillow's line drawing holds the interpreter.
 
 Pillow's Bresenham step sets a line's pixels five times faster than Qt's raster engine spans a
 diagonal line. Later lines cover earlier ones, as with ``QPainter.drawLines``. A picture is one byte a
@@ -119,3 +119,55 @@ def map_file(path: str) -> mmap.mmap:
     finally:
         os.close(descriptor)
         os.unlink(path)
+
+
+def serve(requests, answers) -> None:
+    """Draw what ``requests`` (a ``multiprocessing`` connection) asks until it closes; answer on ``answers``
+    (which may be the same duplex connection).
+
+    Sends ``"ready"`` first. Requests: ``("draw", ticket, fan, lines file, m, picture file, width,
+    height)``: the m lines (:func:`lines_view`) are read from the file mapped for that fan, and the
+    picture (``width`` × ``height`` bytes, see :meth:`PenCanvas.draw`) written into the other; a file
+    named anew (not ``None``) is mapped (:func:`map_file`) first, and the one it replaces let go.
+    Answered ``(ticket, fan, changed)``, ``changed`` False when the picture is the fan's last one.
+    ``("drop", fan)`` lets a fan go, unanswered. Each fan has its own :class:`PenCanvas`.
+    """
+    from PIL import Image  # noqa: F401  (loaded before "ready": the first picture must not wait for it)
+
+    fans: dict[int, list] = {}  # fan: [canvas, lines map, picture map, last picture]
+    answers.send("ready")
+    while True:
+        try:
+            request = requests.recv()
+        except (EOFError, OSError):  # the view's process is gone
+            return
+        if request[0] == "drop":
+            fans.pop(request[1], None)
+            continue
+        _, ticket, fan, lines_file, m, picture_file, width, height = request
+        state = fans.setdefault(fan, [PenCanvas(), None, None, None])
+        if lines_file is not None:
+            state[1] = map_file(lines_file)
+        if picture_file is not None:
+            state[2], state[3] = map_file(picture_file), None
+        picture = state[0].draw(*lines_view(state[1], m), width, height)
+        changed = picture is not state[3]
+        if changed:
+            state[2][:len(picture)] = picture
+            state[3] = picture
+        answers.send((ticket, fan, changed))
+
+
+def serve_standard_streams() -> None:
+    """:func:`serve` on this process's standard input and output (POSIX), as the raster worker starts it.
+
+    Ctrl+C in the terminal reaches every process of the window's group: this one ends when its input
+    closes instead, with the window's process.
+    """
+    import signal
+    from multiprocessing.connection import Connection
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    requests, answers = Connection(os.dup(0), writable=False), Connection(os.dup(1), readable=False)
+    os.dup2(2, 1)  # a stray print goes to the terminal, not into the answers
+    serve(requests, answers)

@@ -14,7 +14,6 @@ from nnviz.gui.network_view import NetworkView, raster_worker
 from nnviz.gui.network_view.line_raster import MAX_PENS, LineRaster, pen_ink
 from nnviz.gui.network_view.raster_worker import RasterWorker
 from nnviz.gui.state import NetworkState
-from nnviz.gui.wide_lines import strip_picture
 from nnviz.pen_canvas import CLIP_MARGIN_PX, PenCanvas, visible_parts
 
 
@@ -117,30 +116,6 @@ def test_the_worker_draws_the_pictures_drawn_here_and_forgotten_ones_are_not_kep
     assert worker.collect(worker.submit(0, points, ink, width, height)) == PenCanvas().draw(points, ink, width, height)
 
 
-def test_the_worker_draws_wide_lines_as_here_and_a_fan_may_change_kind(qtbot, qapp, worker):
-    qtbot.waitUntil(worker.strips_ready, timeout=30_000)  # loads Qt in the process first
-    rng = np.random.default_rng(4)
-    colors, widths = rng.integers(0, 256, (6, 3)), rng.uniform(1.2, 4.0, 6)
-    for step, (points, ink, width, height) in enumerate(changing_fan(8, 13)):
-        pen = (ink - 1) % 6
-        if step % 4 == 3:  # the same fan's 1 px lines (a layer grown dense)
-            assert worker.collect(worker.submit(0, points, ink, width, height)) == PenCanvas().draw(
-                points, ink, width, height), step
-            continue
-        ticket = worker.submit_strips(0, points, pen, colors, widths, width, height)
-        assert worker.collect(ticket) == strip_picture(points, pen, colors, widths, width, height), step
-    # Asked again unchanged: the process sends nothing new, the picture is the same.
-    assert worker.collect(worker.submit_strips(0, points, pen, colors, widths, width, height)) == strip_picture(
-        points, pen, colors, widths, width, height)
-
-
-def test_strips_are_asked_only_of_a_process_already_started_for_dense_fans():
-    idle = RasterWorker()
-    assert not idle.strips_ready() and idle._process is None
-    assert idle.submit_strips(0, np.zeros((1, 4)), np.zeros(1, np.uint8), np.zeros((1, 3)), np.ones(1), 4, 4) is None
-    assert idle._process is None
-
-
 def test_when_the_worker_dies_the_view_draws_its_fans_itself(worker):
     points, ink, width, height = next(changing_fan(7, 1))
     ticket = worker.submit(0, points, ink, width, height)
@@ -161,24 +136,19 @@ def test_a_view_draws_the_same_picture_with_and_without_the_worker(qtbot, monkey
         view.resize(900, 600)
         view.show()
         qtbot.waitUntil(lambda: view._edge_items and view._edge_items[0]._cache is not None)  # laid out, painted
-        qtbot.waitUntil(lambda: raster_worker.shared_worker().failed or raster_worker.shared_worker().strips_ready(),
-                        timeout=30_000)
         state.network.weights[0][:5] *= 3.0
-        state.network.weights[2][:3] *= 1.5
         state.notify_weights_changed()
         state.flush()
         picture = pixels(view.viewport().grab().toImage())
         view.close()
         return picture
 
-    collected, strips = {}, []
-    collect, submit_strips = worker.collect, worker.submit_strips
-    monkeypatch.setattr(worker, "collect", lambda ticket: collected.setdefault(ticket, collect(ticket)))
-    monkeypatch.setattr(worker, "submit_strips", lambda *args: strips.append(submit_strips(*args)) or strips[-1])
+    collected = []
+    collect = worker.collect
+    monkeypatch.setattr(worker, "collect", lambda ticket: collected.append(collect(ticket)) or collected[-1])
     monkeypatch.setattr(raster_worker, "_shared", worker)
     through_worker = trained_view_picture()
-    assert collected and all(picture is not None for picture in collected.values())  # drawn in the worker, and used
-    assert set(strips) & set(collected)  # the 64-10 fan's wide lines too
+    assert collected and all(pens is not None for pens in collected)  # drawn in the worker, and used
 
     here = RasterWorker()
     here.close()  # given up before it starts: every fan drawn in this process

@@ -9,7 +9,7 @@ from nnviz.core import Network
 from nnviz.core.layout import compute_layout
 from nnviz.gui.network_view.edge_layer import EdgeLayerItem
 from nnviz.gui.network_view.edge_picture import EdgeStyle, layer_strokes
-from nnviz.gui.wide_lines import draw_wide_lines
+from nnviz.gui.network_view.wide_lines import draw_wide_lines
 
 SIZE = 48
 

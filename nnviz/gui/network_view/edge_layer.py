@@ -1,9 +1,8 @@
 """One weight layer's edges on screen: :class:`EdgeLayerItem`, a picture cached per zoom level.
 
 A dense fan paints only its strongest lines (:data:`OVERDRAW`), drawn as pen numbers without Qt, in the
-raster worker's process when it is ready (``raster_worker.py``); a smaller fan's wide antialiased lines
-are drawn there too when that is worth it (:data:`WORKER_STRIP_PIXELS`); the rest, and every line on a
-vector device, is drawn with Qt in the view's process (``draw_batches``, ``gui/wide_lines.py``).
+raster worker's process when it is ready (``raster_worker.py``); the rest, and every line on a vector
+device, is drawn with Qt (``draw_batches``, ``wide_lines.py``).
 """
 
 from __future__ import annotations
@@ -20,7 +19,7 @@ from PySide6.QtGui import QImage, QPaintEngine, QPainter, QTransform
 from nnviz.gui.network_view.edges import ANTIALIAS_MAX_EDGES, Batch, EdgeSet, Strokes, draw_batches
 from nnviz.gui.network_view.line_raster import LineRaster, pen_ink
 from nnviz.gui.network_view.raster_worker import shared_worker
-from nnviz.gui.wide_lines import draw_wide_lines
+from nnviz.gui.network_view.wide_lines import draw_wide_lines
 from nnviz.pen_canvas import visible_parts
 
 OVERDRAW = 3
@@ -30,11 +29,7 @@ single lines stay visible, in both colours, with a little background between the
 where its strong weights are instead of a solid colour, and the lines below would cost most of the time."""
 MAX_CACHE_PIXELS = 4096 * 4096
 """Largest cached picture; beyond it only the visible part is cached (deep zoom)."""
-WORKER_STRIP_PIXELS = 50_000
-"""Wide lines are drawn in the raster worker when they cover at least this many pixels (and a quarter of
-their picture, which travels back): fewer take less time to draw here than to send."""
 _FAN_NUMBERS = itertools.count()
-_ARGB = QImage.Format.Format_ARGB32_Premultiplied
 """Names of edge layers' pictures in the raster worker."""
 
 
@@ -78,7 +73,7 @@ class EdgeLayerItem(pg.GraphicsObject):
         self._cache: tuple | None = None  # (key, image, x0, y0)
         self._raster = LineRaster()  # a dense fan's picture, drawn again only from its first changed line
         self._fan = next(_FAN_NUMBERS)  # this item's pictures in the raster worker
-        self._asked: tuple | None = None  # (key, size, ticket, strokes drawn after, kind): asked of the worker
+        self._asked: tuple | None = None  # (key, size, ticket, strokes drawn after): a picture asked of the worker
         weakref.finalize(self, shared_worker().drop, self._fan).atexit = False  # the process ends anyway
         self._lines_per_zoom: float | None = None
 
@@ -153,12 +148,8 @@ class EdgeLayerItem(pg.GraphicsObject):
             painter.restore()
 
     def prepare(self, view, draw: bool) -> None:
-        """Start the picture ``view`` will paint, before it paints.
-
-        A dense fan's picture, or wide lines worth it, is asked of the raster worker (drawn meanwhile in
-        another process) while it has at most one other picture to draw; with ``draw`` (once every layer's
-        strokes are known), only when it has none, and otherwise drawn here at once: then neither process
-        waits long for the other."""
+        """Start the picture ``view`` will paint, before it paints: a dense fan's is asked of the raster
+        worker (drawn meanwhile in another process); with ``draw``, any other is drawn now."""
         viewport = view.viewport()
         ratio = viewport.devicePixelRatioF()
         transform = self.deviceTransform(view.viewportTransform())
@@ -171,26 +162,11 @@ class EdgeLayerItem(pg.GraphicsObject):
                 return
             shared_worker().forget(self._asked[2])
             self._asked = None
-        worker = shared_worker()
-        room = worker.pending() < (1 if draw else 2)
-        asked = self._ask(worker, transform, offset, ratio, width, height) if room else None
-        if asked is not None:
-            self._asked = (key, (width, height), *asked)
+        fan = self._fan_lines(transform, offset, ratio, width, height)
+        if fan is not None and (ticket := shared_worker().submit(self._fan, *fan[1:], width, height)) is not None:
+            self._asked = (key, (width, height), ticket, fan[0])
         elif draw:
             self._cache = (key, self._draw_image(transform, offset, ratio, width, height), x0, y0)
-
-    def _ask(self, worker, transform: QTransform, offset, ratio: float, width: int, height: int) -> tuple | None:
-        """``(ticket, strokes drawn after, kind)`` of this picture asked of ``worker``, or ``None`` if it is not
-        one for the worker (or the worker cannot take it now)."""
-        if (fan := self._fan_lines(transform, offset, ratio, width, height)) is not None:
-            ticket = worker.submit(self._fan, *fan[1:], width, height)
-            return None if ticket is None else (ticket, fan[0], "pens")
-        strips = self._strip_lines(transform, offset, ratio, width, height)
-        if strips is None or not worker.strips_ready():
-            return None
-        ticket = worker.submit_strips(self._fan, *strips[1:], self._strokes.colors, self._strokes.widths * ratio,
-                                      width, height)
-        return None if ticket is None else (ticket, strips[0], "strips")
 
     def _cached_image(self, painter: QPainter, transform):
         """The picture for this zoom, drawn again only when the strokes or the zoom changed."""
@@ -202,17 +178,12 @@ class EdgeLayerItem(pg.GraphicsObject):
         if self._cache is None or self._cache[0] != key:
             image = None
             if self._asked is not None and self._asked[:2] == (key, (width, height)):  # asked beforehand
-                _, _, ticket, start, kind = self._asked
+                _, _, ticket, start = self._asked
                 self._asked = None
-                picture = shared_worker().collect(ticket)
-                if picture is not None:
-                    ratio = device.devicePixelRatioF()
-                    if kind == "pens":
-                        image = self._raster.coloured(picture, self._strokes.colors, width, height)
-                    else:  # a copy owns its pixels: the on-top strokes are drawn on it
-                        image = QImage(picture, width, height, 4 * width, _ARGB).copy()
-                    image = self._finish(image, start, transform, offset, ratio)
-                    image.setDevicePixelRatio(ratio)
+                pens = shared_worker().collect(ticket)
+                if pens is not None:
+                    image = self._finish(self._raster.coloured(pens, self._strokes.colors, width, height),
+                                         start, transform, offset, 1.0)
             if image is None:
                 image = self._draw_image(transform, offset, device.devicePixelRatioF(), width, height)
             self._cache = (key, image, x0, y0)
@@ -250,26 +221,6 @@ class EdgeLayerItem(pg.GraphicsObject):
         points, kept = visible_parts(_device_points(strokes.lines[start:n_base], transform, offset), width, height)
         return n_base, points, pen_ink(strokes.pen[start:n_base][kept], strokes.colors)
 
-    def _strip_lines(self, transform: QTransform, offset, ratio: float, width: int, height: int) -> tuple | None:
-        """``(strokes drawn after, points (m, 4) in device pixels, pen (m,))`` of the wide antialiased lines
-        of a fan worth drawing in the raster worker (all its base strokes are such, and they cover
-        :data:`WORKER_STRIP_PIXELS`); ``None`` if not."""
-        strokes = self._strokes
-        n_base = len(strokes) - strokes.n_top
-        if self._coverage is not None or not n_base:
-            return None
-        pen = strokes.pen[:n_base]
-        used = np.unique(pen)
-        if not (strokes.antialias[used] & (strokes.widths[used] * ratio > 1.0)).all():
-            return None  # thin pens are Qt lines (see _draw_runs)
-        device = transform * QTransform.fromScale(ratio, ratio)
-        points = _device_points(strokes.lines[:n_base], device, (offset[0] * ratio, offset[1] * ratio))
-        lengths = np.hypot(points[:, 2] - points[:, 0], points[:, 3] - points[:, 1])
-        cover = float(lengths @ strokes.widths[pen]) * ratio
-        if cover < max(WORKER_STRIP_PIXELS, width * height / 4):
-            return None
-        return n_base, points, pen.astype(np.uint8)
-
     def _draw_image(self, transform: QTransform, offset, ratio: float, width: int, height: int) -> QImage:
         """The strokes worth drawing at this zoom in a new ``width`` × ``height`` image."""
         fan = self._fan_lines(transform, offset, ratio, width, height)
@@ -280,7 +231,7 @@ class EdgeLayerItem(pg.GraphicsObject):
                                           width, height)
         else:
             start = self._start_at(math.sqrt(abs(transform.determinant())))
-            image = QImage(width, height, _ARGB)
+            image = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
             image.fill(0)
         image = self._finish(image, start, transform, offset, ratio)
         image.setDevicePixelRatio(ratio)
@@ -299,7 +250,7 @@ class EdgeLayerItem(pg.GraphicsObject):
 
 def _draw_runs(painter: QPainter, strokes: Strokes, start: int, transform: QTransform, offset, ratio: float) -> None:
     """Strokes ``start:`` in order into an image, as :func:`draw_batches` draws them: runs of antialiased
-    pens as strips (see :mod:`~nnviz.gui.wide_lines`), the rest as Qt lines."""
+    pens as strips (see :mod:`~nnviz.gui.network_view.wide_lines`), the rest as Qt lines."""
     device = transform * QTransform.fromScale(ratio, ratio)
     # Qt draws pens up to 1 px with a thinner stroker of its own: those stay Qt lines.
     smooth = (strokes.antialias & (strokes.widths * ratio > 1.0))[strokes.pen[start:]]

@@ -1,12 +1,10 @@
-"""The second process that draws fans' pictures (:func:`nnviz.gui.raster_service.serve`).
+"""The second process that draws the dense fans' pen numbers (:func:`nnviz.pen_canvas.serve`).
 
-Pillow's line drawing and Qt's drawing from Python both hold the interpreter, so the fans of a training
-step cannot be drawn on a thread beside the GUI thread; in a process of their own they can, on the
-machine's second core, while the GUI thread chooses the next layer's strokes and draws the nodes. It
-draws dense fans' pen numbers, and once a view has a smaller fan worth it (:meth:`RasterWorker.strips_ready`)
-loads Qt to draw wide antialiased strips too. One process serves every view; it starts with the first
-dense fan on screen (that picture and the ones until it is ready are drawn in the view's process, as are
-all if it fails) and ends with the application.
+Pillow's line drawing holds the interpreter, so the fans of a training step cannot be drawn on a thread
+beside the GUI thread; in a process of their own they can, on the machine's second core, while the GUI
+thread chooses the next layer's strokes and draws the wide edges and the nodes. One process serves
+every view; it starts with the first dense fan on screen (that picture and the ones until it is ready
+are drawn in the view's process, as are all if it fails) and ends with the application.
 
 It is a plain ``python -c`` process talking over its standard streams, not a ``multiprocessing`` one:
 a spawned process imports the program's main script again, which would open a second window from a
@@ -31,9 +29,6 @@ import time
 import numpy as np
 
 from nnviz.pen_canvas import lines_view
-
-MAX_STRIP_PENS = 256
-"""Pens a strip fan can have: pen indices travel as bytes."""
 
 START_TIMEOUT_S = 30.0
 """How long the process may take to start (the window's first pictures are drawn here meanwhile)."""
@@ -72,7 +67,6 @@ class RasterWorker:
         self._forgotten: set[int] = set()
         self._unmapped: dict[int, list[str]] = {}  # ticket: new files, until the process (which deletes them) answers
         self._dropped: list[int] = []  # fans let go, told to the process with the next request
-        self._strips = "unasked"  # unasked → loading → loaded, or refused: whether the process draws strips
 
     def is_ready(self) -> bool:
         """Whether pictures can be asked for now (the first call starts the process)."""
@@ -90,53 +84,9 @@ class RasterWorker:
         """Whether the process was given up (or cannot run here): every fan is drawn in this process."""
         return self._state == "failed"
 
-    def strips_ready(self) -> bool:
-        """Whether strips can be asked for now (:meth:`submit_strips`). Never starts the process: the first
-        call once it is ready has it load Qt, while the view goes on drawing its strips itself."""
-        if self._state == "idle" or not self.is_ready():
-            return False
-        if self._strips == "unasked":
-            try:
-                self._requests.send(("load strips",))
-            except OSError as error:
-                self._fail(f"cannot ask it to load Qt ({error})")
-                return False
-            self._strips = "loading"
-        while self._strips == "loading" and self._answers.poll():
-            if not self._receive(0.0):
-                return False
-        return self._strips == "loaded"
-
-    def pending(self) -> int:
-        """How many pictures asked for the process still draws (answers already in are taken in first)."""
-        if self._state != "ready":
-            return 0
-        while self._answers.poll():
-            if not self._receive(0.0):
-                return 0
-        return sum(state.waiting is not None for state in self._fans.values())
-
     def submit(self, fan: int, points: np.ndarray, ink: np.ndarray, width: int, height: int) -> int | None:
-        """Ask for fan ``fan``'s picture of 1 px lines (``width`` × ``height`` pen numbers, see
-        :meth:`nnviz.pen_canvas.PenCanvas.draw`); a ticket for :meth:`collect`, or ``None`` while the
-        process starts or once it failed."""
-        return self._submit(fan, ("pens",), points, ink, width, height, width * height)
-
-    def submit_strips(self, fan: int, points: np.ndarray, pen: np.ndarray, colors: np.ndarray, widths: np.ndarray,
-                      width: int, height: int) -> int | None:
-        """Ask for fan ``fan``'s picture of wide antialiased lines (``width`` × ``height`` × 4 bytes, see
-        :func:`nnviz.gui.wide_lines.strip_picture`); a ticket for :meth:`collect`, or ``None`` unless
-        :meth:`strips_ready`."""
-        if not self.strips_ready():
-            return None
-        if len(colors) > MAX_STRIP_PENS:
-            raise ValueError(f"at most {MAX_STRIP_PENS} pens in a strip fan, got {len(colors)}")
-        pens = (np.asarray(colors, dtype=np.int64), np.asarray(widths, dtype=float))
-        return self._submit(fan, ("strips", *pens), points, pen, width, height, 4 * width * height)
-
-    def _submit(self, fan: int, kind: tuple, points: np.ndarray, ink: np.ndarray, width: int, height: int,
-                size: int) -> int | None:
-        """Ask for a picture of ``size`` bytes: ``kind`` is the request's name and what follows its sizes."""
+        """Ask for fan ``fan``'s picture (see :meth:`nnviz.pen_canvas.PenCanvas.draw`); a ticket for
+        :meth:`collect`, or ``None`` while the process starts or once it failed."""
         if not self.is_ready():
             return None
         state = self._fans.setdefault(fan, _Fan())
@@ -146,17 +96,17 @@ class RasterWorker:
         m, ticket = len(points), next(self._tickets)
         try:
             lines_file = self._grow(state, "lines", 33 * m, ticket)
-            picture_file = self._grow(state, "picture", size, ticket)
+            picture_file = self._grow(state, "picture", width * height, ticket)
             points_view, ink_view = lines_view(state.lines, m)
             points_view[:] = points
             ink_view[:] = ink
             while self._dropped:
                 self._requests.send(("drop", self._dropped.pop()))
-            self._requests.send((kind[0], ticket, fan, lines_file, m, picture_file, width, height, *kind[1:]))
+            self._requests.send(("draw", ticket, fan, lines_file, m, picture_file, width, height))
         except (OSError, ValueError) as error:
             self._fail(f"cannot ask for a picture ({error})")
             return None
-        state.waiting, state.size = ticket, size
+        state.waiting, state.size = ticket, width * height
         return ticket
 
     def collect(self, ticket: int) -> bytes | None:
@@ -201,7 +151,7 @@ class RasterWorker:
 
         # This nnviz, however this process found it (before the working folder, which might hold another).
         script = (f"import sys; sys.path.insert(0, {os.path.dirname(os.path.dirname(nnviz.__file__))!r}); "
-                  "from nnviz.gui.raster_service import serve_standard_streams; serve_standard_streams()")
+                  "from nnviz.pen_canvas import serve_standard_streams; serve_standard_streams()")
         try:
             self._process = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE,
                                              stdout=subprocess.PIPE)
@@ -253,12 +203,6 @@ class RasterWorker:
             return False
         if message == "ready":
             self._state = "ready"
-            return True
-        if message[0] == "strips":
-            self._strips = "loaded" if message[1] is None else "refused"
-            if message[1] is not None:
-                print(f"nnviz: the process drawing fans cannot draw strips ({message[1]}); the window draws them",
-                      file=sys.stderr)
             return True
         ticket, fan, changed = message
         self._unmapped.pop(ticket, None)  # mapped and deleted by the process before it answered

@@ -321,8 +321,7 @@ class NetworkView(ViewInteraction, GrowingColours, pg.GraphicsView):
         redrawn = []
         if ask:
             self._viewbox.updateMatrix()  # a zoom since the last paint is applied as the paint would
-        # Smallest first: the worker starts on a picture while the large layers' strokes are chosen.
-        for item, limit in sorted(zip(self._edge_items, limits), key=lambda pair: network.weights[pair[0].layer].size):
+        for item, limit in zip(self._edge_items, limits):
             weight_layer = item.layer
             if weight_layer in matrices:  # drawn as a heatmap instead
                 if self._drawn.pop(weight_layer, None) is not None or len(item.edges):

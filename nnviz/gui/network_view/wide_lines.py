@@ -8,10 +8,8 @@ across the line, the exact fraction of a pixel the line covers at that distance 
 line (a box filter, as Qt's), for the line's pen and the nearest of 8 angles to the pixel grid (0°
 to 45°). All lines go in one ``drawPixmapFragments`` call, in order (later lines on top). Along a
 line the picture differs from Qt's by at most ~16 of 255 levels at an edge pixel (0.15 on average);
-the ends are cut square without a ramp (they lie under the nodes).
-
-Qt and numpy only (no pyqtgraph): the raster worker's process draws a small fan's strips with it too
-(:func:`strip_picture`), while the view's GUI thread does the rest.
+the ends are cut square without a ramp (they lie under the nodes). Drawing off the GUI thread needs
+a platform with threaded pixmaps (X11, Wayland, Windows, macOS and offscreen all have them).
 """
 
 from __future__ import annotations
@@ -20,7 +18,7 @@ import math
 from functools import lru_cache
 
 import numpy as np
-import shiboken6
+from pyqtgraph.Qt.internals import PrimitiveArray
 from PySide6.QtGui import QImage, QPainter, QPixmap
 
 TEXELS_PER_PIXEL = 16
@@ -102,9 +100,10 @@ def draw_wide_lines(painter: QPainter, points: np.ndarray, pen: np.ndarray, colo
     folded = np.mod(angle, math.pi / 2)
     folded = np.minimum(folded, math.pi / 2 - folded)  # 0 … π/4: the grid looks alike every 45°
     step = np.minimum((folded / (math.pi / 4) * ANGLE_STEPS).astype(int), ANGLE_STEPS - 1)
-    # One QPainter.PixmapFragment a row, in its own layout: x, y (centre), source left, top, width,
-    # height, scale x, y, rotation (degrees), opacity.
-    table = np.empty((len(points), 10))
+    fragments = PrimitiveArray(QPainter.PixmapFragment, 10)
+    fragments.resize(len(points))
+    # x, y (centre), source left, top, width, height, scale x, y, rotation (degrees), opacity.
+    table = fragments.ndarray()
     table[:, 0:2] = (points[:, :2] + points[:, 2:]) / 2
     table[:, 2] = lefts[pen, step]
     table[:, 3] = 0.0
@@ -120,21 +119,6 @@ def draw_wide_lines(painter: QPainter, points: np.ndarray, pen: np.ndarray, colo
         # Aliased fills sampled at the nearest texel: the strips already hold the ramps.
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
-        first = shiboken6.wrapInstance(table.ctypes.data, QPainter.PixmapFragment)  # the array, as C++ takes it
-        painter.drawPixmapFragments(first, len(table), QPixmap.fromImage(strips))
+        painter.drawPixmapFragments(*fragments.drawargs(), QPixmap.fromImage(strips))
     finally:
         painter.restore()
-
-
-def strip_picture(points: np.ndarray, pen: np.ndarray, colors: np.ndarray, widths: np.ndarray, width: int,
-                  height: int) -> bytes:
-    """The lines of :func:`draw_wide_lines` on a clear ``width`` × ``height`` picture: its ARGB32
-    premultiplied pixels, row by row (as ``QImage.constBits``), 4 bytes a pixel."""
-    image = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
-    image.fill(0)
-    painter = QPainter(image)
-    try:
-        draw_wide_lines(painter, points, pen, colors, widths)
-    finally:
-        painter.end()
-    return bytes(image.constBits())
