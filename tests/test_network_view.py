@@ -12,7 +12,7 @@ from nnviz.core import Network
 from nnviz.gui.appearance import Appearance
 from nnviz.gui.colors import theme_colors
 from nnviz.gui.network_view import NetworkView
-from nnviz.gui.network_view.edge_layer import EdgeLayerItem
+from nnviz.gui.network_view.edge_layer import WINDOW_MARGIN, EdgeLayerItem
 from nnviz.gui.network_view.legend import legend_height
 from nnviz.gui.network_view.node_raster import ColumnMasks
 from nnviz.gui.network_view.text import number
@@ -551,4 +551,60 @@ def test_zoomed_far_into_a_digits_network_only_what_is_on_screen_is_drawn(qtbot)
     assert image.pixelColor(node.x() - int(radius / 2), node.y()) != view.backgroundBrush().color()
     for item in edge_items(view):
         if item._cache is not None and item._cache[1] is not None:
-            assert item._cache[1].width() <= width + 20 and item._cache[1].height() <= height + 20
+            assert item._cache[1].width() <= (1 + 2 * WINDOW_MARGIN) * width + 4
+            assert item._cache[1].height() <= (1 + 2 * WINDOW_MARGIN) * height + 4
+
+
+def _view_like(qtbot, view, size=(900, 600)):
+    """A new view showing exactly the part of ``view`` it shows, then given a copy of its weights (as a
+    training step gives them)."""
+    network = view.state.network
+    state, fresh = make_view(qtbot, sizes=network.layer_sizes, inputs=view.state.inputs, size=size)
+    (x0, x1), (y0, y1) = view._viewbox.viewRange()
+    fresh._viewbox.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
+    assert fresh._viewbox.viewRange() == view._viewbox.viewRange()
+    for mine, theirs in zip(state.network.weights, network.weights):
+        mine[:] = theirs
+    state.notify_weights_changed()
+    state.flush()
+    return fresh
+
+
+def _pan_px(view, dx_px: float) -> None:
+    """Pan by whole pixels: a picture copied at a fraction of a pixel is a pixel off one drawn anew."""
+    view._viewbox.translateBy((round(dx_px) * view._viewbox.viewPixelSize()[0], 0.0))
+
+
+def test_zoomed_in_a_fan_is_drawn_about_as_seen_and_a_small_pan_only_copies_it(qtbot):
+    state, view = make_view(qtbot, sizes=(784, 128, 64, 10), inputs=np.linspace(0, 1, 784), size=(900, 600))
+    qtbot.waitUntil(lambda: edge_items(view)[1]._cache is not None)
+    view._viewbox.scaleBy((1 / 3, 1 / 3), center=tuple(view._layout.positions[1][64]))
+    before = pixels(view.viewport().grab().toImage())
+    fan = edge_items(view)[1]  # 128 → 64: three times the view's width and height, all but a window off screen
+    width, height = view.viewport().width(), view.viewport().height()
+    assert fan._cache[1].width() <= (1 + 2 * WINDOW_MARGIN) * width + 4
+    assert fan._cache[1].height() <= (1 + 2 * WINDOW_MARGIN) * height + 4
+    pictures = [item._cache[1] for item in edge_items(view) if item._cache is not None]
+    shift = round(0.5 * WINDOW_MARGIN * width)
+    _pan_px(view, shift)  # the scene moves left on screen
+    after = pixels(view.viewport().grab().toImage())
+    kept = [item._cache[1] for item in edge_items(view) if item._cache is not None]
+    assert len(kept) == len(pictures) and all(a is b for a, b in zip(pictures, kept))  # copied, not drawn again
+    above_legend = int(0.8 * height)
+    np.testing.assert_array_equal(after[:above_legend, :width - shift], before[:above_legend, shift:])
+
+
+def test_a_training_step_zoomed_in_shows_the_picture_a_new_view_draws(qtbot):
+    state, view = make_view(qtbot, sizes=(784, 128, 64, 10), inputs=np.linspace(0, 1, 784), size=(900, 600))
+    qtbot.waitUntil(lambda: edge_items(view)[1]._cache is not None)
+    view._viewbox.scaleBy((1 / 4, 1 / 4), center=tuple(view._layout.positions[1][30]))
+    view.viewport().grab()
+    rng = np.random.default_rng(5)
+    for pan in (0.0, 3 * WINDOW_MARGIN * view.viewport().width()):  # the second leaves the window drawn
+        _pan_px(view, pan)
+        for weights in state.network.weights:
+            weights += 0.05 * rng.standard_normal(weights.shape) * np.abs(weights).mean()
+        state.notify_weights_changed()
+        state.flush()
+        shown = pixels(view.viewport().grab().toImage())
+        np.testing.assert_array_equal(shown, pixels(_view_like(qtbot, view).viewport().grab().toImage()))

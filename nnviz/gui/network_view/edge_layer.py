@@ -27,8 +27,13 @@ OVERDRAW = 3
 many times over (a 784-wide fan of 20 000 lines would cover each pixel ~40 times at 1280×800). Then
 single lines stay visible, in both colours, with a little background between them: the fan shows
 where its strong weights are instead of a solid colour, and the lines below would cost most of the time."""
-MAX_CACHE_PIXELS = 4096 * 4096
-"""Largest cached picture; beyond it only the visible part is cached (deep zoom)."""
+WINDOWED_VIEWS = 1.0
+"""Zoomed in so far that a fan's whole picture would be this many times the view's area, its picture is only
+what is on screen and a margin around it (see :meth:`EdgeLayerItem._plan`): a training step then draws about
+what is seen, not a whole fan blown up off screen (at 5× that took ~280 ms at 784-128-64-10)."""
+WINDOW_MARGIN = 0.0625
+"""Of the view's width and height, drawn beyond each side of the screen when a pan or a zoom needs a new
+window: a pan that stays within it only copies the picture."""
 _FAN_NUMBERS = itertools.count()
 """Names of edge layers' pictures in the raster worker."""
 
@@ -192,21 +197,42 @@ class EdgeLayerItem(pg.GraphicsObject):
     def _plan(self, transform: QTransform, ratio: float, device_width: int, device_height: int) -> tuple | None:
         """``(key, x0, y0, width, height, offset)`` of the picture for a device of ``device_width`` ×
         ``device_height`` px (``ratio`` device pixels a pixel) mapped by ``transform``; ``None`` if
-        too small to see."""
-        linear = (transform.m11(), transform.m12(), transform.m21(), transform.m22(), ratio)
-        area = transform.mapRect(self.boundingRect()).adjusted(-8, -8, 8, 8)
-        if area.width() * area.height() * ratio * ratio > MAX_CACHE_PIXELS:
-            # Zoomed far in: cache only what is on the device, for this exact pan position.
-            area = area.intersected(QRectF(0, 0, device_width, device_height))
-            key = (*linear, transform.dx(), transform.dy())
-        else:
-            key = linear
-        area.translate(-transform.dx(), -transform.dy())
+        too small to see.
+
+        Zoomed in, when the whole fan would be a picture of more than :data:`WINDOWED_VIEWS` devices, the
+        picture is only the part on the device (a window), with :data:`WINDOW_MARGIN` around it when the view
+        moved: the window already drawn or asked for is kept while the device stays inside it.
+        """
+        # To 10 digits: a pan moves the view range by floats and changes the scale in its last bits.
+        linear = tuple(float(f"{value:.10g}") for value in (transform.m11(), transform.m12(), transform.m21(),
+                                                              transform.m22(), ratio))
+        dx, dy = transform.dx(), transform.dy()
+        # In pixels from where the item's origin is mapped: the same place whatever the pan.
+        area = transform.mapRect(self.boundingRect()).adjusted(-8, -8, 8, 8).translated(-dx, -dy)
+        key = linear
+        if area.width() * area.height() > WINDOWED_VIEWS * device_width * device_height:
+            seen = area.intersected(QRectF(-dx, -dy, device_width, device_height))
+            if seen.isEmpty():
+                return None
+            for earlier in (self._cache, self._asked):
+                if earlier is not None and earlier[0][:5] == linear and len(earlier[0]) == 9:
+                    window = QRectF(QPointF(*earlier[0][5:7]), QPointF(*earlier[0][7:]))
+                    if window.contains(seen):
+                        key = earlier[0]
+                        break
+            else:
+                # A margin only for a picture of the same strokes (a pan or a zoom: more may follow); new strokes
+                # (a training step) draw just what is seen.
+                margin = WINDOW_MARGIN if self._cache is not None else 0.0
+                margin_x, margin_y = margin * device_width, margin * device_height
+                window = seen.adjusted(-margin_x, -margin_y, margin_x, margin_y).intersected(area)
+                key = (*linear, window.left(), window.top(), window.right(), window.bottom())
+            area = window
         x0, y0 = math.floor(area.left()), math.floor(area.top())
         width, height = math.ceil(area.width() * ratio) + 2, math.ceil(area.height() * ratio) + 2
         if width <= 2 or height <= 2:
             return None
-        return key, x0, y0, width, height, (x0 + transform.dx(), y0 + transform.dy())
+        return key, x0, y0, width, height, (x0 + dx, y0 + dy)
 
     def _fan_lines(self, transform: QTransform, offset, ratio: float, width: int, height: int) -> tuple | None:
         """``(strokes drawn after, points (m, 4) in pixels, ink (m,))`` of the 1 px aliased lines of a
