@@ -263,7 +263,7 @@ def bench_zoomed(repeats: int = 10) -> list[tuple]:
     print(f"\nZoomed in at {WIDTH}×{HEIGHT}: median ms over {repeats} runs")
     print(f"{'network':<16}{'zoom':>6}{'step':>8}{'pan':>8}")
     for name, zoom, step_ms, pan_ms in rows:
-        print(f"{name:<16}{zoom:>5.0f}×{step_ms:>8.1f}{pan_ms:>8.1f}")
+        print(f"{name:<16}{zoom:>5g}×{step_ms:>8.1f}{pan_ms:>8.1f}")
     print("step: every weight moved (a training step), repainted; pan: 12 px sideways, repainted.")
     return rows
 
