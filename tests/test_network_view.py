@@ -575,13 +575,15 @@ def _pan_px(view, dx_px: float) -> None:
     view._viewbox.translateBy((round(dx_px) * view._viewbox.viewPixelSize()[0], 0.0))
 
 
-def test_zoomed_in_a_fan_is_drawn_about_as_seen_and_a_small_pan_only_copies_it(qtbot):
+@pytest.mark.parametrize("zoom", [1.2, 3.0])  # the whole fan cached, or a window of it
+def test_zoomed_in_a_fan_is_drawn_about_as_seen_and_a_small_pan_only_copies_it(qtbot, zoom):
     state, view = make_view(qtbot, sizes=(784, 128, 64, 10), inputs=np.linspace(0, 1, 784), size=(900, 600))
     qtbot.waitUntil(lambda: edge_items(view)[1]._cache is not None)
-    view._viewbox.scaleBy((1 / 3, 1 / 3), center=tuple(view._layout.positions[1][64]))
+    view._viewbox.scaleBy((1 / zoom, 1 / zoom), center=tuple(view._layout.positions[1][64]))
     before = pixels(view.viewport().grab().toImage())
-    fan = edge_items(view)[1]  # 128 → 64: three times the view's width and height, all but a window off screen
+    fan = edge_items(view)[1]  # 128 → 64: at 3× far more than the view, all but a window off screen
     width, height = view.viewport().width(), view.viewport().height()
+    assert (len(fan._cache[0]) > 5) == (zoom > 2)  # a window's key says where it is
     assert fan._cache[1].width() <= (1 + 2 * WINDOW_MARGIN) * width + 4
     assert fan._cache[1].height() <= (1 + 2 * WINDOW_MARGIN) * height + 4
     pictures = [item._cache[1] for item in edge_items(view) if item._cache is not None]
@@ -592,6 +594,21 @@ def test_zoomed_in_a_fan_is_drawn_about_as_seen_and_a_small_pan_only_copies_it(q
     assert len(kept) == len(pictures) and all(a is b for a, b in zip(pictures, kept))  # copied, not drawn again
     above_legend = int(0.8 * height)
     np.testing.assert_array_equal(after[:above_legend, :width - shift], before[:above_legend, shift:])
+
+
+def test_a_pan_keeps_every_fan_s_picture_though_the_scale_s_last_bits_move(qtbot):
+    state, view = make_view(qtbot, sizes=(784, 512, 512, 10), inputs=np.linspace(0, 1, 784), size=(1280, 800))
+    qtbot.waitUntil(lambda: edge_items(view)[1]._cache is not None)
+    view._viewbox.scaleBy((1 / 1.5, 1 / 1.5))
+    view.viewport().grab()
+    pictures = [item._cache[1] for item in edge_items(view)]
+    scales = set()
+    for shift in (12, -12, 12, -12):
+        _pan_px(view, shift)
+        view.viewport().grab()
+        scales.add(edge_items(view)[1].deviceTransform(view.viewportTransform()).m11())
+        assert all(item._cache[1] is picture for item, picture in zip(edge_items(view), pictures))
+    assert len(scales) > 1  # what made every pan draw every fan again
 
 
 def test_a_training_step_zoomed_in_shows_the_picture_a_new_view_draws(qtbot):
