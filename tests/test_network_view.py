@@ -587,11 +587,13 @@ def test_zoomed_in_a_fan_is_drawn_about_as_seen_and_a_small_pan_only_copies_it(q
     assert fan._cache[1].width() <= (1 + 2 * WINDOW_MARGIN) * width + 4
     assert fan._cache[1].height() <= (1 + 2 * WINDOW_MARGIN) * height + 4
     pictures = [item._cache[1] for item in edge_items(view) if item._cache is not None]
+    masks = dict(view._node_item._raster_cache)
     shift = round(0.5 * WINDOW_MARGIN * width)
     _pan_px(view, shift)  # the scene moves left on screen
     after = pixels(view.viewport().grab().toImage())
     kept = [item._cache[1] for item in edge_items(view) if item._cache is not None]
     assert len(kept) == len(pictures) and all(a is b for a, b in zip(pictures, kept))  # copied, not drawn again
+    assert view._node_item._raster_cache[1][1] is masks[1][1]  # the node masks of the column in the middle too
     above_legend = int(0.8 * height)
     np.testing.assert_array_equal(after[:above_legend, :width - shift], before[:above_legend, shift:])
 

@@ -217,7 +217,8 @@ class EdgeLayerItem(pg.GraphicsObject):
             for earlier in (self._cache, self._asked):
                 if earlier is not None and earlier[0][:5] == linear and len(earlier[0]) == 9:
                     window = QRectF(QPointF(*earlier[0][5:7]), QPointF(*earlier[0][7:]))
-                    if window.contains(seen):
+                    # A hair of slack: a pan moves the fan's own edge (and so the window's) by float noise.
+                    if window.adjusted(-1e-6, -1e-6, 1e-6, 1e-6).contains(seen):
                         key = earlier[0]
                         break
             else:

@@ -100,8 +100,9 @@ def _image(pixels: np.ndarray, width: int, ratio: float) -> QImage:
     return image
 
 
-def paint_column(painter: QPainter, masks: ColumnMasks, colors: np.ndarray, ratio: float) -> None:
-    """Draw the circles of ``masks`` filled with ``colors`` ``(n, 3)`` RGB 0–255: disc, then outline over it."""
+def paint_column(painter: QPainter, masks: ColumnMasks, colors: np.ndarray, ratio: float, shift=(0.0, 0.0)) -> None:
+    """Draw the circles of ``masks`` filled with ``colors`` ``(n, 3)`` RGB 0–255: disc, then outline over it;
+    ``shift`` (logical pixels, whole device pixels) moves them from where the masks were made."""
     image = _image(_argb(colors)[masks.owner], masks.discs.width(), ratio)
     column = QPainter(image)
     try:  # the colours where the discs cover, then the outlines over them
@@ -112,7 +113,7 @@ def paint_column(painter: QPainter, masks: ColumnMasks, colors: np.ndarray, rati
             column.drawImage(0, 0, masks.outlines)
     finally:
         column.end()
-    painter.drawImage(QPointF(masks.origin[0] / ratio, masks.origin[1] / ratio), image)
+    painter.drawImage(QPointF(masks.origin[0] / ratio + shift[0], masks.origin[1] / ratio + shift[1]), image)
 
 
 def band_rows(centres: np.ndarray, pitch: float, ratio: float) -> tuple[int, np.ndarray]:

@@ -255,9 +255,13 @@ class NodeItem(pg.GraphicsObject):
                          & (centres[:, 1] > -reach) & (centres[:, 1] < device.height() / ratio + reach))
             if on_device.any():
                 shown = centres[on_device]
-                key = (shown.tobytes(), radius, ratio, pic.theme.node_outline, pic.scale)
-                paint_column(painter, self._cached(layer, key, lambda: column_masks(shown, radius, pen, ratio)),
-                             colors[on_device], ratio)
+                # Masks made relative to a whole device pixel: a pan (whole pixels, give or take the floats'
+                # last bits) draws the same masks further along instead of making them again.
+                shift = np.floor(shown[0] * ratio) / ratio
+                relative = shown - shift
+                key = (np.round(relative * ratio, 6).tobytes(), radius, ratio, pic.theme.node_outline, pic.scale)
+                masks = self._cached(layer, key, lambda: column_masks(relative, radius, pen, ratio))
+                paint_column(painter, masks, colors[on_device], ratio, (float(shift[0]), float(shift[1])))
         for index, ((x, y), color) in enumerate(zip(centres, colors) if not one_image else ()):
             image = pic.images.get((layer, index)) if has_images else None
             if image is None:
