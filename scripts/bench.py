@@ -224,13 +224,14 @@ ZOOMS = (1.0, 1.5, 2.0, 3.0, 5.0, 10.0)
 
 
 def _time_zoomed_case(sizes, image, repeats: int) -> list[tuple]:
-    """Rows ``(network, zoom, step ms, pan ms)`` of :func:`bench_zoomed` for a network of ``sizes``."""
+    """Rows ``(network, zoom, step ms, pan ms, zoom step ms)`` of :func:`bench_zoomed` for a network of ``sizes``."""
     state, view = _shown_view(sizes)
     _repaint(view, image)
     _wait_exposed(view)
     wait_for_fan_worker()
     training_step = training_steps(state)
     pans = iter(np.tile([12.0, -12.0], 10_000))
+    zooms = iter(np.tile([1.05, 1 / 1.05], 10_000))
 
     def step():
         training_step()
@@ -240,13 +241,19 @@ def _time_zoomed_case(sizes, image, repeats: int) -> list[tuple]:
         view._viewbox.translateBy((next(pans) * view._viewbox.viewPixelSize()[0], 0.0))
         _repaint(view, image)
 
+    def zoom_step():
+        factor = next(zooms)
+        view._viewbox.scaleBy((factor, factor))
+        _repaint(view, image)
+
     rows, shown = [], 1.0
     for zoom in ZOOMS:
         view._viewbox.scaleBy((shown / zoom, shown / zoom))
         shown = zoom
         _repaint(view, image)
         step()  # warm-up
-        rows.append(("-".join(map(str, sizes)), zoom, _median_ms(step, repeats), _median_ms(pan, repeats)))
+        rows.append(("-".join(map(str, sizes)), zoom, _median_ms(step, repeats), _median_ms(pan, repeats),
+                     _median_ms(zoom_step, repeats)))
     view.close()
     view.deleteLater()
     _app().processEvents()
@@ -254,17 +261,18 @@ def _time_zoomed_case(sizes, image, repeats: int) -> list[tuple]:
 
 
 def bench_zoomed(repeats: int = 10) -> list[tuple]:
-    """A training step's repaint and a pan by whole pixels, zoomed in around the view's centre; print a table
-    and return its rows ``(network, zoom, step ms, pan ms)``."""
+    """A training step's repaint, a pan by whole pixels and a step of the wheel's zoom, zoomed in around the
+    view's centre; print a table and return its rows ``(network, zoom, step ms, pan ms, zoom step ms)``."""
     from PySide6.QtGui import QImage
 
     image = QImage(WIDTH, HEIGHT, QImage.Format.Format_ARGB32_Premultiplied)
     rows = [row for sizes in ZOOMED_CASES for row in _time_zoomed_case(sizes, image, repeats)]
     print(f"\nZoomed in at {WIDTH}×{HEIGHT}: median ms over {repeats} runs")
-    print(f"{'network':<16}{'zoom':>6}{'step':>8}{'pan':>8}")
-    for name, zoom, step_ms, pan_ms in rows:
-        print(f"{name:<16}{zoom:>5g}×{step_ms:>8.1f}{pan_ms:>8.1f}")
-    print("step: every weight moved (a training step), repainted; pan: 12 px sideways, repainted.")
+    print(f"{'network':<16}{'zoom':>6}{'step':>8}{'pan':>8}{'zoom ±5%':>10}")
+    for name, zoom, step_ms, pan_ms, zoom_ms in rows:
+        print(f"{name:<16}{zoom:>5g}×{step_ms:>8.1f}{pan_ms:>8.1f}{zoom_ms:>10.1f}")
+    print("step: every weight moved (a training step), repainted; pan: 12 px sideways, repainted; zoom ±5%: "
+          "the next\nzoom in or out (target ≤ 33 ms), repainted.")
     return rows
 
 

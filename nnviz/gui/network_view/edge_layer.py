@@ -31,9 +31,9 @@ WINDOWED_VIEWS = 1.0
 """Zoomed in so far that a fan's whole picture would be this many times the view's area, its picture is only
 what is on screen and a margin around it (see :meth:`EdgeLayerItem._plan`): a training step then draws about
 what is seen, not a whole fan blown up off screen (at 5× that took ~280 ms at 784-128-64-10)."""
-WINDOW_MARGIN = 0.0625
-"""Of the view's width and height, drawn beyond each side of the screen when a pan or a zoom needs a new
-window: a pan that stays within it only copies the picture."""
+WINDOW_MARGIN = 0.25
+"""Of the view's width and height, drawn beyond each side of the screen when a pan needs a new window: a
+drag then draws the fan again only every quarter of the view, and copies the picture in between."""
 _FAN_NUMBERS = itertools.count()
 """Names of edge layers' pictures in the raster worker."""
 
@@ -201,7 +201,7 @@ class EdgeLayerItem(pg.GraphicsObject):
 
         Zoomed in, when the whole fan would be a picture of more than :data:`WINDOWED_VIEWS` devices, the
         picture is only the part on the device (a window), with :data:`WINDOW_MARGIN` around it when the view
-        moved: the window already drawn or asked for is kept while the device stays inside it.
+        was panned: the window already drawn or asked for is kept while the device stays inside it.
         """
         # To 10 digits: a pan moves the view range by floats and changes the scale in its last bits.
         linear = tuple(float(f"{value:.10g}") for value in (transform.m11(), transform.m12(), transform.m21(),
@@ -222,9 +222,10 @@ class EdgeLayerItem(pg.GraphicsObject):
                         key = earlier[0]
                         break
             else:
-                # A margin only for a picture of the same strokes (a pan or a zoom: more may follow); new strokes
-                # (a training step) draw just what is seen.
-                margin = WINDOW_MARGIN if self._cache is not None else 0.0
+                # A margin only when the same strokes are panned (more pans follow a pan); new strokes (a training
+                # step) and a new zoom draw just what is seen.
+                panned = self._cache is not None and self._cache[0][:5] == linear
+                margin = WINDOW_MARGIN if panned else 0.0
                 margin_x, margin_y = margin * device_width, margin * device_height
                 window = seen.adjusted(-margin_x, -margin_y, margin_x, margin_y).intersected(area)
                 key = (*linear, window.left(), window.top(), window.right(), window.bottom())
