@@ -630,3 +630,17 @@ def test_a_training_step_zoomed_in_shows_the_picture_a_new_view_draws(qtbot):
         state.flush()
         shown = pixels(view.viewport().grab().toImage())
         np.testing.assert_array_equal(shown, pixels(_view_like(qtbot, view).viewport().grab().toImage()))
+
+
+def test_node_masks_of_the_last_two_places_of_a_column_are_kept(qtbot):
+    """At a pixel ratio of 1.5 a drag by whole pixels puts a column on two sub-pixel places in turn."""
+    _, view = make_view(qtbot)
+    made = []
+
+    def make(name):
+        return lambda: made.append(name) or name
+
+    nodes = view._node_item
+    assert [nodes._cached(1, key, make(key)) for key in ("even", "odd", "even", "odd", "third", "odd")] == [
+        "even", "odd", "even", "odd", "third", "odd"]
+    assert made == ["even", "odd", "third"]

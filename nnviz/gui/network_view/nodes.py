@@ -167,6 +167,7 @@ class NodeItem(pg.GraphicsObject):
         self._side_px = 40.0  # how far titles and rings reach out of the columns, in pixels
         self._title_modes: tuple[TitleMode, ...] = ()
         self._raster_cache: dict[int, tuple] = {}  # layer -> (key, masks or band rows): see node_raster
+        self._raster_spare: dict[int, tuple] = {}  # layer -> the one before (see _cached)
         self._raster = False  # whether this paint draws on a raster device (columns as images)
 
     def set_picture(self, picture: NodePicture) -> None:
@@ -180,6 +181,7 @@ class NodeItem(pg.GraphicsObject):
             self._side_px = side_px
         if self.picture is None or picture.layout is not self.picture.layout:
             self._raster_cache.clear()  # another structure: its columns are elsewhere
+            self._raster_spare.clear()
         self.picture = picture
         self.update()
 
@@ -232,10 +234,15 @@ class NodeItem(pg.GraphicsObject):
             painter.restore()
 
     def _cached(self, layer: int, key: tuple, make):
-        """What ``make()`` returns for ``key``, remembered per layer until the key changes."""
+        """What ``make()`` returns for ``key``, remembered per layer for the last two keys: at a pixel ratio
+        of 1.5 a drag by whole pixels puts a column on one of two sub-pixel places in turn."""
         kept = self._raster_cache.get(layer)
-        if kept is None or kept[0] != key:
-            kept = self._raster_cache[layer] = (key, make())
+        if kept is not None and kept[0] == key:
+            return kept[1]
+        spare = self._raster_spare.get(layer)
+        if kept is not None:
+            self._raster_spare[layer] = kept
+        kept = self._raster_cache[layer] = spare if spare is not None and spare[0] == key else (key, make())
         return kept[1]
 
     def _paint_circles(self, painter, centres, radius, colors, pic: NodePicture, layer: int) -> None:
