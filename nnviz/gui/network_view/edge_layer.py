@@ -16,6 +16,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QImage, QPaintEngine, QPainter, QTransform
 
+from nnviz.gui.network_view.devices import logical_size
 from nnviz.gui.network_view.edges import ANTIALIAS_MAX_EDGES, Batch, EdgeSet, Strokes, draw_batches
 from nnviz.gui.network_view.line_raster import LineRaster, pen_ink
 from nnviz.gui.network_view.raster_worker import shared_worker
@@ -176,7 +177,7 @@ class EdgeLayerItem(pg.GraphicsObject):
     def _cached_image(self, painter: QPainter, transform):
         """The picture for this zoom, drawn again only when the strokes or the zoom changed."""
         device = painter.device()
-        plan = self._plan(transform, device.devicePixelRatioF(), device.width(), device.height())
+        plan = self._plan(transform, device.devicePixelRatioF(), *logical_size(device))
         if plan is None:
             return None, 0, 0
         key, x0, y0, width, height, offset = plan
@@ -194,9 +195,9 @@ class EdgeLayerItem(pg.GraphicsObject):
             self._cache = (key, image, x0, y0)
         return self._cache[1:]
 
-    def _plan(self, transform: QTransform, ratio: float, device_width: int, device_height: int) -> tuple | None:
+    def _plan(self, transform: QTransform, ratio: float, device_width: float, device_height: float) -> tuple | None:
         """``(key, x0, y0, width, height, offset)`` of the picture for a device of ``device_width`` ×
-        ``device_height`` px (``ratio`` device pixels a pixel) mapped by ``transform``; ``None`` if
+        ``device_height`` logical px (``ratio`` device pixels a pixel) mapped by ``transform``; ``None`` if
         too small to see.
 
         Zoomed in, when the whole fan would be a picture of more than :data:`WINDOWED_VIEWS` devices, the

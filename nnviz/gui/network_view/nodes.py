@@ -25,6 +25,7 @@ from nnviz.gui.colors import (
     normalise_activations,
     text_colors,
 )
+from nnviz.gui.network_view.devices import logical_size
 from nnviz.gui.network_view.node_raster import band_rows, circle_reach, column_masks, paint_band, paint_column
 from nnviz.gui.network_view.text import column_titles
 
@@ -258,8 +259,9 @@ class NodeItem(pg.GraphicsObject):
             pen = outline if radius >= 3 else None
             # Zoomed far in, only the circles on the device: the masks of a whole column would be huge.
             reach = circle_reach(radius, pen)
-            on_device = ((centres[:, 0] > -reach) & (centres[:, 0] < device.width() / ratio + reach)
-                         & (centres[:, 1] > -reach) & (centres[:, 1] < device.height() / ratio + reach))
+            width, height = logical_size(device)
+            on_device = ((centres[:, 0] > -reach) & (centres[:, 0] < width + reach)
+                         & (centres[:, 1] > -reach) & (centres[:, 1] < height + reach))
             if on_device.any():
                 shown = centres[on_device]
                 # Masks made relative to a whole device pixel: a pan (whole pixels, give or take the floats'
