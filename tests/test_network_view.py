@@ -14,7 +14,7 @@ from nnviz.gui.colors import theme_colors
 from nnviz.gui.network_view import NetworkView
 from nnviz.gui.network_view.edge_layer import WINDOW_MARGIN, EdgeLayerItem
 from nnviz.gui.network_view.legend import legend_height
-from nnviz.gui.network_view.node_raster import ColumnMasks
+from nnviz.gui.network_view.node_raster import ColumnMasks, LastTwo
 from nnviz.gui.network_view.text import number
 from nnviz.gui.state import NetworkState
 
@@ -537,11 +537,11 @@ def test_editing_an_edge_too_weak_to_draw_redraws_nothing(qtbot):
 def test_zoomed_far_into_a_digits_network_only_what_is_on_screen_is_drawn(qtbot):
     """A 784-wide column at 40×: its node masks and its fans' lines are cut to the screen (it took seconds)."""
     state, view = make_view(qtbot, sizes=(784, 128, 64, 10), inputs=np.linspace(0, 1, 784), size=(900, 600))
-    qtbot.waitUntil(lambda: bool(view._node_item._raster_cache))
+    qtbot.waitUntil(lambda: bool(view._node_item._raster_cache.current))
     view._viewbox.scaleBy((1 / 40, 1 / 40), center=tuple(view._layout.positions[1][64]))
     image = view.viewport().grab().toImage()
     width, height = view.viewport().width(), view.viewport().height()
-    columns = [masks for _, masks in view._node_item._raster_cache.values() if isinstance(masks, ColumnMasks)]
+    columns = [masks for _, masks in view._node_item._raster_cache.current.values() if isinstance(masks, ColumnMasks)]
     assert columns
     for masks in columns:
         assert masks.discs.width() <= width + 200 and masks.discs.height() <= height + 200
@@ -590,13 +590,13 @@ def test_zoomed_in_a_fan_is_drawn_about_as_seen_and_a_small_pan_only_copies_it(q
     assert fan._cache[1].width() <= (1 + 2 * WINDOW_MARGIN) * width + 4
     assert fan._cache[1].height() <= (1 + 2 * WINDOW_MARGIN) * height + 4
     pictures = [item._cache[1] for item in edge_items(view) if item._cache is not None]
-    masks = dict(view._node_item._raster_cache)
+    masks = dict(view._node_item._raster_cache.current)
     shift = round(0.5 * WINDOW_MARGIN * width)
     _pan_px(view, shift)  # the scene moves left on screen, within the margin
     after = pixels(view.viewport().grab().toImage())
     kept = [item._cache[1] for item in edge_items(view) if item._cache is not None]
     assert len(kept) == len(pictures) and all(a is b for a, b in zip(pictures, kept))  # copied, not drawn again
-    assert view._node_item._raster_cache[1][1] is masks[1][1]  # the node masks of the column in the middle too
+    assert view._node_item._raster_cache.current[1][1] is masks[1][1]  # the node masks of the column in the middle too
     above_legend = int(0.8 * height)
     np.testing.assert_array_equal(after[:above_legend, :width - shift], before[:above_legend, shift:])
 
@@ -632,15 +632,13 @@ def test_a_training_step_zoomed_in_shows_the_picture_a_new_view_draws(qtbot):
         np.testing.assert_array_equal(shown, pixels(_view_like(qtbot, view).viewport().grab().toImage()))
 
 
-def test_node_masks_of_the_last_two_places_of_a_column_are_kept(qtbot):
+def test_node_masks_of_the_last_two_places_of_a_column_are_kept():
     """At a pixel ratio of 1.5 a drag by whole pixels puts a column on two sub-pixel places in turn."""
-    _, view = make_view(qtbot)
-    made = []
+    made, cache = [], LastTwo()
 
     def make(name):
         return lambda: made.append(name) or name
 
-    nodes = view._node_item
-    assert [nodes._cached(1, key, make(key)) for key in ("even", "odd", "even", "odd", "third", "odd")] == [
+    assert [cache.get(1, key, make(key)) for key in ("even", "odd", "even", "odd", "third", "odd")] == [
         "even", "odd", "even", "odd", "third", "odd"]
     assert made == ["even", "odd", "third"]

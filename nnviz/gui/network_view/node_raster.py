@@ -32,6 +32,27 @@ class ColumnMasks:
     owner: np.ndarray
 
 
+class LastTwo:
+    """What ``make()`` returned for the last two keys of each column (``current``: column → ``(key,
+    value)``, the last): at a pixel ratio of 1.5 a drag by whole pixels puts a column on two sub-pixel
+    places in turn."""
+
+    def __init__(self):
+        self.current: dict[int, tuple] = {}
+        self._before: dict[int, tuple] = {}
+
+    def get(self, column: int, key: tuple, make):
+        """The value for ``key`` of ``column``, made by ``make()`` unless it is one of the last two."""
+        kept = self.current.get(column)
+        if kept is not None and kept[0] == key:
+            return kept[1]
+        before = self._before.get(column)
+        if kept is not None:
+            self._before[column] = kept
+        kept = self.current[column] = before if before is not None and before[0] == key else (key, make())
+        return kept[1]
+
+
 def circle_reach(radius: float, outline: QPen | None) -> float:
     """How far from its centre a circle of ``radius`` drawn with ``outline`` (or none) sets pixels."""
     return radius + (outline.widthF() if outline is not None else 0.0) + 2.0

@@ -26,7 +26,7 @@ from nnviz.gui.colors import (
     text_colors,
 )
 from nnviz.gui.network_view.devices import logical_size
-from nnviz.gui.network_view.node_raster import band_rows, circle_reach, column_masks, paint_band, paint_column
+from nnviz.gui.network_view.node_raster import LastTwo, band_rows, circle_reach, column_masks, paint_band, paint_column
 from nnviz.gui.network_view.text import column_titles
 
 TITLE_PX = 14.0
@@ -167,8 +167,7 @@ class NodeItem(pg.GraphicsObject):
         self._bounds = QRectF()
         self._side_px = 40.0  # how far titles and rings reach out of the columns, in pixels
         self._title_modes: tuple[TitleMode, ...] = ()
-        self._raster_cache: dict[int, tuple] = {}  # layer -> (key, masks or band rows): see node_raster
-        self._raster_spare: dict[int, tuple] = {}  # layer -> the one before (see _cached)
+        self._raster_cache = LastTwo()  # per layer: masks or band rows, see node_raster
         self._raster = False  # whether this paint draws on a raster device (columns as images)
 
     def set_picture(self, picture: NodePicture) -> None:
@@ -181,8 +180,7 @@ class NodeItem(pg.GraphicsObject):
             self._bounds = bounds
             self._side_px = side_px
         if self.picture is None or picture.layout is not self.picture.layout:
-            self._raster_cache.clear()  # another structure: its columns are elsewhere
-            self._raster_spare.clear()
+            self._raster_cache = LastTwo()  # another structure: its columns are elsewhere
         self.picture = picture
         self.update()
 
@@ -234,18 +232,6 @@ class NodeItem(pg.GraphicsObject):
         finally:
             painter.restore()
 
-    def _cached(self, layer: int, key: tuple, make):
-        """What ``make()`` returns for ``key``, remembered per layer for the last two keys: at a pixel ratio
-        of 1.5 a drag by whole pixels puts a column on one of two sub-pixel places in turn."""
-        kept = self._raster_cache.get(layer)
-        if kept is not None and kept[0] == key:
-            return kept[1]
-        spare = self._raster_spare.get(layer)
-        if kept is not None:
-            self._raster_spare[layer] = kept
-        kept = self._raster_cache[layer] = spare if spare is not None and spare[0] == key else (key, make())
-        return kept[1]
-
     def _paint_circles(self, painter, centres, radius, colors, pic: NodePicture, layer: int) -> None:
         """Circles filled with the activation colour, or with the node's picture and a ring in it."""
         outline = QPen(QColor(pic.theme.node_outline), 1.2 * pic.scale) if radius >= 3 else Qt.PenStyle.NoPen
@@ -269,7 +255,7 @@ class NodeItem(pg.GraphicsObject):
                 shift = np.floor(shown[0] * ratio) / ratio
                 relative = shown - shift
                 key = (np.round(relative * ratio, 6).tobytes(), radius, ratio, pic.theme.node_outline, pic.scale)
-                masks = self._cached(layer, key, lambda: column_masks(relative, radius, pen, ratio))
+                masks = self._raster_cache.get(layer, key, lambda: column_masks(relative, radius, pen, ratio))
                 paint_column(painter, masks, colors[on_device], ratio, (float(shift[0]), float(shift[1])))
         for index, ((x, y), color) in enumerate(zip(centres, colors) if not one_image else ()):
             image = pic.images.get((layer, index)) if has_images else None
@@ -327,7 +313,7 @@ class NodeItem(pg.GraphicsObject):
         if self._raster:  # on screen: one image, its pixel rows recoloured
             ratio = painter.device().devicePixelRatioF()
             key = (centres[:, 1].tobytes(), pitch, ratio)
-            rows = self._cached(layer, key, lambda: band_rows(centres, pitch, ratio))
+            rows = self._raster_cache.get(layer, key, lambda: band_rows(centres, pitch, ratio))
             paint_band(painter, float(centres[0, 0]), width, rows, colors[steps], ratio)
         else:
             self._paint_tiles(painter, centres, width, pitch, steps, colors)
