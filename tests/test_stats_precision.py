@@ -147,3 +147,9 @@ def test_a_batch_that_comes_back_gives_the_same_statistics():
     fresh = layer_statistics(net, x.copy(), seed=1, dtype=np.float32)
     assert once.input_std == again.input_std == fresh.input_std == pytest.approx(x.std(), rel=1e-12)
     assert [layer.z_std for layer in again.layers] == [layer.z_std for layer in fresh.layers]
+
+
+def test_an_outer_percentile_near_zero_keeps_its_digits():
+    """Interpolated from the nearer end, as numpy does (found by the property test above)."""
+    values, q = np.array([0.0, -127.0]), 0.00390625
+    np.testing.assert_allclose(outer_percentiles(values, q), np.percentile(values, (q, 100 - q)), rtol=1e-12)

@@ -58,7 +58,10 @@ def outer_percentiles(values: np.ndarray, q: float) -> tuple[float, float]:
     above = np.minimum(below + 1, values.size - 1)
     ordered = np.partition(values, np.unique(np.concatenate([below, above])))
     low, high = ordered[below], ordered[above]
-    result = low + (high - low) * (positions - below)
+    fraction, step = positions - below, high - low
+    # From the nearer end, as numpy's own interpolation: near the upper one, low + step · fraction loses
+    # the digits of a result close to zero.
+    result = np.where(fraction >= 0.5, high - step * (1.0 - fraction), low + step * fraction)
     return float(result[0]), float(result[1])
 
 
