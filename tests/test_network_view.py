@@ -642,3 +642,15 @@ def test_node_masks_of_the_last_two_places_of_a_column_are_kept():
     assert [cache.get(1, key, make(key)) for key in ("even", "odd", "even", "odd", "third", "odd")] == [
         "even", "odd", "even", "odd", "third", "odd"]
     assert made == ["even", "odd", "third"]
+
+
+def test_a_64_to_10_fan_leaves_no_pale_streaks(qtbot):
+    """Its lines cross on a lattice and left pixel columns almost empty, 1/2, 1/3 … of the way across."""
+    state, view = make_view(qtbot, sizes=(784, 128, 64, 10), inputs=np.linspace(0, 1, 784), size=(1280, 800))
+    qtbot.waitUntil(lambda: edge_items(view)[2]._cache is not None)
+    image = pixels(view.viewport().grab().toImage())[..., :3].astype(float)
+    left, right = (view.mapFromScene(view.node_scene_pos(layer, 0)).x() for layer in (2, 3))
+    top, bottom = (view.mapFromScene(view.node_scene_pos(3, index)).y() for index in (0, 9))
+    band = image[top:bottom, left + 20:right - 20]
+    ink = np.abs(band - np.array(view.backgroundBrush().color().getRgb()[:3])[::-1]).sum(axis=2).mean(axis=0)
+    assert ink.min() > 0.6 * np.median(ink)

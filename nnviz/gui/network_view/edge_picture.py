@@ -19,6 +19,9 @@ from nnviz.gui.network_view.stroke_order import bias_places
 
 FADED = 0.22
 """Emphasis of the edges that do not touch the selected node."""
+LATTICE_MIN_WEIGHTS = 300
+"""Weight layers above this size move their edges' ends inside the nodes (see :func:`edge_set`); in smaller
+ones the lattice's streaks are not seen, and each line aims at its nodes' centres."""
 HIGHLIGHT_ALPHA = 0.8
 """Colour the weakest edge of a selected node keeps (its edges must stand out from the faded rest)."""
 
@@ -119,12 +122,19 @@ def edge_set(network: Network, layout: NetworkLayout, layer: int, flat_indices: 
     lines[:, 2] = layout.column_x[layer + 1]
     np.take(layout.positions[layer][:, 1], np.maximum(frm, 0), out=lines[:, 1])
     np.take(layout.positions[layer + 1][:, 1], to, out=lines[:, 3])
-    if n_edges > ANTIALIAS_MAX_EDGES:
+    if weights.size > LATTICE_MIN_WEIGHTS:
         # A full fan between two evenly spaced columns crosses itself on a lattice and leaves whole
         # pixel columns empty (white streaks 1/2, 1/3 … of the way across). Moving each end a
-        # little inside its node, by a fixed amount per edge, breaks the lattice.
-        lines[:, 1] += 1.6 * layout.radii[layer] * (_edge_hash(to, frm, 1) - 0.5)
-        lines[:, 3] += 1.6 * layout.radii[layer + 1] * (_edge_hash(to, frm, 2) - 0.5)
+        # little inside its node, by a fixed amount per edge, breaks the lattice. Decided by the
+        # layer's size, so that a selected node's edges lie on the same lines as the layer's; below
+        # ANTIALIAS_MAX_EDGES only the ends in the column of more nodes move: the few big nodes of the
+        # other keep their lines aimed at their centres.
+        n_out, n_in = weights.shape
+        dense = weights.size > ANTIALIAS_MAX_EDGES
+        if dense or n_in >= n_out:
+            lines[:, 1] += 1.6 * layout.radii[layer] * (_edge_hash(to, frm, 1) - 0.5)
+        if dense or n_out >= n_in:
+            lines[:, 3] += 1.6 * layout.radii[layer + 1] * (_edge_hash(to, frm, 2) - 0.5)
     if biases is not None:
         lines[frm < 0, :2] = layout.bias_positions[layer]
     return EdgeSet(lines, to, frm, values)
