@@ -22,7 +22,7 @@ from nnviz.gui.network_view.edges import EdgeSet, Strokes, edge_strokes
 from nnviz.gui.state import NetworkState
 
 # -- the reference ---------------------------------------------------------------------------------
-N_LEVELS, CHUNK, AA_MAX, OVERDRAW = 24, 16, 2000, 3
+N_LEVELS, CHUNK, AA_MAX, OVERDRAW, LATTICE_MIN = 24, 16, 2000, 3, 300
 
 
 def ref_hash(to, frm, salt):
@@ -36,7 +36,8 @@ def ref_hash(to, frm, salt):
 
 def ref_edge_set(network, layout, layer, flat_indices, biases):
     """Weights then biases, all sorted again by |value| (stable: biases first on ties); lines
-    node to node, ends moved inside the nodes by the edge's hash in a dense fan."""
+    node to node, ends moved inside the nodes by the edge's hash in a layer of over LATTICE_MIN weights
+    (up to AA_MAX weights only on the side with more nodes)."""
     weights = network.weights[layer]
     to, frm = flat_indices // weights.shape[1], flat_indices % weights.shape[1]
     values = weights[to, frm]
@@ -48,9 +49,12 @@ def ref_edge_set(network, layout, layer, flat_indices, biases):
         to, frm, values = to[order], frm[order], values[order]
     sources = layout.positions[layer][np.maximum(frm, 0)].copy()
     targets = layout.positions[layer + 1][to].copy()
-    if len(to) > AA_MAX:
-        sources[:, 1] += 1.6 * layout.radii[layer] * (ref_hash(to, frm, 1) - 0.5)
-        targets[:, 1] += 1.6 * layout.radii[layer + 1] * (ref_hash(to, frm, 2) - 0.5)
+    n_out, n_in = weights.shape
+    if n_out * n_in > LATTICE_MIN:
+        if n_out * n_in > AA_MAX or n_in >= n_out:
+            sources[:, 1] += 1.6 * layout.radii[layer] * (ref_hash(to, frm, 1) - 0.5)
+        if n_out * n_in > AA_MAX or n_out >= n_in:
+            targets[:, 1] += 1.6 * layout.radii[layer + 1] * (ref_hash(to, frm, 2) - 0.5)
     if biases is not None:
         sources[frm < 0] = layout.bias_positions[layer]
     return EdgeSet(np.column_stack([sources, targets]), to, frm, values)
