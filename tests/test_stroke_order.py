@@ -288,3 +288,16 @@ def test_moving_one_edited_edge_is_choosing_and_sorting_again_even_with_ties(bia
         np.testing.assert_array_equal(result[1], weights.flat[want])
         assert_same_edges(result[2], ref_edge_set(network, layout, 0, want, biases))
     assert moved >= 20
+
+
+@pytest.mark.parametrize("sizes", [(64, 64), (64, 10), (10, 64)])
+def test_a_selection_s_edges_lie_on_the_layer_s_own_lines(sizes):
+    """A selected node's or bias unit's edges are drawn again on top: on the very lines of the layer."""
+    network = Network(list(sizes), seed=3, bias=True)
+    layout = compute_layout(network.layer_sizes, network.bias)
+    n_out, n_in = network.weights[0].shape
+    every = edge_set(network, layout, 0, np.arange(n_out * n_in), network.biases[0])
+    line_of = {(int(t), int(f)): tuple(line) for t, f, line in zip(every.to, every.frm, every.lines)}
+    for part in (edge_picture.bias_edges(network, layout, 0), edge_picture.bias_edges(network, layout, 0, 3),
+                 edge_set(network, layout, 0, 3 * n_in + np.arange(n_in), None)):
+        assert [line_of[int(t), int(f)] for t, f in zip(part.to, part.frm)] == [tuple(line) for line in part.lines]

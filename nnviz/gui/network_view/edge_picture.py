@@ -122,19 +122,7 @@ def edge_set(network: Network, layout: NetworkLayout, layer: int, flat_indices: 
     lines[:, 2] = layout.column_x[layer + 1]
     np.take(layout.positions[layer][:, 1], np.maximum(frm, 0), out=lines[:, 1])
     np.take(layout.positions[layer + 1][:, 1], to, out=lines[:, 3])
-    if weights.size > LATTICE_MIN_WEIGHTS:
-        # A full fan between two evenly spaced columns crosses itself on a lattice and leaves whole
-        # pixel columns empty (white streaks 1/2, 1/3 … of the way across). Moving each end a
-        # little inside its node, by a fixed amount per edge, breaks the lattice. Decided by the
-        # layer's size, so that a selected node's edges lie on the same lines as the layer's; below
-        # ANTIALIAS_MAX_EDGES only the ends in the column of more nodes move: the few big nodes of the
-        # other keep their lines aimed at their centres.
-        n_out, n_in = weights.shape
-        dense = weights.size > ANTIALIAS_MAX_EDGES
-        if dense or n_in >= n_out:
-            lines[:, 1] += 1.6 * layout.radii[layer] * (_edge_hash(to, frm, 1) - 0.5)
-        if dense or n_out >= n_in:
-            lines[:, 3] += 1.6 * layout.radii[layer + 1] * (_edge_hash(to, frm, 2) - 0.5)
+    _move_ends(lines, layout, layer, weights.shape, to, frm)
     if biases is not None:
         lines[frm < 0, :2] = layout.bias_positions[layer]
     return EdgeSet(lines, to, frm, values)
@@ -145,9 +133,33 @@ def bias_edges(network: Network, layout: NetworkLayout, layer: int, index: int |
     biases = network.biases[layer]
     to = np.arange(len(biases)) if index is None else np.array([index])
     to = to[np.argsort(np.abs(biases[to]), kind="stable")]
+    frm = np.full(len(to), -1)
     lines = np.column_stack([np.repeat(layout.bias_positions[layer][None], len(to), axis=0),
                              layout.positions[layer + 1][to]])
-    return EdgeSet(lines, to, np.full(len(to), -1), biases[to])
+    _move_ends(lines, layout, layer, network.weights[layer].shape, to, frm)
+    lines[:, :2] = layout.bias_positions[layer]  # the bias unit's end stays (as in edge_set)
+    return EdgeSet(lines, to, frm, biases[to])
+
+
+def _move_ends(lines: np.ndarray, layout: NetworkLayout, layer: int, shape: tuple[int, int], to: np.ndarray,
+               frm: np.ndarray) -> None:
+    """Move the ends of ``lines`` ``(m, 4)`` (edges ``to``, ``frm`` of weight layer ``layer`` of ``shape``)
+    a little inside their nodes, by a fixed amount per edge, in a layer of over :data:`LATTICE_MIN_WEIGHTS`.
+
+    A full fan between two evenly spaced columns crosses itself on a lattice and leaves whole pixel
+    columns empty (white streaks 1/2, 1/3 … of the way across); moving the ends breaks the lattice. It
+    depends on the layer only, so that a selection's edges lie on the layer's own lines. Up to
+    ``ANTIALIAS_MAX_EDGES`` weights only the ends in the column of more nodes move: the few big nodes of
+    the other keep their lines aimed at their centres.
+    """
+    n_out, n_in = shape
+    if n_out * n_in <= LATTICE_MIN_WEIGHTS:
+        return
+    dense = n_out * n_in > ANTIALIAS_MAX_EDGES
+    if dense or n_in >= n_out:
+        lines[:, 1] += 1.6 * layout.radii[layer] * (_edge_hash(to, frm, 1) - 0.5)
+    if dense or n_out >= n_in:
+        lines[:, 3] += 1.6 * layout.radii[layer + 1] * (_edge_hash(to, frm, 2) - 0.5)
 
 
 def _highlighted_edges(network: Network, layout: NetworkLayout, layer: int, selected: tuple | None) -> EdgeSet:
