@@ -101,6 +101,15 @@ def _wait_exposed(view) -> None:
         _app().processEvents()
 
 
+def _view_in_use(sizes, image):
+    """:func:`_shown_view` painted once, on screen, with the raster worker ready: as a view in use."""
+    state, view = _shown_view(sizes)
+    _repaint(view, image)
+    _wait_exposed(view)
+    wait_for_fan_worker()
+    return state, view
+
+
 def _repaint(view, image) -> None:
     """Paint the view's viewport into ``image`` exactly as on screen (scene render, caches included).
 
@@ -169,10 +178,7 @@ def _time_view_case(sizes, image, repeats: int) -> tuple:
 
     build = _median_ms(first_build, repeats)
     _app().processEvents()
-    state, view = _shown_view(sizes)
-    _repaint(view, image)
-    _wait_exposed(view)
-    wait_for_fan_worker()
+    state, view = _view_in_use(sizes, image)
     values = iter(np.linspace(0.0, 1.0, 10_000))
     zooms = iter(np.tile([1.02, 1 / 1.02], 10_000))
 
@@ -225,10 +231,7 @@ ZOOMS = (1.0, 1.5, 2.0, 3.0, 5.0, 10.0)
 
 def _time_zoomed_case(sizes, image, repeats: int) -> list[tuple]:
     """Rows ``(network, zoom, step ms, pan ms, zoom step ms)`` of :func:`bench_zoomed` for a network of ``sizes``."""
-    state, view = _shown_view(sizes)
-    _repaint(view, image)
-    _wait_exposed(view)
-    wait_for_fan_worker()
+    state, view = _view_in_use(sizes, image)
     training_step = training_steps(state)
     pans = iter(np.tile([12.0, -12.0], 10_000))
     zooms = iter(np.tile([1.05, 1 / 1.05], 10_000))

@@ -159,7 +159,7 @@ class EdgeLayerItem(pg.GraphicsObject):
         viewport = view.viewport()
         ratio = viewport.devicePixelRatioF()
         transform = self.deviceTransform(view.viewportTransform())
-        plan = self._plan(transform, ratio, viewport.width(), viewport.height())
+        plan = self._plan(transform, ratio, *logical_size(viewport))
         if plan is None or (self._cache is not None and self._cache[0] == plan[0]):
             return
         key, x0, y0, width, height, offset = plan
