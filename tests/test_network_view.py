@@ -632,6 +632,28 @@ def test_a_training_step_zoomed_in_shows_the_picture_a_new_view_draws(qtbot):
         np.testing.assert_array_equal(shown, pixels(_view_like(qtbot, view).viewport().grab().toImage()))
 
 
+def test_an_edit_of_a_weight_too_weak_to_be_painted_keeps_the_fan_s_picture(qtbot):
+    """A dense fan paints its strongest lines: editing a kept weight below them changes nothing seen."""
+    state, view = make_view(qtbot, sizes=(784, 128, 64, 10), inputs=np.linspace(0, 1, 784), size=(900, 600))
+    qtbot.waitUntil(lambda: edge_items(view)[0]._cache is not None)
+    view.viewport().grab()
+    fan = edge_items(view)[0]
+    n_painted = len(fan._strokes) - fan._start_at(1.0 / view._viewbox.viewPixelSize()[0])
+    edges = fan.edges
+    weak = int(np.flatnonzero(edges.frm >= 0)[len(edges) // 4])  # kept for hovering, not painted
+    strong = int(np.flatnonzero(edges.frm >= 0)[-1])
+    assert len(edges) - weak > 2 * n_painted
+    for row, factor, kept in ((weak, 1.02, True), (strong, -1.0, False)):
+        picture = fan._cache[1]
+        to, frm = int(edges.to[row]), int(edges.frm[row])
+        state.set_weight(0, to, frm, factor * state.network.weights[0][to, frm])
+        state.flush()
+        shown = pixels(view.viewport().grab().toImage())
+        assert (fan._cache[1] is picture) == kept
+        np.testing.assert_array_equal(shown, pixels(_view_like(qtbot, view).viewport().grab().toImage()))
+        edges = fan.edges
+
+
 def test_node_masks_of_the_last_two_places_of_a_column_are_kept():
     """At a pixel ratio of 1.5 a drag by whole pixels puts a column on two sub-pixel places in turn."""
     made, cache = [], LastTwo()

@@ -39,26 +39,39 @@ _FAN_NUMBERS = itertools.count()
 """Names of edge layers' pictures in the raster worker."""
 
 
-def _lines_per_zoom(edges: EdgeSet, low: np.ndarray, high: np.ndarray) -> float:
-    """1 px lines needed per pixel-per-unit of zoom to cover the fan of ``edges`` ``OVERDRAW`` times;
-    ``low`` and ``high``: the least and largest x0, y0, x1, y1 of its lines.
+def _lines_per_zoom(edges: EdgeSet) -> float:
+    """1 px lines needed per pixel-per-unit of zoom to cover the fan of ``edges`` ``OVERDRAW`` times,
+    measured between their nodes' centres (the lines' ends move a little inside the nodes).
 
     The fan is the trapezoid between its two columns; covering it k times takes about
     k · area / mean line length lines, and both scale with the zoom (area ∝ zoom², length ∝ zoom).
     Lines crowd in the middle of the fan and thin out towards its top and bottom corners.
     """
-    lines = edges.lines
-    left, right = min(low[0], low[2]), max(high[0], high[2])
-    if high[0] == left < right == low[2]:  # every line from the left column to the right one
-        spans = [high[1] - low[1], high[3] - low[3]]
-    else:
-        xs, ys = lines[:, 0::2], lines[:, 1::2]
-        spans = [np.ptp(ys[xs == side]) for side in (left, right)]
-    area = (right - left) * (sum(spans) / 2 + 0.5)  # + a little: a column of one node has no span
+    lines = edges.place.centres(edges.to, edges.frm)
+    gap = lines[0, 2] - lines[0, 0]  # every line goes from one column to the next
+    spans = [np.ptp(lines[:, 1]), np.ptp(lines[:, 3])]
+    area = gap * (sum(spans) / 2 + 0.5)  # + a little: a column of one node has no span
     # An aliased 1 px line sets one pixel per step along its longer axis.
-    steps = np.abs(lines[:, 2] - lines[:, 0])
-    np.maximum(steps, np.abs(lines[:, 3] - lines[:, 1]), out=steps)
+    steps = np.abs(lines[:, 3] - lines[:, 1])
+    np.maximum(steps, gap, out=steps)
     return OVERDRAW * area / max(float(steps.mean()), 1e-9)
+
+
+def _pixels_per_unit(transform: QTransform) -> float:
+    """How many pixels a scene unit spans under ``transform`` (the zoom a dense fan's budget follows)."""
+    return math.sqrt(abs(transform.determinant()))
+
+
+def _extent(edges: EdgeSet) -> QRectF:
+    """Where the lines of ``edges`` lie: anywhere their layer's lines can (not worked out for this)."""
+    if not len(edges):
+        return QRectF()
+    if edges.place is not None:
+        x0, y0, x1, y1 = edges.place.bounds
+    else:
+        xs, ys = edges.lines[:, 0::2], edges.lines[:, 1::2]
+        x0, y0, x1, y1 = xs.min(), ys.min(), xs.max(), ys.max()
+    return QRectF(QPointF(x0, y0), QPointF(x1, y1))
 
 
 class EdgeLayerItem(pg.GraphicsObject):
@@ -76,16 +89,19 @@ class EdgeLayerItem(pg.GraphicsObject):
         self._strokes = Strokes.empty()
         self._coverage: np.ndarray | None = None  # see _start_at
         self._bounds = QRectF()
-        self._cache: tuple | None = None  # (key, image, x0, y0)
+        self._cache: tuple | None = None  # (key, image, x0, y0, pixels per unit it was drawn at)
         self._raster = LineRaster()  # a dense fan's picture, drawn again only from its first changed line
         self._fan = next(_FAN_NUMBERS)  # this item's pictures in the raster worker
-        self._asked: tuple | None = None  # (key, size, ticket, strokes drawn after): a picture asked of the worker
+        # (key, size, ticket, strokes drawn after, pixels per unit): a picture asked of the worker
+        self._asked: tuple | None = None
         weakref.finalize(self, shared_worker().drop, self._fan).atexit = False  # the process ends anyway
         self._lines_per_zoom: float | None = None
 
     def set_batches(self, edges: EdgeSet, strokes: Strokes, exact: bool = False) -> None:
         """Show ``strokes``; ``edges`` is kept for hit tests. ``exact`` paints every line even where
         the strongest ones already cover a dense fan (see :data:`OVERDRAW`)."""
+        cached, drawn = self._cache, self._strokes
+        drawn_from = None if cached is None else self._start_at(cached[4])
         self.edges = edges
         self._strokes = strokes
         self._cache = None
@@ -93,21 +109,17 @@ class EdgeLayerItem(pg.GraphicsObject):
             shared_worker().forget(self._asked[2])
             self._asked = None
         dense = len(edges) > ANTIALIAS_MAX_EDGES and not exact
-        if len(edges.lines):
-            # x0, y0, x1, y1 column by column (numpy reduces a narrow array's axis 0 ten times slower)
-            low = [column.min() for column in edges.lines.T]
-            high = [column.max() for column in edges.lines.T]
-            bounds = QRectF(QPointF(min(low[0], low[2]), min(low[1], low[3])),
-                            QPointF(max(high[0], high[2]), max(high[1], high[3])))
-        else:
-            bounds = QRectF()
-        self._lines_per_zoom = _lines_per_zoom(edges, low, high) if dense else None
+        bounds = _extent(edges)
+        self._lines_per_zoom = _lines_per_zoom(edges) if dense else None
         n_base = len(strokes) - strokes.n_top
         # Pixel-wide lines from the strongest (last) base line back: what a budget buys.
         self._coverage = np.cumsum(strokes.line_widths()[:n_base][::-1]) if dense else None
         if bounds != self._bounds:
             self.prepareGeometryChange()
             self._bounds = bounds
+        elif cached is not None and strokes.draw_alike(self._start_at(cached[4]), drawn, drawn_from):
+            self._cache = cached  # e.g. an edit of a weight too weak to be painted: the picture stays
+            return
         self.update()
 
     @property
@@ -139,7 +151,7 @@ class EdgeLayerItem(pg.GraphicsObject):
         raster = engine is not None and engine.type() == QPaintEngine.Type.Raster
         if widget is None or not raster:
             # Vector output (SVG) keeps every line: it may be zoomed into later.
-            start = self._start_at(math.sqrt(abs(transform.determinant()))) if raster else 0
+            start = self._start_at(_pixels_per_unit(transform)) if raster else 0
             painter.save()
             try:
                 draw_batches(painter, self._strokes.batches(start), transform)
@@ -170,9 +182,10 @@ class EdgeLayerItem(pg.GraphicsObject):
             self._asked = None
         fan = self._fan_lines(transform, offset, ratio, width, height)
         if fan is not None and (ticket := shared_worker().submit(self._fan, *fan[1:], width, height)) is not None:
-            self._asked = (key, (width, height), ticket, fan[0])
+            self._asked = (key, (width, height), ticket, fan[0], _pixels_per_unit(transform))
         elif draw:
-            self._cache = (key, self._draw_image(transform, offset, ratio, width, height), x0, y0)
+            self._cache = (key, self._draw_image(transform, offset, ratio, width, height), x0, y0,
+                           _pixels_per_unit(transform))
 
     def _cached_image(self, painter: QPainter, transform):
         """The picture for this zoom, drawn again only when the strokes or the zoom changed."""
@@ -184,7 +197,7 @@ class EdgeLayerItem(pg.GraphicsObject):
         if self._cache is None or self._cache[0] != key:
             image = None
             if self._asked is not None and self._asked[:2] == (key, (width, height)):  # asked beforehand
-                _, _, ticket, start = self._asked
+                _, _, ticket, start, drawn_at = self._asked
                 self._asked = None
                 pens = shared_worker().collect(ticket)
                 if pens is not None:
@@ -192,8 +205,9 @@ class EdgeLayerItem(pg.GraphicsObject):
                                          start, transform, offset, 1.0)
             if image is None:
                 image = self._draw_image(transform, offset, device.devicePixelRatioF(), width, height)
-            self._cache = (key, image, x0, y0)
-        return self._cache[1:]
+                drawn_at = _pixels_per_unit(transform)
+            self._cache = (key, image, x0, y0, drawn_at)
+        return self._cache[1:4]
 
     def _plan(self, transform: QTransform, ratio: float, device_width: float, device_height: float) -> tuple | None:
         """``(key, x0, y0, width, height, offset)`` of the picture for a device of ``device_width`` ×
@@ -242,12 +256,13 @@ class EdgeLayerItem(pg.GraphicsObject):
         dense fan worth drawing at this zoom in a ``width`` × ``height`` picture (their visible parts),
         drawn without Qt (see :mod:`nnviz.pen_canvas`); ``None`` if the picture has other lines."""
         strokes = self._strokes
-        start = self._start_at(math.sqrt(abs(transform.determinant())))
+        start = self._start_at(_pixels_per_unit(transform))
         n_base = len(strokes) - strokes.n_top
         pens = np.unique(strokes.pen[start:n_base])
         if ratio != 1.0 or not len(pens) or strokes.antialias[pens].any() or (strokes.widths[pens] != 1.0).any():
             return None
-        points, kept = visible_parts(_device_points(strokes.lines[start:n_base], transform, offset), width, height)
+        points, kept = visible_parts(_device_points(strokes.lines_between(start, n_base), transform, offset), width,
+                                     height)
         return n_base, points, pen_ink(strokes.pen[start:n_base][kept], strokes.colors)
 
     def _draw_image(self, transform: QTransform, offset, ratio: float, width: int, height: int) -> QImage:
@@ -259,7 +274,7 @@ class EdgeLayerItem(pg.GraphicsObject):
             image = self._raster.coloured(self._raster.pens(points, ink, width, height), self._strokes.colors,
                                           width, height)
         else:
-            start = self._start_at(math.sqrt(abs(transform.determinant())))
+            start = self._start_at(_pixels_per_unit(transform))
             image = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
             image.fill(0)
         image = self._finish(image, start, transform, offset, ratio)
@@ -287,12 +302,11 @@ def _draw_runs(painter: QPainter, strokes: Strokes, start: int, transform: QTran
     cuts = np.union1d(np.flatnonzero(np.diff(smooth)) + 1, [max(len(strokes) - strokes.n_top - start, 0)])
     cuts = cuts[(cuts > 0) & (cuts < len(smooth))]
     for a, b in zip((start + np.r_[0, cuts]).tolist(), (start + np.r_[cuts, len(smooth)]).tolist()):
-        run = Strokes(strokes.lines[a:b], strokes.pen[a:b], strokes.colors, strokes.widths, strokes.antialias)
         if smooth[a - start]:
-            points = _device_points(run.lines, device, (offset[0] * ratio, offset[1] * ratio))
-            draw_wide_lines(painter, points, run.pen, run.colors, run.widths * ratio)
+            points = _device_points(strokes.lines_between(a, b), device, (offset[0] * ratio, offset[1] * ratio))
+            draw_wide_lines(painter, points, strokes.pen[a:b], strokes.colors, strokes.widths * ratio)
         else:
-            draw_batches(painter, run.batches(), transform, offset, ratio)
+            draw_batches(painter, strokes.batches(a, b), transform, offset, ratio)
 
 
 def _device_points(lines: np.ndarray, transform: QTransform, offset) -> np.ndarray:

@@ -7,6 +7,7 @@ or ``("bias", layer)``, as kept by the view.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from PySide6.QtGui import QColor
@@ -91,7 +92,7 @@ def layer_strokes(network: Network, layout: NetworkLayout, layer: int, limit: fl
     if len(highlight):
         strokes = strokes.then(edge_strokes(highlight, limit, cmap, background, style.scale, layer_max=layer_max,
                                             min_alpha=HIGHLIGHT_ALPHA))
-        edges = _joined(edges, highlight)
+        edges = edges.joined(highlight)
     if selected is not None and selected[0] == "edge" and selected[1] == layer:
         _, _, to, frm = selected
         edge = (bias_edges(network, layout, layer, to) if frm < 0
@@ -99,7 +100,7 @@ def layer_strokes(network: Network, layout: NetworkLayout, layer: int, limit: fl
         line = edge_strokes(edge, limit, cmap, background, style.scale, density=1, layer_max=layer_max)
         width = float(line.widths[line.pen[0]])
         halo = QColor(theme_colors(style.theme).selection).getRgb()[:3]
-        strokes = strokes.then(Strokes(np.repeat(edge.lines, 2, axis=0), np.array([0, 1]),
+        strokes = strokes.then(Strokes(edge, np.array([0, 0]), np.array([0, 1]),
                                        np.array([halo, line.colors[line.pen[0]]]),
                                        np.array([width + 4 * style.scale, max(width, 3.0 * style.scale)]),
                                        np.array([True, True])))
@@ -116,16 +117,7 @@ def edge_set(network: Network, layout: NetworkLayout, layer: int, flat_indices: 
         bias_to = np.arange(len(biases))
         to, frm, values = (np.insert(a, before, b[bias_order])
                            for a, b in ((to, bias_to), (frm, np.full(len(biases), -1)), (values, biases)))
-    n_edges = len(to)
-    lines = np.empty((n_edges, 4))
-    lines[:, 0] = layout.column_x[layer]
-    lines[:, 2] = layout.column_x[layer + 1]
-    np.take(layout.positions[layer][:, 1], np.maximum(frm, 0), out=lines[:, 1])
-    np.take(layout.positions[layer + 1][:, 1], to, out=lines[:, 3])
-    _move_ends(lines, layout, layer, weights.shape, to, frm)
-    if biases is not None:
-        lines[frm < 0, :2] = layout.bias_positions[layer]
-    return EdgeSet(lines, to, frm, values)
+    return EdgeSet(to, frm, values, LinePlacement(layout, layer, weights.shape))
 
 
 def bias_edges(network: Network, layout: NetworkLayout, layer: int, index: int | None = None) -> EdgeSet:
@@ -133,12 +125,54 @@ def bias_edges(network: Network, layout: NetworkLayout, layer: int, index: int |
     biases = network.biases[layer]
     to = np.arange(len(biases)) if index is None else np.array([index])
     to = to[np.argsort(np.abs(biases[to]), kind="stable")]
-    frm = np.full(len(to), -1)
-    lines = np.column_stack([np.repeat(layout.bias_positions[layer][None], len(to), axis=0),
-                             layout.positions[layer + 1][to]])
-    _move_ends(lines, layout, layer, network.weights[layer].shape, to, frm)
-    lines[:, :2] = layout.bias_positions[layer]  # the bias unit's end stays (as in edge_set)
-    return EdgeSet(lines, to, frm, biases[to])
+    return EdgeSet(to, np.full(len(to), -1), biases[to], LinePlacement(layout, layer, network.weights[layer].shape))
+
+
+@dataclass(frozen=True, eq=False)
+class LinePlacement:
+    """Where the edges of weight layer ``layer`` (weights of ``shape`` (n_out, n_in)) of ``layout`` lie:
+    called with ``to`` and ``frm`` ``(m,)`` (−1: the bias unit), their lines ``(m, 4)`` x0, y0, x1, y1."""
+
+    layout: NetworkLayout
+    layer: int
+    shape: tuple[int, int]
+
+    def __eq__(self, other) -> bool:  # the same lines: the same layout's layer
+        return (isinstance(other, LinePlacement) and other.layout is self.layout and other.layer == self.layer
+                and other.shape == self.shape)
+
+    __hash__ = None
+
+    def __call__(self, to: np.ndarray, frm: np.ndarray) -> np.ndarray:
+        lines = self.centres(to, frm)
+        _move_ends(lines, self.layout, self.layer, self.shape, to, frm)
+        if self.layout.bias_positions is not None:
+            lines[frm < 0, :2] = self.layout.bias_positions[self.layer]  # the bias unit's end stays
+        return lines
+
+    def centres(self, to: np.ndarray, frm: np.ndarray) -> np.ndarray:
+        """``(m, 4)`` the lines of edges ``to``, ``frm`` between their nodes' centres (the ends not moved)."""
+        layout, layer = self.layout, self.layer
+        lines = np.empty((len(to), 4))
+        lines[:, 0] = layout.column_x[layer]
+        lines[:, 2] = layout.column_x[layer + 1]
+        np.take(layout.positions[layer][:, 1], np.maximum(frm, 0), out=lines[:, 1])
+        np.take(layout.positions[layer + 1][:, 1], to, out=lines[:, 3])
+        if layout.bias_positions is not None:
+            lines[frm < 0, :2] = layout.bias_positions[layer]
+        return lines
+
+    @cached_property
+    def bounds(self) -> tuple[float, float, float, float]:
+        """Least x, y and largest x, y of any line of the layer (moved ends and bias unit included)."""
+        layout, layer = self.layout, self.layer
+        ys = [layout.positions[layer][:, 1], layout.positions[layer + 1][:, 1]]
+        reach = [0.8 * layout.radii[layer], 0.8 * layout.radii[layer + 1]]  # see _move_ends
+        low = min(float(y.min()) - r for y, r in zip(ys, reach))
+        high = max(float(y.max()) + r for y, r in zip(ys, reach))
+        if layout.bias_positions is not None:
+            low, high = min(low, layout.bias_positions[layer][1]), max(high, layout.bias_positions[layer][1])
+        return float(layout.column_x[layer]), low, float(layout.column_x[layer + 1]), high
 
 
 def _move_ends(lines: np.ndarray, layout: NetworkLayout, layer: int, shape: tuple[int, int], to: np.ndarray,
@@ -174,7 +208,7 @@ def _highlighted_edges(network: Network, layout: NetworkLayout, layer: int, sele
     if node_layer == layer + 1:  # edges into the node
         order = np.argsort(np.abs(weights[index]), kind="stable")
         edges = edge_set(network, layout, layer, index * n_in + order, None)
-        return _joined(bias_edges(network, layout, layer, index), edges) if network.bias else edges
+        return bias_edges(network, layout, layer, index).joined(edges) if network.bias else edges
     if node_layer == layer:  # edges out of the node
         order = np.argsort(np.abs(weights[:, index]), kind="stable")
         return edge_set(network, layout, layer, order * n_in + index, None)
@@ -187,11 +221,6 @@ def _largest_finite(weights: np.ndarray, strongest: np.ndarray) -> float:
     magnitudes = np.abs(np.take(weights, strongest))
     finite = magnitudes[np.isfinite(magnitudes)]
     return float(finite.max()) if len(finite) else finite_max(weights)
-
-
-def _joined(first: EdgeSet, second: EdgeSet) -> EdgeSet:
-    return EdgeSet(*(np.concatenate([a, b]) for a, b in zip(
-        (first.lines, first.to, first.frm, first.values), (second.lines, second.to, second.frm, second.values))))
 
 
 def _edge_hash(to: np.ndarray, frm: np.ndarray, salt: int) -> np.ndarray:

@@ -119,7 +119,6 @@ def _edited(drawn: DrawnLayer, weights: np.ndarray, new: np.ndarray) -> tuple[np
     row = int(np.flatnonzero((edges.to == to) & (edges.frm == frm))[0])
     to_row = to_place + int(np.count_nonzero(np.abs(edges.values[edges.frm < 0]) <= after))
     order = np.insert(np.delete(np.arange(len(edges)), row), to_row, row)
-    values = np.take(edges.values, order)
-    values[to_row] = new[place]
-    return new_kept, new_values, EdgeSet(np.take(edges.lines, order, axis=0), np.take(edges.to, order),
-                                         np.take(edges.frm, order), values)
+    moved_edges = edges.taken(order)
+    moved_edges.values[to_row] = new[place]
+    return new_kept, new_values, moved_edges

@@ -10,7 +10,8 @@ antialiased (both cost too much for tens of thousands of lines).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
 import pyqtgraph as pg
@@ -37,68 +38,132 @@ class Batch:
     on_top: bool = False
 
 
-@dataclass(frozen=True)
 class EdgeSet:
-    """The edges a layer item draws, weakest first: ``(m, 4)`` lines, ``(m,)`` target index,
-    ``(m,)`` source index (−1 for the bias unit) and ``(m,)`` weight or bias value."""
+    """The edges a layer item draws, weakest first: ``to`` ``(m,)`` target index, ``frm`` ``(m,)``
+    source index (−1 for the bias unit), ``values`` ``(m,)`` weight or bias value, and ``lines``
+    ``(m, 4)`` x0, y0, x1, y1 in scene units.
 
-    lines: np.ndarray
-    to: np.ndarray
-    frm: np.ndarray
-    values: np.ndarray
+    The lines are worked out by ``place(to, frm)`` only when first asked for (a dense fan keeps
+    20,000 edges for hovering and paints ~2,000 of them), unless given as ``lines``.
+    """
+
+    def __init__(self, to: np.ndarray, frm: np.ndarray, values: np.ndarray,
+                 place: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
+                 lines: np.ndarray | None = None):
+        if place is None and lines is None:
+            raise ValueError("an EdgeSet needs its lines or a way to place them")
+        self.to, self.frm, self.values, self.place = to, frm, values, place
+        self._lines = lines
 
     @classmethod
     def empty(cls) -> EdgeSet:
-        return cls(np.empty((0, 4)), np.empty(0, int), np.empty(0, int), np.empty(0))
+        return cls(np.empty(0, int), np.empty(0, int), np.empty(0), lines=np.empty((0, 4)))
 
     def __len__(self):
         return len(self.values)
 
+    @property
+    def lines(self) -> np.ndarray:
+        if self._lines is None:
+            self._lines = self.place(self.to, self.frm)
+        return self._lines
 
-@dataclass(frozen=True)
+    def lines_of(self, rows: np.ndarray) -> np.ndarray:
+        """``(r, 4)`` the lines of edges ``rows`` ``(r,)``, worked out for those only if not known yet."""
+        if self._lines is not None:
+            return np.take(self._lines, rows, axis=0)
+        return self.place(np.take(self.to, rows), np.take(self.frm, rows))
+
+    def taken(self, rows: np.ndarray) -> EdgeSet:
+        """Edges ``rows`` ``(r,)`` of these, in that order (their lines too, if known)."""
+        lines = None if self._lines is None else np.take(self._lines, rows, axis=0)
+        return EdgeSet(np.take(self.to, rows), np.take(self.frm, rows), np.take(self.values, rows), self.place, lines)
+
+    def joined(self, other: EdgeSet) -> EdgeSet:
+        """These edges, then ``other``'s (lines placed alike stay to be worked out)."""
+        same_place = self.place is not None and self.place == other.place
+        lines = None if same_place else np.concatenate([self.lines, other.lines])
+        return EdgeSet(*(np.concatenate([a, b]) for a, b in ((self.to, other.to), (self.frm, other.frm),
+                                                                (self.values, other.values))),
+                       self.place if same_place else None, lines)
+
+
+@dataclass(eq=False)
 class Strokes:
-    """Lines in drawing order with their pens: ``lines`` ``(m, 4)`` x0, y0, x1, y1 in scene units,
-    ``pen`` ``(m,)`` an index into ``colors`` ``(p, 3)`` RGB, ``widths`` ``(p,)`` pixels and
+    """Edges in drawing order with their pens: row ``rows[i]`` ``(m,)`` of ``edges`` is drawn with pen
+    ``pen[i]`` ``(m,)``, an index into ``colors`` ``(p, 3)`` RGB, ``widths`` ``(p,)`` pixels and
     ``antialias`` ``(p,)``. The last ``n_top`` lines (a selection's edges) are drawn whatever the
-    level of detail."""
+    level of detail. ``lines`` ``(m, 4)``: x0, y0, x1, y1 in scene units, in drawing order."""
 
-    lines: np.ndarray
+    edges: EdgeSet
+    rows: np.ndarray
     pen: np.ndarray
     colors: np.ndarray
     widths: np.ndarray
     antialias: np.ndarray
     n_top: int = 0
+    _tail: tuple | None = field(default=None, init=False, repr=False)  # (first, lines first:) worked out
 
     @classmethod
     def empty(cls) -> Strokes:
-        return cls(np.empty((0, 4)), np.empty(0, int), np.empty((0, 3), int), np.empty(0), np.empty(0, bool))
+        return cls(EdgeSet.empty(), np.empty(0, int), np.empty(0, int), np.empty((0, 3), int), np.empty(0),
+                   np.empty(0, bool))
 
     def __len__(self):
-        return len(self.lines)
+        return len(self.rows)
+
+    @property
+    def lines(self) -> np.ndarray:
+        return self.lines_between(0, len(self))
+
+    def lines_between(self, start: int, stop: int) -> np.ndarray:
+        """``(stop − start, 4)`` the lines of strokes ``start:stop``. The lines from the first one asked
+        for to the last are kept: a dense fan paints its strongest lines, the last ones, at every zoom."""
+        if self._tail is None or start < self._tail[0]:
+            self._tail = (start, self.edges.lines_of(self.rows[start:]))
+        first, lines = self._tail
+        return lines[start - first:stop - first]
 
     def then(self, other: Strokes) -> Strokes:
         """These strokes, then ``other`` on top of them (drawn whatever the level of detail)."""
-        return Strokes(np.concatenate([self.lines, other.lines]),
+        return Strokes(self.edges.joined(other.edges), np.concatenate([self.rows, other.rows + len(self.edges)]),
                        np.concatenate([self.pen, other.pen + len(self.colors)]),
                        np.concatenate([self.colors, other.colors]), np.concatenate([self.widths, other.widths]),
                        np.concatenate([self.antialias, other.antialias]), self.n_top + len(other))
+
+    def draw_alike(self, start: int, other: Strokes, other_start: int) -> bool:
+        """Whether strokes ``start:`` draw exactly what ``other``'s strokes ``other_start:`` draw: the same
+        lines, in the same order, with pens that look the same (e.g. after an edit of a weight too weak
+        to be painted in a dense fan)."""
+        if len(self) - start != len(other) - other_start or self.n_top != other.n_top:
+            return False
+        if not (np.array_equal(self.pen[start:], other.pen[other_start:]) and np.array_equal(self.colors, other.colors)
+                and np.array_equal(self.widths, other.widths) and np.array_equal(self.antialias, other.antialias)):
+            return False
+        mine, theirs = self.rows[start:], other.rows[other_start:]
+        if self.edges.place is None or self.edges.place != other.edges.place:
+            return np.array_equal(self.edges.lines_of(mine), other.edges.lines_of(theirs))
+        return (np.array_equal(np.take(self.edges.to, mine), np.take(other.edges.to, theirs))
+                and np.array_equal(np.take(self.edges.frm, mine), np.take(other.edges.frm, theirs)))
 
     def line_widths(self) -> np.ndarray:
         """``(m,)`` the pen width of each line."""
         return self.widths[self.pen]
 
-    def batches(self, start: int = 0) -> list[Batch]:
-        """Lines ``start:`` as runs of one pen, in order (what one ``drawLines`` call draws)."""
-        pen = self.pen[start:]
+    def batches(self, start: int = 0, stop: int | None = None) -> list[Batch]:
+        """Lines ``start:stop`` as runs of one pen, in order (what one ``drawLines`` call draws)."""
+        stop = len(self) if stop is None else stop
+        pen = self.pen[start:stop]
         if not len(pen):
             return []
+        lines = self.lines_between(start, stop)
         top_from = len(self) - self.n_top - start
         cuts = np.flatnonzero(np.diff(pen)) + 1
         if 0 < top_from < len(pen):
             cuts = np.union1d(cuts, [top_from])
         bounds = np.r_[0, cuts, len(pen)]
-        return [Batch(tuple(int(c) for c in self.colors[pen[a]]), float(self.widths[pen[a]]),
-                      self.lines[start + a:start + b], bool(self.antialias[pen[a]]), a >= top_from)
+        return [Batch(tuple(int(c) for c in self.colors[pen[a]]), float(self.widths[pen[a]]), lines[a:b],
+                      bool(self.antialias[pen[a]]), a >= top_from)
                 for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist())]
 
 
@@ -131,8 +196,8 @@ def edge_strokes(edges: EdgeSet, limit: float, cmap: pg.ColorMap, background: st
     pen_colors = colors.astype(int).reshape(2, LEVELS, 3).transpose(1, 0, 2).reshape(-1, 3)  # pen 2·level + positive
     pen_widths = np.repeat((1.0 + (max_width - 1.0) * centre) * scale, 2)
     order = drawing_order(group, interleave=not antialias)
-    return Strokes(np.take(edges.lines, order, axis=0), np.take(group, order).astype(np.intp), pen_colors,
-                   pen_widths, np.full(2 * LEVELS, antialias))
+    return Strokes(edges, order, np.take(group, order).astype(np.intp), pen_colors, pen_widths,
+                   np.full(2 * LEVELS, antialias))
 
 
 def finite_max(*arrays) -> float:
