@@ -16,6 +16,8 @@ import os
 
 import numpy as np
 
+from nnviz.fan_strokes import FanGeometry, device_points, painted_fan
+
 KEPT_STAGES = (0.25, 0.5, 0.75)
 """Where, as fractions of its lines, a :class:`PenCanvas` keeps its picture half drawn: an edit moves
 lines from somewhere in the order on, and the picture is drawn again from the last stage before it."""
@@ -110,6 +112,28 @@ def lines_view(buffer, m: int) -> tuple[np.ndarray, np.ndarray]:
     return points, np.frombuffer(buffer, dtype=np.uint8, count=m, offset=32 * m)
 
 
+def fan_arrays(weights: np.ndarray, biases: np.ndarray | None, geometry: FanGeometry) -> list[np.ndarray]:
+    """The float arrays of a fan's data file, in order (see :func:`fan_view`)."""
+    return [weights, *(() if biases is None else (biases,)), geometry.ys_in, geometry.ys_out]
+
+
+def fan_layout(biases: np.ndarray | None, geometry: FanGeometry) -> tuple:
+    """What :func:`fan_view` needs besides the data: ``(shape, has biases, x, radii, bias unit)``."""
+    return geometry.shape, biases is not None, geometry.x, geometry.radii, geometry.bias
+
+
+def fan_view(buffer, layout: tuple) -> tuple[np.ndarray, np.ndarray | None, FanGeometry]:
+    """``(weights (n_out, n_in), biases (n_out,) or None, geometry)`` read from ``buffer`` holding
+    :func:`fan_arrays`, of :func:`fan_layout` ``layout`` (the arrays are views of ``buffer``)."""
+    (n_out, n_in), has_biases, x, radii, bias = layout
+    sizes = [n_out * n_in, *((n_out,) if has_biases else ()), n_in, n_out]
+    data = np.frombuffer(buffer, dtype=np.float64, count=sum(sizes))
+    parts = np.split(data, np.cumsum(sizes)[:-1])
+    weights, ys_in, ys_out = parts[0].reshape(n_out, n_in), parts[-2], parts[-1]
+    geometry = FanGeometry(tuple(x), ys_in, ys_out, tuple(radii), None if bias is None else tuple(bias), (n_out, n_in))
+    return weights, parts[1] if has_biases else None, geometry
+
+
 def map_file(path: str) -> mmap.mmap:
     """The whole file ``path`` mapped for reading and writing, shared with the process that made it, which
     mapped it first; the file is deleted (both mappings stay), so that none is left behind by a crash."""
@@ -125,16 +149,20 @@ def serve(requests, answers) -> None:
     """Draw what ``requests`` (a ``multiprocessing`` connection) asks until it closes; answer on ``answers``
     (which may be the same duplex connection).
 
-    Sends ``"ready"`` first. Requests: ``("draw", ticket, fan, lines file, m, picture file, width,
-    height)``: the m lines (:func:`lines_view`) are read from the file mapped for that fan, and the
-    picture (``width`` × ``height`` bytes, see :meth:`PenCanvas.draw`) written into the other; a file
-    named anew (not ``None``) is mapped (:func:`map_file`) first, and the one it replaces let go.
-    Answered ``(ticket, fan, changed)``, ``changed`` False when the picture is the fan's last one.
-    ``("drop", fan)`` lets a fan go, unanswered. Each fan has its own :class:`PenCanvas`.
+    Sends ``"ready"`` first. Requests: ``(kind, ticket, fan, data file, picture file, width, height,
+    what)``: the picture (``width`` × ``height`` bytes, see :meth:`PenCanvas.draw`) is written into the
+    picture file mapped for that fan, from what its data file holds; a file named anew (not ``None``) is
+    mapped (:func:`map_file`) first, and the one it replaces let go. Kind ``"draw"``: ``what`` lines
+    (:func:`lines_view`). Kind ``"fan"``: the fan's weights, ``what`` is ``(layout, k, pixels per unit,
+    matrix (4,), shift (2,))`` (see :func:`fan_view` and :func:`~nnviz.fan_strokes.painted_fan`). Answered
+    ``(ticket, fan, changed, measures)``: ``changed`` False when the picture is the fan's last one,
+    ``measures`` the fan's ``(top, floor)`` (see :class:`~nnviz.fan_strokes.PaintedFan`; ``None`` for
+    lines). ``("drop", fan)`` lets a fan go, unanswered.
+    Each fan has its own :class:`PenCanvas`.
     """
     from PIL import Image  # noqa: F401  (loaded before "ready": the first picture must not wait for it)
 
-    fans: dict[int, list] = {}  # fan: [canvas, lines map, picture map, last picture]
+    fans: dict[int, list] = {}  # fan: [canvas, data map, picture map, last picture, strongest weights kept]
     answers.send("ready")
     while True:
         try:
@@ -144,18 +172,31 @@ def serve(requests, answers) -> None:
         if request[0] == "drop":
             fans.pop(request[1], None)
             continue
-        _, ticket, fan, lines_file, m, picture_file, width, height = request
-        state = fans.setdefault(fan, [PenCanvas(), None, None, None])
-        if lines_file is not None:
-            state[1] = map_file(lines_file)
+        kind, ticket, fan, data_file, picture_file, width, height, what = request
+        state = fans.setdefault(fan, [PenCanvas(), None, None, None, None])
+        if data_file is not None:
+            state[1] = map_file(data_file)
         if picture_file is not None:
             state[2], state[3] = map_file(picture_file), None
-        picture = state[0].draw(*lines_view(state[1], m), width, height)
+        measures = None
+        if kind == "fan":
+            weights, biases, geometry = fan_view(state[1], what[0])
+            k, pixels_per_unit, matrix, shift = what[1:]
+            previous = state[4] if state[4] is not None and state[4][0] == geometry.shape else None
+            fan_lines = painted_fan(weights, biases, k, geometry, pixels_per_unit, None if previous is None
+                                    else previous[1])
+            state[4], measures = (geometry.shape, fan_lines.kept), (fan_lines.top, fan_lines.floor)
+            points, visible = visible_parts(device_points(fan_lines.lines, np.reshape(matrix, (2, 2)),
+                                                          np.asarray(shift)), width, height)
+            ink = (fan_lines.pen[visible] + 1).astype(np.uint8)
+        else:
+            points, ink = lines_view(state[1], what)
+        picture = state[0].draw(points, ink, width, height)
         changed = picture is not state[3]
         if changed:
             state[2][:len(picture)] = picture
             state[3] = picture
-        answers.send((ticket, fan, changed))
+        answers.send((ticket, fan, changed, measures))
 
 
 def serve_standard_streams() -> None:

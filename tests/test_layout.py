@@ -15,9 +15,9 @@ from nnviz.core.layout import (
     node_at,
     picture_size,
     segment_distances,
-    strongest_edges,
     value_font_px,
 )
+from nnviz.fan_strokes import strongest_edges
 
 
 def test_columns_are_centred_and_ordered():

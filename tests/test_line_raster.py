@@ -126,7 +126,8 @@ def test_when_the_worker_dies_the_view_draws_its_fans_itself(worker):
     assert worker.collect(ticket + 1) is None
 
 
-def test_a_view_draws_the_same_picture_with_and_without_the_worker(qtbot, monkeypatch, worker):
+@pytest.mark.parametrize("selected", [False, True])  # fans worked out in the worker from weights, or sent as lines
+def test_a_view_draws_the_same_picture_with_and_without_the_worker(qtbot, monkeypatch, worker, selected):
     def trained_view_picture():
         """A view's picture after a training step moved the weights (its fans asked as soon as known)."""
         rng = np.random.default_rng(2)
@@ -136,6 +137,8 @@ def test_a_view_draws_the_same_picture_with_and_without_the_worker(qtbot, monkey
         view.resize(900, 600)
         view.show()
         qtbot.waitUntil(lambda: view._edge_items and view._edge_items[0]._cache is not None)  # laid out, painted
+        if selected:
+            view.select_node(2, 7)
         state.network.weights[0][:5] *= 3.0
         state.notify_weights_changed()
         state.flush()
@@ -144,11 +147,12 @@ def test_a_view_draws_the_same_picture_with_and_without_the_worker(qtbot, monkey
         return picture
 
     collected = []
-    collect = worker.collect
-    monkeypatch.setattr(worker, "collect", lambda ticket: collected.append(collect(ticket)) or collected[-1])
+    collect = worker.collect_fan
+    monkeypatch.setattr(worker, "collect_fan", lambda ticket: collected.append(collect(ticket)) or collected[-1])
     monkeypatch.setattr(raster_worker, "_shared", worker)
     through_worker = trained_view_picture()
-    assert collected and all(pens is not None for pens in collected)  # drawn in the worker, and used
+    assert collected and all(answer is not None for answer in collected)  # drawn in the worker, and used
+    assert all((answer[1] is None) == selected for answer in collected)  # a top: worked out from the weights
 
     here = RasterWorker()
     here.close()  # given up before it starts: every fan drawn in this process

@@ -13,11 +13,13 @@ import numpy as np
 import pytest
 
 from nnviz.core import Network
-from nnviz.core.layout import compute_layout, strongest_edges
+from nnviz.core.layout import compute_layout
+from nnviz.fan_strokes import first_painted, layer_top, painted_fan, strongest_edges
 from nnviz.gui.appearance import Appearance
 from nnviz.gui.colors import fade, map_rgb, theme_colors, weight_colormap
 from nnviz.gui.network_view import NetworkView, edge_picture, edge_updates
-from nnviz.gui.network_view.edge_picture import EdgeStyle, edge_set, layer_strokes
+from nnviz.gui.network_view.edge_layer import _measured
+from nnviz.gui.network_view.edge_picture import EdgeStyle, edge_set, fan_geometry, layer_strokes
 from nnviz.gui.network_view.edges import EdgeSet, Strokes, edge_strokes
 from nnviz.gui.state import NetworkState
 
@@ -307,3 +309,29 @@ def test_a_selection_s_edges_lie_on_the_layer_s_own_lines(sizes):
     for part in (edge_picture.bias_edges(network, layout, 0), edge_picture.bias_edges(network, layout, 0, 3),
                  edge_set(network, layout, 0, 3 * n_in + np.arange(n_in), None)):
         assert [line_of[int(t), int(f)] for t, f in zip(part.to, part.frm)] == [tuple(line) for line in part.lines]
+
+
+@pytest.mark.parametrize("bias", [False, True])
+@pytest.mark.parametrize("specials", [(), (np.inf, -np.nan, 0.0)])
+def test_the_worker_s_painted_fan_is_the_view_s_strokes_from_the_first_painted(bias, specials):
+    """What the raster worker works out from a dense fan's weights alone: the strokes the view would paint."""
+    rng = np.random.default_rng(31 + bias + len(specials))
+    network = Network([90, 70, 30], seed=4, bias=bias)
+    layout = compute_layout(network.layer_sizes, network.bias)
+    style = EdgeStyle("default", "light", 1.0, 2500)
+    previous = None
+    for step in range(3):  # the kept edges of the step before help choose the next ones
+        weights = network.weights[0]
+        moved = weights + 0.01 * rng.standard_normal(weights.shape)
+        weights[...] = random_values(rng, weights.shape, specials) if step == 0 else moved
+        biases = network.biases[0] if bias else None
+        edges, strokes = layer_strokes(network, layout, 0, 0.7, style, None)
+        shown = _measured(edges, strokes, exact=False)
+        for pixels_per_unit in (3.0, 25.0, 400.0):
+            painted = painted_fan(weights, biases, 2500, fan_geometry(layout, 0, weights.shape), pixels_per_unit,
+                                  previous)
+            start = first_painted(shown[3], shown[2] * pixels_per_unit)
+            np.testing.assert_array_equal(painted.lines, strokes.lines_between(start, len(strokes)))
+            np.testing.assert_array_equal(painted.pen, strokes.pen[start:])
+            assert painted.top == (layer_top(weights, painted.kept, biases) or 1.0)
+        previous = painted.kept

@@ -157,43 +157,6 @@ def value_font_px(radius_px: float, scale: float = 1.0) -> float:
     return size if size >= 7.0 else 0.0
 
 
-def strongest_edges(abs_weights: np.ndarray, k: int | None, previous: np.ndarray | None = None) -> np.ndarray:
-    """Flat indices of the ``k`` largest entries of ``abs_weights``, ordered weakest first.
-
-    ``k=None`` (or ``k`` ≥ the number of entries) keeps every entry. Drawing in this order puts the
-    strong edges on top of the weak ones. ``previous``, this function's answer for nearly the same
-    weights (a training step ago), makes it cheaper: the new ``k`` largest are all at least the
-    smallest of the previous ones now, so only those entries are sorted, not the whole matrix.
-    """
-    flat = np.ravel(abs_weights)
-    if k is None or k >= flat.size:
-        return _stable_argsort(flat)
-    pool = None
-    if previous is not None and len(previous) == k:
-        floor = flat[previous].min()
-        candidates = flat >= floor  # every previous entry, and those that overtook the weakest of them
-        candidates[previous] = False
-        if not np.isnan(floor) and not np.isnan(flat.max()):  # nan: the full sort
-            pool = np.concatenate([previous, np.flatnonzero(candidates)])
-    if pool is not None and len(pool) <= 2 * k:  # nearly in order: sort them all
-        return pool[_stable_argsort(flat[pool])[len(pool) - k:]]
-    if pool is None or len(pool) > flat.size // 2:  # e.g. new random weights: the previous answer does not help
-        keep = np.argpartition(flat, flat.size - k)[flat.size - k:]
-    else:
-        keep = pool[np.argpartition(flat[pool], len(pool) - k)[len(pool) - k:]]
-    return keep[_stable_argsort(flat[keep])]
-
-
-def _stable_argsort(values: np.ndarray) -> np.ndarray:
-    """``np.argsort(values, kind="stable")`` of ``(m,)`` floats, faster: numpy's vectorised unstable
-    sort gives the same order when no two values are equal (with ties or nan: the stable sort)."""
-    order = np.argsort(values)
-    ordered = values[order]
-    if not (ordered[1:] > ordered[:-1]).all():
-        return np.argsort(values, kind="stable")
-    return order
-
-
 def segment_distances(point, lines: np.ndarray) -> np.ndarray:
     """Distance from ``point`` (x, y) to each segment of ``lines`` ``(n, 4)`` = x0, y0, x1, y1."""
     p = np.asarray(point, dtype=float)

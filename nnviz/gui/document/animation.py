@@ -18,8 +18,8 @@ from PySide6.QtGui import QImage
 
 from nnviz.core.animation import Frame, frame_duration_ms
 from nnviz.core.fileio import atomic_write
+from nnviz.fan_strokes import finite_max
 from nnviz.gui.appearance import Appearance
-from nnviz.gui.network_view.edges import finite_max
 from nnviz.gui.network_view.export import FigureOptions, check_size, figure_of, render_image
 
 FORMATS = {".gif": "GIF", ".png": "PNG", ".apng": "PNG", ".webp": "WEBP"}

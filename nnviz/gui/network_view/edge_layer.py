@@ -1,7 +1,7 @@
 """One weight layer's edges on screen: :class:`EdgeLayerItem`, a picture cached per zoom level.
 
-A dense fan paints only its strongest lines (:data:`OVERDRAW`), drawn as pen numbers without Qt, in the
-raster worker's process when it is ready (``raster_worker.py``); the rest, and every line on a vector
+A dense fan paints only its strongest lines (:data:`~nnviz.fan_strokes.OVERDRAW`), drawn as pen numbers without
+Qt, in the raster worker's process when it is ready (``raster_worker.py``); the rest, and every line on a vector
 device, is drawn with Qt (``draw_batches``, ``wide_lines.py``).
 """
 
@@ -16,18 +16,15 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QImage, QPaintEngine, QPainter, QTransform
 
+from nnviz.fan_strokes import ANTIALIAS_MAX_EDGES, coverage, device_points, first_painted, lines_per_zoom
 from nnviz.gui.network_view.devices import logical_size
-from nnviz.gui.network_view.edges import ANTIALIAS_MAX_EDGES, Batch, EdgeSet, Strokes, draw_batches
+from nnviz.gui.network_view.edge_updates import DelegatedFan
+from nnviz.gui.network_view.edges import Batch, EdgeSet, Strokes, draw_batches
 from nnviz.gui.network_view.line_raster import LineRaster, pen_ink
 from nnviz.gui.network_view.raster_worker import shared_worker
 from nnviz.gui.network_view.wide_lines import draw_wide_lines
 from nnviz.pen_canvas import visible_parts
 
-OVERDRAW = 3
-"""A dense fan on a raster device draws only its strongest lines, enough to cover its area about this
-many times over (a 784-wide fan of 20 000 lines would cover each pixel ~40 times at 1280×800). Then
-single lines stay visible, in both colours, with a little background between them: the fan shows
-where its strong weights are instead of a solid colour, and the lines below would cost most of the time."""
 WINDOWED_VIEWS = 1.0
 """Zoomed in so far that a fan's whole picture would be this many times the view's area, its picture is only
 what is on screen and a margin around it (see :meth:`EdgeLayerItem._plan`): a training step then draws about
@@ -39,22 +36,13 @@ _FAN_NUMBERS = itertools.count()
 """Names of edge layers' pictures in the raster worker."""
 
 
-def _lines_per_zoom(edges: EdgeSet) -> float:
-    """1 px lines needed per pixel-per-unit of zoom to cover the fan of ``edges`` ``OVERDRAW`` times,
-    measured between their nodes' centres (the lines' ends move a little inside the nodes).
-
-    The fan is the trapezoid between its two columns; covering it k times takes about
-    k · area / mean line length lines, and both scale with the zoom (area ∝ zoom², length ∝ zoom).
-    Lines crowd in the middle of the fan and thin out towards its top and bottom corners.
-    """
-    lines = edges.place.centres(edges.to, edges.frm)
-    gap = lines[0, 2] - lines[0, 0]  # every line goes from one column to the next
-    spans = [np.ptp(lines[:, 1]), np.ptp(lines[:, 3])]
-    area = gap * (sum(spans) / 2 + 0.5)  # + a little: a column of one node has no span
-    # An aliased 1 px line sets one pixel per step along its longer axis.
-    steps = np.abs(lines[:, 3] - lines[:, 1])
-    np.maximum(steps, gap, out=steps)
-    return OVERDRAW * area / max(float(steps.mean()), 1e-9)
+def _measured(edges: EdgeSet, strokes: Strokes, exact: bool) -> tuple:
+    """``(edges, strokes, lines per zoom, coverage)``: what a layer shows, and for a dense fan (unless
+    ``exact``) what :meth:`EdgeLayerItem._start_at` needs."""
+    if len(edges) <= ANTIALIAS_MAX_EDGES or exact:
+        return edges, strokes, None, None
+    return (edges, strokes, lines_per_zoom(edges.geometry.centres(edges.to, edges.frm)),
+            coverage(strokes.line_widths()[:len(strokes) - strokes.n_top]))
 
 
 def _pixels_per_unit(transform: QTransform) -> float:
@@ -66,8 +54,8 @@ def _extent(edges: EdgeSet) -> QRectF:
     """Where the lines of ``edges`` lie: anywhere their layer's lines can (not worked out for this)."""
     if not len(edges):
         return QRectF()
-    if edges.place is not None:
-        x0, y0, x1, y1 = edges.place.bounds
+    if edges.geometry is not None:
+        x0, y0, x1, y1 = edges.geometry.bounds
     else:
         xs, ys = edges.lines[:, 0::2], edges.lines[:, 1::2]
         x0, y0, x1, y1 = xs.min(), ys.min(), xs.max(), ys.max()
@@ -84,43 +72,85 @@ class EdgeLayerItem(pg.GraphicsObject):
     def __init__(self, layer: int, parent=None):
         super().__init__(parent)
         self.layer = layer
-        self.edges = EdgeSet.empty()
-        """What is drawn and can be hovered or clicked: the base edges, then the highlighted ones."""
-        self._strokes = Strokes.empty()
-        self._coverage: np.ndarray | None = None  # see _start_at
+        # (edges, strokes, lines per zoom, coverage) shown, or None while a delegated fan's are not worked out
+        self._shown: tuple | None = (EdgeSet.empty(), Strokes.empty(), None, None)
+        self._delegated: DelegatedFan | None = None  # a dense fan whose picture the raster worker works out
         self._bounds = QRectF()
         self._cache: tuple | None = None  # (key, image, x0, y0, pixels per unit it was drawn at)
         self._raster = LineRaster()  # a dense fan's picture, drawn again only from its first changed line
         self._fan = next(_FAN_NUMBERS)  # this item's pictures in the raster worker
-        # (key, size, ticket, strokes drawn after, pixels per unit): a picture asked of the worker
+        # (key, size, ticket, strokes drawn after or None for a delegated fan, pixels per unit): a picture asked
+        # of the worker
         self._asked: tuple | None = None
         weakref.finalize(self, shared_worker().drop, self._fan).atexit = False  # the process ends anyway
-        self._lines_per_zoom: float | None = None
+
+    @property
+    def edges(self) -> EdgeSet:
+        """What is drawn and can be hovered or clicked: the base edges, then the highlighted ones."""
+        return self._resolved()[0]
+
+    @property
+    def _strokes(self) -> Strokes:
+        return self._resolved()[1]
+
+    @property
+    def _lines_per_zoom(self) -> float | None:
+        """1 px lines a dense fan paints per pixel per unit of zoom (see :func:`~nnviz.fan_strokes.lines_per_zoom`)."""
+        return self._resolved()[2]
+
+    @property
+    def _coverage(self) -> np.ndarray | None:
+        """A dense fan's :func:`~nnviz.fan_strokes.coverage` (see :meth:`_start_at`)."""
+        return self._resolved()[3]
+
+    @property
+    def delegated(self) -> DelegatedFan | None:
+        """The dense fan shown, if its picture is worked out by the raster worker."""
+        return self._delegated
+
+    def _resolved(self) -> tuple:
+        if self._shown is None:  # a delegated fan's edges and strokes, worked out here now
+            fan = self._delegated
+            self._shown = _measured(*fan.resolve(), exact=False)
+            if fan.floor is None:  # as the worker tells it (see DelegatedFan.shows)
+                weights = np.abs(self._shown[0].values[self._shown[0].frm >= 0])
+                fan.floor = float(weights.min()) if len(weights) else 0.0
+        return self._shown
 
     def set_batches(self, edges: EdgeSet, strokes: Strokes, exact: bool = False) -> None:
         """Show ``strokes``; ``edges`` is kept for hit tests. ``exact`` paints every line even where
-        the strongest ones already cover a dense fan (see :data:`OVERDRAW`)."""
-        cached, drawn = self._cache, self._strokes
-        drawn_from = None if cached is None else self._start_at(cached[4])
-        self.edges = edges
-        self._strokes = strokes
+        the strongest ones already cover a dense fan (see :data:`~nnviz.fan_strokes.OVERDRAW`)."""
+        cached, drawn = self._cache, self._shown
+        drawn_from = None if cached is None or drawn is None else self._start_at(cached[4])
+        self._shown, self._delegated = _measured(edges, strokes, exact), None
+        self._forget_picture()
+        if not self._set_bounds(_extent(edges)) and drawn_from is not None and strokes.draw_alike(
+                self._start_at(cached[4]), drawn[1], drawn_from):
+            self._cache = cached  # e.g. an edit of a weight too weak to be painted: the picture stays
+            return
+        self.update()
+
+    def set_delegated(self, fan: DelegatedFan) -> None:
+        """Show ``fan``, a dense fan whose picture the raster worker works out from its weights."""
+        self._shown, self._delegated = None, fan
+        self._forget_picture()
+        x0, y0, x1, y1 = fan.geometry.bounds
+        self._set_bounds(QRectF(QPointF(x0, y0), QPointF(x1, y1)))
+        self.update()
+
+    def _forget_picture(self) -> None:
         self._cache = None
         if self._asked is not None:
             shared_worker().forget(self._asked[2])
             self._asked = None
-        dense = len(edges) > ANTIALIAS_MAX_EDGES and not exact
-        bounds = _extent(edges)
-        self._lines_per_zoom = _lines_per_zoom(edges) if dense else None
-        n_base = len(strokes) - strokes.n_top
-        # Pixel-wide lines from the strongest (last) base line back: what a budget buys.
-        self._coverage = np.cumsum(strokes.line_widths()[:n_base][::-1]) if dense else None
-        if bounds != self._bounds:
-            self.prepareGeometryChange()
-            self._bounds = bounds
-        elif cached is not None and strokes.draw_alike(self._start_at(cached[4]), drawn, drawn_from):
-            self._cache = cached  # e.g. an edit of a weight too weak to be painted: the picture stays
-            return
-        self.update()
+
+    def _set_bounds(self, bounds: QRectF) -> bool:
+        """Take ``bounds``; whether they changed."""
+        if bounds == self._bounds:
+            return False
+        self.prepareGeometryChange()
+        self._bounds = bounds
+        return True
 
     @property
     def _batches(self) -> list[Batch]:
@@ -134,12 +164,10 @@ class EdgeLayerItem(pg.GraphicsObject):
 
     def _start_at(self, pixels_per_unit: float) -> int:
         """The first stroke worth drawing in pixels at this zoom: for a dense fan, from the strongest
-        lines that cover it ``OVERDRAW`` times (see :data:`OVERDRAW`), and the on-top ones."""
+        lines that cover it ``OVERDRAW`` times (see :data:`~nnviz.fan_strokes.OVERDRAW`), and the on-top ones."""
         if self._coverage is None:
             return 0
-        budget = self._lines_per_zoom * pixels_per_unit  # in 1 px wide lines: wider ones cover more
-        n_base = len(self._coverage)
-        return n_base - min(int(np.searchsorted(self._coverage, budget)) + 1, n_base)
+        return first_painted(self._coverage, self._lines_per_zoom * pixels_per_unit)  # in 1 px wide lines
 
     def _batches_at(self, pixels_per_unit: float) -> list[Batch]:
         """The batches worth drawing in pixels at this zoom (see :meth:`_start_at`)."""
@@ -180,6 +208,10 @@ class EdgeLayerItem(pg.GraphicsObject):
                 return
             shared_worker().forget(self._asked[2])
             self._asked = None
+        ticket = self._submit_delegated(transform, offset, ratio, width, height)
+        if ticket is not None:
+            self._asked = (key, (width, height), ticket, None, _pixels_per_unit(transform))
+            return
         fan = self._fan_lines(transform, offset, ratio, width, height)
         if fan is not None and (ticket := shared_worker().submit(self._fan, *fan[1:], width, height)) is not None:
             self._asked = (key, (width, height), ticket, fan[0], _pixels_per_unit(transform))
@@ -199,10 +231,16 @@ class EdgeLayerItem(pg.GraphicsObject):
             if self._asked is not None and self._asked[:2] == (key, (width, height)):  # asked beforehand
                 _, _, ticket, start, drawn_at = self._asked
                 self._asked = None
-                pens = shared_worker().collect(ticket)
-                if pens is not None:
-                    image = self._finish(self._raster.coloured(pens, self._strokes.colors, width, height),
-                                         start, transform, offset, 1.0)
+                if start is None:  # a delegated fan's: nothing on top of it
+                    answer = shared_worker().collect_fan(ticket)
+                    if answer is not None and self._delegated is not None:
+                        top, self._delegated.floor = answer[1]
+                        image = self._raster.coloured(answer[0], self._delegated.colors(top), width, height)
+                else:
+                    pens = shared_worker().collect(ticket)
+                    if pens is not None:
+                        image = self._finish(self._raster.coloured(pens, self._strokes.colors, width, height),
+                                             start, transform, offset, 1.0)
             if image is None:
                 image = self._draw_image(transform, offset, device.devicePixelRatioF(), width, height)
                 drawn_at = _pixels_per_unit(transform)
@@ -250,6 +288,14 @@ class EdgeLayerItem(pg.GraphicsObject):
         if width <= 2 or height <= 2:
             return None
         return key, x0, y0, width, height, (x0 + dx, y0 + dy)
+
+    def _submit_delegated(self, transform: QTransform, offset, ratio: float, width: int, height: int) -> int | None:
+        """Ask the raster worker for a delegated fan's picture, not worked out here (a ticket), if it can draw it."""
+        fan = self._delegated
+        if fan is None or self._shown is not None or ratio != 1.0:
+            return None
+        return shared_worker().submit_fan(self._fan, fan.weights, fan.biases, fan.geometry, fan.k,
+                                          _pixels_per_unit(transform), *_affine(transform, offset), width, height)
 
     def _fan_lines(self, transform: QTransform, offset, ratio: float, width: int, height: int) -> tuple | None:
         """``(strokes drawn after, points (m, 4) in pixels, ink (m,))`` of the 1 px aliased lines of a
@@ -311,6 +357,11 @@ def _draw_runs(painter: QPainter, strokes: Strokes, start: int, transform: QTran
 
 def _device_points(lines: np.ndarray, transform: QTransform, offset) -> np.ndarray:
     """``lines`` ``(m, 4)`` in scene units mapped by ``transform``, minus ``offset`` pixels."""
-    m = np.array([[transform.m11(), transform.m12()], [transform.m21(), transform.m22()]])
-    shift = np.array([transform.dx() - offset[0], transform.dy() - offset[1]])
-    return (lines.reshape(-1, 2, 2) @ m + shift).reshape(-1, 4)
+    return device_points(lines, *_affine(transform, offset))
+
+
+def _affine(transform: QTransform, offset) -> tuple[np.ndarray, np.ndarray]:
+    """``(matrix (2, 2), shift (2,))`` of :func:`~nnviz.fan_strokes.device_points` for ``transform``, minus
+    ``offset`` pixels."""
+    return (np.array([[transform.m11(), transform.m12()], [transform.m21(), transform.m22()]]),
+            np.array([transform.dx() - offset[0], transform.dy() - offset[1]]))

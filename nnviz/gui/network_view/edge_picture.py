@@ -7,22 +7,18 @@ or ``("bias", layer)``, as kept by the view.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 
 import numpy as np
 from PySide6.QtGui import QColor
 
 from nnviz.core import Network
-from nnviz.core.layout import NetworkLayout, strongest_edges
+from nnviz.core.layout import NetworkLayout
+from nnviz.fan_strokes import FanGeometry, edge_rows, finite_max, layer_top, strongest_edges
 from nnviz.gui.colors import theme_colors, weight_colormap
-from nnviz.gui.network_view.edges import ANTIALIAS_MAX_EDGES, Batch, EdgeSet, Strokes, edge_strokes, finite_max
-from nnviz.gui.network_view.stroke_order import bias_places
+from nnviz.gui.network_view.edges import Batch, EdgeSet, Strokes, edge_strokes
 
 FADED = 0.22
 """Emphasis of the edges that do not touch the selected node."""
-LATTICE_MIN_WEIGHTS = 300
-"""Weight layers above this size move their edges' ends inside the nodes (see :func:`edge_set`); in smaller
-ones the lattice's streaks are not seen, and each line aims at its nodes' centres."""
 HIGHLIGHT_ALPHA = 0.8
 """Colour the weakest edge of a selected node keeps (its edges must stand out from the faded rest)."""
 
@@ -82,9 +78,7 @@ def layer_strokes(network: Network, layout: NetworkLayout, layer: int, limit: fl
     background = theme_colors(style.theme).background
     if kept is None:
         kept = strongest_edges(np.abs(weights), style.max_edges_per_layer)
-    layer_max = _largest_finite(weights, kept)
-    if biases is not None:
-        layer_max = max(layer_max, finite_max(biases))
+    layer_max = layer_top(weights, kept, biases)
     edges = edge_set(network, layout, layer, kept, biases) if base is None else base
     emphasis = FADED if selected is not None and selected[0] in ("node", "bias") else 1.0
     strokes = edge_strokes(edges, limit, cmap, background, style.scale, emphasis, layer_max=layer_max)
@@ -110,14 +104,7 @@ def layer_strokes(network: Network, layout: NetworkLayout, layer: int, limit: fl
 def edge_set(network: Network, layout: NetworkLayout, layer: int, flat_indices: np.ndarray, biases) -> EdgeSet:
     """Edges ``weights[layer].flat[flat_indices]`` (weakest first) plus, if given, the bias edges."""
     weights = network.weights[layer]
-    to, frm = np.divmod(flat_indices, weights.shape[1])
-    values = np.take(weights, flat_indices)
-    if biases is not None:
-        bias_order, before = bias_places(np.abs(values), np.abs(biases))
-        bias_to = np.arange(len(biases))
-        to, frm, values = (np.insert(a, before, b[bias_order])
-                           for a, b in ((to, bias_to), (frm, np.full(len(biases), -1)), (values, biases)))
-    return EdgeSet(to, frm, values, LinePlacement(layout, layer, weights.shape))
+    return EdgeSet(*edge_rows(weights, flat_indices, biases), fan_geometry(layout, layer, weights.shape))
 
 
 def bias_edges(network: Network, layout: NetworkLayout, layer: int, index: int | None = None) -> EdgeSet:
@@ -125,75 +112,15 @@ def bias_edges(network: Network, layout: NetworkLayout, layer: int, index: int |
     biases = network.biases[layer]
     to = np.arange(len(biases)) if index is None else np.array([index])
     to = to[np.argsort(np.abs(biases[to]), kind="stable")]
-    return EdgeSet(to, np.full(len(to), -1), biases[to], LinePlacement(layout, layer, network.weights[layer].shape))
+    return EdgeSet(to, np.full(len(to), -1), biases[to], fan_geometry(layout, layer, network.weights[layer].shape))
 
 
-@dataclass(frozen=True, eq=False)
-class LinePlacement:
-    """Where the edges of weight layer ``layer`` (weights of ``shape`` (n_out, n_in)) of ``layout`` lie:
-    called with ``to`` and ``frm`` ``(m,)`` (−1: the bias unit), their lines ``(m, 4)`` x0, y0, x1, y1."""
-
-    layout: NetworkLayout
-    layer: int
-    shape: tuple[int, int]
-
-    def __eq__(self, other) -> bool:  # the same lines: the same layout's layer
-        return (isinstance(other, LinePlacement) and other.layout is self.layout and other.layer == self.layer
-                and other.shape == self.shape)
-
-    __hash__ = None
-
-    def __call__(self, to: np.ndarray, frm: np.ndarray) -> np.ndarray:
-        lines = self.centres(to, frm)
-        _move_ends(lines, self.layout, self.layer, self.shape, to, frm)
-        if self.layout.bias_positions is not None:
-            lines[frm < 0, :2] = self.layout.bias_positions[self.layer]  # the bias unit's end stays
-        return lines
-
-    def centres(self, to: np.ndarray, frm: np.ndarray) -> np.ndarray:
-        """``(m, 4)`` the lines of edges ``to``, ``frm`` between their nodes' centres (the ends not moved)."""
-        layout, layer = self.layout, self.layer
-        lines = np.empty((len(to), 4))
-        lines[:, 0] = layout.column_x[layer]
-        lines[:, 2] = layout.column_x[layer + 1]
-        np.take(layout.positions[layer][:, 1], np.maximum(frm, 0), out=lines[:, 1])
-        np.take(layout.positions[layer + 1][:, 1], to, out=lines[:, 3])
-        if layout.bias_positions is not None:
-            lines[frm < 0, :2] = layout.bias_positions[layer]
-        return lines
-
-    @cached_property
-    def bounds(self) -> tuple[float, float, float, float]:
-        """Least x, y and largest x, y of any line of the layer (moved ends and bias unit included)."""
-        layout, layer = self.layout, self.layer
-        ys = [layout.positions[layer][:, 1], layout.positions[layer + 1][:, 1]]
-        reach = [0.8 * layout.radii[layer], 0.8 * layout.radii[layer + 1]]  # see _move_ends
-        low = min(float(y.min()) - r for y, r in zip(ys, reach))
-        high = max(float(y.max()) + r for y, r in zip(ys, reach))
-        if layout.bias_positions is not None:
-            low, high = min(low, layout.bias_positions[layer][1]), max(high, layout.bias_positions[layer][1])
-        return float(layout.column_x[layer]), low, float(layout.column_x[layer + 1]), high
-
-
-def _move_ends(lines: np.ndarray, layout: NetworkLayout, layer: int, shape: tuple[int, int], to: np.ndarray,
-               frm: np.ndarray) -> None:
-    """Move the ends of ``lines`` ``(m, 4)`` (edges ``to``, ``frm`` of weight layer ``layer`` of ``shape``)
-    a little inside their nodes, by a fixed amount per edge, in a layer of over :data:`LATTICE_MIN_WEIGHTS`.
-
-    A full fan between two evenly spaced columns crosses itself on a lattice and leaves whole pixel
-    columns empty (white streaks 1/2, 1/3 … of the way across); moving the ends breaks the lattice. It
-    depends on the layer only, so that a selection's edges lie on the layer's own lines. Up to
-    ``ANTIALIAS_MAX_EDGES`` weights only the ends in the column of more nodes move: the few big nodes of
-    the other keep their lines aimed at their centres.
-    """
-    n_out, n_in = shape
-    if n_out * n_in <= LATTICE_MIN_WEIGHTS:
-        return
-    dense = n_out * n_in > ANTIALIAS_MAX_EDGES
-    if dense or n_in >= n_out:
-        lines[:, 1] += 1.6 * layout.radii[layer] * (_edge_hash(to, frm, 1) - 0.5)
-    if dense or n_out >= n_in:
-        lines[:, 3] += 1.6 * layout.radii[layer + 1] * (_edge_hash(to, frm, 2) - 0.5)
+def fan_geometry(layout: NetworkLayout, layer: int, shape: tuple[int, int]) -> FanGeometry:
+    """Where the edges of weight layer ``layer`` (weights of ``shape``) of ``layout`` lie."""
+    bias = None if layout.bias_positions is None else tuple(float(v) for v in layout.bias_positions[layer])
+    return FanGeometry((float(layout.column_x[layer]), float(layout.column_x[layer + 1])),
+                       layout.positions[layer][:, 1], layout.positions[layer + 1][:, 1],
+                       (float(layout.radii[layer]), float(layout.radii[layer + 1])), bias, tuple(shape))
 
 
 def _highlighted_edges(network: Network, layout: NetworkLayout, layer: int, selected: tuple | None) -> EdgeSet:
@@ -213,21 +140,3 @@ def _highlighted_edges(network: Network, layout: NetworkLayout, layer: int, sele
         order = np.argsort(np.abs(weights[:, index]), kind="stable")
         return edge_set(network, layout, layer, order * n_in + index, None)
     return EdgeSet.empty()
-
-
-def _largest_finite(weights: np.ndarray, strongest: np.ndarray) -> float:
-    """:func:`finite_max` of ``weights``, knowing the flat indices of its ``strongest`` entries by |w|
-    (nan and inf the strongest): the largest finite one among them, if there is one, is the largest."""
-    magnitudes = np.abs(np.take(weights, strongest))
-    finite = magnitudes[np.isfinite(magnitudes)]
-    return float(finite.max()) if len(finite) else finite_max(weights)
-
-
-def _edge_hash(to: np.ndarray, frm: np.ndarray, salt: int) -> np.ndarray:
-    """A fixed pseudo-random number in [0, 1) per edge (a splitmix64 step): the same edge always gets
-    the same value, and no pattern lines up with the columns."""
-    x = (to.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15) + frm.astype(np.uint64) * np.uint64(0xC2B2AE3D27D4EB4F)
-         + np.uint64(salt))
-    x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-    x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    return (x >> np.uint64(11)).astype(float) / 2.0**53

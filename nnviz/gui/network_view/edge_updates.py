@@ -8,14 +8,21 @@ limit reuses the edges. Every picture is the one :func:`layer_strokes` computes 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from nnviz.core import Network
-from nnviz.core.layout import NetworkLayout, strongest_edges
-from nnviz.gui.network_view.edge_picture import EdgeStyle, edge_set, layer_strokes
-from nnviz.gui.network_view.edges import EdgeSet, Strokes
+from nnviz.core.layout import NetworkLayout
+from nnviz.fan_strokes import ANTIALIAS_MAX_EDGES, FanGeometry, strongest_edges
+from nnviz.gui.colors import theme_colors, weight_colormap
+from nnviz.gui.network_view.edge_picture import EdgeStyle, edge_set, fan_geometry, layer_strokes
+from nnviz.gui.network_view.edges import EdgeSet, Strokes, pens
+from nnviz.gui.network_view.raster_worker import shared_worker
+
+UNSEEN_CHANGES = 64
+"""Most changed weights a delegated fan looks into to find that none is painted (an edit changes one)."""
 
 
 @dataclass
@@ -37,6 +44,71 @@ class DrawnLayer:
     edges: EdgeSet
 
 
+@dataclass(eq=False)
+class DelegatedFan:
+    """A dense fan whose painted lines the raster worker works out from a copy of its weights
+    (:func:`nnviz.fan_strokes.painted_fan`) while the GUI thread draws the rest.
+
+    ``weights`` ``(n_out, n_in)`` and ``biases`` ``(n_out,)`` (or ``None``): copies (weights too weak to be
+    painted may lag behind); ``k`` the strongest edges kept; ``key``: (layout version, style, selection)
+    and the colour limit; ``colors(top)``: the pens' colours ``(p, 3)`` for the |value| the pens are bins
+    of; ``resolve()``: the layer's edges and strokes worked out here, when something asks for them
+    (hovering, an export, a picture drawn here); ``floor``: the least |w| kept, once the worker told it.
+    """
+
+    weights: np.ndarray
+    biases: np.ndarray | None
+    k: int
+    geometry: FanGeometry
+    key: tuple
+    colors: Callable[[float], np.ndarray]
+    resolve: Callable[[], tuple[EdgeSet, Strokes]]
+    floor: float | None = None
+
+    def shows(self, weights: np.ndarray, biases: np.ndarray | None, key: tuple) -> bool:
+        """Whether this fan's picture shows ``weights``, ``biases`` and ``key``: nothing changed, or only a
+        few weights weaker than every kept one, before and after (as :func:`unseen_change`; they are
+        copied in)."""
+        if self.key != key or not (biases is None if self.biases is None
+                                   else biases is not None and np.array_equal(self.biases, biases)):
+            return False
+        differs = self.weights != weights
+        if not differs.any():
+            return True
+        if self.floor is None or np.count_nonzero(differs) > UNSEEN_CHANGES:  # a training step: all differ
+            return False
+        changed = np.flatnonzero(differs)
+        old, new = np.take(self.weights, changed), np.take(weights, changed)
+        if (np.abs(old) < self.floor).all() and (np.abs(new) < self.floor).all():  # False with a nan floor
+            np.put(self.weights, changed, new)
+            return True
+        return False
+
+
+def worker_fan(network_now: Callable[[], Network], layout: NetworkLayout, layer: int, limit: float, style: EdgeStyle,
+               key: tuple, current: DelegatedFan | None, ratio: float) -> DelegatedFan | None:
+    """Weight layer ``layer`` of ``network_now()`` as a :class:`DelegatedFan` for the raster worker (``current``
+    when it still shows it; ``key`` as in :func:`redrawn_layer`), or ``None``: not a dense fan of 1 px pens
+    (no selection, ``style.scale`` 1, device pixel ratio ``ratio`` 1, a level of detail), or no worker ready."""
+    network, k = network_now(), style.max_edges_per_layer
+    weights = network.weights[layer]
+    biases = network.biases[layer] if network.bias else None
+    n_edges = None if k is None else min(k, weights.size) + (0 if biases is None else len(biases))
+    if (n_edges is None or n_edges <= ANTIALIAS_MAX_EDGES or key[2] is not None or style.scale != 1.0
+            or ratio != 1.0 or not shared_worker().is_ready()):
+        return None
+    if current is not None and current.shows(weights, biases, (key, limit)):
+        return current
+    cmap, background = weight_colormap(style.palette, style.theme), theme_colors(style.theme).background
+
+    def resolve() -> tuple[EdgeSet, Strokes]:
+        return redrawn_layer(network_now(), layout, layer, limit, style, key, None)[1:]
+
+    return DelegatedFan(weights.copy(), None if biases is None else biases.copy(), k,
+                        fan_geometry(layout, layer, weights.shape), (key, limit),
+                        lambda top: pens(n_edges, top, limit, cmap, background, style.scale)[0], resolve)
+
+
 def redrawn_layer(network: Network, layout: NetworkLayout, layer: int, limit: float, style: EdgeStyle,
                   key: tuple, drawn: DrawnLayer | None) -> tuple[DrawnLayer, EdgeSet, Strokes] | None:
     """The picture of weight layer ``layer`` (see :func:`layer_strokes`; ``key`` is the layout version,
@@ -45,11 +117,8 @@ def redrawn_layer(network: Network, layout: NetworkLayout, layer: int, limit: fl
     weights = network.weights[layer]
     biases = network.biases[layer] if network.bias else None
     selected = key[2]
-    same_kind = drawn is not None and drawn.key[0][:2] == key[:2] and drawn.weights.shape == weights.shape
-    same_biases = same_kind and (biases is None if drawn.biases is None
-                                 else biases is not None and np.array_equal(drawn.biases, biases))
-    now = np.take(weights, drawn.kept) if same_biases else None  # the drawn weight edges' weights now
-    if same_biases and drawn.key == (key, limit) and unseen_change(drawn, weights, now, selected is not None):
+    same_kind, same_biases, now, unchanged = _compared(network, layer, limit, key, drawn)
+    if unchanged:
         return None  # e.g. a weight of another layer, or one too weak to be drawn, was edited
     edited = _edited(drawn, weights, now) if same_biases else None
     if edited is not None:
@@ -65,6 +134,24 @@ def redrawn_layer(network: Network, layout: NetworkLayout, layer: int, limit: fl
     edges, strokes = layer_strokes(network, layout, layer, limit, style, selected, kept, base)
     drawn_biases = None if biases is None else biases.copy()
     return DrawnLayer((key, limit), drawn_weights, drawn_biases, kept, kept_values, base), edges, strokes
+
+
+def still_shown(network: Network, layer: int, limit: float, key: tuple, drawn: DrawnLayer | None) -> bool:
+    """Whether ``drawn``'s picture still shows weight layer ``layer`` of ``network`` (see :func:`redrawn_layer`)."""
+    return _compared(network, layer, limit, key, drawn)[3]
+
+
+def _compared(network: Network, layer: int, limit: float, key: tuple, drawn: DrawnLayer | None) -> tuple:
+    """``(same kind, same biases, the drawn weight edges' weights now, still shown)`` of ``drawn`` and the
+    layer now."""
+    weights = network.weights[layer]
+    biases = network.biases[layer] if network.bias else None
+    same_kind = drawn is not None and drawn.key[0][:2] == key[:2] and drawn.weights.shape == weights.shape
+    same_biases = same_kind and (biases is None if drawn.biases is None
+                                 else biases is not None and np.array_equal(drawn.biases, biases))
+    now = np.take(weights, drawn.kept) if same_biases else None
+    unchanged = same_biases and drawn.key == (key, limit) and unseen_change(drawn, weights, now, key[2] is not None)
+    return same_kind, same_biases, now, unchanged
 
 
 def unseen_change(drawn: DrawnLayer, weights: np.ndarray, now: np.ndarray, any_change: bool = False) -> bool:

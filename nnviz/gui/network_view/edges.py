@@ -10,7 +10,6 @@ antialiased (both cost too much for tens of thousands of lines).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -19,11 +18,8 @@ from pyqtgraph.Qt.internals import PrimitiveArray
 from PySide6.QtCore import QLineF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen, QTransform
 
+from nnviz.fan_strokes import ANTIALIAS_MAX_EDGES, LEVELS, FanGeometry, drawing_order, finite_max, pen_groups
 from nnviz.gui.colors import fade, map_rgb
-from nnviz.gui.network_view.stroke_order import LEVELS, drawing_order, pen_groups
-
-ANTIALIAS_MAX_EDGES = 2000
-"""Above this many drawn edges a layer is drawn with 1 px aliased lines (AA costs ×3, wide pens ×2)."""
 
 
 @dataclass(frozen=True)
@@ -43,16 +39,15 @@ class EdgeSet:
     source index (−1 for the bias unit), ``values`` ``(m,)`` weight or bias value, and ``lines``
     ``(m, 4)`` x0, y0, x1, y1 in scene units.
 
-    The lines are worked out by ``place(to, frm)`` only when first asked for (a dense fan keeps
+    The lines are worked out from the layer's ``geometry`` only when first asked for (a dense fan keeps
     20,000 edges for hovering and paints ~2,000 of them), unless given as ``lines``.
     """
 
-    def __init__(self, to: np.ndarray, frm: np.ndarray, values: np.ndarray,
-                 place: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
+    def __init__(self, to: np.ndarray, frm: np.ndarray, values: np.ndarray, geometry: FanGeometry | None = None,
                  lines: np.ndarray | None = None):
-        if place is None and lines is None:
-            raise ValueError("an EdgeSet needs its lines or a way to place them")
-        self.to, self.frm, self.values, self.place = to, frm, values, place
+        if geometry is None and lines is None:
+            raise ValueError("an EdgeSet needs its lines or the geometry to place them")
+        self.to, self.frm, self.values, self.geometry = to, frm, values, geometry
         self._lines = lines
 
     @classmethod
@@ -65,27 +60,28 @@ class EdgeSet:
     @property
     def lines(self) -> np.ndarray:
         if self._lines is None:
-            self._lines = self.place(self.to, self.frm)
+            self._lines = self.geometry.lines(self.to, self.frm)
         return self._lines
 
     def lines_of(self, rows: np.ndarray) -> np.ndarray:
         """``(r, 4)`` the lines of edges ``rows`` ``(r,)``, worked out for those only if not known yet."""
         if self._lines is not None:
             return np.take(self._lines, rows, axis=0)
-        return self.place(np.take(self.to, rows), np.take(self.frm, rows))
+        return self.geometry.lines(np.take(self.to, rows), np.take(self.frm, rows))
 
     def taken(self, rows: np.ndarray) -> EdgeSet:
         """Edges ``rows`` ``(r,)`` of these, in that order (their lines too, if known)."""
         lines = None if self._lines is None else np.take(self._lines, rows, axis=0)
-        return EdgeSet(np.take(self.to, rows), np.take(self.frm, rows), np.take(self.values, rows), self.place, lines)
+        return EdgeSet(np.take(self.to, rows), np.take(self.frm, rows), np.take(self.values, rows), self.geometry,
+                       lines)
 
     def joined(self, other: EdgeSet) -> EdgeSet:
         """These edges, then ``other``'s (lines placed alike stay to be worked out)."""
-        same_place = self.place is not None and self.place == other.place
+        same_place = self.geometry is not None and self.geometry == other.geometry
         lines = None if same_place else np.concatenate([self.lines, other.lines])
         return EdgeSet(*(np.concatenate([a, b]) for a, b in ((self.to, other.to), (self.frm, other.frm),
                                                                 (self.values, other.values))),
-                       self.place if same_place else None, lines)
+                       self.geometry if same_place else None, lines)
 
 
 @dataclass(eq=False)
@@ -141,7 +137,7 @@ class Strokes:
                 and np.array_equal(self.widths, other.widths) and np.array_equal(self.antialias, other.antialias)):
             return False
         mine, theirs = self.rows[start:], other.rows[other_start:]
-        if self.edges.place is None or self.edges.place != other.edges.place:
+        if self.edges.geometry is None or self.edges.geometry != other.edges.geometry:
             return np.array_equal(self.edges.lines_of(mine), other.edges.lines_of(theirs))
         return (np.array_equal(np.take(self.edges.to, mine), np.take(other.edges.to, theirs))
                 and np.array_equal(np.take(self.edges.frm, mine), np.take(other.edges.frm, theirs)))
@@ -184,6 +180,15 @@ def edge_strokes(edges: EdgeSet, limit: float, cmap: pg.ColorMap, background: st
     n = len(edges) if density is None else density
     top = layer_max if layer_max else finite_max(edges.values) or 1.0
     group = pen_groups(edges.values, top)
+    colors, widths, antialias = pens(n, top, limit, cmap, background, scale, emphasis, min_alpha)
+    order = drawing_order(group, interleave=not antialias)
+    return Strokes(edges, order, np.take(group, order).astype(np.intp), colors, widths, np.full(2 * LEVELS, antialias))
+
+
+def pens(n: int, top: float, limit: float, cmap: pg.ColorMap, background: str, scale: float = 1.0,
+         emphasis: float = 1.0, min_alpha: float | None = None) -> tuple[np.ndarray, np.ndarray, bool]:
+    """``(colours (2·LEVELS, 3), widths (2·LEVELS,), antialiased)`` of the pens of a layer of ``n`` edges whose
+    pens are bins of |value| up to ``top`` (see :func:`edge_strokes`): pen 2·level + (value > 0)."""
     crowd = _crowd(n)
     antialias = n <= ANTIALIAS_MAX_EDGES
     max_width = (1.0 + 4.0 * (1.0 - crowd) ** 2) if antialias else 1.0
@@ -193,26 +198,8 @@ def edge_strokes(edges: EdgeSet, limit: float, cmap: pg.ColorMap, background: st
     reach = 0.5 * np.clip(centre * top / limit, 0.0, 1.0)
     alpha = emphasis * (floor_alpha + (1.0 - floor_alpha) * centre ** gamma)
     colors = np.rint(fade(map_rgb(cmap, np.concatenate([0.5 - reach, 0.5 + reach])), background, np.tile(alpha, 2)))
-    pen_colors = colors.astype(int).reshape(2, LEVELS, 3).transpose(1, 0, 2).reshape(-1, 3)  # pen 2·level + positive
-    pen_widths = np.repeat((1.0 + (max_width - 1.0) * centre) * scale, 2)
-    order = drawing_order(group, interleave=not antialias)
-    return Strokes(edges, order, np.take(group, order).astype(np.intp), pen_colors, pen_widths,
-                   np.full(2 * LEVELS, antialias))
-
-
-def finite_max(*arrays) -> float:
-    """The largest finite entry of ``|arrays|`` (0.0 if there is none)."""
-    best = 0.0
-    for array in arrays:
-        array = np.asarray(array, dtype=float)
-        if not array.size:
-            continue
-        peak = max(float(array.max()), -float(array.min()))  # two passes, no temporary array
-        if not np.isfinite(peak):  # a diverged network: look at the finite entries only
-            finite = np.abs(array[np.isfinite(array)])
-            peak = float(finite.max()) if finite.size else 0.0
-        best = max(best, peak)
-    return best
+    colors = colors.astype(int).reshape(2, LEVELS, 3).transpose(1, 0, 2).reshape(-1, 3)
+    return colors, np.repeat((1.0 + (max_width - 1.0) * centre) * scale, 2), antialias
 
 
 def _crowd(n: int) -> float:

@@ -19,11 +19,11 @@ from PySide6.QtGui import QColor, QImage, QPainter
 
 from nnviz.core import Network, Trace
 from nnviz.core.layout import NetworkLayout, compute_layout, fill_scale, fit_frame
+from nnviz.fan_strokes import ANTIALIAS_MAX_EDGES
 from nnviz.gui.appearance import Appearance
 from nnviz.gui.colors import theme_colors
 from nnviz.gui.network_view.drawing import Lines, Text, centred_baseline, hex_color, paint_drawing
 from nnviz.gui.network_view.edge_picture import EdgeStyle, color_limits, layer_picture
-from nnviz.gui.network_view.edges import ANTIALIAS_MAX_EDGES
 from nnviz.gui.network_view.figure_nodes import Frame, node_shapes, title_shapes
 from nnviz.gui.network_view.legend import HEIGHT_PX, Legend, legend_drawing, legend_height, make_legend
 from nnviz.gui.network_view.matrix import heatmap_pictures

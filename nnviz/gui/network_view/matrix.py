@@ -17,9 +17,9 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPen
 
 from nnviz.core import Network
 from nnviz.core.layout import NetworkLayout
+from nnviz.fan_strokes import finite_max
 from nnviz.gui.colors import fade, map_rgb, theme_colors, weight_colormap
 from nnviz.gui.network_view.drawing import Picture
-from nnviz.gui.network_view.edges import finite_max
 from nnviz.gui.network_view.text import node_name
 
 LUT_SIZE = 256

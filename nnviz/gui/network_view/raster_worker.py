@@ -28,7 +28,8 @@ import time
 
 import numpy as np
 
-from nnviz.pen_canvas import lines_view
+from nnviz.fan_strokes import FanGeometry
+from nnviz.pen_canvas import fan_arrays, fan_layout, lines_view
 
 START_TIMEOUT_S = 30.0
 """How long the process may take to start (the window's first pictures are drawn here meanwhile)."""
@@ -40,7 +41,7 @@ class _Fan:
     """This process's side of one fan: its two mapped files, and its last picture copied out."""
 
     def __init__(self):
-        self.lines: mmap.mmap | None = None
+        self.lines: mmap.mmap | None = None  # its data: lines, or weights
         self.picture: mmap.mmap | None = None
         self.waiting: int | None = None  # the ticket asked and not answered yet
         self.fresh = False  # the picture file holds a picture not copied out yet
@@ -63,7 +64,7 @@ class RasterWorker:
         self._started = 0.0
         self._tickets = itertools.count()
         self._fans: dict[int, _Fan] = {}
-        self._answered: dict[int, int] = {}  # ticket: fan, answered and not collected yet
+        self._answered: dict[int, tuple] = {}  # ticket: (fan, measures), answered and not collected yet
         self._forgotten: set[int] = set()
         self._unmapped: dict[int, list[str]] = {}  # ticket: new files, until the process (which deletes them) answers
         self._dropped: list[int] = []  # fans let go, told to the process with the next request
@@ -87,39 +88,73 @@ class RasterWorker:
     def submit(self, fan: int, points: np.ndarray, ink: np.ndarray, width: int, height: int) -> int | None:
         """Ask for fan ``fan``'s picture (see :meth:`nnviz.pen_canvas.PenCanvas.draw`); a ticket for
         :meth:`collect`, or ``None`` while the process starts or once it failed."""
+
+        def write(buffer) -> None:
+            points_view, ink_view = lines_view(buffer, len(points))
+            points_view[:] = points
+            ink_view[:] = ink
+
+        return self._ask("draw", fan, 33 * len(points), write, len(points), width, height)
+
+    def submit_fan(self, fan: int, weights: np.ndarray, biases: np.ndarray | None, geometry: FanGeometry, k: int,
+                   pixels_per_unit: float, matrix: np.ndarray, shift: np.ndarray, width: int,
+                   height: int) -> int | None:
+        """Ask for the picture of a dense fan of ``weights`` ``(n_out, n_in)`` and ``biases`` ``(n_out,)``, its
+        lines worked out in the process (:func:`nnviz.fan_strokes.painted_fan`) and mapped to pixels by
+        ``matrix`` ``(2, 2)`` and ``shift`` ``(2,)``; a ticket for :meth:`collect_fan`, or ``None``."""
+        arrays = fan_arrays(weights, biases, geometry)
+
+        def write(buffer) -> None:
+            data = np.frombuffer(buffer, dtype=np.float64, count=sum(a.size for a in arrays))
+            np.concatenate([a.ravel() for a in arrays], out=data)
+
+        what = (fan_layout(biases, geometry), k, pixels_per_unit, tuple(np.ravel(matrix).tolist()),
+                tuple(np.ravel(shift).tolist()))
+        return self._ask("fan", fan, 8 * sum(a.size for a in arrays), write, what, width, height)
+
+    def collect(self, ticket: int) -> bytes | None:
+        """The picture asked for with ``ticket`` (waiting for it), or ``None`` if the process failed."""
+        answer = self.collect_fan(ticket)
+        return None if answer is None else answer[0]
+
+    def collect_fan(self, ticket: int) -> tuple[bytes, tuple[float, float] | None] | None:
+        """``(picture, measures)`` asked for with ``ticket`` (waiting for it), ``measures`` a fan's ``(top,
+        floor)`` (see :class:`~nnviz.fan_strokes.PaintedFan`; ``None`` for lines); ``None`` if the process
+        failed."""
+        while ticket not in self._answered:
+            if self._state != "ready" or not self._receive(REPLY_TIMEOUT_S):
+                return None
+        fan, measures = self._answered.pop(ticket)
+        state = self._fans.get(fan)
+        if state is None:  # let go meanwhile
+            return None
+        if state.fresh:
+            state.copied, state.fresh = state.picture[:state.size], False
+        return state.copied, measures
+
+    def _ask(self, kind: str, fan: int, data_size: int, write, what, width: int, height: int) -> int | None:
+        """Send request ``kind`` for ``fan`` (see :func:`nnviz.pen_canvas.serve`), its data (``data_size``
+        bytes) put in place by ``write(buffer)``; its ticket, or ``None`` while the process starts or once it
+        failed."""
         if not self.is_ready():
             return None
         state = self._fans.setdefault(fan, _Fan())
         while state.waiting is not None:  # its files are in use until then (rare: a forgotten picture)
             if not self._receive(REPLY_TIMEOUT_S):
                 return None
-        m, ticket = len(points), next(self._tickets)
+        ticket = next(self._tickets)
         try:
-            lines_file = self._grow(state, "lines", 33 * m, ticket)
+            data_file = self._grow(state, "lines", data_size, ticket)
             picture_file = self._grow(state, "picture", width * height, ticket)
-            points_view, ink_view = lines_view(state.lines, m)
-            points_view[:] = points
-            ink_view[:] = ink
+            write(state.lines)
             while self._dropped:
                 self._requests.send(("drop", self._dropped.pop()))
-            self._requests.send(("draw", ticket, fan, lines_file, m, picture_file, width, height))
+            self._requests.send((kind, ticket, fan, data_file, picture_file, width, height, what))
         except (OSError, ValueError) as error:
             self._fail(f"cannot ask for a picture ({error})")
             return None
         state.waiting, state.size = ticket, width * height
         return ticket
-
-    def collect(self, ticket: int) -> bytes | None:
-        """The picture asked for with ``ticket`` (waiting for it), or ``None`` if the process failed."""
-        while ticket not in self._answered:
-            if self._state != "ready" or not self._receive(REPLY_TIMEOUT_S):
-                return None
-        state = self._fans.get(self._answered.pop(ticket))
-        if state is None:  # let go meanwhile
-            return None
-        if state.fresh:
-            state.copied, state.fresh = state.picture[:state.size], False
-        return state.copied
 
     def forget(self, ticket: int) -> None:
         """The picture for ``ticket`` is not needed any more."""
@@ -134,7 +169,7 @@ class RasterWorker:
             return
         if state.waiting is not None:
             self._forgotten.add(state.waiting)
-        self._answered = {ticket: other for ticket, other in self._answered.items() if other != fan}
+        self._answered = {ticket: answer for ticket, answer in self._answered.items() if answer[0] != fan}
         self._dropped.append(fan)
 
     def close(self) -> None:
@@ -204,7 +239,7 @@ class RasterWorker:
         if message == "ready":
             self._state = "ready"
             return True
-        ticket, fan, changed = message
+        ticket, fan, changed, measures = message
         self._unmapped.pop(ticket, None)  # mapped and deleted by the process before it answered
         state = self._fans.get(fan)
         if state is not None:
@@ -213,7 +248,7 @@ class RasterWorker:
         if ticket in self._forgotten:
             self._forgotten.discard(ticket)
         elif state is not None:
-            self._answered[ticket] = fan
+            self._answered[ticket] = (fan, measures)
         return True
 
     def _fail(self, why: str | None) -> None:

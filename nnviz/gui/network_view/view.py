@@ -21,7 +21,7 @@ from nnviz.gui.network_view import export as network_export
 from nnviz.gui.network_view import text as network_text
 from nnviz.gui.network_view.edge_layer import EdgeLayerItem
 from nnviz.gui.network_view.edge_picture import EdgeStyle, selection_exists
-from nnviz.gui.network_view.edge_updates import DrawnLayer, redrawn_layer
+from nnviz.gui.network_view.edge_updates import DrawnLayer, redrawn_layer, still_shown, worker_fan
 from nnviz.gui.network_view.edges import EdgeSet, Strokes
 from nnviz.gui.network_view.interaction import ViewInteraction
 from nnviz.gui.network_view.legend import ColorBar, Legend, make_legend
@@ -324,11 +324,23 @@ class NetworkView(ViewInteraction, GrowingColours, pg.GraphicsView):
         for item, limit in zip(self._edge_items, limits):
             weight_layer = item.layer
             if weight_layer in matrices:  # drawn as a heatmap instead
-                if self._drawn.pop(weight_layer, None) is not None or len(item.edges):
+                if self._drawn.pop(weight_layer, None) is not None or item.delegated is not None or len(item.edges):
                     item.set_batches(EdgeSet.empty(), Strokes.empty())
                 continue
-            update = redrawn_layer(network, self._layout, weight_layer, limit, style, key,
-                                   self._drawn.get(weight_layer))
+            drawn = self._drawn.get(weight_layer)
+            # A picture drawn here that still shows the layer stays; else a dense fan goes to the raster worker.
+            fan = None if drawn is not None and still_shown(network, weight_layer, limit, key, drawn) else worker_fan(
+                lambda: self.state.network, self._layout, weight_layer, limit, style, key, item.delegated,
+                self.viewport().devicePixelRatioF())
+            if fan is not None:
+                if fan is not item.delegated:
+                    self._drawn.pop(weight_layer, None)
+                    item.set_delegated(fan)
+                    redrawn.append(item)
+                    if ask:
+                        item.prepare(self, draw=False)
+                continue
+            update = redrawn_layer(network, self._layout, weight_layer, limit, style, key, drawn)
             if update is not None:
                 self._drawn[weight_layer], edges, strokes = update
                 item.set_batches(edges, strokes, exact=style.max_edges_per_layer is None)  # None: every edge
