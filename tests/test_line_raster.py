@@ -182,3 +182,47 @@ def test_lines_are_cut_to_the_picture_and_the_rest_dropped():
     samples = original[:, None, :2] + t * (original[:, None, 2:] - original[:, None, :2])
     assert (((samples[..., 0] >= -CLIP_MARGIN_PX) & (samples[..., 0] <= 64 + CLIP_MARGIN_PX)
              & (samples[..., 1] >= -CLIP_MARGIN_PX) & (samples[..., 1] <= 48 + CLIP_MARGIN_PX)).any(axis=1)).all()
+
+
+def test_training_steps_go_to_the_worker_and_edits_are_drawn_here_with_the_pictures_of_a_fresh_view(
+        qtbot, monkeypatch, worker):
+    """The largest dense fan's strokes are worked out in the worker from its weights while they all move; an
+    edit of one weight moves one edge here instead; either way the view shows what a view drawing all in
+    this process shows."""
+    monkeypatch.setattr(raster_worker, "_shared", worker)
+    rng = np.random.default_rng(4)
+    state = NetworkState(Network([784, 128, 64, 10], seed=5), inputs=rng.random(784))
+    view = NetworkView(state, Appearance())
+    qtbot.addWidget(view)
+    view.resize(900, 600)
+    view.show()
+    qtbot.waitUntil(lambda: view._edge_items and view._edge_items[0]._cache is not None)
+    fan = view._edge_items[0]
+    here = RasterWorker()
+    here.close()  # given up: the reference view draws every fan in this process
+
+    def reference():
+        monkeypatch.setattr(raster_worker, "_shared", here)
+        other = NetworkView(NetworkState(state.network.copy(), inputs=state.inputs), Appearance())
+        qtbot.addWidget(other)
+        other.resize(900, 600)
+        other.show()
+        other._viewbox.setRange(xRange=view._viewbox.viewRange()[0], yRange=view._viewbox.viewRange()[1], padding=0)
+        picture = pixels(other.viewport().grab().toImage())
+        other.close()
+        monkeypatch.setattr(raster_worker, "_shared", worker)
+        return picture
+
+    weights = state.network.weights[0]
+    for step, change in enumerate(["train", "train", "edit", "edit", "train", "edit"]):
+        if change == "train":
+            for layer_weights in state.network.weights:
+                layer_weights += 0.02 * rng.standard_normal(layer_weights.shape) * np.abs(layer_weights).mean()
+            state.notify_weights_changed()
+        else:
+            to, frm = np.unravel_index(np.argmax(np.abs(weights)), weights.shape)  # a painted edge
+            state.set_weight(0, int(to), int(frm), -0.9 * float(weights[to, frm]))
+        state.flush()
+        shown = pixels(view.viewport().grab().toImage())
+        assert (fan.delegated is not None) == (change == "train"), step
+        np.testing.assert_array_equal(shown, reference(), err_msg=f"step {step}: {change}")

@@ -86,10 +86,11 @@ class DelegatedFan:
 
 
 def worker_fan(network_now: Callable[[], Network], layout: NetworkLayout, layer: int, limit: float, style: EdgeStyle,
-               key: tuple, current: DelegatedFan | None, ratio: float) -> DelegatedFan | None:
-    """Weight layer ``layer`` of ``network_now()`` as a :class:`DelegatedFan` for the raster worker (``current``
-    when it still shows it; ``key`` as in :func:`redrawn_layer`), or ``None``: not a dense fan of 1 px pens
-    (no selection, ``style.scale`` 1, device pixel ratio ``ratio`` 1, a level of detail), or no worker ready."""
+               key: tuple, current: DelegatedFan | None, drawn: DrawnLayer | None, ratio: float) -> DelegatedFan | None:
+    """Weight layer ``layer`` of ``network_now()`` as a :class:`DelegatedFan` for the raster worker (``current``,
+    the one shown, when it still shows it; ``key`` as in :func:`redrawn_layer`), or ``None``: not a dense fan of
+    1 px pens (no selection, ``style.scale`` 1, device pixel ratio ``ratio`` 1, a level of detail), no worker
+    ready, or an edit of a few weights since ``current`` or ``drawn`` (the picture drawn here) was drawn."""
     network, k = network_now(), style.max_edges_per_layer
     weights = network.weights[layer]
     biases = network.biases[layer] if network.bias else None
@@ -99,6 +100,9 @@ def worker_fan(network_now: Callable[[], Network], layout: NetworkLayout, layer:
         return None
     if current is not None and current.shows(weights, biases, (key, limit)):
         return current
+    shown = current.weights if current is not None else None if drawn is None else drawn.weights
+    if shown is not None and shown.shape == weights.shape and 0 < np.count_nonzero(shown != weights) <= UNSEEN_CHANGES:
+        return None  # an edit: moving one edge here (see _edited) costs less than choosing every edge there
     cmap, background = weight_colormap(style.palette, style.theme), theme_colors(style.theme).background
 
     def resolve() -> tuple[EdgeSet, Strokes]:

@@ -321,6 +321,10 @@ class NetworkView(ViewInteraction, GrowingColours, pg.GraphicsView):
         redrawn = []
         if ask:
             self._viewbox.updateMatrix()  # a zoom since the last paint is applied as the paint would
+        # The raster worker works out the strokes of the largest fan only: it draws every dense fan, and more
+        # would keep the picture waiting for it (two busy processes on two cores each go ~2× slower).
+        largest = max((layer for layer in range(len(self._edge_items)) if layer not in matrices),
+                      key=lambda layer: network.weights[layer].size, default=None)
         for item, limit in zip(self._edge_items, limits):
             weight_layer = item.layer
             if weight_layer in matrices:  # drawn as a heatmap instead
@@ -329,9 +333,11 @@ class NetworkView(ViewInteraction, GrowingColours, pg.GraphicsView):
                 continue
             drawn = self._drawn.get(weight_layer)
             # A picture drawn here that still shows the layer stays; else a dense fan goes to the raster worker.
-            fan = None if drawn is not None and still_shown(network, weight_layer, limit, key, drawn) else worker_fan(
-                lambda: self.state.network, self._layout, weight_layer, limit, style, key, item.delegated,
-                self.viewport().devicePixelRatioF())
+            fan = None
+            if weight_layer == largest and not (drawn is not None and still_shown(network, weight_layer, limit, key,
+                                                                                   drawn)):
+                fan = worker_fan(lambda: self.state.network, self._layout, weight_layer, limit, style, key,
+                                 item.delegated, drawn, self.viewport().devicePixelRatioF())
             if fan is not None:
                 if fan is not item.delegated:
                     self._drawn.pop(weight_layer, None)
