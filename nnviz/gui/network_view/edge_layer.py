@@ -32,6 +32,9 @@ what is seen, not a whole fan blown up off screen (at 5× that took ~280 ms at 7
 WINDOW_MARGIN = 0.25
 """Of the view's width and height, drawn beyond each side of the screen when a pan needs a new window: a
 drag then draws the fan again only every quarter of the view, and copies the picture in between."""
+MAX_QUEUED = 2
+"""Pictures waiting in the raster worker from which a dense fan's lines are drawn here instead: the worker
+draws one after another, and the picture would wait for it while this process has time."""
 _FAN_NUMBERS = itertools.count()
 """Names of edge layers' pictures in the raster worker."""
 
@@ -213,7 +216,8 @@ class EdgeLayerItem(pg.GraphicsObject):
             self._asked = (key, (width, height), ticket, None, _pixels_per_unit(transform))
             return
         fan = self._fan_lines(transform, offset, ratio, width, height)
-        if fan is not None and (ticket := shared_worker().submit(self._fan, *fan[1:], width, height)) is not None:
+        if (fan is not None and shared_worker().queued() < MAX_QUEUED
+                and (ticket := shared_worker().submit(self._fan, *fan[1:], width, height)) is not None):
             self._asked = (key, (width, height), ticket, fan[0], _pixels_per_unit(transform))
         elif draw:
             self._cache = (key, self._draw_image(transform, offset, ratio, width, height), x0, y0,

@@ -112,6 +112,12 @@ class RasterWorker:
                 tuple(np.ravel(shift).tolist()))
         return self._ask("fan", fan, 8 * sum(a.size for a in arrays), write, what, width, height)
 
+    def queued(self) -> int:
+        """How many pictures asked for are not drawn yet (answers already in are taken in first)."""
+        while self._state == "ready" and self._answers.poll():
+            self._receive(0.0)
+        return sum(state.waiting is not None for state in self._fans.values())
+
     def collect(self, ticket: int) -> bytes | None:
         """The picture asked for with ``ticket`` (waiting for it), or ``None`` if the process failed."""
         answer = self.collect_fan(ticket)
