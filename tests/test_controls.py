@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QLabel, QPus
 from nnviz.core import Network
 from nnviz.core.limits import MAX_LAYER_SIZE
 from nnviz.gui.controls import ControlsPanel
-from nnviz.gui.input_grid import INPUTS_WITHOUT_SCROLLING, InputGrid
+from nnviz.gui.input_grid import EAGER_INPUTS, INPUTS_WITHOUT_SCROLLING, InputGrid
 from nnviz.gui.state import NetworkState
 
 SETTERS = ("set_network", "set_layer_sizes", "set_layer_size", "set_hidden_layer_count", "set_activation",
@@ -216,7 +216,11 @@ def test_many_inputs_are_made_lazily_and_in_tab_order(panel, state, qtbot):
     state.flush()
     grid = panel.findChild(InputGrid, "inputScroll")
     made = [w for w in panel.findChildren(QDoubleSpinBox) if w.objectName().startswith("input_")]
-    assert 0 < len(made) < 784
+    assert 0 < len(made) < EAGER_INPUTS  # the ones seen (and a few rows ahead), before the window paints
+    last_seen = (grid.viewport().height() // grid._row_height + 1) * grid._cols - 1
+    assert panel.findChild(QDoubleSpinBox, f"input_{last_seen}") is not None
+    qtbot.waitUntil(lambda: panel.findChild(QDoubleSpinBox, f"input_{EAGER_INPUTS - 1}") is not None)  # then more
+    assert panel.findChild(QDoubleSpinBox, "input_783") is None
     grid.verticalScrollBar().setValue(grid.verticalScrollBar().maximum())
     qtbot.waitUntil(lambda: panel.findChild(QDoubleSpinBox, "input_783") is not None)
     assert tab_sequence(child(panel, QDoubleSpinBox, "input_500"), 3) == ["input_500", "input_501", "input_502"]

@@ -15,6 +15,8 @@ SCROLLING_INPUT_ROWS = 8
 EAGER_INPUTS = 128
 """Input spinboxes made at once; the others are made as they scroll into view (4096 take a second)."""
 INPUTS_PER_TURN = 128
+LATER_MS = 100
+"""How long the spinboxes not seen wait to be made: after the window's first paint."""
 AHEAD_ROWS = 8
 """Rows made beyond the visible ones, so that Tab always has a next spinbox to go to."""
 _COLUMN_GAP = 10
@@ -151,17 +153,20 @@ class InputGrid(QScrollArea):
     def _create_visible(self) -> None:
         bottom = self.verticalScrollBar().value() + self.viewport().height()
         rows = bottom // self._row_height + 1 + AHEAD_ROWS
-        self._target = min(self._count, max(self._target, EAGER_INPUTS, rows * self._cols))
-        self._create_more()
+        seen = min(self._count, rows * self._cols)
+        self._target = min(self._count, max(self._target, EAGER_INPUTS, seen))
+        self._create_more(seen)
 
-    def _create_more(self) -> None:
-        # A few per event-loop turn, so that scrolling to the end of 4096 inputs never freezes.
-        stop = min(self._target, len(self._spins) + INPUTS_PER_TURN)
+    def _create_more(self, now: int = 0) -> None:
+        """Make the spinboxes up to ``now`` at once, and more, a few per event-loop turn, up to the target:
+        scrolling to the end of 4096 inputs never freezes, and a window with hundreds of inputs shows the
+        ones seen first (the rest come once the window has painted)."""
+        stop = max(now, min(self._target, len(self._spins) + (INPUTS_PER_TURN if not now else 0)))
         values = self._values()
         for index in range(len(self._spins), stop):
             self._create(index, values[index])
         if len(self._spins) < self._target:
-            self._create_timer.start()
+            self._create_timer.start(LATER_MS if now else 0)
 
     def _create(self, index: int, value: float) -> None:
         spin = _input_spin(self._content)
