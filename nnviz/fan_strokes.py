@@ -88,7 +88,9 @@ def bias_places(weight_magnitudes: np.ndarray, bias_magnitudes: np.ndarray) -> t
 
 
 def strongest_edges(abs_weights: np.ndarray, k: int | None, previous: np.ndarray | None = None) -> np.ndarray:
-    """Flat indices of the ``k`` largest entries of ``abs_weights``, ordered weakest first.
+    """Flat indices of the ``k`` largest entries of ``abs_weights``, ordered weakest first: exactly
+    ``np.argsort(abs_weights, axis=None, kind="stable")[-k:]`` (of equal entries, the later ones are kept,
+    nan counts largest), whichever way they are found.
 
     ``k=None`` (or ``k`` ≥ the number of entries) keeps every entry. Drawing in this order puts the
     strong edges on top of the weak ones. ``previous``, this function's answer for nearly the same
@@ -106,12 +108,21 @@ def strongest_edges(abs_weights: np.ndarray, k: int | None, previous: np.ndarray
         if not np.isnan(floor) and not np.isnan(flat.max()):  # nan: the full sort
             pool = np.concatenate([previous, np.flatnonzero(candidates)])
     if pool is not None and len(pool) <= 2 * k:  # nearly in order: sort them all
-        return pool[_stable_argsort(flat[pool])[len(pool) - k:]]
-    if pool is None or len(pool) > flat.size // 2:  # e.g. new random weights: the previous answer does not help
-        keep = np.argpartition(flat, flat.size - k)[flat.size - k:]
+        kept = pool[_stable_argsort(flat[pool])[len(pool) - k:]]
     else:
-        keep = pool[np.argpartition(flat[pool], len(pool) - k)[len(pool) - k:]]
-    return keep[_stable_argsort(flat[keep])]
+        if pool is not None and len(pool) > flat.size // 2:  # e.g. new random weights: previous does not help
+            pool = None
+        looked = flat if pool is None else flat[pool]
+        keep = np.argpartition(looked, len(looked) - k)[len(looked) - k:]
+        kept = (keep if pool is None else pool[keep])[_stable_argsort(looked[keep])]
+    values = np.take(flat, kept)
+    # Every entry as large as the weakest kept one is in the pool (or is a nan, which makes no pool).
+    if (values[1:] > values[:-1]).all() and np.count_nonzero((flat if pool is None else flat[pool]) == values[0]) == 1:
+        return kept  # no two alike: the only order
+    # Equal entries (rounded weights): kept and ordered as the stable sort does, by index among equals.
+    weakest = values[0]
+    candidates = np.flatnonzero(np.isnan(flat) if np.isnan(weakest) else (flat >= weakest) | np.isnan(flat))
+    return candidates[_stable_argsort(flat[candidates])[len(candidates) - k:]]
 
 
 def _stable_argsort(values: np.ndarray) -> np.ndarray:

@@ -157,8 +157,8 @@ def serve(requests, answers) -> None:
     matrix (4,), shift (2,))`` (see :func:`fan_view` and :func:`~nnviz.fan_strokes.painted_fan`). Answered
     ``(ticket, fan, changed, measures)``: ``changed`` False when the picture is the fan's last one,
     ``measures`` the fan's ``(top, floor)`` (see :class:`~nnviz.fan_strokes.PaintedFan`; ``None`` for
-    lines). ``("drop", fan)`` lets a fan go, unanswered.
-    Each fan has its own :class:`PenCanvas`.
+    lines); ``changed`` ``None`` when the picture could not be drawn (the view then draws it).
+    ``("drop", fan)`` lets a fan go, unanswered. Each fan has its own :class:`PenCanvas`.
     """
     from PIL import Image  # noqa: F401  (loaded before "ready": the first picture must not wait for it)
 
@@ -178,25 +178,32 @@ def serve(requests, answers) -> None:
             state[1] = map_file(data_file)
         if picture_file is not None:
             state[2], state[3] = map_file(picture_file), None
-        measures = None
-        if kind == "fan":
-            weights, biases, geometry = fan_view(state[1], what[0])
-            k, pixels_per_unit, matrix, shift = what[1:]
-            previous = state[4] if state[4] is not None and state[4][0] == geometry.shape else None
-            fan_lines = painted_fan(weights, biases, k, geometry, pixels_per_unit, None if previous is None
-                                    else previous[1])
-            state[4], measures = (geometry.shape, fan_lines.kept), (fan_lines.top, fan_lines.floor)
-            points, visible = visible_parts(device_points(fan_lines.lines, np.reshape(matrix, (2, 2)),
-                                                          np.asarray(shift)), width, height)
-            ink = (fan_lines.pen[visible] + 1).astype(np.uint8)
-        else:
-            points, ink = lines_view(state[1], what)
-        picture = state[0].draw(points, ink, width, height)
+        try:
+            picture, measures = _draw_request(state, kind, what, width, height)
+        except Exception:  # noqa: BLE001 - a bug here must not end the worker: that picture is drawn in the view
+            state[0], state[3], state[4] = PenCanvas(), None, None
+            answers.send((ticket, fan, None, None))
+            continue
         changed = picture is not state[3]
         if changed:
             state[2][:len(picture)] = picture
             state[3] = picture
         answers.send((ticket, fan, changed, measures))
+
+
+def _draw_request(state: list, kind: str, what, width: int, height: int) -> tuple[bytes, tuple | None]:
+    """The picture of request ``kind`` for a fan's ``state`` (see :func:`serve`) and its measures."""
+    if kind != "fan":
+        return state[0].draw(*lines_view(state[1], what), width, height), None
+    weights, biases, geometry = fan_view(state[1], what[0])
+    k, pixels_per_unit, matrix, shift = what[1:]
+    previous = state[4][1] if state[4] is not None and state[4][0] == geometry.shape else None
+    fan_lines = painted_fan(weights, biases, k, geometry, pixels_per_unit, previous)
+    state[4] = (geometry.shape, fan_lines.kept)
+    points, visible = visible_parts(device_points(fan_lines.lines, np.reshape(matrix, (2, 2)), np.asarray(shift)),
+                                    width, height)
+    ink = (fan_lines.pen[visible] + 1).astype(np.uint8)
+    return state[0].draw(points, ink, width, height), (fan_lines.top, fan_lines.floor)
 
 
 def serve_standard_streams() -> None:

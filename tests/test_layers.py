@@ -108,6 +108,18 @@ def test_core_imports_slow_libraries_only_inside_functions(name):
     assert not bad, f"{name} imports {bad} at module level"
 
 
+WORKER_MODULES = ("nnviz.pen_canvas", "nnviz.fan_strokes")
+"""What the raster worker's process imports: it starts in a moment, with numpy (and Pillow when it draws)."""
+
+
+@pytest.mark.parametrize("name", WORKER_MODULES)
+def test_the_raster_worker_s_modules_import_numpy_and_each_other_only(name):
+    at_start = sorted(m for m in imports(name, top_level=True)
+                      if not is_in(m, ("numpy", "__future__", "dataclasses", "mmap", "os") + WORKER_MODULES))
+    assert not at_start, f"{name} imports {at_start} at module level"
+    assert not sorted(m for m in imports(name) if is_in(m, QT + ("nnviz.gui", "nnviz.core", "scipy")))
+
+
 @pytest.mark.parametrize("name", sorted(MODEL_MODULES))
 def test_model_and_style_modules_import_no_widgets(name):
     gui = {m for m in imports(name) if is_in(m, ["nnviz.gui"])}

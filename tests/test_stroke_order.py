@@ -198,6 +198,24 @@ def test_strongest_edges_with_ties_and_nan_are_the_stable_sort():
         np.testing.assert_array_equal(strongest_edges(weights, None), want)
 
 
+@pytest.mark.parametrize("decimals", [None, 2, 1, 0])  # ties at the boundary of the kept edges when rounded
+def test_strongest_edges_are_the_stable_sort_s_with_or_without_the_previous_answer(decimals):
+    rng = np.random.default_rng(41 + (decimals or 0))
+    weights = rng.standard_normal((60, 90))
+    previous = None
+    for step in range(6):
+        weights = weights + 0.05 * rng.standard_normal(weights.shape)
+        if step == 4:
+            weights.flat[rng.choice(weights.size, 3)] = np.nan
+        magnitudes = np.abs(weights if decimals is None else np.round(weights, decimals))
+        for k in (1, 700, 2700):
+            want = np.argsort(magnitudes, axis=None, kind="stable")[-k:]
+            np.testing.assert_array_equal(strongest_edges(magnitudes, k), want)
+            if previous is not None and len(previous) == k:
+                np.testing.assert_array_equal(strongest_edges(magnitudes, k, previous), want)
+        previous = strongest_edges(magnitudes, 2700)
+
+
 # -- the view, step by step ---------------------------------------------------------------------------
 def check_view(monkeypatch, view):
     network, layout, look = view.state.network, view._layout, view.appearance

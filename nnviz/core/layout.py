@@ -1,4 +1,5 @@
-"""Where the network view puts things: node columns, radii, bias units, and which edges to draw.
+"""Where the network view puts things: node columns, radii, bias units, and what a point hits (which
+edges to draw, and where their lines lie: ``nnviz/fan_strokes.py``).
 
 Pure geometry on numpy arrays, so it can be tested without Qt. Scene units: x grows to the right
 (one column per layer), y grows downwards, each column is centred on y = 0, and nodes of a small

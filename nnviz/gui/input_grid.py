@@ -16,7 +16,7 @@ EAGER_INPUTS = 128
 """Input spinboxes made at once; the others are made as they scroll into view (4096 take a second)."""
 INPUTS_PER_TURN = 128
 LATER_MS = 100
-"""How long the spinboxes not seen wait to be made: after the window's first paint."""
+"""How long the spinboxes not seen wait to be made (a new window paints well within it)."""
 AHEAD_ROWS = 8
 """Rows made beyond the visible ones, so that Tab always has a next spinbox to go to."""
 _COLUMN_GAP = 10
@@ -61,7 +61,8 @@ class InputGrid(QScrollArea):
         self._spins: list[QDoubleSpinBox] = []
         self._labels: list[QLabel] = []
         self._count = 0
-        self._target = 0
+        self._target = 0  # spinboxes to make, the ones seen first
+        self._seen = 0
         self._geometry_key = None
         self._cols = 1
         self._content = QWidget()
@@ -77,6 +78,10 @@ class InputGrid(QScrollArea):
         self._create_timer = QTimer(self)
         self._create_timer.setSingleShot(True)
         self._create_timer.timeout.connect(self._create_more)
+        self._later_timer = QTimer(self)
+        self._later_timer.setSingleShot(True)
+        self._later_timer.setInterval(LATER_MS)
+        self._later_timer.timeout.connect(self._create_later)
         self.verticalScrollBar().valueChanged.connect(self._create_visible)
 
     @property
@@ -153,20 +158,30 @@ class InputGrid(QScrollArea):
     def _create_visible(self) -> None:
         bottom = self.verticalScrollBar().value() + self.viewport().height()
         rows = bottom // self._row_height + 1 + AHEAD_ROWS
-        seen = min(self._count, rows * self._cols)
-        self._target = min(self._count, max(self._target, EAGER_INPUTS, seen))
-        self._create_more(seen)
+        # Not shown yet, the area has a default size, not its own: the first few now, the rest once it shows.
+        self._seen = min(self._count, rows * self._cols if self.isVisible() else INPUTS_WITHOUT_SCROLLING)
+        self._target = min(self._count, max(self._target, EAGER_INPUTS, self._seen))
+        self._create_more()
 
-    def _create_more(self, now: int = 0) -> None:
-        """Make the spinboxes up to ``now`` at once, and more, a few per event-loop turn, up to the target:
-        scrolling to the end of 4096 inputs never freezes, and a window with hundreds of inputs shows the
-        ones seen first (the rest come once the window has painted)."""
-        stop = max(now, min(self._target, len(self._spins) + (INPUTS_PER_TURN if not now else 0)))
+    def _create_more(self) -> None:
+        """Make the spinboxes seen, a few per event-loop turn: scrolling to the end of 4096 inputs never freezes."""
+        self._create_up_to(min(self._seen, len(self._spins) + INPUTS_PER_TURN))
+        if len(self._spins) < self._seen:
+            self._create_timer.start()
+        elif len(self._spins) < self._target and not self._later_timer.isActive():
+            self._later_timer.start()
+
+    def _create_later(self) -> None:
+        """Make the rest of the target, a few per turn, a moment later: a window with hundreds of inputs
+        paints first."""
+        self._create_up_to(min(self._target, len(self._spins) + INPUTS_PER_TURN))
+        if len(self._spins) < self._target:
+            self._later_timer.start()
+
+    def _create_up_to(self, stop: int) -> None:
         values = self._values()
         for index in range(len(self._spins), stop):
             self._create(index, values[index])
-        if len(self._spins) < self._target:
-            self._create_timer.start(LATER_MS if now else 0)
 
     def _create(self, index: int, value: float) -> None:
         spin = _input_spin(self._content)

@@ -215,9 +215,9 @@ class EdgeLayerItem(pg.GraphicsObject):
         if ticket is not None:
             self._asked = (key, (width, height), ticket, None, _pixels_per_unit(transform))
             return
-        fan = self._fan_lines(transform, offset, ratio, width, height)
-        if (fan is not None and shared_worker().queued() < MAX_QUEUED
-                and (ticket := shared_worker().submit(self._fan, *fan[1:], width, height)) is not None):
+        queued = shared_worker().queued()
+        fan = self._fan_lines(transform, offset, ratio, width, height) if queued < MAX_QUEUED else None
+        if fan is not None and (ticket := shared_worker().submit(self._fan, *fan[1:], width, height)) is not None:
             self._asked = (key, (width, height), ticket, fan[0], _pixels_per_unit(transform))
         elif draw:
             self._cache = (key, self._draw_image(transform, offset, ratio, width, height), x0, y0,

@@ -76,12 +76,9 @@ def layer_strokes(network: Network, layout: NetworkLayout, layer: int, limit: fl
     biases = network.biases[layer] if network.bias else None
     cmap = weight_colormap(style.palette, style.theme)
     background = theme_colors(style.theme).background
-    if kept is None:
-        kept = strongest_edges(np.abs(weights), style.max_edges_per_layer)
-    layer_max = layer_top(weights, kept, biases)
-    edges = edge_set(network, layout, layer, kept, biases) if base is None else base
     emphasis = FADED if selected is not None and selected[0] in ("node", "bias") else 1.0
-    strokes = edge_strokes(edges, limit, cmap, background, style.scale, emphasis, layer_max=layer_max)
+    edges, strokes, layer_max = base_strokes(weights, biases, fan_geometry(layout, layer, weights.shape), limit, style,
+                                             emphasis, kept, base)
     highlight = _highlighted_edges(network, layout, layer, selected)
     if len(highlight):
         strokes = strokes.then(edge_strokes(highlight, limit, cmap, background, style.scale, layer_max=layer_max,
@@ -99,6 +96,21 @@ def layer_strokes(network: Network, layout: NetworkLayout, layer: int, limit: fl
                                        np.array([width + 4 * style.scale, max(width, 3.0 * style.scale)]),
                                        np.array([True, True])))
     return edges, strokes
+
+
+def base_strokes(weights: np.ndarray, biases: np.ndarray | None, geometry: FanGeometry, limit: float, style: EdgeStyle,
+                 emphasis: float = 1.0, kept: np.ndarray | None = None,
+                 base: EdgeSet | None = None) -> tuple[EdgeSet, Strokes, float]:
+    """``(edges, strokes, the layer's largest |value|)`` of a layer of ``weights`` ``(n_out, n_in)`` and
+    ``biases`` ``(n_out,)`` (or ``None``) laid out by ``geometry``, with nothing selected (see
+    :func:`layer_strokes`; ``emphasis`` < 1 fades it)."""
+    if kept is None:
+        kept = strongest_edges(np.abs(weights), style.max_edges_per_layer)
+    layer_max = layer_top(weights, kept, biases)
+    edges = EdgeSet(*edge_rows(weights, kept, biases), geometry) if base is None else base
+    strokes = edge_strokes(edges, limit, weight_colormap(style.palette, style.theme),
+                           theme_colors(style.theme).background, style.scale, emphasis, layer_max=layer_max)
+    return edges, strokes, layer_max
 
 
 def edge_set(network: Network, layout: NetworkLayout, layer: int, flat_indices: np.ndarray, biases) -> EdgeSet:

@@ -17,12 +17,15 @@ from nnviz.core import Network
 from nnviz.core.layout import NetworkLayout
 from nnviz.fan_strokes import ANTIALIAS_MAX_EDGES, FanGeometry, strongest_edges
 from nnviz.gui.colors import theme_colors, weight_colormap
-from nnviz.gui.network_view.edge_picture import EdgeStyle, edge_set, fan_geometry, layer_strokes
+from nnviz.gui.network_view.edge_picture import EdgeStyle, base_strokes, edge_set, fan_geometry, layer_strokes
 from nnviz.gui.network_view.edges import EdgeSet, Strokes, pens
 from nnviz.gui.network_view.raster_worker import shared_worker
 
 UNSEEN_CHANGES = 64
 """Most changed weights a delegated fan looks into to find that none is painted (an edit changes one)."""
+MAX_WORKER_WEIGHTS = 2**21
+"""Largest weight layer whose weights are copied to the raster worker on every change (16 MB, in a file in
+memory: a container's /dev/shm may hold 64 MB)."""
 
 
 @dataclass
@@ -52,8 +55,8 @@ class DelegatedFan:
     ``weights`` ``(n_out, n_in)`` and ``biases`` ``(n_out,)`` (or ``None``): copies (weights too weak to be
     painted may lag behind); ``k`` the strongest edges kept; ``key``: (layout version, style, selection)
     and the colour limit; ``colors(top)``: the pens' colours ``(p, 3)`` for the |value| the pens are bins
-    of; ``resolve()``: the layer's edges and strokes worked out here, when something asks for them
-    (hovering, an export, a picture drawn here); ``floor``: the least |w| kept, once the worker told it.
+    of; ``resolve()``: the layer's edges and strokes worked out here from those copies, when something asks
+    for them (hovering, an export, a picture drawn here); ``floor``: the least |w| kept, once known.
     """
 
     weights: np.ndarray
@@ -85,32 +88,31 @@ class DelegatedFan:
         return False
 
 
-def worker_fan(network_now: Callable[[], Network], layout: NetworkLayout, layer: int, limit: float, style: EdgeStyle,
-               key: tuple, current: DelegatedFan | None, drawn: DrawnLayer | None, ratio: float) -> DelegatedFan | None:
-    """Weight layer ``layer`` of ``network_now()`` as a :class:`DelegatedFan` for the raster worker (``current``,
-    the one shown, when it still shows it; ``key`` as in :func:`redrawn_layer`), or ``None``: not a dense fan of
-    1 px pens (no selection, ``style.scale`` 1, device pixel ratio ``ratio`` 1, a level of detail), no worker
-    ready, or an edit of a few weights since ``current`` or ``drawn`` (the picture drawn here) was drawn."""
-    network, k = network_now(), style.max_edges_per_layer
+def worker_fan(network: Network, layout: NetworkLayout, layer: int, limit: float, style: EdgeStyle, key: tuple,
+               current: DelegatedFan | None, drawn: DrawnLayer | None, ratio: float) -> DelegatedFan | None:
+    """Weight layer ``layer`` of ``network`` as a :class:`DelegatedFan` for the raster worker (``current``, the
+    one shown, when it still shows it; ``key`` as in :func:`redrawn_layer`), or ``None``: not a dense fan of
+    1 px pens (no selection, ``style.scale`` 1, device pixel ratio ``ratio`` 1, a level of detail), too big
+    to copy (:data:`MAX_WORKER_WEIGHTS`), no worker ready, or an edit of a few weights since ``current`` or
+    ``drawn`` (the picture drawn here) was drawn."""
+    k = style.max_edges_per_layer
     weights = network.weights[layer]
     biases = network.biases[layer] if network.bias else None
     n_edges = None if k is None else min(k, weights.size) + (0 if biases is None else len(biases))
     if (n_edges is None or n_edges <= ANTIALIAS_MAX_EDGES or key[2] is not None or style.scale != 1.0
-            or ratio != 1.0 or not shared_worker().is_ready()):
+            or ratio != 1.0 or weights.size > MAX_WORKER_WEIGHTS or not shared_worker().is_ready()):
         return None
     if current is not None and current.shows(weights, biases, (key, limit)):
         return current
     shown = current.weights if current is not None else None if drawn is None else drawn.weights
     if shown is not None and shown.shape == weights.shape and 0 < np.count_nonzero(shown != weights) <= UNSEEN_CHANGES:
-        return None  # an edit: moving one edge here (see _edited) costs less than choosing every edge there
+        return None  # an edit: drawn here (moving one edge, once this process has the kept edges again)
     cmap, background = weight_colormap(style.palette, style.theme), theme_colors(style.theme).background
-
-    def resolve() -> tuple[EdgeSet, Strokes]:
-        return redrawn_layer(network_now(), layout, layer, limit, style, key, None)[1:]
-
-    return DelegatedFan(weights.copy(), None if biases is None else biases.copy(), k,
-                        fan_geometry(layout, layer, weights.shape), (key, limit),
-                        lambda top: pens(n_edges, top, limit, cmap, background, style.scale)[0], resolve)
+    fan_weights, fan_biases = weights.copy(), None if biases is None else biases.copy()
+    geometry = fan_geometry(layout, layer, weights.shape)
+    return DelegatedFan(fan_weights, fan_biases, k, geometry, (key, limit),
+                        lambda top: pens(n_edges, top, limit, cmap, background, style.scale)[0],
+                        lambda: base_strokes(fan_weights, fan_biases, geometry, limit, style)[:2])
 
 
 def redrawn_layer(network: Network, layout: NetworkLayout, layer: int, limit: float, style: EdgeStyle,
@@ -198,11 +200,12 @@ def _edited(drawn: DrawnLayer, weights: np.ndarray, new: np.ndarray) -> tuple[np
     if not len(moved):  # only the selection or the colour limit changed
         return kept, old, drawn.edges
     place = int(moved[0])
-    before, after = abs(old[place]), abs(new[place])
-    # Where a stable sort by |w| puts it among the others, still in order: before equal ones if it grew.
-    others = np.abs(np.delete(old, place))
-    to_place = place if after == before else int(np.searchsorted(others, after, "left" if after > before else "right"))
-    new_kept = np.insert(np.delete(kept, place), to_place, kept[place])
+    after = abs(new[place])
+    # Where the stable sort by |w| puts it among the others, still in order: by index among equal ones.
+    others, other_kept = np.abs(np.delete(old, place)), np.delete(kept, place)
+    low, high = np.searchsorted(others, after, "left"), np.searchsorted(others, after, "right")
+    to_place = int(low + np.searchsorted(other_kept[low:high], kept[place]))
+    new_kept = np.insert(other_kept, to_place, kept[place])
     new_values = np.insert(np.delete(old, place), to_place, new[place])
     # The same move among the edges, where bias edges go before weight edges of equal |w|.
     edges = drawn.edges

@@ -2,13 +2,14 @@
 
 Pillow's line drawing holds the interpreter, so the fans of a training step cannot be drawn on a thread
 beside the GUI thread; in a process of their own they can, on the machine's second core, while the GUI
-thread chooses the next layer's strokes and draws the wide edges and the nodes. One process serves
+thread chooses the next layer's strokes and draws the wide edges and the nodes. The largest fan's strokes are
+worked out there too, from a copy of its weights (:func:`nnviz.fan_strokes.painted_fan`). One process serves
 every view; it starts with the first dense fan on screen (that picture and the ones until it is ready
 are drawn in the view's process, as are all if it fails) and ends with the application.
 
 It is a plain ``python -c`` process talking over its standard streams, not a ``multiprocessing`` one:
 a spawned process imports the program's main script again, which would open a second window from a
-script without a ``__main__`` guard. The messages are a few bytes; the lines and pictures go through
+script without a ``__main__`` guard. The messages are a few bytes; the lines, weights and pictures go through
 files both processes map (deleted once both have them), so that neither side ever waits for the other
 to read a full pipe, and no thread of this process competes with the GUI thread for the interpreter.
 Off POSIX (Windows), and in a frozen program, the fans are drawn in the view's process.
@@ -41,7 +42,7 @@ class _Fan:
     """This process's side of one fan: its two mapped files, and its last picture copied out."""
 
     def __init__(self):
-        self.lines: mmap.mmap | None = None  # its data: lines, or weights
+        self.lines: mmap.mmap | None = None  # its data: lines, or weights and geometry
         self.picture: mmap.mmap | None = None
         self.waiting: int | None = None  # the ticket asked and not answered yet
         self.fresh = False  # the picture file holds a picture not copied out yet
@@ -50,10 +51,12 @@ class _Fan:
 
 
 class RasterWorker:
-    """Pictures of dense fans drawn in another process: :meth:`submit`, then :meth:`collect`.
+    """Pictures of dense fans drawn in another process: :meth:`submit` (lines) or :meth:`submit_fan`
+    (weights), then :meth:`collect` or :meth:`collect_fan`.
 
     For the GUI thread only. Once the process fails (it died, or did not answer within
-    :data:`REPLY_TIMEOUT_S`), :meth:`submit` returns ``None`` and :meth:`collect` too: the caller draws.
+    :data:`REPLY_TIMEOUT_S`), the submits return ``None`` and the collects too: the caller draws. A picture
+    the process could not draw is collected as ``None`` too.
     """
 
     def __init__(self):
@@ -64,7 +67,7 @@ class RasterWorker:
         self._started = 0.0
         self._tickets = itertools.count()
         self._fans: dict[int, _Fan] = {}
-        self._answered: dict[int, tuple] = {}  # ticket: (fan, measures), answered and not collected yet
+        self._answered: dict[int, tuple] = {}  # ticket: (fan, measures, drawn), answered and not collected yet
         self._forgotten: set[int] = set()
         self._unmapped: dict[int, list[str]] = {}  # ticket: new files, until the process (which deletes them) answers
         self._dropped: list[int] = []  # fans let go, told to the process with the next request
@@ -130,9 +133,9 @@ class RasterWorker:
         while ticket not in self._answered:
             if self._state != "ready" or not self._receive(REPLY_TIMEOUT_S):
                 return None
-        fan, measures = self._answered.pop(ticket)
+        fan, measures, drawn = self._answered.pop(ticket)
         state = self._fans.get(fan)
-        if state is None:  # let go meanwhile
+        if state is None or not drawn:  # let go meanwhile, or the process could not draw it
             return None
         if state.fresh:
             state.copied, state.fresh = state.picture[:state.size], False
@@ -250,11 +253,11 @@ class RasterWorker:
         state = self._fans.get(fan)
         if state is not None:
             state.waiting = None
-            state.fresh = state.fresh or changed
+            state.fresh = state.fresh or bool(changed)
         if ticket in self._forgotten:
             self._forgotten.discard(ticket)
         elif state is not None:
-            self._answered[ticket] = (fan, measures)
+            self._answered[ticket] = (fan, measures, changed is not None)
         return True
 
     def _fail(self, why: str | None) -> None:

@@ -336,8 +336,8 @@ class NetworkView(ViewInteraction, GrowingColours, pg.GraphicsView):
             fan = None
             if weight_layer == largest and not (drawn is not None and still_shown(network, weight_layer, limit, key,
                                                                                    drawn)):
-                fan = worker_fan(lambda: self.state.network, self._layout, weight_layer, limit, style, key,
-                                 item.delegated, drawn, self.viewport().devicePixelRatioF())
+                fan = worker_fan(network, self._layout, weight_layer, limit, style, key, item.delegated, drawn,
+                                 self.viewport().devicePixelRatioF())
             if fan is not None:
                 if fan is not item.delegated:
                     self._drawn.pop(weight_layer, None)
