@@ -21,6 +21,17 @@ def pixels(image: QImage) -> np.ndarray:
     return np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine()).copy()
 
 
+def shown_view(qtbot, network: Network, inputs) -> tuple[NetworkState, NetworkView]:
+    """A view of ``network`` shown at 900 × 600 and painted once."""
+    state = NetworkState(network, inputs=inputs)
+    view = NetworkView(state, Appearance())
+    qtbot.addWidget(view)
+    view.resize(900, 600)
+    view.show()
+    qtbot.waitUntil(lambda: view._edge_items and view._edge_items[0]._cache is not None)  # laid out, painted
+    return state, view
+
+
 def changing_fan(seed: int, steps: int):
     """``(points, ink, width, height)`` of a fan changing as the view's do: a line moves, changes pen,
     lines go or come at the end, the zoom changes."""
@@ -130,13 +141,7 @@ def test_when_the_worker_dies_the_view_draws_its_fans_itself(worker):
 def test_a_view_draws_the_same_picture_with_and_without_the_worker(qtbot, monkeypatch, worker, selected):
     def trained_view_picture():
         """A view's picture after a training step moved the weights (its fans asked as soon as known)."""
-        rng = np.random.default_rng(2)
-        state = NetworkState(Network([784, 128, 64, 10], seed=3), inputs=rng.random(784))
-        view = NetworkView(state, Appearance())
-        qtbot.addWidget(view)
-        view.resize(900, 600)
-        view.show()
-        qtbot.waitUntil(lambda: view._edge_items and view._edge_items[0]._cache is not None)  # laid out, painted
+        state, view = shown_view(qtbot, Network([784, 128, 64, 10], seed=3), np.random.default_rng(2).random(784))
         if selected:
             view.select_node(2, 7)
         state.network.weights[0][:5] *= 3.0
@@ -191,22 +196,14 @@ def test_training_steps_go_to_the_worker_and_edits_are_drawn_here_with_the_pictu
     this process shows."""
     monkeypatch.setattr(raster_worker, "_shared", worker)
     rng = np.random.default_rng(4)
-    state = NetworkState(Network([784, 128, 64, 10], seed=5), inputs=rng.random(784))
-    view = NetworkView(state, Appearance())
-    qtbot.addWidget(view)
-    view.resize(900, 600)
-    view.show()
-    qtbot.waitUntil(lambda: view._edge_items and view._edge_items[0]._cache is not None)
+    state, view = shown_view(qtbot, Network([784, 128, 64, 10], seed=5), rng.random(784))
     fan = view._edge_items[0]
     here = RasterWorker()
     here.close()  # given up: the reference view draws every fan in this process
 
     def reference():
         monkeypatch.setattr(raster_worker, "_shared", here)
-        other = NetworkView(NetworkState(state.network.copy(), inputs=state.inputs), Appearance())
-        qtbot.addWidget(other)
-        other.resize(900, 600)
-        other.show()
+        _, other = shown_view(qtbot, state.network.copy(), state.inputs)
         other._viewbox.setRange(xRange=view._viewbox.viewRange()[0], yRange=view._viewbox.viewRange()[1], padding=0)
         picture = pixels(other.viewport().grab().toImage())
         other.close()
