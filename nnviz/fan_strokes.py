@@ -119,10 +119,13 @@ def strongest_edges(abs_weights: np.ndarray, k: int | None, previous: np.ndarray
     # Every entry as large as the weakest kept one is in the pool (or is a nan, which makes no pool).
     if (values[1:] > values[:-1]).all() and np.count_nonzero((flat if pool is None else flat[pool]) == values[0]) == 1:
         return kept  # no two alike: the only order
-    # Equal entries (rounded weights): kept and ordered as the stable sort does, by index among equals.
+    # Equal entries (rounded weights): kept and ordered as the stable sort does, the later of equal ones.
     weakest = values[0]
-    candidates = np.flatnonzero(np.isnan(flat) if np.isnan(weakest) else (flat >= weakest) | np.isnan(flat))
-    return candidates[_stable_argsort(flat[candidates])[len(candidates) - k:]]
+    if np.isnan(weakest):
+        return np.flatnonzero(np.isnan(flat))[-k:]
+    greater = np.flatnonzero((flat > weakest) | np.isnan(flat))
+    greater = greater[_stable_argsort(flat[greater])]
+    return np.concatenate([np.flatnonzero(flat == weakest)[len(greater) - k:], greater])
 
 
 def _stable_argsort(values: np.ndarray) -> np.ndarray:

@@ -163,6 +163,7 @@ def serve(requests, answers) -> None:
     from PIL import Image  # noqa: F401  (loaded before "ready": the first picture must not wait for it)
 
     fans: dict[int, list] = {}  # fan: [canvas, data map, picture map, last picture, strongest weights kept]
+    failed = False
     answers.send("ready")
     while True:
         try:
@@ -181,6 +182,11 @@ def serve(requests, answers) -> None:
         try:
             picture, measures = _draw_request(state, kind, what, width, height)
         except Exception:  # noqa: BLE001 - a bug here must not end the worker: that picture is drawn in the view
+            if not failed:  # told once (the window's terminal): every later picture may fail alike
+                import traceback
+
+                traceback.print_exc()
+                failed = True
             state[0], state[3], state[4] = PenCanvas(), None, None
             answers.send((ticket, fan, None, None))
             continue

@@ -228,6 +228,21 @@ def test_many_inputs_are_made_lazily_and_in_tab_order(panel, state, qtbot):
     assert state.inputs[783] == 0.75
 
 
+def test_the_input_spinboxes_seen_in_a_wide_panel_are_there_when_it_shows(qtbot, state):
+    state.set_network(Network([784, 16, 10], seed=1))
+    state.flush()
+    wide = ControlsPanel(state)  # made hidden: an area of a default size, not its own
+    qtbot.addWidget(wide)
+    wide.resize(900, 900)
+    wide.show()
+    qtbot.waitExposed(wide)
+    grid = wide.findChild(InputGrid, "inputScroll")
+    assert grid._cols >= 3
+    last_seen = (grid.viewport().height() // grid._row_height + 1) * grid._cols - 1
+    assert wide.findChild(QDoubleSpinBox, f"input_{last_seen}") is not None
+    qtbot.waitUntil(lambda: wide.findChild(QDoubleSpinBox, f"input_{EAGER_INPUTS - 1}") is not None)
+
+
 def test_oversized_layer_is_refused_with_a_message_and_the_spinbox_reverts(panel, state, qtbot):
     child(panel, QSpinBox, "layerSize_0").setValue(MAX_LAYER_SIZE)
     spin = child(panel, QSpinBox, "layerSize_1")

@@ -118,6 +118,14 @@ class InputGrid(QScrollArea):
             show_value(self._spins[index], values[index])
 
     # -- geometry ------------------------------------------------------------------------------------
+    def showEvent(self, event):
+        super().showEvent(event)
+        # Its own size now (a resize comes before it is visible): the ones seen, and the rest a moment later.
+        self._relayout()
+        self._create_visible()
+        if len(self._spins) < self._target:
+            self._later_timer.start()
+
     def resizeEvent(self, event):
         super().resizeEvent(event)
         self._relayout()
@@ -168,7 +176,7 @@ class InputGrid(QScrollArea):
         self._create_up_to(min(self._seen, len(self._spins) + INPUTS_PER_TURN))
         if len(self._spins) < self._seen:
             self._create_timer.start()
-        elif len(self._spins) < self._target and not self._later_timer.isActive():
+        elif len(self._spins) < self._target and self.isVisible() and not self._later_timer.isActive():
             self._later_timer.start()
 
     def _create_later(self) -> None:

@@ -78,7 +78,8 @@ class DelegatedFan:
         differs = self.weights != weights
         if not differs.any():
             return True
-        if self.floor is None or np.count_nonzero(differs) > UNSEEN_CHANGES:  # a training step: all differ
+        if (self.floor is None or not np.isfinite(self.floor)  # an inf floor: the pens' top is not among them
+                or np.count_nonzero(differs) > UNSEEN_CHANGES):  # a training step: all differ
             return False
         changed = np.flatnonzero(differs)
         old, new = np.take(self.weights, changed), np.take(weights, changed)
@@ -172,7 +173,9 @@ def unseen_change(drawn: DrawnLayer, weights: np.ndarray, now: np.ndarray, any_c
         return True
     if any_change or not len(now):
         return False
-    weakest = np.abs(now).min()  # nan if one is: then no change is unseen
+    weakest = np.abs(now).min()
+    if not np.isfinite(weakest):  # nan or inf: then no change is unseen (an inf's top is a finite weight's)
+        return False
     changed = np.flatnonzero(changed)
     old, new = np.take(drawn.weights, changed), np.take(weights, changed)
     if (np.abs(old) < weakest).all() and (np.abs(new) < weakest).all():
