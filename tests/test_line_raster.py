@@ -144,6 +144,7 @@ def test_a_view_draws_the_same_picture_with_and_without_the_worker(qtbot, monkey
         state, view = shown_view(qtbot, Network([784, 128, 64, 10], seed=3), np.random.default_rng(2).random(784))
         if selected:
             view.select_node(2, 7)
+        collected.clear()  # the training step's pictures only
         state.network.weights[0][:5] *= 3.0
         state.notify_weights_changed()
         state.flush()
@@ -157,7 +158,8 @@ def test_a_view_draws_the_same_picture_with_and_without_the_worker(qtbot, monkey
     monkeypatch.setattr(raster_worker, "_shared", worker)
     through_worker = trained_view_picture()
     assert collected and all(answer is not None for answer in collected)  # drawn in the worker, and used
-    assert all((answer[1] is None) == selected for answer in collected)  # a top: worked out from the weights
+    worked_out = [answer[1] is not None for answer in collected]  # measures: worked out from the weights
+    assert any(worked_out) == (not selected)
 
     here = RasterWorker()
     here.close()  # given up before it starts: every fan drawn in this process

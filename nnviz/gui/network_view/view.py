@@ -110,9 +110,7 @@ class NetworkView(ViewInteraction, GrowingColours, pg.GraphicsView):
         self._refresh.mark()
 
     def _action(self, text: str, slot, tip: str) -> QAction:
-        action = QAction(text, self)
-        action.setToolTip(tip)
-        action.setStatusTip(tip)
+        action = QAction(text, self, toolTip=tip, statusTip=tip)
         action.triggered.connect(lambda _checked=False: slot())
         self.addAction(action)
         return action
@@ -232,12 +230,17 @@ class NetworkView(ViewInteraction, GrowingColours, pg.GraphicsView):
         self.setBackground(theme_colors(self.appearance.theme).background)
 
     def _up_to_date(self) -> None:
-        """Run the pending refresh now, and relayout if the network's structure changed unsignalled."""
+        """Run the pending refresh now (relayout if the structure changed unsignalled), then ask the raster
+        worker for the dense fans a paint needs (after a zoom, the first paint): it draws them meanwhile."""
         if not self._layout_fits():
             # The state changes the network at once but signals a turn later; a paint, a hover or a
             # refresh scheduled by an earlier change (training publishes weights) can come in between.
             self._refresh.stale.update(("layout", "edges", "nodes", "legend", "fit"))
         self._refresh.run()
+        if self._layout is not None and self._painted_soon():
+            self._viewbox.updateMatrix()  # as the paint will
+            for item in self._edge_items:
+                item.prepare(self, draw=False)
 
     def _bring_up_to_date(self, dirty: set[str]) -> None:
         """Bring the items up to date with everything that changed since the last refresh."""
@@ -321,8 +324,7 @@ class NetworkView(ViewInteraction, GrowingColours, pg.GraphicsView):
         redrawn = []
         if ask:
             self._viewbox.updateMatrix()  # a zoom since the last paint is applied as the paint would
-        # The raster worker works out the strokes of the largest fan only: it draws every dense fan, and more
-        # would keep the picture waiting for it (two busy processes on two cores each go ~2× slower).
+        # The worker works out the largest fan only: it draws every dense fan; more kept the picture waiting.
         largest = max((layer for layer in range(len(self._edge_items)) if layer not in matrices),
                       key=lambda layer: network.weights[layer].size, default=None)
         for item, limit in zip(self._edge_items, limits):
@@ -332,27 +334,25 @@ class NetworkView(ViewInteraction, GrowingColours, pg.GraphicsView):
                     item.set_batches(EdgeSet.empty(), Strokes.empty())
                 continue
             drawn = self._drawn.get(weight_layer)
-            # A picture drawn here that still shows the layer stays; else a dense fan goes to the raster worker.
+            # A picture drawn here that still shows the layer stays; else the largest dense fan goes to the worker.
             fan = None
-            if weight_layer == largest and not (drawn is not None and still_shown(network, weight_layer, limit, key,
-                                                                                   drawn)):
+            if weight_layer == largest and (drawn is None or not still_shown(network, weight_layer, limit, key, drawn)):
                 fan = worker_fan(network, self._layout, weight_layer, limit, style, key, item.delegated, drawn,
                                  self.viewport().devicePixelRatioF())
             if fan is not None:
-                if fan is not item.delegated:
-                    self._drawn.pop(weight_layer, None)
-                    item.set_delegated(fan)
-                    redrawn.append(item)
-                    if ask:
-                        item.prepare(self, draw=False)
-                continue
-            update = redrawn_layer(network, self._layout, weight_layer, limit, style, key, drawn)
-            if update is not None:
+                if fan is item.delegated:
+                    continue
+                self._drawn.pop(weight_layer, None)
+                item.set_delegated(fan)
+            else:
+                update = redrawn_layer(network, self._layout, weight_layer, limit, style, key, drawn)
+                if update is None:
+                    continue
                 self._drawn[weight_layer], edges, strokes = update
                 item.set_batches(edges, strokes, exact=style.max_edges_per_layer is None)  # None: every edge
-                redrawn.append(item)
-                if ask:  # drawn in the raster worker while the next layer's strokes are chosen
-                    item.prepare(self, draw=False)
+            redrawn.append(item)
+            if ask:  # drawn in the raster worker while the next layer's strokes are chosen
+                item.prepare(self, draw=False)
         return redrawn
 
     # -- nodes --------------------------------------------------------------------------------------
