@@ -243,6 +243,19 @@ def test_the_input_spinboxes_seen_in_a_wide_panel_are_there_when_it_shows(qtbot,
     qtbot.waitUntil(lambda: wide.findChild(QDoubleSpinBox, f"input_{EAGER_INPUTS - 1}") is not None)
 
 
+def test_input_spinboxes_made_later_follow_a_network_that_shrank_meanwhile(panel, state, qtbot):
+    state.set_network(Network([784, 16, 10], seed=1))
+    state.flush()
+    grid = panel.findChild(InputGrid, "inputScroll")
+    state.set_network(Network([5, 3, 2], seed=1))  # the grid hears of it a turn later; its timers may fire first
+    grid._create_later()
+    grid._create_more()
+    state.flush()
+    assert [child(panel, QDoubleSpinBox, f"input_{i}").isVisible() for i in range(5)] == [True] * 5
+    extra = panel.findChild(QDoubleSpinBox, "input_5")
+    assert extra is None or not extra.isVisible()
+
+
 def test_oversized_layer_is_refused_with_a_message_and_the_spinbox_reverts(panel, state, qtbot):
     child(panel, QSpinBox, "layerSize_0").setValue(MAX_LAYER_SIZE)
     spin = child(panel, QSpinBox, "layerSize_1")

@@ -187,8 +187,8 @@ class InputGrid(QScrollArea):
             self._later_timer.start()
 
     def _create_up_to(self, stop: int) -> None:
-        values = self._values()
-        for index in range(len(self._spins), stop):
+        values = self._values()  # the state's: fewer than the count until the count follows a smaller network
+        for index in range(len(self._spins), min(stop, len(values))):
             self._create(index, values[index])
 
     def _create(self, index: int, value: float) -> None:

@@ -29,6 +29,9 @@ WINDOWED_VIEWS = 1.0
 """Zoomed in so far that a fan's whole picture would be this many times the view's area, its picture is only
 what is on screen and a margin around it (see :meth:`EdgeLayerItem._plan`): a training step then draws about
 what is seen, not a whole fan blown up off screen (at 5× that took ~280 ms at 784-128-64-10)."""
+WINDOWED_SEEN = 0.6
+"""A fan less than this share of whose whole picture is on screen gets a window too (see :data:`WINDOWED_VIEWS`):
+zoomed in 1.5–2×, most fans are half off screen, and drawing those halves took half the time of a step."""
 WINDOW_MARGIN = 0.25
 """Of the view's width and height, drawn beyond each side of the screen when a pan needs a new window: a
 drag then draws the fan again only every quarter of the view, and copies the picture in between."""
@@ -256,9 +259,10 @@ class EdgeLayerItem(pg.GraphicsObject):
         ``device_height`` logical px (``ratio`` device pixels a pixel) mapped by ``transform``; ``None`` if
         too small to see.
 
-        Zoomed in, when the whole fan would be a picture of more than :data:`WINDOWED_VIEWS` devices, the
-        picture is only the part on the device (a window), with :data:`WINDOW_MARGIN` around it when the view
-        was panned: the window already drawn or asked for is kept while the device stays inside it.
+        Zoomed in, when the whole fan would be a picture of more than :data:`WINDOWED_VIEWS` devices, or less
+        than :data:`WINDOWED_SEEN` of it would be on the device, the picture is only the part on the device (a
+        window), with :data:`WINDOW_MARGIN` around it when the view was panned: the window already drawn or
+        asked for is kept while the device stays inside it.
         """
         # To 10 digits: a pan moves the view range by floats and changes the scale in its last bits.
         linear = tuple(float(f"{value:.10g}") for value in (transform.m11(), transform.m12(), transform.m21(),
@@ -267,8 +271,10 @@ class EdgeLayerItem(pg.GraphicsObject):
         # In pixels from where the item's origin is mapped: the same place whatever the pan.
         area = transform.mapRect(self.boundingRect()).adjusted(-8, -8, 8, 8).translated(-dx, -dy)
         key = linear
-        if area.width() * area.height() > WINDOWED_VIEWS * device_width * device_height:
-            seen = area.intersected(QRectF(-dx, -dy, device_width, device_height))
+        seen = area.intersected(QRectF(-dx, -dy, device_width, device_height))
+        whole = area.width() * area.height()
+        if (whole > WINDOWED_VIEWS * device_width * device_height
+                or seen.width() * seen.height() < WINDOWED_SEEN * whole):
             if seen.isEmpty():
                 return None
             for earlier in (self._cache, self._asked):
