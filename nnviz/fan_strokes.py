@@ -287,8 +287,7 @@ def edge_rows(weights: np.ndarray, flat_indices: np.ndarray, biases: np.ndarray 
 class PaintedFan:
     """What a dense fan paints at a zoom: ``lines`` ``(p, 4)`` in scene units with pens ``pen`` ``(p,)``
     uint8, in drawing order; ``kept`` ``(k,)`` its strongest weights' flat indices (for the next
-    :func:`painted_fan`), ``top`` the |value| its pens are bins of, and ``floor`` the least |w| kept (nan
-    if one is): weights weaker than it, before and after a change, change nothing painted."""
+    :func:`painted_fan`), ``top`` the |value| its pens are bins of, and ``floor`` its :func:`floor_of`."""
 
     lines: np.ndarray
     pen: np.ndarray
@@ -310,5 +309,11 @@ def painted_fan(weights: np.ndarray, biases: np.ndarray | None, k: int, geometry
     order = drawing_order(pen, interleave=True)
     start = first_painted(coverage(np.ones(len(order))), lines_per_zoom(geometry.centres(to, frm)) * pixels_per_unit)
     rows = order[start:]
-    floor = float(np.abs(np.take(weights, kept)).min()) if len(kept) else 0.0
-    return PaintedFan(geometry.lines(np.take(to, rows), np.take(frm, rows)), np.take(pen, rows), kept, top, floor)
+    return PaintedFan(geometry.lines(np.take(to, rows), np.take(frm, rows)), np.take(pen, rows), kept, top,
+                      floor_of(np.take(weights, kept)))
+
+
+def floor_of(kept_values: np.ndarray) -> float:
+    """The least |w| of a fan's kept weights ``kept_values`` ``(k,)`` (nan if one is; 0.0 if none): a weight
+    weaker than it, before and after a change, changes nothing drawn."""
+    return float(np.abs(kept_values).min()) if len(kept_values) else 0.0

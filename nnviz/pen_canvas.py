@@ -16,11 +16,22 @@ import os
 
 import numpy as np
 
-from nnviz.fan_strokes import FanGeometry, device_points, painted_fan
+from nnviz.fan_strokes import LEVELS, FanGeometry, device_points, painted_fan
+
+MAX_PENS = 255
+"""Pens one picture can hold: pen numbers are bytes, and 0 is where no line is."""
 
 KEPT_STAGES = (0.25, 0.5, 0.75)
 """Where, as fractions of its lines, a :class:`PenCanvas` keeps its picture half drawn: an edit moves
 lines from somewhere in the order on, and the picture is drawn again from the last stage before it."""
+
+
+def pen_ink(pen: np.ndarray, n_pens: int) -> np.ndarray:
+    """``(m,)`` uint8 bytes the lines of pens ``pen`` ``(m,)`` (of ``n_pens`` ≤ :data:`MAX_PENS`) are drawn
+    with: pen + 1."""
+    if n_pens > MAX_PENS:
+        raise ValueError(f"at most {MAX_PENS} pens fit one picture, got {n_pens}")
+    return (np.asarray(pen) + 1).astype(np.uint8)
 
 
 class PenCanvas:
@@ -208,7 +219,7 @@ def _draw_request(state: list, kind: str, what, width: int, height: int) -> tupl
     state[4] = (geometry.shape, fan_lines.kept)
     points, visible = visible_parts(device_points(fan_lines.lines, np.reshape(matrix, (2, 2)), np.asarray(shift)),
                                     width, height)
-    ink = (fan_lines.pen[visible] + 1).astype(np.uint8)
+    ink = pen_ink(fan_lines.pen[visible], 2 * LEVELS)
     return state[0].draw(points, ink, width, height), (fan_lines.top, fan_lines.floor)
 
 

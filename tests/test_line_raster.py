@@ -11,10 +11,10 @@ from PySide6.QtGui import QColor, QImage, QPainter
 from nnviz.core import Network
 from nnviz.gui.appearance import Appearance
 from nnviz.gui.network_view import NetworkView, raster_worker
-from nnviz.gui.network_view.line_raster import MAX_PENS, LineRaster, pen_ink
+from nnviz.gui.network_view.line_raster import LineRaster
 from nnviz.gui.network_view.raster_worker import RasterWorker
 from nnviz.gui.state import NetworkState
-from nnviz.pen_canvas import CLIP_MARGIN_PX, PenCanvas, visible_parts
+from nnviz.pen_canvas import CLIP_MARGIN_PX, MAX_PENS, PenCanvas, pen_ink, visible_parts
 
 
 def pixels(image: QImage) -> np.ndarray:
@@ -81,7 +81,7 @@ def test_an_unchanged_fan_is_neither_drawn_nor_coloured_again_and_painting_on_it
 def test_later_lines_cover_earlier_ones_in_their_pen_colour(qapp):
     points = np.array([[0.0, 5.0, 9.0, 5.0], [5.0, 0.0, 5.0, 9.0]])
     colors = np.array([[255, 0, 0], [0, 0, 255]])
-    pens = PenCanvas().draw(points, pen_ink(np.array([0, 1]), colors), 10, 10)
+    pens = PenCanvas().draw(points, pen_ink(np.array([0, 1]), len(colors)), 10, 10)
     image = LineRaster().coloured(pens, colors, 10, 10)
     assert image.pixelColor(5, 5).getRgb() == (0, 0, 255, 255)  # the second line, on top
     assert image.pixelColor(2, 5).getRgb() == (255, 0, 0, 255)
@@ -90,7 +90,7 @@ def test_later_lines_cover_earlier_ones_in_their_pen_colour(qapp):
 
 def test_too_many_pens_are_refused():
     with pytest.raises(ValueError, match="at most 255 pens"):
-        pen_ink(np.zeros(1, int), np.zeros((MAX_PENS + 1, 3)))
+        pen_ink(np.zeros(1, int), MAX_PENS + 1)
 
 
 @pytest.fixture

@@ -16,14 +16,14 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QImage, QPaintEngine, QPainter, QTransform
 
-from nnviz.fan_strokes import ANTIALIAS_MAX_EDGES, coverage, device_points, first_painted, lines_per_zoom
-from nnviz.gui.network_view.devices import logical_size
+from nnviz.fan_strokes import ANTIALIAS_MAX_EDGES, coverage, device_points, first_painted, floor_of, lines_per_zoom
+from nnviz.gui.network_view.devices import affine, logical_size, pixels_per_unit
 from nnviz.gui.network_view.edge_updates import DelegatedFan
 from nnviz.gui.network_view.edges import Batch, EdgeSet, Strokes, draw_batches
-from nnviz.gui.network_view.line_raster import LineRaster, pen_ink
+from nnviz.gui.network_view.line_raster import LineRaster
 from nnviz.gui.network_view.raster_worker import shared_worker
 from nnviz.gui.network_view.wide_lines import draw_wide_lines
-from nnviz.pen_canvas import visible_parts
+from nnviz.pen_canvas import pen_ink, visible_parts
 
 WINDOWED_VIEWS = 1.0
 """Zoomed in so far that a fan's whole picture would be this many times the view's area, its picture is only
@@ -49,11 +49,6 @@ def _measured(edges: EdgeSet, strokes: Strokes, exact: bool) -> tuple:
         return edges, strokes, None, None
     return (edges, strokes, lines_per_zoom(edges.geometry.centres(edges.to, edges.frm)),
             coverage(strokes.line_widths()[:len(strokes) - strokes.n_top]))
-
-
-def _pixels_per_unit(transform: QTransform) -> float:
-    """How many pixels a scene unit spans under ``transform`` (the zoom a dense fan's budget follows)."""
-    return math.sqrt(abs(transform.determinant()))
 
 
 def _extent(edges: EdgeSet) -> QRectF:
@@ -119,8 +114,8 @@ class EdgeLayerItem(pg.GraphicsObject):
             fan = self._delegated
             self._shown = _measured(*fan.resolve(), exact=False)
             if fan.floor is None:  # as the worker tells it (see DelegatedFan.shows)
-                weights = np.abs(self._shown[0].values[self._shown[0].frm >= 0])
-                fan.floor = float(weights.min()) if len(weights) else 0.0
+                edges = self._shown[0]
+                fan.floor = floor_of(edges.values[edges.frm >= 0])
         return self._shown
 
     def set_batches(self, edges: EdgeSet, strokes: Strokes, exact: bool = False) -> None:
@@ -185,7 +180,7 @@ class EdgeLayerItem(pg.GraphicsObject):
         raster = engine is not None and engine.type() == QPaintEngine.Type.Raster
         if widget is None or not raster:
             # Vector output (SVG) keeps every line: it may be zoomed into later.
-            start = self._start_at(_pixels_per_unit(transform)) if raster else 0
+            start = self._start_at(pixels_per_unit(transform)) if raster else 0
             painter.save()
             try:
                 draw_batches(painter, self._strokes.batches(start), transform)
@@ -216,15 +211,15 @@ class EdgeLayerItem(pg.GraphicsObject):
             self._asked = None
         ticket = self._submit_delegated(transform, offset, ratio, width, height)
         if ticket is not None:
-            self._asked = (key, (width, height), ticket, None, _pixels_per_unit(transform))
+            self._asked = (key, (width, height), ticket, None, pixels_per_unit(transform))
             return
         queued = shared_worker().queued()
         fan = self._fan_lines(transform, offset, ratio, width, height) if queued < MAX_QUEUED else None
         if fan is not None and (ticket := shared_worker().submit(self._fan, *fan[1:], width, height)) is not None:
-            self._asked = (key, (width, height), ticket, fan[0], _pixels_per_unit(transform))
+            self._asked = (key, (width, height), ticket, fan[0], pixels_per_unit(transform))
         elif draw:
             self._cache = (key, self._draw_image(transform, offset, ratio, width, height), x0, y0,
-                           _pixels_per_unit(transform))
+                           pixels_per_unit(transform))
 
     def _cached_image(self, painter: QPainter, transform):
         """The picture for this zoom, drawn again only when the strokes or the zoom changed."""
@@ -250,7 +245,7 @@ class EdgeLayerItem(pg.GraphicsObject):
                                              start, transform, offset, 1.0)
             if image is None:
                 image = self._draw_image(transform, offset, device.devicePixelRatioF(), width, height)
-                drawn_at = _pixels_per_unit(transform)
+                drawn_at = pixels_per_unit(transform)
             self._cache = (key, image, x0, y0, drawn_at)
         return self._cache[1:4]
 
@@ -305,21 +300,21 @@ class EdgeLayerItem(pg.GraphicsObject):
         if fan is None or self._shown is not None or ratio != 1.0:
             return None
         return shared_worker().submit_fan(self._fan, fan.weights, fan.biases, fan.geometry, fan.k,
-                                          _pixels_per_unit(transform), *_affine(transform, offset), width, height)
+                                          pixels_per_unit(transform), *affine(transform, offset), width, height)
 
     def _fan_lines(self, transform: QTransform, offset, ratio: float, width: int, height: int) -> tuple | None:
         """``(strokes drawn after, points (m, 4) in pixels, ink (m,))`` of the 1 px aliased lines of a
         dense fan worth drawing at this zoom in a ``width`` × ``height`` picture (their visible parts),
         drawn without Qt (see :mod:`nnviz.pen_canvas`); ``None`` if the picture has other lines."""
         strokes = self._strokes
-        start = self._start_at(_pixels_per_unit(transform))
+        start = self._start_at(pixels_per_unit(transform))
         n_base = len(strokes) - strokes.n_top
         pens = np.unique(strokes.pen[start:n_base])
         if ratio != 1.0 or not len(pens) or strokes.antialias[pens].any() or (strokes.widths[pens] != 1.0).any():
             return None
         points, kept = visible_parts(_device_points(strokes.lines_between(start, n_base), transform, offset), width,
                                      height)
-        return n_base, points, pen_ink(strokes.pen[start:n_base][kept], strokes.colors)
+        return n_base, points, pen_ink(strokes.pen[start:n_base][kept], len(strokes.colors))
 
     def _draw_image(self, transform: QTransform, offset, ratio: float, width: int, height: int) -> QImage:
         """The strokes worth drawing at this zoom in a new ``width`` × ``height`` image."""
@@ -330,7 +325,7 @@ class EdgeLayerItem(pg.GraphicsObject):
             image = self._raster.coloured(self._raster.pens(points, ink, width, height), self._strokes.colors,
                                           width, height)
         else:
-            start = self._start_at(_pixels_per_unit(transform))
+            start = self._start_at(pixels_per_unit(transform))
             image = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
             image.fill(0)
         image = self._finish(image, start, transform, offset, ratio)
@@ -367,11 +362,4 @@ def _draw_runs(painter: QPainter, strokes: Strokes, start: int, transform: QTran
 
 def _device_points(lines: np.ndarray, transform: QTransform, offset) -> np.ndarray:
     """``lines`` ``(m, 4)`` in scene units mapped by ``transform``, minus ``offset`` pixels."""
-    return device_points(lines, *_affine(transform, offset))
-
-
-def _affine(transform: QTransform, offset) -> tuple[np.ndarray, np.ndarray]:
-    """``(matrix (2, 2), shift (2,))`` of :func:`~nnviz.fan_strokes.device_points` for ``transform``, minus
-    ``offset`` pixels."""
-    return (np.array([[transform.m11(), transform.m12()], [transform.m21(), transform.m22()]]),
-            np.array([transform.dx() - offset[0], transform.dy() - offset[1]]))
+    return device_points(lines, *affine(transform, offset))

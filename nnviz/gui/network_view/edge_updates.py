@@ -15,7 +15,7 @@ import numpy as np
 
 from nnviz.core import Network
 from nnviz.core.layout import NetworkLayout
-from nnviz.fan_strokes import ANTIALIAS_MAX_EDGES, FanGeometry, strongest_edges
+from nnviz.fan_strokes import ANTIALIAS_MAX_EDGES, FanGeometry, floor_of, strongest_edges
 from nnviz.gui.colors import theme_colors, weight_colormap
 from nnviz.gui.network_view.edge_picture import EdgeStyle, base_strokes, edge_set, fan_geometry, layer_strokes
 from nnviz.gui.network_view.edges import EdgeSet, Strokes, pens
@@ -76,17 +76,8 @@ class DelegatedFan:
                                    else biases is not None and np.array_equal(self.biases, biases)):
             return False
         differs = self.weights != weights
-        if not differs.any():
-            return True
-        if (self.floor is None or not np.isfinite(self.floor)  # an inf floor: the pens' top is not among them
-                or np.count_nonzero(differs) > UNSEEN_CHANGES):  # a training step: all differ
-            return False
-        changed = np.flatnonzero(differs)
-        old, new = np.take(self.weights, changed), np.take(weights, changed)
-        if (np.abs(old) < self.floor).all() and (np.abs(new) < self.floor).all():  # False with a nan floor
-            np.put(self.weights, changed, new)
-            return True
-        return False
+        # A training step changes them all: it is not looked into.
+        return not differs.any() or _weak_changes_copied(self.weights, weights, differs, self.floor, UNSEEN_CHANGES)
 
 
 def worker_fan(network: Network, layout: NetworkLayout, layer: int, limit: float, style: EdgeStyle, key: tuple,
@@ -171,15 +162,21 @@ def unseen_change(drawn: DrawnLayer, weights: np.ndarray, now: np.ndarray, any_c
     changed = drawn.weights != weights
     if not changed.any():
         return True
-    if any_change or not len(now):
+    return not any_change and _weak_changes_copied(drawn.weights, weights, changed, floor_of(now))
+
+
+def _weak_changes_copied(held: np.ndarray, weights: np.ndarray, differs: np.ndarray, floor: float | None,
+                         most: int | None = None) -> bool:
+    """Whether every weight where ``held`` and ``weights`` ``(n_out, n_in)`` ``differs`` (bool) is weaker
+    than ``floor`` (:func:`~nnviz.fan_strokes.floor_of` the drawn ones) before and after, so that neither the
+    drawn set, nor the layer's largest |w|, nor any pen changes; such changes are copied into ``held``.
+    Never with no, a nan or an inf ``floor`` (an inf's top is a finite weight's), nor more than ``most``."""
+    if floor is None or not np.isfinite(floor) or (most is not None and np.count_nonzero(differs) > most):
         return False
-    weakest = np.abs(now).min()
-    if not np.isfinite(weakest):  # nan or inf: then no change is unseen (an inf's top is a finite weight's)
-        return False
-    changed = np.flatnonzero(changed)
-    old, new = np.take(drawn.weights, changed), np.take(weights, changed)
-    if (np.abs(old) < weakest).all() and (np.abs(new) < weakest).all():
-        np.put(drawn.weights, changed, new)
+    changed = np.flatnonzero(differs)
+    old, new = np.take(held, changed), np.take(weights, changed)
+    if (np.abs(old) < floor).all() and (np.abs(new) < floor).all():
+        np.put(held, changed, new)
         return True
     return False
 

@@ -20,6 +20,7 @@ from PySide6.QtGui import QColor, QPainter, QPen, QTransform
 
 from nnviz.fan_strokes import ANTIALIAS_MAX_EDGES, LEVELS, FanGeometry, drawing_order, finite_max, pen_groups
 from nnviz.gui.colors import fade, map_rgb
+from nnviz.gui.network_view.devices import affine
 
 
 @dataclass(frozen=True)
@@ -219,11 +220,8 @@ def draw_batches(painter: QPainter, batches: list[Batch], transform: QTransform,
     The lines are mapped with numpy and drawn with the painter's world transform reset, so pen
     widths are pixels on every device (screen, image, SVG); ``ratio`` > 1 draws for a HiDPI image.
     """
-    transform = transform * QTransform.fromScale(ratio, ratio)
-    offset = (offset[0] * ratio, offset[1] * ratio)
+    m, shift = affine(transform * QTransform.fromScale(ratio, ratio), (offset[0] * ratio, offset[1] * ratio))
     painter.resetTransform()
-    m = np.array([[transform.m11(), transform.m12()], [transform.m21(), transform.m22()]])
-    shift = np.array([transform.dx() - offset[0], transform.dy() - offset[1]])
     buffer = PrimitiveArray(QLineF, 4)
     for batch in batches:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, batch.antialias)

@@ -11,17 +11,6 @@ from PySide6.QtGui import QImage
 
 from nnviz.pen_canvas import PenCanvas
 
-MAX_PENS = 255
-"""Pens one picture can hold: pen numbers are bytes, and 0 is the transparent background."""
-
-
-def pen_ink(pen: np.ndarray, colors: np.ndarray) -> np.ndarray:
-    """``(m,)`` uint8 bytes the lines of pens ``pen`` ``(m,)`` are drawn with (pen + 1), for ``colors``
-    ``(p, 3)``, p ≤ :data:`MAX_PENS`."""
-    if len(colors) > MAX_PENS:
-        raise ValueError(f"at most {MAX_PENS} pens fit one picture, got {len(colors)}")
-    return (np.asarray(pen) + 1).astype(np.uint8)
-
 
 class LineRaster:
     """The coloured pictures of one dense fan (the last one is kept: a fan often only changes colours)."""

@@ -25,6 +25,7 @@ from nnviz.gui.colors import (
     normalise_activations,
     text_colors,
 )
+from nnviz.gui.network_view import devices
 from nnviz.gui.network_view.devices import logical_size
 from nnviz.gui.network_view.node_raster import LastTwo, band_rows, circle_reach, column_masks, paint_band, paint_column
 from nnviz.gui.network_view.text import column_titles
@@ -206,9 +207,8 @@ class NodeItem(pg.GraphicsObject):
         if pic is None:
             return
         transform = painter.worldTransform()
-        pixels_per_unit = float(np.sqrt(abs(transform.determinant())))
-        m = np.array([[transform.m11(), transform.m12()], [transform.m21(), transform.m22()]])
-        shift = np.array([transform.dx(), transform.dy()])
+        pixels_per_unit = devices.pixels_per_unit(transform)
+        m, shift = devices.affine(transform)
         engine = painter.paintEngine()
         self._raster = engine is not None and engine.type() == QPaintEngine.Type.Raster
         painter.save()
