@@ -17,7 +17,8 @@ from nnviz.core.stats import NetworkStats, is_centred
 
 from ..colors import theme_colors
 from .axes import snapped
-from .plots import ChangeCache, PlotStyle, line, make_plot, style_axes
+from .curves import Curve
+from .plots import ChangeCache, PlotStyle, make_plot, style_axes
 
 LOG_SPAN = 100.0
 """The depth plots switch to a log y axis when the largest value is this many times the smallest."""
@@ -74,10 +75,10 @@ class DepthView:
             for col, spec in enumerate(plots):
                 plot = make_plot(spec.tooltip)
                 layout.addItem(plot, row=row + 1, col=col)
-                pinned = line(symbol="o", symbolSize=5)
-                current = line(symbol="o", symbolSize=6)
+                pinned = Curve(symbol_size=5)
+                current = Curve(symbol_size=6)
                 # B's and A's extra series (mean(a)), dotted; unused by plots without one.
-                extras = (line(), line())
+                extras = (Curve(), Curve())
                 marker = pg.InfiniteLine(angle=90, movable=False)
                 plot.addItem(marker)
                 for item in (*extras, pinned, current):
@@ -128,9 +129,9 @@ class DepthView:
             values = np.concatenate([y for _, y in lines + extra_lines])
             # A mean(a) that is 0 or negative must not take the log scale from the spreads.
             log = _wants_log(np.concatenate([y for _, y in lines]), values)
-            self._cache.set_log_y(plot, log)
-            if log:
-                extra_lines = [(x[y > 0], y[y > 0]) for x, y in extra_lines]
+            if log:  # drawn in decades (log10), on a linear axis whose ticks say 10ⁿ
+                lines = [(x, np.log10(y)) for x, y in lines]
+                extra_lines = [(x[y > 0], np.log10(y[y > 0])) for x, y in extra_lines]
                 values = values[values > 0]
             current.setData(*lines[0])
             _set_data_unless_empty_again(extras[0], *extra_lines[0])  # most plots have no extra series
@@ -173,12 +174,12 @@ class DepthView:
         return None
 
 
-def _set_data_unless_empty_again(item: pg.PlotDataItem, x: np.ndarray, y: np.ndarray) -> None:
-    if x.size or (item.xData is not None and item.xData.size):
+def _set_data_unless_empty_again(item: Curve, x: np.ndarray, y: np.ndarray) -> None:
+    if x.size or item.getData()[0].size:
         item.setData(x, y)
 
 
-def _style_series(item: pg.PlotDataItem, style: PlotStyle, key: str, pinned: bool) -> None:
+def _style_series(item: Curve | pg.PlotDataItem, style: PlotStyle, key: str, pinned: bool) -> None:
     """B: a solid line with filled dots in its colour; A: a dashed grey line with hollow dots."""
     colour = style.colour(key)
     item.setPen(style.pen(key, 1.5 if pinned else 2, dashed=pinned))

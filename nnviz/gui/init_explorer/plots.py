@@ -19,6 +19,7 @@ from nnviz.core.verdicts import format_number
 
 from ..colors import ThemeColors
 from .axes import Bars, snapped, sparse_ticks
+from .curves import EMPTY, Curve
 
 CURVE_POINTS = 200
 ROW_HEIGHT = 150
@@ -77,25 +78,6 @@ def style_axes(plot: pg.PlotItem, style: PlotStyle) -> None:
         axis.setStyle(tickFont=font, tickLength=int(-4 * style.scale), maxTextLevel=0)
 
 
-def line(**options) -> pg.PlotDataItem:
-    # The y range always holds the data, so pyqtgraph's clipping of far-off values is never needed; left
-    # on, it recomputes every line on every range change.
-    return pg.PlotDataItem(dynamicRangeLimit=None, **options)
-
-
-NO_STEPS = (np.array([0.0, 1.0]), np.array([0.0]))
-"""The data of an empty step histogram: a step curve refuses no data at all (it needs one more x than y)."""
-
-
-def fast_curve(step: bool = False, **options) -> pg.PlotCurveItem:
-    """A bare curve for plots on linear axes: its ``setData`` costs a sixth of a PlotDataItem's, which
-    also handles log axes, symbols and down-sampling that these plots do not use. ``step``: a step
-    histogram, x the bin edges (one more than y)."""
-    if step:
-        return pg.PlotCurveItem(*NO_STEPS, stepMode="center", **options)
-    return pg.PlotCurveItem(**options)
-
-
 def _padded(span, padding: float) -> tuple[float, float]:
     lo, hi = span
     pad = padding * (hi - lo)
@@ -103,7 +85,7 @@ def _padded(span, padding: float) -> tuple[float, float]:
 
 
 class ChangeCache:
-    """Sets titles, labels, view ranges, log modes and ticks only when they differ from the last ones set.
+    """Sets titles, labels, view ranges and ticks only when they differ from the last ones set.
 
     Re-laying out text and re-ranging a view box are the slow parts of an update; the items live as long
     as the cache's owner, so they are told apart by ``id``.
@@ -133,11 +115,6 @@ class ChangeCache:
         if self.changed(plot, "range", (x_range, y_range)):
             plot.setRange(xRange=x_range, yRange=y_range, padding=0)
 
-    def set_log_y(self, plot: pg.PlotItem, log: bool) -> None:
-        if self.changed(plot, "log", log):
-            plot.setLogMode(x=False, y=log)
-            self._last.pop((id(plot), "range"), None)  # a new log mode turns auto-range back on
-
     def set_ticks(self, axis: pg.AxisItem, ticks: list | None) -> None:
         if self.changed(axis, "ticks", ticks):
             axis.setTicks(ticks)
@@ -148,8 +125,8 @@ class HistogramPair:
 
     def __init__(self, plot: pg.PlotItem, key: str):
         self.key = key
-        self.pinned = fast_curve(step=True)
-        self.current = fast_curve(step=True, fillLevel=0)
+        self.pinned = Curve(step=True)
+        self.current = Curve(step=True, fill_level=0.0)
         plot.addItem(self.current)
         plot.addItem(self.pinned)
         self._pinned_shown = True
@@ -164,7 +141,7 @@ class HistogramPair:
         self.current.setData(bars.edges, bars.current)
         if bars.pinned is None:
             if self._pinned_shown:
-                self.pinned.setData(*NO_STEPS)
+                self.pinned.setData(EMPTY, EMPTY)
                 self.pinned.hide()
         else:
             self.pinned.setData(bars.edges, bars.pinned)
@@ -190,8 +167,8 @@ class LayerRow:
         self.w_hist = HistogramPair(self.w_plot, "w")
         self.z_hist = HistogramPair(self.z_plot, "z")
         self.a_hist = HistogramPair(self.a_plot, "a")
-        self.curve = fast_curve()
-        self.derivative = fast_curve()
+        self.curve = Curve()
+        self.derivative = Curve()
         self.z_plot.addItem(self.curve)
         self.z_plot.addItem(self.derivative)
         self.curve.setZValue(10)
