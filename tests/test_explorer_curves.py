@@ -111,3 +111,15 @@ def test_no_data_paints_nothing_and_has_no_bounds(qtbot, plot):
     curve.setData(np.empty(0), np.empty(0))
     assert curve.boundingRect().isEmpty() and curve.dataBounds(1) == (None, None)
     assert not is_colour(pixels(plot), "#ff0000").any()
+
+
+def test_a_log_plot_draws_decades_and_keeps_the_values_set(qtbot, plot):
+    curve = Curve()
+    plot.addItem(curve)
+    curve.setData([1.0, 2.0, 3.0], [10.0, 0.0, 1000.0])
+    curve.set_log_y(True)
+    np.testing.assert_array_equal(curve.getData()[1], [1.0, -np.inf, 3.0])  # 0 has no logarithm: not drawn
+    np.testing.assert_array_equal(curve.getOriginalDataset()[1], [10.0, 0.0, 1000.0])
+    assert curve.dataBounds(1) == (1.0, 3.0)
+    curve.set_log_y(False)
+    assert curve.dataBounds(1) == (0.0, 1000.0)

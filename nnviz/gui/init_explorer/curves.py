@@ -31,11 +31,12 @@ def step_points(edges: np.ndarray, heights: np.ndarray, baseline: float | None) 
 class Curve(pg.GraphicsObject):
     """A line through ``(x, y)`` in view coordinates, drawn with a cosmetic pen; optionally a step histogram
     (x the ``(n + 1,)`` bin edges of ``(n,)`` heights), filled down to ``fill_level`` with a brush, and with a
-    round dot of ``symbol_size`` px on every point. Non-finite points break the line and get no dot.
+    round dot of ``symbol_size`` px on every point. Non-finite points break the line and get no dot. With
+    :meth:`set_log_y` it draws log10(y) (on a linear axis whose ticks say so).
 
-    The API is the part of pyqtgraph's curve items the explorer uses: ``setData``, ``getData``, ``setPen``,
-    ``setBrush``, ``setSymbolPen``, ``setSymbolBrush``, ``setSymbolSize``; ``dataBounds`` and
-    ``pixelPadding`` for a view box's auto-range.
+    The API is the part of pyqtgraph's curve items the explorer uses: ``setData``, ``getData`` (what is drawn,
+    log10 on a log plot), ``getOriginalDataset`` (what was set), ``setPen``, ``setBrush``, ``setSymbolPen``,
+    ``setSymbolBrush``, ``setSymbolSize``; ``dataBounds`` and ``pixelPadding`` for a view box's auto-range.
     """
 
     def __init__(self, step: bool = False, fill_level: float | None = None, symbol_size: float = 0.0):
@@ -44,7 +45,8 @@ class Curve(pg.GraphicsObject):
         self._pen, self._brush = pg.mkPen("w"), QBrush()
         self._symbol_pen, self._symbol_brush = QPen(Qt.NoPen), QBrush()
         self._antialias = bool(pg.getConfigOption("antialias"))
-        self._x, self._y = EMPTY, EMPTY
+        self._log_y = False
+        self._x, self._y, self._drawn_y = EMPTY, EMPTY, EMPTY
         self._path = QPainterPath()
         self._dots = np.empty((0, 2))
         self._extent: tuple[float, float, float, float] | None = None  # x0, x1, y0, y1 of the finite points
@@ -55,10 +57,15 @@ class Curve(pg.GraphicsObject):
     def setData(self, x, y) -> None:
         """Draw through ``x``, ``y`` (for a step histogram ``x`` has one more entry than ``y``)."""
         self._x, self._y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-        if self._step:
-            px, py = step_points(self._x, self._y, self._fill_level)
+        if self._log_y:
+            with np.errstate(divide="ignore", invalid="ignore"):  # y ≤ 0: not drawn
+                self._drawn_y = np.log10(self._y)
         else:
-            px, py = self._x, self._y
+            self._drawn_y = self._y
+        if self._step:
+            px, py = step_points(self._x, self._drawn_y, self._fill_level)
+        else:
+            px, py = self._x, self._drawn_y
         self._path = pg.arrayToQPath(px, py, connect="finite") if px.size else QPainterPath()
         if self._fill_level is not None and px.size:
             # Closed down to the fill level (a step histogram with a baseline is closed already).
@@ -77,8 +84,18 @@ class Curve(pg.GraphicsObject):
         self._geometry_changed()
 
     def getData(self) -> tuple[np.ndarray, np.ndarray]:
+        """The ``(x, y)`` drawn: y in log10 units on a log plot."""
+        return self._x, self._drawn_y
+
+    def getOriginalDataset(self) -> tuple[np.ndarray, np.ndarray]:
         """The ``(x, y)`` last set."""
         return self._x, self._y
+
+    def set_log_y(self, log: bool) -> None:
+        """Draw log10(y) (True) or y."""
+        if log != self._log_y:
+            self._log_y = log
+            self.setData(self._x, self._y)
 
     # -- style ------------------------------------------------------------------------------------------
     def setPen(self, *args, **kwargs) -> None:

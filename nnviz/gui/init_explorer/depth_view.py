@@ -130,9 +130,10 @@ class DepthView:
             # A mean(a) that is 0 or negative must not take the log scale from the spreads.
             log = _wants_log(np.concatenate([y for _, y in lines]), values)
             if log:  # drawn in decades (log10), on a linear axis whose ticks say 10ⁿ
-                lines = [(x, np.log10(y)) for x, y in lines]
-                extra_lines = [(x[y > 0], np.log10(y[y > 0])) for x, y in extra_lines]
+                extra_lines = [(x[y > 0], y[y > 0]) for x, y in extra_lines]
                 values = values[values > 0]
+            for item in (current, old, *extras):
+                item.set_log_y(log)
             current.setData(*lines[0])
             _set_data_unless_empty_again(extras[0], *extra_lines[0])  # most plots have no extra series
             if pinned is None:
