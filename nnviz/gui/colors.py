@@ -99,6 +99,7 @@ def text_colors(fills: np.ndarray) -> np.ndarray:
     return luminance > 140
 
 
+@cache  # an Activation is immutable; asked a dozen times a frame
 def activation_range(activation: Activation) -> tuple[float, float] | None:
     """``(low, high)`` of a bounded activation (σ: 0 … 1, tanh: −1 … 1); ``None`` for unbounded ones."""
     with np.errstate(over="ignore", invalid="ignore"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from ..appearance import Appearance
@@ -14,6 +14,8 @@ from .sample import ShownSample
 MAX_BARS = 20
 """More output units than this: the largest ones are shown."""
 ROW_PX = 18
+_LABEL_ALIGN = Qt.AlignRight | Qt.AlignVCenter
+_VALUE_ALIGN = Qt.AlignLeft | Qt.AlignVCenter
 
 
 class OutputBars(QWidget):
@@ -90,16 +92,19 @@ class OutputBars(QWidget):
         value_w = metrics.horizontalAdvance("−0.000") + 8
         width = max(10.0, self.width() - label_w - value_w - 8)
         zero_x = label_w + width * (-low / (high - low))
+        lengths = width * np.nan_to_num(values) / (high - low)
+        muted, foreground = QColor(colors.muted), QColor(colors.foreground)
+        regular = painter.font()
+        bold = QFont(regular)
+        bold.setBold(True)
         for i, (unit, label, value) in enumerate(bars):
             y = top + i * row
-            bar = QRectF(zero_x, y + 2, width * (np.nan_to_num(value) / (high - low)), row - 4).normalized()
-            painter.fillRect(bar, highlight if unit == predicted else QColor(colors.muted))
-            painter.setPen(QColor(colors.foreground))
-            font = painter.font()
-            font.setBold(unit == predicted)
-            painter.setFont(font)
-            painter.drawText(QRectF(0, y, label_w - 6, row), Qt.AlignRight | Qt.AlignVCenter, label)
-            painter.drawText(QRectF(label_w + width + 6, y, value_w, row), Qt.AlignLeft | Qt.AlignVCenter,
+            bar = QRectF(zero_x, y + 2, float(lengths[i]), row - 4).normalized()
+            painter.fillRect(bar, highlight if unit == predicted else muted)
+            painter.setPen(foreground)
+            painter.setFont(bold if unit == predicted else regular)
+            painter.drawText(QRectF(0, y, label_w - 6, row), _LABEL_ALIGN, label)
+            painter.drawText(QRectF(label_w + width + 6, y, value_w, row), _VALUE_ALIGN,
                              f"{value:.3f}" if abs(value) < 1000 else f"{value:.2g}")
             if unit == true:
                 painter.setPen(QPen(QColor(colors.foreground), 1.5, Qt.DashLine))
