@@ -177,6 +177,46 @@ def test_momentum_accumulates_velocity():
     assert second == pytest.approx(first * (1 + 0.9), rel=1e-3)
 
 
+def test_steps_with_momentum_l2_and_biases_match_a_hand_written_sgd():
+    # Reference: v ← m·v − lr·(g / batch + l2·W) (biases not decayed), W ← W + v, batch after batch in the
+    # trainer's own order; the trainer works in place in reused buffers and must give the same numbers.
+    X, y = make_dataset("spiral", 60, seed=4)
+    net = Network([2, 7, 5, 3], activation="tanh", seed=4, bias=True)
+    expected = net.copy()
+    lr, m, l2, size = 0.3, 0.8, 0.01, 8
+    trainer = Trainer(net, X, y, batch_size=size, learning_rate=lr, momentum=m, l2=l2)
+    targets = targets_for(expected, y, trainer.classification)
+    order = np.random.default_rng(trainer.seed).permutation(len(X))
+    v_w = [np.zeros_like(w) for w in expected.weights]
+    v_b = [np.zeros_like(b) for b in expected.biases]
+    for start in range(0, len(X), size):
+        batch = order[start:start + size]
+        d_w, d_b = expected.gradients(X[batch], targets[batch])
+        v_w = [m * v - lr * (g / len(batch) + l2 * w) for v, g, w in zip(v_w, d_w, expected.weights)]
+        v_b = [m * v - lr * (g / len(batch)) for v, g in zip(v_b, d_b)]
+        for w, v in zip(expected.weights + expected.biases, v_w + v_b):
+            w += v
+        trainer.step_batches(1)
+        for w, e in zip(net.weights + net.biases, expected.weights + expected.biases):
+            np.testing.assert_allclose(w, e, rtol=1e-12, atol=1e-15)
+
+
+def test_a_step_that_diverges_changes_neither_the_weights_nor_the_velocity():
+    X, y = np.full((20, 2), 1e150), np.full(20, 1e150)  # no epoch ends (nor its loss is checked) first
+    net = Network([2, 1], activation="linear", seed=1)
+    trainer = Trainer(net, X, y, batch_size=1, learning_rate=10.0, momentum=0.9, l2=0.01, classification=False)
+    with pytest.raises(TrainingDiverged):
+        for _ in range(10):
+            weights, velocity = [w.copy() for w in net.weights + net.biases], trainer._velocity
+            velocity = None if velocity is None else [v.copy() for part in velocity for v in part]
+            trainer.step_batches(1)
+    for w, before in zip(net.weights + net.biases, weights):
+        np.testing.assert_array_equal(w, before)
+    assert velocity is not None  # it failed after a step: momentum was moving
+    for v, before in zip([v for part in trainer._velocity for v in part], velocity):
+        np.testing.assert_array_equal(v, before)
+
+
 def test_momentum_speeds_up_a_slow_descent():
     X, y = make_dataset("plane", 100, seed=6)
     slow, fast = Network([2, 1], activation="linear", seed=6), Network([2, 1], activation="linear", seed=6)
