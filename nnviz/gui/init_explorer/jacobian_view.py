@@ -15,6 +15,7 @@ from ..appearance import Appearance
 from ..colors import theme_colors
 from ..deferred import SLOW_PANEL_INTERVAL_MS, DeferredRefresh
 from .axes import snapped
+from .curves import Curve
 from .plots import ChangeCache
 
 
@@ -43,7 +44,10 @@ class JacobianView(pg.GraphicsLayoutWidget):
         for name in ("left", "bottom"):
             self.plot.getAxis(name).enableAutoSIPrefix(False)
         self.plot.setLabel("bottom", "index (sorted)")
-        self.curve = self.plot.plot(symbol="o", symbolSize=6)
+        # Drawn in decades (log10) under the axis's log mode, which labels the ticks 10ⁿ.
+        self.curve = Curve(symbol_size=6)
+        self.curve.set_log_y(True)
+        self.plot.addItem(self.curve)
         self.unit_line = pg.InfiniteLine(0.0, angle=0, movable=False)
         self.plot.addItem(self.unit_line)
         self.paint_first = None  # a view whose picture of a change comes before these values
@@ -70,7 +74,6 @@ class JacobianView(pg.GraphicsLayoutWidget):
         zero = np.isfinite(self.values) & (self.values <= top * 1e-12)
         shown = np.where(zero | ~np.isfinite(self.values), np.nan, self.values)
         finite_index = np.isfinite(shown)
-        # Only the drawable points: an all-NaN scatter makes pyqtgraph warn (zero weights give all-zero values).
         self.curve.setData(index[finite_index], shown[finite_index])
         finite = np.log10(shown[np.isfinite(shown)])
         low, high = (float(finite.min()), float(finite.max())) if finite.size else (-1.0, 1.0)
@@ -97,7 +100,7 @@ class JacobianView(pg.GraphicsLayoutWidget):
             self.plot.getAxis(name).setPen(colors.muted)
             self.plot.getAxis(name).setTextPen(colors.foreground)
         color = colors.series["grad_norm"]
-        self.curve.setPen(pg.mkPen(color, width=2))
+        self.curve.setPen(color, width=2)
         self.curve.setSymbolBrush(color)
         self.curve.setSymbolPen(color)
         self.unit_line.setPen(pg.mkPen(colors.muted, style=pg.QtCore.Qt.DotLine))
