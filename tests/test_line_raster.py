@@ -127,6 +127,25 @@ def test_the_worker_draws_the_pictures_drawn_here_and_forgotten_ones_are_not_kep
     assert worker.collect(worker.submit(0, points, ink, width, height)) == PenCanvas().draw(points, ink, width, height)
 
 
+def test_a_resized_view_asks_the_worker_for_its_fitted_pictures_only(qtbot, monkeypatch, worker):
+    """A resize refits the view: its dense fans are asked of the worker at the fitted zoom, once, and none is
+    drawn here (asked before the fit, they were forgotten, and filled the worker's queue)."""
+    monkeypatch.setattr(raster_worker, "_shared", worker)
+    state, view = shown_view(qtbot, Network([784, 128, 64, 10], seed=3), np.random.default_rng(2).random(784))
+    dense = [item for item in view._edge_items if item.delegated is not None or len(item.edges) > 2000]
+    assert dense
+    forgotten, drawn_here = [], []
+    forget = worker.forget
+    monkeypatch.setattr(worker, "forget", lambda ticket: forgotten.append(ticket) or forget(ticket))
+    for item in dense:
+        draw_image = item._draw_image
+        monkeypatch.setattr(item, "_draw_image", lambda *args, draw=draw_image: drawn_here.append(1) or draw(*args))
+    before = [item._cache for item in dense]
+    view.resize(860, 560)
+    qtbot.waitUntil(lambda: all(item._cache is not old for item, old in zip(dense, before)))
+    assert not forgotten and not drawn_here
+
+
 def test_when_the_worker_dies_the_view_draws_its_fans_itself(worker):
     points, ink, width, height = next(changing_fan(7, 1))
     ticket = worker.submit(0, points, ink, width, height)

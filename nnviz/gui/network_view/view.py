@@ -133,7 +133,7 @@ class NetworkView(ViewInteraction, GrowingColours, pg.GraphicsView):
 
     def fit(self) -> None:
         """Zoom and pan so that the whole network and its titles fill the view."""
-        self._up_to_date()
+        self._up_to_date(ask=False)
         rect = self._viewbox.boundingRect()
         if rect.width() < 20 or rect.height() < 20:
             self._refresh.stale.add("fit")  # not laid out yet: fit once the view box has a size
@@ -204,7 +204,7 @@ class NetworkView(ViewInteraction, GrowingColours, pg.GraphicsView):
         network_export.write_svg(self._figure(), path, int(width), int(height), scale, options)
 
     def _figure(self) -> network_export.Figure:
-        self._up_to_date()
+        self._up_to_date(ask=False)  # an export paints no fan picture
         return network_export.Figure(self.state.network, self.state.trace, self._layout, self.appearance,
                                      self._legend, self._marks, self._pictures())
 
@@ -229,15 +229,16 @@ class NetworkView(ViewInteraction, GrowingColours, pg.GraphicsView):
     def _apply_background(self):
         self.setBackground(theme_colors(self.appearance.theme).background)
 
-    def _up_to_date(self) -> None:
-        """Run the pending refresh now (relayout if the structure changed unsignalled), then ask the raster
-        worker for the dense fans a paint needs (after a zoom, the first paint): it draws them meanwhile."""
+    def _up_to_date(self, ask: bool = True) -> None:
+        """Run the pending refresh now (relayout if the structure changed unsignalled), then (``ask``) ask the
+        raster worker for the dense fans a paint needs (after a zoom, the first paint): it draws them meanwhile.
+        Not before a fit: those pictures would be of the range before it, and fill the worker's queue."""
         if not self._layout_fits():
             # The state changes the network at once but signals a turn later; a paint, a hover or a
             # refresh scheduled by an earlier change (training publishes weights) can come in between.
             self._refresh.stale.update(("layout", "edges", "nodes", "legend", "fit"))
         self._refresh.run()
-        if self._layout is not None and self._painted_soon():
+        if ask and self._layout is not None and self._painted_soon():
             self._viewbox.updateMatrix()  # as the paint will
             for item in self._edge_items:
                 item.prepare(self, draw=False)
