@@ -146,6 +146,25 @@ def test_a_resized_view_asks_the_worker_for_its_fitted_pictures_only(qtbot, monk
     assert not forgotten and not drawn_here
 
 
+def test_after_a_zoom_the_pictures_drawn_here_are_drawn_before_the_items_paint(qtbot, monkeypatch, worker):
+    """The worker's fans are asked first, then this process draws its own pictures while the worker draws; the
+    paint only collects the worker's (it used to wait for them, then draw the wide fan)."""
+    monkeypatch.setattr(raster_worker, "_shared", worker)
+    state, view = shown_view(qtbot, Network([784, 128, 64, 10], seed=3), np.random.default_rng(2).random(784))
+    events = []
+    for layer, item in enumerate(view._edge_items):
+        draw_image, paint = item._draw_image, item.paint
+        monkeypatch.setattr(item, "_draw_image",
+                            lambda *args, draw=draw_image, layer=layer: events.append(("drawn", layer)) or draw(*args))
+        monkeypatch.setattr(item, "paint",
+                            lambda *args, paint=paint, layer=layer: events.append(("painted", layer)) or paint(*args))
+    view._viewbox.scaleBy((1 / 1.05, 1 / 1.05))
+    qtbot.waitUntil(lambda: any(kind == "painted" for kind, _ in events))
+    drawn = [layer for kind, layer in events if kind == "drawn"]
+    assert drawn == [2]  # the 640 wide lines of 64 → 10; the two dense fans are the worker's
+    assert events.index(("drawn", 2)) < events.index(("painted", 0))
+
+
 def test_when_the_worker_dies_the_view_draws_its_fans_itself(worker):
     points, ink, width, height = next(changing_fan(7, 1))
     ticket = worker.submit(0, points, ink, width, height)

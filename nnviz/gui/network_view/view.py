@@ -90,9 +90,8 @@ class NetworkView(ViewInteraction, GrowingColours, pg.GraphicsView):
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.scene().sigMouseClicked.connect(self._on_mouse_clicked)
 
-        # No shortcuts here: the window binds F to fit(), and Escape and Return are handled in
-        # keyPressEvent (only while the view has the focus; the weight editor popup, a child of the
-        # view, needs them for itself). "\t" shows the key in menus.
+        # No shortcuts here: the window binds F to fit(), and keyPressEvent handles Escape and Return (only
+        # while the view has the focus; the weight editor popup, its child, needs them). "\t": the key in menus.
         self.fit_action = self._action("&Fit Network to View", self.fit,
                                        "Zoom and pan so that the whole network is visible")
         self.clear_selection_action = self._action("Clear &Selection\tEsc", self.clear_selection,
@@ -230,9 +229,9 @@ class NetworkView(ViewInteraction, GrowingColours, pg.GraphicsView):
         self.setBackground(theme_colors(self.appearance.theme).background)
 
     def _up_to_date(self, ask: bool = True) -> None:
-        """Run the pending refresh now (relayout if the structure changed unsignalled), then (``ask``) ask the
-        raster worker for the dense fans a paint needs (after a zoom, the first paint): it draws them meanwhile.
-        Not before a fit: those pictures would be of the range before it, and fill the worker's queue."""
+        """Run the pending refresh now (relayout if the structure changed unsignalled); with ``ask``, ask the raster
+        worker for the dense fans a paint needs (after a zoom, the first paint) and draw the rest meanwhile. Not
+        before a fit: those pictures would be of the range before it, and fill the worker's queue."""
         if not self._layout_fits():
             # The state changes the network at once but signals a turn later; a paint, a hover or a
             # refresh scheduled by an earlier change (training publishes weights) can come in between.
@@ -240,8 +239,9 @@ class NetworkView(ViewInteraction, GrowingColours, pg.GraphicsView):
         self._refresh.run()
         if ask and self._layout is not None and self._painted_soon():
             self._viewbox.updateMatrix()  # as the paint will
-            for item in self._edge_items:
-                item.prepare(self, draw=False)
+            for draw in (False, True):  # the worker's fans first
+                for item in self._edge_items:
+                    item.prepare(self, draw)
 
     def _bring_up_to_date(self, dirty: set[str]) -> None:
         """Bring the items up to date with everything that changed since the last refresh."""
