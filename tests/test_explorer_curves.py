@@ -67,6 +67,19 @@ def test_a_filled_step_histogram_paints_each_bar_to_its_height(qtbot, plot):
             assert column[-int(level / 2 * height) + 2:].all(), bar  # …from the baseline
 
 
+def test_the_pen_draws_the_steps_and_their_ends_but_not_the_baseline(qtbot, plot):
+    plot.getPlotItem().setRange(xRange=(0, 4), yRange=(-1, 2), padding=0)  # the baseline (y = 0) in view
+    curve = Curve(step=True, fill_level=0.0)
+    curve.setPen("#0000ff", width=3)
+    curve.setBrush(None)
+    plot.addItem(curve)
+    curve.setData([1.0, 2.0, 3.0], [1.0, 1.5])
+    line = is_colour(pixels(plot), "#0000ff")
+    baseline = round(2 / 3 * SIZE[1])  # y = 0 of −1 … 2, from the top
+    assert line[baseline - 1:baseline + 2, 50:100].any()  # the left end drops to the baseline…
+    assert not line[baseline - 1:baseline + 2, 60:140].any()  # …and no line runs along it
+
+
 def test_a_line_breaks_at_non_finite_points_and_dots_only_finite_ones(qtbot, plot):
     curve = Curve(symbol_size=9)
     curve.setPen("#0000ff", width=3)
@@ -94,7 +107,7 @@ def test_the_bounds_hold_the_pen_and_the_dots_at_every_zoom(qtbot, plot):
     view_box = plot.getPlotItem().vb
     for x_range in ((0, 4), (0.9, 1.1), (-10, 10)):
         plot.getPlotItem().setRange(xRange=x_range, yRange=(0, 2), padding=0)
-        qtbot.wait(1)
+        view_box.updateMatrix()  # as a paint does (the view box applies a new range lazily)
         bounds = view_box.mapViewToDevice(curve.mapRectToView(curve.boundingRect())).boundingRect()
         for x, y in ((1.0, 0.5), (3.0, 1.5)):
             point = view_box.mapViewToDevice(QPointF(x, y))

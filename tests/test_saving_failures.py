@@ -36,7 +36,7 @@ def open_fds(folder) -> int:
 
     Only those: descriptors that garbage from earlier tests holds (a view's mapped fan pictures) may
     close in the middle of a test."""
-    count = 0
+    count, folder = 0, os.path.realpath(folder)  # the links name resolved paths
     for fd in os.listdir("/proc/self/fd"):
         with contextlib.suppress(OSError):  # the listing's own descriptor is gone once listed
             target = os.readlink(f"/proc/self/fd/{fd}")

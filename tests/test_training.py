@@ -192,18 +192,19 @@ def test_steps_with_momentum_l2_and_biases_match_a_hand_written_sgd():
     for start in range(0, len(X), size):
         batch = order[start:start + size]
         d_w, d_b = expected.gradients(X[batch], targets[batch])
-        v_w = [m * v - lr * (g / len(batch) + l2 * w) for v, g, w in zip(v_w, d_w, expected.weights)]
-        v_b = [m * v - lr * (g / len(batch)) for v, g in zip(v_b, d_b)]
+        # In the trainer's order of operations, so that the numbers are the same to the last bit.
+        v_w = [g * (-lr * (1.0 / len(batch))) + m * v - (lr * l2) * w for v, g, w in zip(v_w, d_w, expected.weights)]
+        v_b = [g * (-lr * (1.0 / len(batch))) + m * v for v, g in zip(v_b, d_b)]
         for w, v in zip(expected.weights + expected.biases, v_w + v_b):
-            w += v
+            w[...] = w + v
         trainer.step_batches(1)
         for w, e in zip(net.weights + net.biases, expected.weights + expected.biases):
-            np.testing.assert_allclose(w, e, rtol=1e-12, atol=1e-15)
+            np.testing.assert_array_equal(w, e)
 
 
 def test_a_step_that_diverges_changes_neither_the_weights_nor_the_velocity():
     X, y = np.full((20, 2), 1e150), np.full(20, 1e150)  # no epoch ends (nor its loss is checked) first
-    net = Network([2, 1], activation="linear", seed=1)
+    net = Network([2, 1], activation="linear", seed=1, bias=True)
     trainer = Trainer(net, X, y, batch_size=1, learning_rate=10.0, momentum=0.9, l2=0.01, classification=False)
     with pytest.raises(TrainingDiverged):
         for _ in range(10):

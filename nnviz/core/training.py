@@ -268,12 +268,14 @@ class Trainer:
             # gradients (this step's own arrays) become the updates in place, and the new values go to
             # buffers kept from step to step, which also hold the terms' products meanwhile.
             factor = -lr * (1.0 / len(batch))
-            arrays = network.weights + network.biases if network.bias else list(network.weights)
-            new = self._buffers_like(arrays)
+            n_weights = len(network.weights)
+            new = self._buffers_like(network.weights + network.biases)
             updates_w = [self._update(g, factor, lr, v, w, out)
                          for g, v, w, out in zip(d_w, self._velocity[0], network.weights, new)]
-            spare = new[len(network.weights):] if network.bias else [np.empty_like(b) for b in network.biases]
-            updates_b = [self._update(g, factor, lr, v, None, out) for g, v, out in zip(d_b, self._velocity[1], spare)]
+            updates_b = [self._update(g, factor, lr, v, None, out)
+                         for g, v, out in zip(d_b, self._velocity[1], new[n_weights:])]
+            arrays = network.weights + network.biases if network.bias else list(network.weights)
+            new = new[:len(arrays)]
             for values, update, out in zip(arrays, updates_w + updates_b, new):
                 np.add(values, update, out=out)
         if not all(_all_finite(values) for values in new):

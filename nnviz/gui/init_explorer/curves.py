@@ -48,6 +48,7 @@ class Curve(pg.GraphicsObject):
         self._log_y = False
         self._x, self._y, self._drawn_y = EMPTY, EMPTY, EMPTY
         self._path = QPainterPath()
+        self._fill_path: QPainterPath | None = None  # the area down to the fill level
         self._dots = np.empty((0, 2))
         self._extent: tuple[float, float, float, float] | None = None  # x0, x1, y0, y1 of the finite points
         self._padding: tuple[float, float] | None = None  # view units per pad, found once per view range
@@ -67,11 +68,13 @@ class Curve(pg.GraphicsObject):
         else:
             px, py = self._x, self._drawn_y
         self._path = pg.arrayToQPath(px, py, connect="finite") if px.size else QPainterPath()
+        self._fill_path = None
         if self._fill_level is not None and px.size:
-            # Closed down to the fill level (a step histogram with a baseline is closed already).
-            self._path.lineTo(float(px[-1]), self._fill_level)
-            self._path.lineTo(float(px[0]), self._fill_level)
-            self._path.closeSubpath()
+            # Closed along the fill level; only the fill has that edge, the pen draws the line alone.
+            self._fill_path = QPainterPath(self._path)
+            self._fill_path.lineTo(float(px[-1]), self._fill_level)
+            self._fill_path.lineTo(float(px[0]), self._fill_level)
+            self._fill_path.closeSubpath()
         finite = np.isfinite(px) & np.isfinite(py)
         self._dots = np.column_stack([px[finite], py[finite]]) if self._symbol_size else np.empty((0, 2))
         self._extent = None
@@ -162,8 +165,8 @@ class Curve(pg.GraphicsObject):
         if self._path.isEmpty() and not self._dots.size:
             return
         painter.setRenderHint(painter.RenderHint.Antialiasing, self._antialias)
-        if self._fill_level is not None and self._brush.style() != Qt.NoBrush:
-            painter.fillPath(self._path, self._brush)
+        if self._fill_path is not None and self._brush.style() != Qt.NoBrush:
+            painter.fillPath(self._fill_path, self._brush)
         if self._pen.style() != Qt.NoPen:
             painter.setPen(self._pen)
             painter.setBrush(Qt.NoBrush)

@@ -74,7 +74,7 @@ class JacobianView(pg.GraphicsLayoutWidget):
         zero = np.isfinite(self.values) & (self.values <= top * 1e-12)
         shown = np.where(zero | ~np.isfinite(self.values), np.nan, self.values)
         finite_index = np.isfinite(shown)
-        self.curve.setData(index[finite_index], shown[finite_index])
+        self.curve.setData(index[finite_index], shown[finite_index])  # joined over the zero ones left out
         finite = np.log10(shown[np.isfinite(shown)])
         low, high = (float(finite.min()), float(finite.max())) if finite.size else (-1.0, 1.0)
         # Whole decades: the axis holds still while training moves the values a little.

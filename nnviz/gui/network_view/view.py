@@ -71,7 +71,7 @@ class NetworkView(ViewInteraction, GrowingColours, pg.GraphicsView):
         self._growing = GrowingLimits()
         self._refresh = DeferredRefresh(self, self._bring_up_to_date, ("layout", "edges", "nodes", "legend", "fit"))
         # Before the view box joins the scene, so that our refresh runs before it prepares its paint.
-        self.scene().sigPrepareForPaint.connect(self._up_to_date)
+        self.scene().sigPrepareForPaint.connect(self._before_paint)
 
         column = pg.GraphicsLayout()
         column.setContentsMargins(0, 0, 0, 0)
@@ -105,7 +105,7 @@ class NetworkView(ViewInteraction, GrowingColours, pg.GraphicsView):
         state.weightsChanged.connect(self._on_weights_changed)
         state.traceChanged.connect(self._on_trace_changed)
         self.appearance.changed.connect(self._on_appearance_changed)
-        self._apply_background()
+        self.setBackground(theme_colors(self.appearance.theme).background)
         self._refresh.mark()
 
     def _action(self, text: str, slot, tip: str) -> QAction:
@@ -222,16 +222,16 @@ class NetworkView(ViewInteraction, GrowingColours, pg.GraphicsView):
 
     def _on_appearance_changed(self):
         self._node_qimages = None  # their colours follow the palette and theme
-        self._apply_background()
+        self.setBackground(theme_colors(self.appearance.theme).background)
         self._refresh.mark("layout", "edges", "nodes", "legend")
 
-    def _apply_background(self):
-        self.setBackground(theme_colors(self.appearance.theme).background)
+    def _before_paint(self) -> None:
+        self._up_to_date(draw=True)
 
-    def _up_to_date(self, ask: bool = True) -> None:
+    def _up_to_date(self, ask: bool = True, draw: bool = False) -> None:
         """Run the pending refresh now (relayout if the structure changed unsignalled); with ``ask``, ask the raster
-        worker for the dense fans a paint needs (after a zoom, the first paint) and draw the rest meanwhile. Not
-        before a fit: those pictures would be of the range before it, and fill the worker's queue."""
+        worker for the dense fans a paint needs (after a zoom, the first paint), and with ``draw`` (a paint
+        follows) draw the other pictures meanwhile. Not before a fit: those would be of the range before it."""
         if not self._layout_fits():
             # The state changes the network at once but signals a turn later; a paint, a hover or a
             # refresh scheduled by an earlier change (training publishes weights) can come in between.
@@ -239,9 +239,9 @@ class NetworkView(ViewInteraction, GrowingColours, pg.GraphicsView):
         self._refresh.run()
         if ask and self._layout is not None and self._painted_soon():
             self._viewbox.updateMatrix()  # as the paint will
-            for draw in (False, True):  # the worker's fans first
+            for drawn in (False, True) if draw else (False,):  # the worker's fans first
                 for item in self._edge_items:
-                    item.prepare(self, draw)
+                    item.prepare(self, drawn)
 
     def _bring_up_to_date(self, dirty: set[str]) -> None:
         """Bring the items up to date with everything that changed since the last refresh."""
