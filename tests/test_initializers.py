@@ -1,11 +1,13 @@
 """Tests for nnviz.core.initializers: the statistics of every initialiser, seeding and scaling."""
 
 import math
+import threading
 
 import numpy as np
 import pytest
+from scipy.special import ndtr, ndtri
 
-from nnviz.core import INITIALIZERS, Initializer, Network, get_initializer, truncated_normal_sample
+from nnviz.core import INITIALIZERS, Initializer, Network, get_initializer, parallel, truncated_normal_sample
 
 NAMES = list(INITIALIZERS)
 N_OUT, N_IN = 2000, 500  # large enough that sample statistics are within a fraction of a percent
@@ -159,3 +161,24 @@ def test_fast_truncated_normal_sampler_matches_scipy_truncnorm(mean, sd, low, up
     assert sample.min() >= low and sample.max() <= upp
     reference = truncnorm((low - mean) / sd, (upp - mean) / sd, loc=mean, scale=sd)
     assert kstest(sample, reference.cdf).pvalue > 1e-3
+
+
+@pytest.mark.parametrize("helper_busy", [False, True])
+@pytest.mark.parametrize("mean, sd, low, upp",
+                         [(0.0, 1.0, -1 / 28, 1 / 28), (0.0, 1.0, 9.0, 12.0), (1.0, 3.0, -2.0, 0.5)])
+def test_a_large_sample_drawn_in_two_halves_is_the_one_pass_sample(mean, sd, low, upp, helper_busy):
+    # The reference: the whole matrix in one pass, as a single thread would draw it.
+    shape = (300, 400)  # past MIN_SHARED: two halves on two threads
+    assert np.prod(shape) >= parallel.MIN_SHARED
+    lo, hi = (low - mean) / sd, (upp - mean) / sd
+    sign = np.where(lo > 0, -1.0, 1.0)
+    a, b = ndtr(np.minimum(sign * lo, sign * hi)), ndtr(np.maximum(sign * lo, sign * hi))
+    expected = np.clip(mean + sd * sign * ndtri(a + (b - a) * np.random.default_rng(9).random(shape)), low, upp)
+    release = threading.Event()
+    if helper_busy:  # someone else's half holds the helper: this thread draws both halves
+        parallel._helper_pool().submit(release.wait, 10)
+    try:
+        sample = truncated_normal_sample(np.random.default_rng(9), shape, mean, sd, low, upp)
+    finally:
+        release.set()
+    np.testing.assert_array_equal(sample, expected)

@@ -13,20 +13,31 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import ndtr, ndtri
 
+from .parallel import in_halves
+
 
 def truncated_normal_sample(rng: np.random.Generator, shape, mean=0.0, sd=1.0, low=-1.0, upp=1.0):
-    """Normal(mean, sd) cut to [low, upp], drawn by inverse CDF.
+    """Normal(mean, sd) cut to [low, upp] (numbers), drawn by inverse CDF.
 
     The same distribution as ``scipy.stats.truncnorm`` but 20× faster and without importing
-    ``scipy.stats`` (0.7 s of start-up).
+    ``scipy.stats`` (0.7 s of start-up). A large sample is worked out in place, in two halves on two
+    threads (:func:`~nnviz.core.parallel.in_halves`): the same numbers as one pass.
     """
     lo, hi = (low - mean) / sd, (upp - mean) / sd
     # ndtr rounds to 1 far above the mean; sample such a cut as the mirror of its lower-tail twin.
     sign = np.where(lo > 0, -1.0, 1.0)
     a, b = ndtr(np.minimum(sign * lo, sign * hi)), ndtr(np.maximum(sign * lo, sign * hi))
-    u = a + (b - a) * rng.random(shape)
-    # ndtri(0) is -inf; a zero uniform can only appear when the cut is extreme, so keep it inside.
-    return np.clip(mean + sd * sign * ndtri(u), low, upp)
+
+    def draw(u: np.ndarray) -> None:  # u ← mean + sd·sign·Φ⁻¹(a + (b − a)·u), in place
+        np.multiply(u, b - a, out=u)
+        np.add(u, a, out=u)
+        ndtri(u, out=u)
+        np.multiply(u, sd * sign, out=u)
+        np.add(u, mean, out=u)
+        # ndtri(0) is -inf; a zero uniform can only appear when the cut is extreme, so keep it inside.
+        np.clip(u, low, upp, out=u)
+
+    return in_halves(draw, rng.random(shape))
 
 
 def _truncated_normal(rng, n_out, n_in):
