@@ -87,8 +87,9 @@ def bench_stats() -> list[tuple]:
         def as_in_the_window(panel=panel):
             panel._start_measuring()  # noqa: SLF001
             job = panel._measuring._job  # noqa: SLF001
-            job._job[0].exception()  # noqa: SLF001 (waits for the worker, without CPU)
-            job._check()  # noqa: SLF001 (what the poll does next: hand the result back, the panel draws it)
+            future = job._job[0]  # noqa: SLF001
+            future.exception()  # waits for the worker, without CPU
+            job._on_finished(future)  # noqa: SLF001 (what the queued signal does next: the panel draws it)
 
         gui_ms = _time_ms(as_in_the_window, _nudge(state.network))
         panel.pin()

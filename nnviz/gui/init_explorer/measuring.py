@@ -21,8 +21,6 @@ from .pinned import PinnedNetwork
 
 STATS_DTYPE = np.float32
 """The statistics' matrix products in single precision: 2–4× faster, the same numbers to 1e-6 (see layer_statistics)."""
-POLL_MS = 4
-"""How often the GUI thread looks for a finished measurement."""
 
 
 @dataclass(frozen=True)
@@ -58,7 +56,7 @@ class Measuring(QObject):
         super().__init__(parent)
         self._batch = InputBatch()
         self._scratch = Scratch()  # the temporaries, reused from one measurement to the next
-        self._job = BackgroundJob(self, "nnviz-statistics", poll_ms=POLL_MS)
+        self._job = BackgroundJob(self, "nnviz-statistics")
 
     @property
     def busy(self) -> bool:

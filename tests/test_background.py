@@ -1,0 +1,71 @@
+"""A background job hands its result back on the GUI thread, promptly and without polling; forgotten or
+replaced jobs never do."""
+
+import threading
+
+import pytest
+from PySide6.QtCore import QObject
+
+from nnviz.gui.background import BackgroundJob
+
+
+@pytest.fixture
+def owner(qtbot):
+    return QObject()
+
+
+def test_the_result_comes_back_on_the_gui_thread_and_never_inside_start(qtbot, owner):
+    job = BackgroundJob(owner, "test-job")
+    heard = []
+    job.start(lambda x: x * 2, 21, done=lambda future: heard.append((future.result(), threading.current_thread())))
+    assert heard == [] and job.busy  # not even for a job that is already done: the caller returns first
+    qtbot.waitUntil(lambda: bool(heard))
+    assert heard == [(42, threading.main_thread())] and not job.busy
+
+
+def test_an_error_is_handed_back_as_the_future_raising_it(qtbot, owner):
+    job = BackgroundJob(owner, "test-job")
+    heard = []
+
+    def fail():
+        raise OSError("the disk is gone")
+
+    job.start(fail, done=heard.append)
+    qtbot.waitUntil(lambda: bool(heard))
+    with pytest.raises(OSError, match="disk is gone"):
+        heard[0].result()
+
+
+def test_a_forgotten_or_replaced_job_is_never_handed_back(qtbot, owner):
+    job = BackgroundJob(owner, "test-job")
+    release = threading.Event()
+    heard = []
+    job.start(release.wait, 10, done=lambda future: heard.append("forgotten"))
+    job.forget()
+    job.start(release.wait, 10, done=lambda future: heard.append("replaced"))
+    job.start(lambda: "newest", done=lambda future: heard.append(future.result()))
+    release.set()
+    qtbot.waitUntil(lambda: bool(heard))
+    qtbot.wait(20)  # the older jobs' signals, queued too, have had their turn
+    assert heard == ["newest"]
+
+
+def test_a_job_ending_after_its_owner_is_deleted_tells_no_one(qtbot, caplog):
+    owner = QObject()
+    job = BackgroundJob(owner, "test-job")
+    release, heard = threading.Event(), []
+    job.start(release.wait, 10, done=heard.append)
+    future = job._job[0]
+    owner.deleteLater()
+    qtbot.waitUntil(lambda: not _alive(job))
+    release.set()
+    future.result(timeout=10)
+    qtbot.wait(20)
+    assert heard == []
+    assert not [record for record in caplog.records if "callback" in record.getMessage()]  # nor raises
+
+
+def _alive(obj) -> bool:
+    from shiboken6 import isValid
+
+    return isValid(obj)
