@@ -105,7 +105,7 @@ class NetworkView(ViewInteraction, GrowingColours, pg.GraphicsView):
         state.weightsChanged.connect(self._on_weights_changed)
         state.traceChanged.connect(self._on_trace_changed)
         self.appearance.changed.connect(self._on_appearance_changed)
-        self.setBackground(theme_colors(self.appearance.theme).background)
+        self._apply_background()
         self._refresh.mark()
 
     def _action(self, text: str, slot, tip: str) -> QAction:
@@ -192,9 +192,8 @@ class NetworkView(ViewInteraction, GrowingColours, pg.GraphicsView):
 
     def render_image(self, width: int, height: int, scale: float = 1.0,
                      options: network_export.FigureOptions | None = None) -> QImage:
-        """The picture for an export, exactly ``width`` × ``height`` pixels: the network fitted with
-        its titles, the legend below, no selection. ``scale`` is the pixel ratio (2: the picture of
-        half the size, twice as sharp); see :mod:`nnviz.gui.network_view.export`."""
+        """The picture for an export, exactly ``width`` × ``height`` pixels: the network fitted with its titles, the
+        legend below, no selection. ``scale``: the pixel ratio (2: half the size, twice as sharp); see ``export``."""
         return network_export.render_image(self._figure(), int(width), int(height), scale, options)
 
     def render_svg(self, path, width: int, height: int, scale: float = 1.0,
@@ -222,8 +221,11 @@ class NetworkView(ViewInteraction, GrowingColours, pg.GraphicsView):
 
     def _on_appearance_changed(self):
         self._node_qimages = None  # their colours follow the palette and theme
-        self.setBackground(theme_colors(self.appearance.theme).background)
+        self._apply_background()
         self._refresh.mark("layout", "edges", "nodes", "legend")
+
+    def _apply_background(self):
+        self.setBackground(theme_colors(self.appearance.theme).background)
 
     def _before_paint(self) -> None:
         self._up_to_date(draw=True)
@@ -232,9 +234,7 @@ class NetworkView(ViewInteraction, GrowingColours, pg.GraphicsView):
         """Run the pending refresh now (relayout if the structure changed unsignalled); with ``ask``, ask the raster
         worker for the dense fans a paint needs (after a zoom, the first paint), and with ``draw`` (a paint
         follows) draw the other pictures meanwhile. Not before a fit: those would be of the range before it."""
-        if not self._layout_fits():
-            # The state changes the network at once but signals a turn later; a paint, a hover or a
-            # refresh scheduled by an earlier change (training publishes weights) can come in between.
+        if not self._layout_fits():  # the state signals a turn after it changed: a paint or a hover came first
             self._refresh.stale.update(("layout", "edges", "nodes", "legend", "fit"))
         self._refresh.run()
         if ask and self._layout is not None and self._painted_soon():
