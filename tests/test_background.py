@@ -40,13 +40,17 @@ def test_a_forgotten_or_replaced_job_is_never_handed_back(qtbot, owner):
     job = BackgroundJob(owner, "test-job")
     release = threading.Event()
     heard = []
+    futures = []
     job.start(release.wait, 10, done=lambda future: heard.append("forgotten"))
+    futures.append(job._job[0])
     job.forget()
     job.start(release.wait, 10, done=lambda future: heard.append("replaced"))
+    futures.append(job._job[0])
     job.start(lambda: "newest", done=lambda future: heard.append(future.result()))
+    futures.append(job._job[0])
     release.set()
-    qtbot.waitUntil(lambda: bool(heard))
-    qtbot.wait(20)  # the older jobs' signals, queued too, have had their turn
+    qtbot.waitUntil(lambda: all(future.done() for future in futures))
+    qtbot.wait(20)  # every job's queued signal has had its turn
     assert heard == ["newest"]
 
 
