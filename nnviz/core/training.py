@@ -264,7 +264,7 @@ class Trainer:
                 self._velocity = ([np.zeros_like(w) for w in network.weights],
                                   [np.zeros_like(b) for b in network.biases])
             # v ← momentum · v − lr · (g / batch + l2 · W); terms that are 0 are skipped. A step's cost is
-            # mostly passes over the weights (3 ms a pass at 784-512-512-10) and fresh memory for them: the
+            # mostly passes over the weights (~2 ms a pass at 784-512-512-10) and fresh memory for them: the
             # gradients (this step's own arrays) become the updates in place, and the new values go to
             # buffers kept from step to step, which also hold the terms' products meanwhile.
             factor = -lr * (1.0 / len(batch))

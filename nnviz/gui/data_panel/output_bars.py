@@ -70,6 +70,7 @@ class OutputBars(QWidget):
         look = self._appearance
         colors = theme_colors(look.theme)
         highlight = QColor(class_colors(look.palette, look.theme)[1])
+        muted, foreground = QColor(colors.muted), QColor(colors.foreground)
         bars = self.bars()
         values = np.array([v for _, _, v in bars])
         finite = values[np.isfinite(values)]
@@ -83,7 +84,7 @@ class OutputBars(QWidget):
             f"Outputs ({self._state.network.output_activation})"
         if true is not None:
             title += " · dashed: true class"
-        painter.setPen(QColor(colors.muted))
+        painter.setPen(muted)
         painter.drawText(QRectF(4, 0, self.width() - 8, metrics.height() + 4), Qt.AlignLeft | Qt.AlignVCenter,
                          metrics.elidedText(title, Qt.ElideRight, self.width() - 8))
         top = metrics.height() + 6
@@ -93,7 +94,6 @@ class OutputBars(QWidget):
         width = max(10.0, self.width() - label_w - value_w - 8)
         zero_x = label_w + width * (-low / (high - low))
         lengths = width * np.nan_to_num(values) / (high - low)
-        muted, foreground = QColor(colors.muted), QColor(colors.foreground)
         regular = painter.font()
         bold = QFont(regular)
         bold.setBold(True)
@@ -107,7 +107,7 @@ class OutputBars(QWidget):
             painter.drawText(QRectF(label_w + width + 6, y, value_w, row), _VALUE_ALIGN,
                              f"{value:.3f}" if abs(value) < 1000 else f"{value:.2g}")
             if unit == true:
-                painter.setPen(QPen(QColor(colors.foreground), 1.5, Qt.DashLine))
+                painter.setPen(QPen(foreground, 1.5, Qt.DashLine))
                 painter.setBrush(Qt.NoBrush)
                 painter.drawRect(QRectF(label_w - 2, y + 1, width + 4, row - 2))
         painter.end()
