@@ -9,18 +9,19 @@ is computed on a worker thread; the window only draws.
 
 from __future__ import annotations
 
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from functools import lru_cache
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from nnviz.core import Network
 from nnviz.core.propagation import order_to_chaos_boundary, propagation_map, propagation_theory, weight_scales
 
 from .appearance import Appearance
+from .background import BackgroundJob
 from .colors import activation_colormap, theme_colors
 from .deferred import DeferredRefresh
 
@@ -30,7 +31,6 @@ MIN_DEPTH = 20
 """The map shows at least this many layers, so the fate of the signal shows even for a shallow network."""
 LOG_LEVELS = (-3.0, 1.0)
 """The heatmap's colour range in log₁₀ std(a): 0.001 (dark) … 10 (bright)."""
-POLL_MS = 30
 FIRST_SHOW_DELAY_MS = 100
 MAP_SAMPLES = 300
 
@@ -64,9 +64,8 @@ class PropagationMap(QWidget):
         self._appearance = appearance
         self.measured = self.theory = self.boundary = self.activation = None
         self._shown_key = None
-        self._job: tuple[tuple, Future] | None = None
-        self._worker: ThreadPoolExecutor | None = None
-        self._poll = QTimer(self, interval=POLL_MS, timeout=self._collect)
+        self._measuring = BackgroundJob(self, "nnviz-propagation")
+        self._measuring_key: tuple | None = None  # what the running job measures
         self._build()
         # The first time after a short delay: a tab shown for a moment while the window is laid out stays idle.
         self._refresh = DeferredRefresh(self, self._bring_up_to_date, ("map", "marker"), skip_hidden=True,
@@ -161,10 +160,6 @@ class PropagationMap(QWidget):
         """Connect to the dock's ``visibilityChanged``: a tab behind another is visible but not on screen."""
         if on:
             self._refresh.mark(*self._refresh.stale)
-            if self._job is not None:
-                self._poll.start()
-        else:
-            self._poll.stop()
 
     def _bring_up_to_date(self, parts: set[str]) -> None:
         key = self._key()
@@ -173,40 +168,25 @@ class PropagationMap(QWidget):
             self.caption.setText("The theory needs hidden layers with an activation of each unit alone "
                                  "(not softmax).")
             return
-        if "map" in parts and key != self._shown_key and (self._job is None or self._job[0] != key):
-            if self._job is None:
+        if "map" in parts and key != self._shown_key and self._measuring_key != key:
+            if not self._measuring.busy:
                 self._start(key)
             else:
                 self._refresh.stale.add("map")  # asked again when the running job is collected
         self._draw_marker()
 
     def _start(self, key: tuple) -> None:
-        if self._worker is None:
-            self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nnviz-propagation")
-        self._job = (key, self._worker.submit(_measure, *key))
+        self._measuring_key = key
+        self._measuring.start(_measure, *key, done=lambda future: self._collect(key, future))
         self.caption.setText(f"Measuring random {key[0]} networks …")
-        self._poll.start()
 
-    def _collect(self) -> None:
-        key, future = self._job
-        if not future.done():
-            return
-        self._poll.stop()
-        self._job = None
+    def _collect(self, key: tuple, future: Future) -> None:
+        self._measuring_key = None
         self.measured, self.theory, self.boundary = future.result()
         self.activation, self._shown_key = key[0], key
         self._draw_map(key[1])
         if self._key() != key:
             self._refresh.mark("map", "marker")
-
-    def hideEvent(self, event) -> None:
-        super().hideEvent(event)
-        self._poll.stop()  # a hidden (or closed) panel does not tick; the result is collected when shown
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if self._job is not None:
-            self._poll.start()
 
     # -- drawing ------------------------------------------------------------------------------------
     def _draw_map(self, depth: int) -> None:
