@@ -213,9 +213,10 @@ class EdgeLayerItem(pg.GraphicsObject):
         if ticket is not None:
             self._asked = (key, (width, height), ticket, None, pixels_per_unit(transform))
             return
-        queued = shared_worker().queued()
-        fan = self._fan_lines(transform, offset, ratio, width, height) if queued < MAX_QUEUED else None
-        if fan is not None and (ticket := shared_worker().submit(self._fan, *fan[1:], width, height)) is not None:
+        worker = shared_worker()  # lines worked out only for a worker that can take them now
+        fan = (self._fan_lines(transform, offset, ratio, width, height)
+               if worker.is_ready() and worker.queued() < MAX_QUEUED else None)
+        if fan is not None and (ticket := worker.submit(self._fan, *fan[1:], width, height)) is not None:
             self._asked = (key, (width, height), ticket, fan[0], pixels_per_unit(transform))
         elif draw:
             self._cache = (key, self._draw_image(transform, offset, ratio, width, height), x0, y0,

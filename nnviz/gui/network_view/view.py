@@ -132,7 +132,7 @@ class NetworkView(ViewInteraction, GrowingColours, pg.GraphicsView):
 
     def fit(self) -> None:
         """Zoom and pan so that the whole network and its titles fill the view."""
-        self._up_to_date(ask=False)
+        self._up_to_date()
         rect = self._viewbox.boundingRect()
         if rect.width() < 20 or rect.height() < 20:
             self._refresh.stale.add("fit")  # not laid out yet: fit once the view box has a size
@@ -202,7 +202,7 @@ class NetworkView(ViewInteraction, GrowingColours, pg.GraphicsView):
         network_export.write_svg(self._figure(), path, int(width), int(height), scale, options)
 
     def _figure(self) -> network_export.Figure:
-        self._up_to_date(ask=False)  # an export paints no fan picture
+        self._up_to_date()
         return network_export.Figure(self.state.network, self.state.trace, self._layout, self.appearance,
                                      self._legend, self._marks, self._pictures())
 
@@ -228,20 +228,20 @@ class NetworkView(ViewInteraction, GrowingColours, pg.GraphicsView):
         self.setBackground(theme_colors(self.appearance.theme).background)
 
     def _before_paint(self) -> None:
-        self._up_to_date(draw=True)
+        """Up to date, then the pictures this paint needs: the raster worker's dense fans asked first (after a
+        zoom: the first paint), the rest drawn here meanwhile."""
+        self._up_to_date()
+        if self._layout is not None and self._painted_soon():
+            self._viewbox.updateMatrix()  # as the paint will
+            for draw in (False, True):
+                for item in self._edge_items:
+                    item.prepare(self, draw)
 
-    def _up_to_date(self, ask: bool = True, draw: bool = False) -> None:
-        """Run the pending refresh now (relayout if the structure changed unsignalled); with ``ask``, ask the raster
-        worker for the dense fans a paint needs (after a zoom, the first paint), and with ``draw`` (a paint
-        follows) draw the other pictures meanwhile. Not before a fit: those would be of the range before it."""
+    def _up_to_date(self) -> None:
+        """Run the pending refresh now (relayout if the structure changed unsignalled)."""
         if not self._layout_fits():  # the state signals a turn after it changed: a paint or a hover came first
             self._refresh.stale.update(("layout", "edges", "nodes", "legend", "fit"))
         self._refresh.run()
-        if ask and self._layout is not None and self._painted_soon():
-            self._viewbox.updateMatrix()  # as the paint will
-            for drawn in (False, True) if draw else (False,):  # the worker's fans first
-                for item in self._edge_items:
-                    item.prepare(self, drawn)
 
     def _bring_up_to_date(self, dirty: set[str]) -> None:
         """Bring the items up to date with everything that changed since the last refresh."""
