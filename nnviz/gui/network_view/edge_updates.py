@@ -68,14 +68,12 @@ class DelegatedFan:
     resolve: Callable[[], tuple[EdgeSet, Strokes]]
     floor: float | None = None
 
-    def shows(self, weights: np.ndarray, biases: np.ndarray | None, key: tuple) -> bool:
+    def shows(self, weights: np.ndarray, biases: np.ndarray | None, key: tuple, differs: np.ndarray) -> bool:
         """Whether this fan's picture shows ``weights``, ``biases`` and ``key``: nothing changed, or only a
         few weights weaker than every kept one, before and after (as :func:`unseen_change`; they are
-        copied in)."""
-        if self.key != key or not (biases is None if self.biases is None
-                                   else biases is not None and np.array_equal(self.biases, biases)):
+        copied in). ``differs``: where ``weights`` differ from this fan's copy (bool, of their shape)."""
+        if self.key != key or not _same_biases(self.biases, biases):
             return False
-        differs = self.weights != weights
         # A training step changes them all: it is not looked into.
         return not differs.any() or _weak_changes_copied(self.weights, weights, differs, self.floor, UNSEEN_CHANGES)
 
@@ -94,11 +92,13 @@ def worker_fan(network: Network, layout: NetworkLayout, layer: int, limit: float
     if (n_edges is None or n_edges <= ANTIALIAS_MAX_EDGES or key[2] is not None or style.scale != 1.0
             or ratio != 1.0 or weights.size > MAX_WORKER_WEIGHTS or not shared_worker().is_ready()):
         return None
-    if current is not None and current.shows(weights, biases, (key, limit)):
-        return current
     shown = current.weights if current is not None else None if drawn is None else drawn.weights
-    if shown is not None and shown.shape == weights.shape and 0 < np.count_nonzero(shown != weights) <= UNSEEN_CHANGES:
-        return None  # an edit: drawn here (moving one edge, once this process has the kept edges again)
+    if shown is not None and shown.shape == weights.shape:
+        differs = shown != weights  # one comparison of the whole layer for both questions
+        if current is not None and current.shows(weights, biases, (key, limit), differs):
+            return current
+        if 0 < np.count_nonzero(differs) <= UNSEEN_CHANGES:
+            return None  # an edit: drawn here (moving one edge, once this process has the kept edges again)
     cmap, background = weight_colormap(style.palette, style.theme), theme_colors(style.theme).background
     fan_weights, fan_biases = weights.copy(), None if biases is None else biases.copy()
     geometry = fan_geometry(layout, layer, weights.shape)
@@ -145,11 +145,15 @@ def _compared(network: Network, layer: int, limit: float, key: tuple, drawn: Dra
     weights = network.weights[layer]
     biases = network.biases[layer] if network.bias else None
     same_kind = drawn is not None and drawn.key[0][:2] == key[:2] and drawn.weights.shape == weights.shape
-    same_biases = same_kind and (biases is None if drawn.biases is None
-                                 else biases is not None and np.array_equal(drawn.biases, biases))
+    same_biases = same_kind and _same_biases(drawn.biases, biases)
     now = np.take(weights, drawn.kept) if same_biases else None
     unchanged = same_biases and drawn.key == (key, limit) and unseen_change(drawn, weights, now, key[2] is not None)
     return same_kind, same_biases, now, unchanged
+
+
+def _same_biases(held: np.ndarray | None, now: np.ndarray | None) -> bool:
+    """Whether the bias copies ``held`` are the biases ``now`` (``None``: no biases)."""
+    return now is None if held is None else now is not None and np.array_equal(held, now)
 
 
 def unseen_change(drawn: DrawnLayer, weights: np.ndarray, now: np.ndarray, any_change: bool = False) -> bool:
