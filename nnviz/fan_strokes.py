@@ -107,17 +107,17 @@ def strongest_edges(abs_weights: np.ndarray, k: int | None, previous: np.ndarray
         candidates[previous] = False
         if not np.isnan(floor) and not np.isnan(flat.max()):  # nan: the full sort
             pool = np.concatenate([previous, np.flatnonzero(candidates)])
+    if pool is not None and len(pool) > max(2 * k, flat.size // 2):  # e.g. new random weights: no help
+        pool = None
+    looked = flat if pool is None else flat[pool]
     if pool is not None and len(pool) <= 2 * k:  # nearly in order: sort them all
-        kept = pool[_stable_argsort(flat[pool])[len(pool) - k:]]
+        kept = pool[_stable_argsort(looked)[len(pool) - k:]]
     else:
-        if pool is not None and len(pool) > flat.size // 2:  # e.g. new random weights: previous does not help
-            pool = None
-        looked = flat if pool is None else flat[pool]
         keep = np.argpartition(looked, len(looked) - k)[len(looked) - k:]
         kept = (keep if pool is None else pool[keep])[_stable_argsort(looked[keep])]
     values = np.take(flat, kept)
     # Every entry as large as the weakest kept one is in the pool (or is a nan, which makes no pool).
-    if (values[1:] > values[:-1]).all() and np.count_nonzero((flat if pool is None else flat[pool]) == values[0]) == 1:
+    if (values[1:] > values[:-1]).all() and np.count_nonzero(looked == values[0]) == 1:
         return kept  # no two alike: the only order
     # Equal entries (rounded weights): kept and ordered as the stable sort does, the later of equal ones.
     weakest = values[0]

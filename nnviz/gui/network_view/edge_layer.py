@@ -56,10 +56,14 @@ def _extent(edges: EdgeSet) -> QRectF:
     if not len(edges):
         return QRectF()
     if edges.geometry is not None:
-        x0, y0, x1, y1 = edges.geometry.bounds
-    else:
-        xs, ys = edges.lines[:, 0::2], edges.lines[:, 1::2]
-        x0, y0, x1, y1 = xs.min(), ys.min(), xs.max(), ys.max()
+        return _rect(edges.geometry.bounds)
+    xs, ys = edges.lines[:, 0::2], edges.lines[:, 1::2]
+    return _rect((xs.min(), ys.min(), xs.max(), ys.max()))
+
+
+def _rect(bounds) -> QRectF:
+    """The rectangle of ``bounds`` (x0, y0, x1, y1)."""
+    x0, y0, x1, y1 = bounds
     return QRectF(QPointF(x0, y0), QPointF(x1, y1))
 
 
@@ -135,8 +139,7 @@ class EdgeLayerItem(pg.GraphicsObject):
         """Show ``fan``, a dense fan whose picture the raster worker works out from its weights."""
         self._shown, self._delegated = None, fan
         self._forget_picture()
-        x0, y0, x1, y1 = fan.geometry.bounds
-        self._set_bounds(QRectF(QPointF(x0, y0), QPointF(x1, y1)))
+        self._set_bounds(_rect(fan.geometry.bounds))
         self.update()
 
     def _forget_picture(self) -> None:
