@@ -51,3 +51,38 @@ print(made, len([name for name in dir(widgets) if not name.startswith("_")]))
     assert result.returncode == 0, result.stderr
     made, listed = map(int, result.stdout.split())
     assert made < listed / 2
+
+
+def test_the_window_imports_of_pyqtgraph_only_what_its_view_needs_until_another_name_is_read():
+    """The rest of pyqtgraph (plots, axes, widgets) loads after the first paint, when a panel reads one of its
+    names; then the package is the same as after a plain import."""
+    probe = """
+import sys
+from PySide6.QtWidgets import QApplication
+from nnviz.gui.pyqtgraph_import import import_pyqtgraph
+import_pyqtgraph()
+import pyqtgraph as pg
+app = QApplication([])
+from nnviz.core import Network
+from nnviz.gui.appearance import Appearance
+from nnviz.gui.network_view import NetworkView
+from nnviz.gui.state import NetworkState
+view = NetworkView(NetworkState(Network([784, 16, 10])), Appearance())
+view.resize(400, 300)
+view.grab()
+assert "pyqtgraph.graphicsItems.PlotItem.PlotItem" not in sys.modules, "the view imported all of pyqtgraph"
+from pyqtgraph import PlotWidget
+assert "pyqtgraph.graphicsItems.PlotItem.PlotItem" in sys.modules
+try:
+    pg.NoSuchName
+except AttributeError as error:
+    assert "NoSuchName" in str(error)
+else:
+    raise AssertionError("a missing name was found")
+print(" ".join(sorted(dir(pg))))
+"""
+    staged = run_python(probe)
+    assert staged.returncode == 0, staged.stderr
+    plain = run_python("import pyqtgraph; print(' '.join(sorted(dir(pyqtgraph))))")
+    assert plain.returncode == 0, plain.stderr
+    assert staged.stdout.split() == plain.stdout.split()

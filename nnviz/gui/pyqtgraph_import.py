@@ -1,4 +1,4 @@
-"""Import pyqtgraph without creating every Qt class up front: 0.1–0.3 s of launch.
+"""Import pyqtgraph in two stages, without creating every Qt class up front: 0.2–0.4 s of launch.
 
 PySide6 creates a Qt class's Python type the first time it is used. pyqtgraph's import mirrors
 PySide6's QtCore, QtGui and QtWidgets into modules of its own (``pyqtgraph.Qt.QtCore`` …) by reading
@@ -7,20 +7,33 @@ every name the PySide6 modules list, which creates all ~700 classes (measured: 0
 a name up in PySide6 when it is first read, and pyqtgraph is shown only the classes already made
 while it copies them. pyqtgraph then sees every Qt name, as before; a class is made when used.
 
+pyqtgraph's package then imports all its items and widgets (plots, axes, image views, parameter trees…),
+about 0.1 s more than the network view's first paint needs. So the package's own set-up runs first, with
+only the modules in :data:`FIRST_PAINT`; the first name read from the package that is not there yet
+(``pg.PlotWidget``, as the panels built after the first paint read) runs the rest of its ``__init__``, so
+everyone sees the whole package as before.
+
 The window calls :func:`import_pyqtgraph` before it imports its panels (``nnviz.app.run_gui``); anything
 else that imports pyqtgraph first simply gets pyqtgraph's own import.
 """
 
 from __future__ import annotations
 
+import ast
+import importlib.util
 import sys
 import types
 
 _MIRRORED = ("QtCore", "QtGui", "QtWidgets")
 
+FIRST_PAINT = frozenset({"colormap", "functions", "Point", "graphicsItems.GraphicsObject",
+                         "graphicsItems.GraphicsWidget", "graphicsItems.ViewBox", "widgets.GraphicsView"})
+"""pyqtgraph's modules the network view paints with: imported with the package's set-up."""
+
 
 def import_pyqtgraph() -> None:
-    """Import pyqtgraph (nothing if it already is) with mirrors that create Qt classes when used."""
+    """Import pyqtgraph (nothing if it already is) with mirrors that create Qt classes when used, and of its
+    items and widgets only those of :data:`FIRST_PAINT` until another of its names is read."""
     if "pyqtgraph" in sys.modules:
         return
     from PySide6 import QtCore, QtGui, QtWidgets
@@ -33,10 +46,10 @@ def import_pyqtgraph() -> None:
             # What dir() lists while pyqtgraph copies: the classes already made (the rest are looked up).
             source.__dict__["__dir__"] = lambda made=source.__dict__: list(made)
         sys.modules.update(mirrors)
-        import pyqtgraph  # noqa: F401
+        _import_in_stages()
     except BaseException:
-        for name in mirrors:
-            sys.modules.pop(name, None)
+        for name in [name for name in sys.modules if name == "pyqtgraph" or name.startswith("pyqtgraph.")]:
+            del sys.modules[name]
         raise
     finally:
         for source, listing in listings.items():
@@ -44,6 +57,36 @@ def import_pyqtgraph() -> None:
                 source.__dict__.pop("__dir__", None)
             else:
                 source.__dict__["__dir__"] = listing
+
+
+def _import_in_stages() -> None:
+    """Run pyqtgraph's ``__init__`` but the imports of its items and widgets (the package's own modules
+    imported after its first function) not in :data:`FIRST_PAINT`: those run when a name it lacks is read."""
+    spec = importlib.util.find_spec("pyqtgraph")
+    package = importlib.util.module_from_spec(spec)
+    tree = ast.parse(spec.loader.get_source("pyqtgraph"), spec.origin)
+    first_def = next((i for i, node in enumerate(tree.body) if isinstance(node, ast.FunctionDef)), len(tree.body))
+    later = [node for node in tree.body[first_def:] if isinstance(node, ast.ImportFrom) and node.level == 1
+             and node.module not in FIRST_PAINT]
+    sys.modules["pyqtgraph"] = package
+    exec(_compiled([node for node in tree.body if node not in later], spec.origin), package.__dict__)
+    finishing = []
+
+    def finish(name: str):
+        if not finishing:  # a name of the rest read while the rest runs is missing, as in a plain import
+            finishing.append(True)
+            del package.__getattr__
+            exec(_compiled(later, spec.origin), package.__dict__)
+        try:
+            return package.__dict__[name]
+        except KeyError:
+            raise AttributeError(f"module 'pyqtgraph' has no attribute {name!r}") from None
+
+    package.__getattr__ = finish
+
+
+def _compiled(statements: list, filename: str):
+    return compile(ast.Module(body=statements, type_ignores=[]), filename, "exec")
 
 
 def _mirror(name: str, source: types.ModuleType) -> types.ModuleType:

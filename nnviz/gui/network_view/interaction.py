@@ -1,8 +1,9 @@
-"""Mouse and keys of the network view: hover tips, click to select or edit, Alt+wheel and arrows nudge.
+"""Mouse and keys of the network view: hover tips, click to select or edit (the inline weight editor), Alt+wheel
+and arrows nudge.
 
 Also where things are: what is under a point (``hit_test``), its hover text, where a node or an edge is.
 A mixin of :class:`~nnviz.gui.network_view.view.NetworkView`, which provides ``state``, ``_layout``,
-``_viewbox``, ``_matrices``, ``_edge_items``, ``_selected``, ``_select``, ``_set_edge_value``, ``edit_edge``
+``_viewbox``, ``_matrices``, ``_edge_items``, ``_selected``, ``_select``, ``_set_edge_value``, ``weight_editor``
 and the actions.
 """
 
@@ -71,6 +72,27 @@ class ViewInteraction:
         layout = self._layout
         start = layout.bias_positions[weight_layer] if frm < 0 else layout.positions[weight_layer][frm]
         return start + along * (layout.positions[weight_layer + 1][to] - start)
+
+    def edit_selected_edge(self, global_pos: QPoint | None = None) -> None:
+        """Open the inline editor for the selected edge, if an edge is selected."""
+        if self._selected is not None and self._selected[0] == "edge":
+            self.edit_edge(*self._selected[1:], global_pos)
+
+    def edit_edge(self, weight_layer: int, to: int, frm: int, global_pos: QPoint | None = None) -> None:
+        """Select the edge ``weights[weight_layer][to, frm]`` (``frm`` −1: the bias into ``to``) and open the
+        inline editor next to ``global_pos`` (default: the middle of the edge)."""
+        self._select(("edge", int(weight_layer), int(to), int(frm)))
+        network = self.state.network
+        if global_pos is None:
+            global_pos = self._edge_global_pos(weight_layer, to, frm)
+        n_layers = len(network.layer_sizes)
+        target = network_text.node_name(weight_layer + 1, to, n_layers)
+        if frm < 0:
+            title, value = f"bias → {target}", float(network.biases[weight_layer][to])
+        else:
+            title = f"w: {network_text.node_name(weight_layer, frm, n_layers)} → {target}"
+            value = float(network.weights[weight_layer][to, frm])
+        self.weight_editor.open_for(title, value, lambda v: self._set_edge_value(weight_layer, to, frm, v), global_pos)
 
     def _edge_global_pos(self, weight_layer: int, to: int, frm: int) -> QPoint:
         return self.viewport().mapToGlobal(self.mapFromScene(self.edge_scene_pos(weight_layer, to, frm)))

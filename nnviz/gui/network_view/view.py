@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPoint, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QImage
+from PySide6.QtWidgets import QGraphicsLinearLayout
 
 from nnviz.core.layout import NetworkLayout, compute_layout
 from nnviz.gui.appearance import Appearance
@@ -73,14 +74,15 @@ class NetworkView(ViewInteraction, GrowingColours, pg.GraphicsView):
         # Before the view box joins the scene, so that our refresh runs before it prepares its paint.
         self.scene().sigPrepareForPaint.connect(self._before_paint)
 
-        column = pg.GraphicsLayout()
+        column = QGraphicsLinearLayout(Qt.Vertical)  # not pg.GraphicsLayout: it imports all of pyqtgraph's plots
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
-        self.setCentralItem(column)
         self._viewbox = pg.ViewBox(lockAspect=True, invertY=True, enableMenu=False, defaultPadding=0)
         self._color_bar = ColorBar()
-        column.addItem(self._viewbox, row=0, col=0)
-        column.addItem(self._color_bar, row=1, col=0)
+        column.addItem(self._viewbox)
+        column.addItem(self._color_bar)
+        self.setCentralItem(pg.GraphicsWidget())
+        self.centralWidget.setLayout(column)
         self._node_item = NodeItem()
         self._node_item.setZValue(10)
         self._viewbox.addItem(self._node_item)
@@ -168,27 +170,6 @@ class NetworkView(ViewInteraction, GrowingColours, pg.GraphicsView):
 
     def clear_selection(self) -> None:
         self._select(None)
-
-    def edit_selected_edge(self, global_pos: QPoint | None = None) -> None:
-        """Open the inline editor for the selected edge, if an edge is selected."""
-        if self._selected is not None and self._selected[0] == "edge":
-            self.edit_edge(*self._selected[1:], global_pos)
-
-    def edit_edge(self, weight_layer: int, to: int, frm: int, global_pos: QPoint | None = None) -> None:
-        """Select the edge ``weights[weight_layer][to, frm]`` (``frm`` −1: the bias into ``to``) and open the
-        inline editor next to ``global_pos`` (default: the middle of the edge)."""
-        self._select(("edge", int(weight_layer), int(to), int(frm)))
-        network = self.state.network
-        if global_pos is None:
-            global_pos = self._edge_global_pos(weight_layer, to, frm)
-        n_layers = len(network.layer_sizes)
-        target = network_text.node_name(weight_layer + 1, to, n_layers)
-        if frm < 0:
-            title, value = f"bias → {target}", float(network.biases[weight_layer][to])
-        else:
-            title = f"w: {network_text.node_name(weight_layer, frm, n_layers)} → {target}"
-            value = float(network.weights[weight_layer][to, frm])
-        self.weight_editor.open_for(title, value, lambda v: self._set_edge_value(weight_layer, to, frm, v), global_pos)
 
     def render_image(self, width: int, height: int, scale: float = 1.0,
                      options: network_export.FigureOptions | None = None) -> QImage:
