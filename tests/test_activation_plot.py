@@ -122,3 +122,15 @@ def test_dark_theme(qtbot, state):
     appearance.set(theme="dark")
     assert plot._graphics.backgroundBrush().color().lightness() < 60
     assert_markers_match_trace(plot, state, qtbot)
+
+
+def test_the_legend_goes_beside_the_plots_in_a_short_wide_panel(plot, qtbot):
+    """A short wide dock: under the plots, the legend would squash them to a strip. (The plot alone: in the
+    window, the dock's layout gives a resized plot its own size back on a later turn.)"""
+    qtbot.waitExposed(plot)
+    plot.resize(600, 220)
+    plot._on_trace_changed()
+    assert plot._arrangement[2]
+    plot.resize(300, 400)
+    plot._on_trace_changed()
+    assert not plot._arrangement[2]

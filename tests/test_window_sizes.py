@@ -37,20 +37,3 @@ def test_an_elided_combo_names_its_whole_choice_in_the_tool_tip(window, qtbot):
     combo.resize(600, combo.height())
     assert not combo.is_elided() and not combo.toolTip().startswith(combo.currentText())
 
-
-def test_the_activation_legend_goes_beside_the_plot_in_a_short_wide_dock(window, qtbot):
-    window.show()
-    qtbot.waitExposed(window)
-    # The default dock sizes apply just after the first show; resized before, the plot would get its
-    # dock's size back in the middle of the test (it did when this test ran alone).
-    qtbot.waitUntil(lambda: window.default_layout_applied)
-    qtbot.wait(1)
-    plot = window.activation_plot
-    plot.resize(600, 220)
-    qtbot.wait(1)
-    plot._on_trace_changed()
-    assert plot._arrangement[2]
-    plot.resize(300, 400)
-    qtbot.wait(1)
-    plot._on_trace_changed()
-    assert not plot._arrangement[2]
