@@ -32,7 +32,7 @@ def test_a_stream_of_changes_refreshes_at_most_once_per_interval_and_the_last_ch
         qtbot.wait(5)
     qtbot.waitUntil(lambda: not refresh.stale)  # and the last one is shown
     gaps = [b - a for a, b in zip(runs, runs[1:])]
-    assert marks > 20 and 2 <= len(runs) <= 5
+    assert marks > 2 * len(runs) and 2 <= len(runs) <= 5  # many marks (fewer on a loaded machine), few runs
     assert min(gaps) >= 0.15 - 0.005
 
 

@@ -9,9 +9,11 @@ while it copies them. pyqtgraph then sees every Qt name, as before; a class is m
 
 pyqtgraph's package then imports all its items and widgets (plots, axes, image views, parameter trees…),
 about 0.1 s more than the network view's first paint needs. So the package's own set-up runs first, with
-only the modules in :data:`FIRST_PAINT`; the first name read from the package that is not there yet
-(``pg.PlotWidget``, as the panels built after the first paint read) runs the rest of its ``__init__``, so
-everyone sees the whole package as before.
+the modules in :data:`FIRST_PAINT` (35 of its 145 modules load); the first name read from the package that is
+not there yet (``pg.PlotWidget``, as the panels built after the first paint read) runs the rest of its
+``__init__``, so everyone sees the whole package as before. Until then, ``dir(pyqtgraph)`` lists only what is
+there, and ``pg.plot()`` and ``pg.image()`` (which read the plot widgets as globals) would fail: nnviz uses
+neither. Should the staged import fail (another pyqtgraph laid out otherwise), pyqtgraph is imported whole.
 
 The window calls :func:`import_pyqtgraph` before it imports its panels (``nnviz.app.run_gui``); anything
 else that imports pyqtgraph first simply gets pyqtgraph's own import.
@@ -21,7 +23,9 @@ from __future__ import annotations
 
 import ast
 import importlib.util
+import pkgutil
 import sys
+import threading
 import types
 
 _MIRRORED = ("QtCore", "QtGui", "QtWidgets")
@@ -46,10 +50,14 @@ def import_pyqtgraph() -> None:
             # What dir() lists while pyqtgraph copies: the classes already made (the rest are looked up).
             source.__dict__["__dir__"] = lambda made=source.__dict__: list(made)
         sys.modules.update(mirrors)
-        _import_in_stages()
+        try:
+            _import_in_stages()
+        except Exception:  # laid out otherwise than expected: the whole package, as pyqtgraph imports itself
+            _forget_pyqtgraph()
+            sys.modules.update(mirrors)
+            import pyqtgraph  # noqa: F401
     except BaseException:
-        for name in [name for name in sys.modules if name == "pyqtgraph" or name.startswith("pyqtgraph.")]:
-            del sys.modules[name]
+        _forget_pyqtgraph()
         raise
     finally:
         for source, listing in listings.items():
@@ -59,9 +67,15 @@ def import_pyqtgraph() -> None:
                 source.__dict__["__dir__"] = listing
 
 
+def _forget_pyqtgraph() -> None:
+    for name in [name for name in sys.modules if name == "pyqtgraph" or name.startswith("pyqtgraph.")]:
+        del sys.modules[name]
+
+
 def _import_in_stages() -> None:
     """Run pyqtgraph's ``__init__`` but the imports of its items and widgets (the package's own modules
-    imported after its first function) not in :data:`FIRST_PAINT`: those run when a name it lacks is read."""
+    imported after its first function) not in :data:`FIRST_PAINT` and not imported meanwhile: those run when
+    a name it lacks is read."""
     spec = importlib.util.find_spec("pyqtgraph")
     package = importlib.util.module_from_spec(spec)
     tree = ast.parse(spec.loader.get_source("pyqtgraph"), spec.origin)
@@ -70,17 +84,30 @@ def _import_in_stages() -> None:
              and node.module not in FIRST_PAINT]
     sys.modules["pyqtgraph"] = package
     exec(_compiled([node for node in tree.body if node not in later], spec.origin), package.__dict__)
-    finishing = []
+    # Modules the first stage imported anyway cost nothing more, and their names must be what the package makes
+    # of them (the GraphicsScene class, not its module).
+    loaded = [node for node in later if f"pyqtgraph.{node.module}" in sys.modules]
+    exec(_compiled(loaded, spec.origin), package.__dict__)
+    later = [node for node in later if node not in loaded]
+    submodules = {module.name for module in pkgutil.iter_modules(spec.submodule_search_locations)}
+    lock, state = threading.RLock(), {"running": False, "done": False}
 
     def finish(name: str):
-        if not finishing:  # a name of the rest read while the rest runs is missing, as in a plain import
-            finishing.append(True)
-            del package.__getattr__
-            exec(_compiled(later, spec.origin), package.__dict__)
-        try:
-            return package.__dict__[name]
-        except KeyError:
-            raise AttributeError(f"module 'pyqtgraph' has no attribute {name!r}") from None
+        # "from pyqtgraph.X import …" and "import pyqtgraph.X" look for X here first: Python imports it.
+        if name not in submodules:
+            with lock:  # another thread reading a name waits for the rest
+                # A name the rest reads while it runs is missing, as in a plain import.
+                if not (state["done"] or state["running"]):
+                    state["running"] = True
+                    try:
+                        exec(_compiled(later, spec.origin), package.__dict__)
+                        state["done"] = True
+                        del package.__getattr__
+                    finally:
+                        state["running"] = False  # after a failure, the next name read tries again
+            if name in package.__dict__:
+                return package.__dict__[name]
+        raise AttributeError(f"module 'pyqtgraph' has no attribute {name!r}")
 
     package.__getattr__ = finish
 
