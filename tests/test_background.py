@@ -1,12 +1,15 @@
 """A background job hands its result back on the GUI thread, promptly and without polling; forgotten or
-replaced jobs never do."""
+replaced jobs never do. The explorer's measurements use both cores only after a pause."""
 
 import threading
 
+import numpy as np
 import pytest
 from PySide6.QtCore import QObject
 
+from nnviz.core import Network
 from nnviz.gui.background import BackgroundJob
+from nnviz.gui.init_explorer import measuring
 
 
 @pytest.fixture
@@ -73,3 +76,18 @@ def _alive(obj) -> bool:
     from shiboken6 import isValid
 
     return isValid(obj)
+
+
+def test_statistics_after_a_pause_use_both_cores_and_a_stream_of_them_one(qtbot, monkeypatch):
+    asked = []
+    measure = measuring.layer_statistics
+    monkeypatch.setattr(measuring, "layer_statistics", lambda *args, **kwargs: asked.append(kwargs["halves"])
+                        or measure(*args, **kwargs))
+    owner = QObject()
+    job = measuring.Measuring(owner)
+    network = Network([8, 6, 3], seed=1)
+    for _ in range(2):  # the second right after the first, as while training plays
+        job.now(network, None, 200, "normal", np.zeros(8), rows=(1, 2), shared=False)
+    monkeypatch.setattr(measuring, "PAUSE_S", 0.0)  # and one after a pause
+    job.now(network, None, 200, "normal", np.zeros(8), rows=(1, 2), shared=False)
+    assert asked == [True, False, True]

@@ -12,7 +12,6 @@ from nnviz.core.stats import (
     DISTRIBUTIONS,
     MAX_BATCH_VALUES,
     affordable_samples,
-    find_symmetric_units,
     histogram,
     layer_statistics,
     max_abs_derivative,
@@ -20,6 +19,7 @@ from nnviz.core.stats import (
     sample_inputs,
     shared_bins,
 )
+from nnviz.core.symmetry import find_symmetric_units
 from nnviz.core.verdicts import describe_units, diagnose, format_number
 
 

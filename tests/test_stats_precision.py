@@ -153,3 +153,22 @@ def test_an_outer_percentile_near_zero_keeps_its_digits():
     """Interpolated from the nearer end, as numpy does (found by the property test above)."""
     values, q = np.array([0.0, -127.0]), 0.00390625
     np.testing.assert_allclose(outer_percentiles(values, q), np.percentile(values, (q, 100 - q)), rtol=1e-12)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("network", [
+    Network([784, 128, 64, 10], activation="tanh", init="xavier_normal", seed=2, bias=True),
+    Network([30, *[20] * 8, 5], activation="sigmoid", seed=3),  # equal shapes: each layer keeps its own gradient
+    Network([30, 40, 6], activation="relu", output_activation="softmax", loss="cross_entropy", seed=4, bias=True),
+])
+def test_the_two_halves_of_a_batch_on_two_threads_give_the_same_statistics(network, dtype):
+    inputs = sample_inputs(network.layer_sizes[0], 301, seed=5)  # an odd batch: halves of 150 and 151 rows
+    whole = layer_statistics(network, inputs, seed=6, dtype=dtype)
+    halves = layer_statistics(network, inputs, seed=6, dtype=dtype, halves=True)
+    rounding = 1e-12 if dtype == np.float64 else 1e-6
+    for two, one in zip(halves.layers, whole.layers):
+        np.testing.assert_allclose(two.z, one.z, rtol=rounding, atol=rounding * one.z_std)
+        np.testing.assert_allclose(two.a, one.a, rtol=rounding, atol=rounding * max(one.a_std, 1e-300))
+        for name in (*SPREADS, "saturated_fraction", "dead_fraction"):
+            assert getattr(two, name) == pytest.approx(getattr(one, name), rel=rounding, abs=1e-300), name
+    assert halves.loss == pytest.approx(whole.loss, rel=rounding)

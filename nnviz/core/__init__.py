@@ -32,7 +32,8 @@ from .propagation import (
 )
 from .race import Race, RaceEntry, race, race_verdict
 from .scenes import Scene, load_scenes, save_scenes
-from .stats import find_symmetric_units, histogram, layer_statistics, sample_inputs, shared_bins
+from .stats import histogram, layer_statistics, sample_inputs, shared_bins
+from .symmetry import find_symmetric_units
 from .training import History, Trainer, fit
 from .tutorial import NeuralNetwork, truncated_normal
 

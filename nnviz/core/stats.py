@@ -2,8 +2,8 @@
 
 One batched forward pass and one backward pass give, per layer, the spread of W, z and a, how many
 units sit on a flat part of their activation, and the size of the gradient a first training step
-would see. Plus the pieces the initialisation explorer draws: input batches, shared histogram
-bins, and the groups of units that an initialisation made identical.
+would see. Plus the pieces the initialisation explorer draws: input batches and shared histogram
+bins (the groups of units that an initialisation made identical are :mod:`nnviz.core.symmetry`'s).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from .activations import get_activation
 from .histograms import histogram, shared_bins
 from .losses import output_delta, total_loss
 from .network import Network
+from .parallel import both
 from .scratch import Scratch
 
 SATURATION_THRESHOLD = 0.01
@@ -163,7 +164,7 @@ def random_targets(network: Network, n_samples: int, seed=None) -> np.ndarray:
 
 
 def layer_statistics(network: Network, inputs, targets=None, seed=None, dtype=np.float64,
-                     scratch: Scratch | None = None, copy_weights: bool = True) -> NetworkStats:
+                     scratch: Scratch | None = None, copy_weights: bool = True, halves: bool = False) -> NetworkStats:
     """Push the ``(batch, n_in)`` batch ``inputs`` through ``network`` and measure every layer.
 
     ``targets`` ``(batch, n_out)`` defines E for the gradient norms; without them, targets are drawn
@@ -177,7 +178,10 @@ def layer_statistics(network: Network, inputs, targets=None, seed=None, dtype=np
     A :class:`~nnviz.core.scratch.Scratch` kept by the caller holds the temporaries from call to call, and
     what only depends on the batch while the same ``inputs`` array comes back (never change it in place).
     ``copy_weights=False`` keeps the network's own weight arrays in the statistics (for a private copy of a
-    network that nothing changes afterwards).
+    network that nothing changes afterwards). ``halves=True`` pushes the two halves of a batch of at least
+    2 · :data:`MIN_HALF_ROWS` rows through on two threads (:func:`~nnviz.core.parallel.both`), in about half the
+    time when the second core is free: the same statistics but for rounding (the gradient is summed from two
+    products, so its norm may differ in the last digits).
     """
     x = np.asarray(inputs, dtype=float)
     if x.ndim != 2 or x.shape[0] < 1 or x.shape[1] != network.layer_sizes[0]:
@@ -189,13 +193,16 @@ def layer_statistics(network: Network, inputs, targets=None, seed=None, dtype=np
         raise ValueError(f"targets must have shape {(batch, network.layer_sizes[-1])}, got {t.shape}")
     scratch = Scratch() if scratch is None else scratch
     with np.errstate(all="ignore"):
-        layers, loss = _measure(network, x, t, np.dtype(dtype), scratch, copy_weights)
+        layers, loss = _measure(network, x, t, np.dtype(dtype), scratch, copy_weights, halves)
         if np.dtype(dtype) != np.float64 and not all(_single_precision_safe(layer) for layer in layers):
-            layers, loss = _measure(network, x, t, np.dtype(np.float64), scratch, copy_weights)
+            layers, loss = _measure(network, x, t, np.dtype(np.float64), scratch, copy_weights, halves)
         input_std = scratch.derived("input_std", x, lambda x: _mean_std(x, scratch)[1])
     scratch.sweep()
     return NetworkStats(layers, x, t, loss / batch, input_std)
 
+
+MIN_HALF_ROWS = 64
+"""Rows of a half below which ``halves`` is not worth a thread (see :func:`layer_statistics`)."""
 
 FLOAT32_SAFE_RANGE = (1e-30, 1e30)
 """Spreads and gradient norms inside this range are measured as well in float32 as in float64."""
@@ -217,8 +224,9 @@ def _derivative(act, z: np.ndarray, a: np.ndarray, out: np.ndarray) -> np.ndarra
 
 
 def _measure(network: Network, x: np.ndarray, t: np.ndarray, dtype: np.dtype, scratch: Scratch,
-             copy_weights: bool) -> tuple:
-    """The :class:`LayerStats` of every layer and the batch-summed E, matrix products in ``dtype``."""
+             copy_weights: bool, halves: bool) -> tuple:
+    """The :class:`LayerStats` of every layer and the batch-summed E, matrix products in ``dtype``; with
+    ``halves``, the two halves of the batch on two threads."""
     n_layers, batch, low = len(network.weights), x.shape[0], dtype != np.float64
 
     def as_dtype(name, values):  # values in dtype, in a reused buffer unless they already are
@@ -229,40 +237,57 @@ def _measure(network: Network, x: np.ndarray, t: np.ndarray, dtype: np.dtype, sc
         return buffer
 
     weights = [as_dtype(("w", i), w) for i, w in enumerate(network.weights)]
-    # each layer's input in dtype, for the products; the batch's copy is kept while the batch comes back
-    operands = [x if x.dtype == dtype else scratch.derived(("input", dtype), x, lambda x: x.astype(dtype))]
-    pre, post, derivatives = [], [x], []
-    for i, w in enumerate(weights):
-        act = network.activation_of(i + 1)
-        shape = (batch, w.shape[0])
-        if low:  # the product in a reused buffer, kept in float64: the elementwise work is float64 anyway
-            z = np.matmul(operands[-1], w.T, out=scratch.get(("z", shape), shape, dtype)).astype(float)
-        else:
-            z = operands[-1] @ w.T
-        if network.bias:
-            z += network.biases[i]
-        a = act.value(z)
-        derivatives.append(_derivative(act, z, a, scratch.get(("derivative", i), shape)))
-        pre.append(z)
-        post.append(a)
-        if i < n_layers - 1:
-            operands.append(as_dtype(("operand", i), a))
-    output = network.activation_of(n_layers)
-    loss = total_loss(network.loss, output, pre[-1], post[-1], t)
-    delta = output_delta(network.loss, output, pre[-1], post[-1], t)
-    grad_norms = [0.0] * n_layers
-    for i in range(n_layers - 1, -1, -1):
-        delta_low = as_dtype(("delta_low", delta.shape), delta)
-        shape = weights[i].shape
-        grad = np.matmul(delta_low.T, operands[i], out=scratch.get(("grad", shape), shape, dtype))
-        grad_norms[i] = float(np.linalg.norm(grad)) / batch
-        if i:  # ∂E/∂z of the layer below, as Network.backward computes it
-            shape = (batch, weights[i].shape[1])
-            back = np.matmul(delta_low, weights[i], out=scratch.get(("back", shape), shape, dtype))
-            act = network.activation_of(i)
-            # delta_low is used up: its float64 buffer may take the next delta
-            delta = (np.multiply(back, derivatives[i - 1], out=scratch.get(("delta", shape), shape))
-                     if act.elementwise else act.backprop(pre[i - 1], post[i], back))
+    # the batch in dtype, for the first product; kept while the batch comes back
+    x_low = x if x.dtype == dtype else scratch.derived(("input", dtype), x, lambda x: x.astype(dtype))
+    pre = [np.empty((batch, w.shape[0])) for w in weights]  # z, a and f′(z) of every layer, filled by the passes
+    post = [x] + [np.empty((batch, w.shape[0])) for w in weights]
+    derivatives = [scratch.get(("derivative", i), (batch, w.shape[0])) for i, w in enumerate(weights)]
+
+    def rows_pass(rows: slice, part: int) -> tuple[float, list[np.ndarray]]:
+        """The forward and backward pass of the batch's ``rows`` (their z, a and f′(z) into their rows of the
+        arrays above): E summed over them and each layer's ∂E/∂W summed over them, in ``dtype``."""
+        with np.errstate(all="ignore"):  # a helper thread has numpy's error state of its own
+            operands = [x_low[rows]]  # each layer's input in dtype, for the products
+            for i, w in enumerate(weights):
+                act, z, a, slope = network.activation_of(i + 1), pre[i][rows], post[i + 1][rows], derivatives[i][rows]
+                if low:  # the product in a reused buffer, kept in float64: the elementwise work is float64 anyway
+                    np.copyto(z, np.matmul(operands[-1], w.T, out=scratch.get(("z", part, z.shape), z.shape, dtype)))
+                else:
+                    np.matmul(operands[-1], w.T, out=z)
+                if network.bias:
+                    z += network.biases[i]
+                a[...] = act.value(z)
+                if (computed := _derivative(act, z, a, slope)) is not slope:
+                    slope[...] = computed
+                if i < n_layers - 1:
+                    operands.append(as_dtype(("operand", part, i), a))
+            output, t_rows = network.activation_of(n_layers), t[rows]
+            loss = total_loss(network.loss, output, pre[-1][rows], post[-1][rows], t_rows)
+            delta = output_delta(network.loss, output, pre[-1][rows], post[-1][rows], t_rows)
+            grads = [None] * n_layers
+            for i in range(n_layers - 1, -1, -1):
+                delta_low = as_dtype(("delta_low", part, delta.shape), delta)
+                shape = weights[i].shape
+                grads[i] = np.matmul(delta_low.T, operands[i], out=scratch.get(("grad", part, i), shape, dtype))
+                if i:  # ∂E/∂z of the layer below, as Network.backward computes it
+                    shape = (delta.shape[0], weights[i].shape[1])
+                    back = np.matmul(delta_low, weights[i], out=scratch.get(("back", part, shape), shape, dtype))
+                    act = network.activation_of(i)
+                    # delta_low is used up: its float64 buffer may take the next delta
+                    delta = (np.multiply(back, derivatives[i - 1][rows], out=scratch.get(("delta", part, shape), shape))
+                             if act.elementwise else act.backprop(pre[i - 1][rows], post[i][rows], back))
+            return loss, grads
+
+    if halves and batch >= 2 * MIN_HALF_ROWS:
+        half = batch // 2
+        (loss, grads), (loss_rest, grads_rest) = both(lambda: rows_pass(slice(0, half), 0),
+                                                      lambda: rows_pass(slice(half, batch), 1))
+        loss += loss_rest
+        for grad, rest in zip(grads, grads_rest):
+            grad += rest
+    else:
+        loss, grads = rows_pass(slice(0, batch), 0)
+    grad_norms = [float(np.linalg.norm(grad)) / batch for grad in grads]
     layers = []
     for i, w in enumerate(network.weights):
         act = network.activation_of(i + 1)
@@ -338,42 +363,8 @@ def sample_inputs(n_in: int, n_samples: int, distribution: str = "normal", seed=
     raise ValueError(f"unknown input distribution {distribution!r}; choose one of: {', '.join(DISTRIBUTIONS)}")
 
 
-def find_symmetric_units(network: Network) -> dict:
-    """Hidden units that an initialisation made interchangeable: ``{layer: [[unit, …], …]}``.
-
-    Units of a hidden layer (1 … L−2) form a group when their incoming weights, their bias *and*
-    their outgoing weights are exactly equal. Such units compute the same value and receive the same
-    gradient, so gradient descent keeps them equal forever: the layer behaves as if it had one unit
-    per group. (Identical incoming weights alone are not enough: different outgoing weights give
-    different gradients and the units drift apart; output units always differ by their targets.)
-    Every group has at least two units, in ascending order; layers without a group are left out.
-    """
-    groups = {}
-    for i in range(len(network.weights) - 1):
-        w_in, bias, w_out = network.weights[i], network.biases[i], network.weights[i + 1]
-        # Units can only be equal if their first incoming weights are: after random init none is left,
-        # and the whole rows are never copied together.
-        _, first_inverse, first_counts = np.unique(w_in[:, 0], return_inverse=True, return_counts=True)
-        candidates = np.flatnonzero(first_counts[first_inverse] >= 2)
-        if candidates.size >= 2:
-            layer_groups = _identical_rows(np.hstack([w_in[candidates], bias[candidates, None],
-                                                      w_out.T[candidates]]))
-            if layer_groups:
-                groups[i + 1] = [candidates[group].tolist() for group in layer_groups]
-    return groups
-
-
-def _identical_rows(key: np.ndarray) -> list:
-    """Groups (≥ 2, ascending) of the row indices of ``key`` whose rows are exactly equal, as arrays."""
-    # Whole rows compared as bytes (8× faster than np.unique(axis=0)); + 0.0 makes −0.0 equal to 0.0.
-    rows = np.ascontiguousarray(key + 0.0)
-    as_bytes = rows.view(np.dtype((np.void, rows.itemsize * rows.shape[1]))).ravel()
-    _, inverse, counts = np.unique(as_bytes, return_inverse=True, return_counts=True)
-    return sorted((np.flatnonzero(inverse == g) for g in np.flatnonzero(counts >= 2)), key=lambda g: g.tolist())
-
-
 __all__ = [
     "DISTRIBUTIONS", "MAX_BATCH_VALUES", "MAX_BATCH_WORK", "SATURATION_THRESHOLD", "LayerStats", "NetworkStats",
-    "affordable_samples", "find_symmetric_units", "histogram", "is_centred", "layer_statistics", "max_abs_derivative",
+    "affordable_samples", "histogram", "is_centred", "layer_statistics", "max_abs_derivative",
     "random_targets", "sample_inputs", "shared_bins",
 ]

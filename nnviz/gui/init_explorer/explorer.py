@@ -21,11 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnviz.core.stats import (
-    DISTRIBUTIONS,
-    NetworkStats,
-    find_symmetric_units,
-)
+from nnviz.core.stats import DISTRIBUTIONS, NetworkStats
+from nnviz.core.symmetry import find_symmetric_units
 from nnviz.core.verdicts import Verdict, describe_units, diagnose
 
 from ..appearance import Appearance

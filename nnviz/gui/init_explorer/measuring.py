@@ -3,6 +3,7 @@ which the GUI thread keeps for the picture and the pen (numpy releases the inter
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -12,13 +13,18 @@ from PySide6.QtCore import QObject
 
 from nnviz.core import Network
 from nnviz.core.scratch import Scratch
-from nnviz.core.stats import NetworkStats, find_symmetric_units, layer_statistics
+from nnviz.core.stats import NetworkStats, layer_statistics
+from nnviz.core.symmetry import find_symmetric_units
 
 from ..background import BackgroundJob
 from .axes import Bars, histogram_table
 from .batch import BATCH_SEED, InputBatch
 from .pinned import PinnedNetwork
 
+PAUSE_S = 0.25
+"""A measurement that starts this long after the last one ended (not one of a stream, as while training plays)
+uses both cores: the statistics come in about half the time, and the picture is already painted. In a stream,
+one core is left to the picture."""
 STATS_DTYPE = np.float32
 """The statistics' matrix products in single precision: 2–4× faster, the same numbers to 1e-6 (see layer_statistics)."""
 
@@ -26,7 +32,7 @@ STATS_DTYPE = np.float32
 @dataclass(frozen=True)
 class Measured:
     """One measurement: the statistics of the network measured and its identical units
-    (:func:`~nnviz.core.stats.find_symmetric_units`), those of the pinned network "A" (None if there is none
+    (:func:`~nnviz.core.symmetry.find_symmetric_units`), those of the pinned network "A" (None if there is none
     or it takes other inputs; ``caption`` then says why), and the histogram bars of the rows asked for (see
     :func:`~nnviz.gui.init_explorer.axes.histogram_table`)."""
 
@@ -57,6 +63,7 @@ class Measuring(QObject):
         self._batch = InputBatch()
         self._scratch = Scratch()  # the temporaries, reused from one measurement to the next
         self._job = BackgroundJob(self, "nnviz-statistics")
+        self._last_end = -float("inf")  # perf_counter seconds
 
     @property
     def busy(self) -> bool:
@@ -86,10 +93,12 @@ class Measuring(QObject):
 
     def _measure(self, network: Network, batch: np.ndarray, batch_key, pinned: PinnedNetwork | None,
                  rows: tuple[int, ...], shared: bool) -> Measured:
+        halves = time.perf_counter() - self._last_end > PAUSE_S
         stats = layer_statistics(network, batch, seed=BATCH_SEED + 1, dtype=STATS_DTYPE, scratch=self._scratch,
-                                 copy_weights=False)  # the network is this measurement's own copy
+                                 copy_weights=False, halves=halves)  # the network is this measurement's own copy
         pinned_stats, caption = (None, "") if pinned is None else pinned.statistics(
             batch, batch_key, seed=BATCH_SEED + 1, dtype=STATS_DTYPE)
         rows = tuple(layer for layer in rows if layer <= len(stats.layers))
         bars = histogram_table(histogram_pairs(stats, pinned_stats, rows), shared and len(rows) > 1)
+        self._last_end = time.perf_counter()
         return Measured(stats, find_symmetric_units(network), pinned, pinned_stats, caption, rows, shared, bars)
