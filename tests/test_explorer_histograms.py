@@ -58,3 +58,14 @@ def test_bins_widen_the_data_bins_to_round_numbers(pairs):
             assert raw[0] - step < edges[0] <= raw[0] and raw[-1] <= edges[-1] < raw[-1] + step
             for end in (edges[0], edges[-1]):
                 assert end / step == pytest.approx(round(end / step), abs=1e-9)
+
+
+@pytest.mark.parametrize("shared", [False, True])
+def test_a_column_made_on_a_helper_thread_is_the_same(pairs, shared):
+    alone, helped = histogram_table(pairs, shared), histogram_table(pairs, shared, halves=True)
+    for row, other in zip(alone, helped):
+        assert list(row) == list(other) == [key for key, _ in COLUMNS]
+        for key in row:
+            for name in ("edges", "current", "pinned"):
+                np.testing.assert_array_equal(getattr(row[key], name), getattr(other[key], name))
+            assert row[key].top == other[key].top

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from nnviz.core.parallel import both
 from nnviz.core.stats import histogram, shared_bins
 
 MAX_BINS = 40
@@ -58,28 +59,41 @@ class Bars:
     top: float
 
 
-def histogram_table(pairs, shared: bool) -> list[dict[str, Bars]]:
+def histogram_table(pairs, shared: bool, halves: bool = False) -> list[dict[str, Bars]]:
     """The bars of every row of ``pairs`` (``(layer stats, pinned layer stats or None)``) per column
     ``"w"``, ``"z"``, ``"a"``: each plot on its own bins, or (``shared``) each column on bins covering
-    every row, at one height. Only numpy: the explorer makes it on its worker thread."""
-    table = [{} for _ in pairs]
-    for key, attr in COLUMNS:
-        rows = [[getattr(s, attr) for s in pair if s is not None] for pair in pairs]  # B, then A if pinned
-        include = Z_MIN_RANGE if key == "z" else None
-        if shared:
-            column = [values for row in rows for values in row]
-            edges = _snapped_bins(column, bin_count(max(values.size for values in column)), include)
-        for bars, arrays in zip(table, rows):
-            if not shared:
-                edges = _snapped_bins(arrays, bin_count(arrays[0].size), include)
-            shares = [histogram(values, edges) / max(values.size, 1) for values in arrays]
-            bars[key] = Bars(edges, shares[0], shares[1] if len(shares) > 1 else None,
-                             max(float(share.max(initial=0.0)) for share in shares))
-        if shared:
-            top = max(bars[key].top for bars in table)
-            for bars in table:
-                bars[key] = replace(bars[key], top=top)
-    return table
+    every row, at one height. Only numpy: the explorer makes it on its worker thread; with ``halves``, the
+    column of most values on a helper thread (:func:`~nnviz.core.parallel.both`) and the other two here."""
+    arrays = {key: [[getattr(s, attr) for s in pair if s is not None] for pair in pairs] for key, attr in COLUMNS}
+    sizes = {key: sum(values.size for row in rows for values in row) for key, rows in arrays.items()}
+    largest = max(arrays, key=sizes.get)
+    others = [key for key in arrays if key != largest]
+    if halves:
+        first, rest = both(lambda: _column(largest, arrays[largest], shared),
+                           lambda: [_column(key, arrays[key], shared) for key in others])
+    else:
+        first, rest = _column(largest, arrays[largest], shared), [_column(key, arrays[key], shared) for key in others]
+    columns = dict(zip([largest, *others], [first, *rest]))
+    return [{key: columns[key][row] for key, _ in COLUMNS} for row in range(len(pairs))]
+
+
+def _column(key: str, rows: list, shared: bool) -> list[Bars]:
+    """The bars of one column (see :func:`histogram_table`): ``rows`` holds each row's arrays, B's then A's."""
+    include = Z_MIN_RANGE if key == "z" else None
+    if shared:
+        column = [values for row in rows for values in row]
+        edges = _snapped_bins(column, bin_count(max(values.size for values in column)), include)
+    bars = []
+    for arrays in rows:
+        if not shared:
+            edges = _snapped_bins(arrays, bin_count(arrays[0].size), include)
+        shares = [histogram(values, edges) / max(values.size, 1) for values in arrays]
+        bars.append(Bars(edges, shares[0], shares[1] if len(shares) > 1 else None,
+                         max(float(share.max(initial=0.0)) for share in shares)))
+    if shared:
+        top = max(bar.top for bar in bars)
+        bars = [replace(bar, top=top) for bar in bars]
+    return bars
 
 
 def _snapped_bins(arrays, n_bins: int, include) -> np.ndarray:

@@ -99,6 +99,6 @@ class Measuring(QObject):
         pinned_stats, caption = (None, "") if pinned is None else pinned.statistics(
             batch, batch_key, seed=BATCH_SEED + 1, dtype=STATS_DTYPE)
         rows = tuple(layer for layer in rows if layer <= len(stats.layers))
-        bars = histogram_table(histogram_pairs(stats, pinned_stats, rows), shared and len(rows) > 1)
+        bars = histogram_table(histogram_pairs(stats, pinned_stats, rows), shared and len(rows) > 1, halves)
         self._last_end = time.perf_counter()
         return Measured(stats, find_symmetric_units(network), pinned, pinned_stats, caption, rows, shared, bars)
