@@ -78,12 +78,11 @@ def _alive(obj) -> bool:
     return isValid(obj)
 
 
-def test_statistics_after_a_pause_use_both_cores_and_a_stream_of_them_one(qtbot, monkeypatch):
+def test_statistics_after_a_pause_use_both_cores_and_a_stream_of_them_one(qtbot, owner, monkeypatch):
     asked = []
     measure = measuring.layer_statistics
     monkeypatch.setattr(measuring, "layer_statistics", lambda *args, **kwargs: asked.append(kwargs["halves"])
                         or measure(*args, **kwargs))
-    owner = QObject()
     job = measuring.Measuring(owner)
     network = Network([8, 6, 3], seed=1)
     for _ in range(2):  # the second right after the first, as while training plays

@@ -54,7 +54,7 @@ print(made, len([name for name in dir(widgets) if not name.startswith("_")]))
 
 
 def _pyqtgraph_names(pg_name: str) -> str:
-    """Code printing every public name of the imported package ``pg_name`` with what it is (module and name)."""
+    """Code printing each name ``dir()`` lists of the imported package ``pg_name``, with its module and name."""
     return f"""
 for name in sorted(dir({pg_name})):
     value = getattr({pg_name}, name)

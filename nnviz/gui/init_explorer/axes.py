@@ -65,15 +65,14 @@ def histogram_table(pairs, shared: bool, halves: bool = False) -> list[dict[str,
     every row, at one height. Only numpy: the explorer makes it on its worker thread; with ``halves``, the
     column of most values on a helper thread (:func:`~nnviz.core.parallel.both`) and the other two here."""
     arrays = {key: [[getattr(s, attr) for s in pair if s is not None] for pair in pairs] for key, attr in COLUMNS}
-    sizes = {key: sum(values.size for row in rows for values in row) for key, rows in arrays.items()}
-    largest = max(arrays, key=sizes.get)
-    others = [key for key in arrays if key != largest]
     if halves:
+        largest = max(arrays, key=lambda key: sum(values.size for row in arrays[key] for values in row))
+        others = [key for key in arrays if key != largest]
         first, rest = both(lambda: _column(largest, arrays[largest], shared),
                            lambda: [_column(key, arrays[key], shared) for key in others])
+        columns = {largest: first, **dict(zip(others, rest))}
     else:
-        first, rest = _column(largest, arrays[largest], shared), [_column(key, arrays[key], shared) for key in others]
-    columns = dict(zip([largest, *others], [first, *rest]))
+        columns = {key: _column(key, rows, shared) for key, rows in arrays.items()}
     return [{key: columns[key][row] for key, _ in COLUMNS} for row in range(len(pairs))]
 
 
