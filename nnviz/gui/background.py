@@ -3,23 +3,38 @@ the explorer's statistics)."""
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from PySide6.QtCore import QObject, Qt, Signal
 
 
+class _Relay(QObject):
+    """Tells the GUI thread a job ended. One for all jobs, never deleted: a worker thread sends through it,
+    and a signal may be sent from any thread by a live sender, while sending through the job's own object
+    raced with its deletion when its window closed (a crash). Qt drops what it queued for a job deleted since.
+
+    Signals:
+        finished(Future): a job ended (sent from its worker thread).
+    """
+
+    finished = Signal(object)
+
+
+_relay: _Relay | None = None
+
+
+def _the_relay() -> _Relay:
+    global _relay
+    if _relay is None:  # made on the GUI thread, by the first job
+        _relay = _Relay()
+    return _relay
+
+
 class BackgroundJob(QObject):
     """Runs ``function(*args)`` on its own worker thread; when it ends, ``done(future)`` runs on the GUI thread
     (``future.result()`` gives the value or raises the error) on the event loop's next turn. The thread starts
-    with the first job.
-
-    Signals:
-        _finished(Future): a job ended (sent from the worker thread; received queued, on this object's thread).
-    """
-
-    _finished = Signal(object)
+    with the first job."""
 
     def __init__(self, parent: QObject, thread_name: str):
         super().__init__(parent)
@@ -27,7 +42,7 @@ class BackgroundJob(QObject):
         self._executor: ThreadPoolExecutor | None = None
         self._job: tuple[Future, Callable[[Future], None]] | None = None
         # Queued even when a job ends before it is watched: done() never runs inside start().
-        self._finished.connect(self._on_finished, Qt.ConnectionType.QueuedConnection)
+        _the_relay().finished.connect(self._on_finished, Qt.ConnectionType.QueuedConnection)
 
     @property
     def busy(self) -> bool:
@@ -39,7 +54,8 @@ class BackgroundJob(QObject):
             self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=self._thread_name)
         future = self._executor.submit(function, *args)
         self._job = (future, done)
-        future.add_done_callback(self._announce)
+        # On the worker thread: the GUI thread hears of it without looking (no polling timer).
+        future.add_done_callback(_the_relay().finished.emit)
 
     def forget(self, wait: bool = False) -> None:
         """Never hand back the running job's result (a newer choice replaced it); with ``wait``, return only
@@ -48,13 +64,8 @@ class BackgroundJob(QObject):
             self._job[0].exception()  # waits, and never raises
         self._job = None
 
-    def _announce(self, future: Future) -> None:
-        # On the worker thread: the GUI thread hears of it without looking (no polling timer).
-        with contextlib.suppress(RuntimeError):  # this object was deleted meanwhile: no one to tell
-            self._finished.emit(future)
-
     def _on_finished(self, future: Future) -> None:
-        if self._job is None or self._job[0] is not future:  # forgotten, or replaced by a newer job
+        if self._job is None or self._job[0] is not future:  # another job's, forgotten, or replaced by a newer one
             return
         done = self._job[1]
         self._job = None
