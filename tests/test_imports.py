@@ -130,3 +130,24 @@ print(type(pg.PlotWidget).__name__)
     result = run_python(probe)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ObjectType"
+
+
+def test_the_cheaper_pyside_module_check_answers_as_pyside_does():
+    """PySide6 asks of each new module whether it mentions PySide6 (gui/feature_scan): the same answers."""
+    probe = """
+import sys
+from nnviz.gui import feature_scan  # installs it
+feature_scan.install()  # once is enough
+feature = sys.modules["shibokensupport.feature"]
+check = feature._mod_uses_pyside
+assert check.__wrapped__.__name__ == "_mod_uses_pyside"
+import nnviz.gui.main_window
+modules = [module for module in list(sys.modules.values()) if module is not None]
+answers = [(check(module), check.__wrapped__(module)) for module in modules]
+assert all(new == old for new, old in answers), [m.__name__ for m, (new, old) in zip(modules, answers) if new != old]
+print(sum(new for new, _ in answers), sum(not new for new, _ in answers))
+"""
+    result = run_python(probe)
+    assert result.returncode == 0, result.stderr
+    mention, others = map(int, result.stdout.split())
+    assert mention > 50 and others > 50
