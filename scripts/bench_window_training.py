@@ -63,9 +63,7 @@ def _train_in_window(sizes, explorer: bool, seconds: float, heartbeat: bool) -> 
         window.init_dock.raise_()
     else:
         window.init_dock.close()
-    end = time.perf_counter() + 1.0
-    while time.perf_counter() < end:  # every panel built and up to date before the clock starts
-        app.processEvents()
+    _run_for(app, 1.0)  # every panel built and up to date before the clock starts
     widest = window.view._edge_items[0]  # noqa: SLF001
     pictures = []
     cached_image = widest._cached_image  # noqa: SLF001
@@ -88,9 +86,7 @@ def _train_in_window(sizes, explorer: bool, seconds: float, heartbeat: bool) -> 
     app.events.clear()
     app.timing, app.unseen = heartbeat, heart
     runner.play()
-    end = time.perf_counter() + seconds
-    while time.perf_counter() < end:
-        app.processEvents()
+    _run_for(app, seconds)
     runner.pause()
     app.timing = False
     heart.stop()
@@ -105,6 +101,15 @@ def _train_in_window(sizes, explorer: bool, seconds: float, heartbeat: bool) -> 
                 "gap max": float(gaps.max()), "event p99": float(np.percentile(events, 99)),
                 "event max": float(events.max())}
     return {"pictures/s": len(pictures) / seconds, "epochs": epochs}
+
+
+def _run_for(app, seconds: float) -> None:
+    """The application's own event loop for ``seconds``: it waits for events without the interpreter, as the
+    window does (a loop calling ``processEvents`` kept the interpreter from the explorer's statistics thread)."""
+    from PySide6.QtCore import QTimer
+
+    QTimer.singleShot(int(1e3 * seconds), lambda: app.exit(0))  # not quit(): it would close the window
+    app.exec()
 
 
 def bench_window_training(seconds: float = 5.0) -> list[tuple]:
