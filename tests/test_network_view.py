@@ -74,6 +74,29 @@ def test_reroll_changes_the_picture(qtbot):
     assert np.abs(before.astype(int) - grab(view)).sum() > 1000
 
 
+def test_a_new_seed_or_activation_keeps_the_layout_and_paints_as_a_new_view_would(qtbot):
+    state, view = make_view(qtbot, sizes=(12, 9, 3), inputs=np.linspace(-1, 1, 12))
+    layout = view._layout
+    masks = dict(view._node_item._raster_cache.current)
+    state.reroll()
+    state.set_activation("relu")
+    state.flush()
+    shown = grab(view)
+    assert view._layout is layout  # the nodes stay where they are
+    assert all(view._node_item._raster_cache.current[key][1] is masks[key][1] for key in masks)
+    fresh_state, fresh = make_view(qtbot, sizes=(12, 9, 3), inputs=np.linspace(-1, 1, 12))
+    fresh_state.set_activation("relu")
+    for mine, theirs in zip(fresh_state.network.weights, state.network.weights):
+        mine[:] = theirs
+    fresh_state.notify_weights_changed()
+    fresh_state.flush()
+    np.testing.assert_array_equal(shown, grab(fresh))
+    state.set_bias(not state.network.bias)  # bias units come or go: laid out anew
+    state.flush()
+    grab(view)
+    assert view._layout is not layout and (view._layout.bias_positions is not None) == state.network.bias
+
+
 def test_input_change_recolours_nodes_without_rebuilding_edges(qtbot):
     state, view = make_view(qtbot)
     edges_before = [item.edges for item in edge_items(view)]

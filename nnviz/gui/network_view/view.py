@@ -193,7 +193,9 @@ class NetworkView(ViewInteraction, GrowingColours, pg.GraphicsView):
         self._refresh.mark("layout", "edges", "nodes", "legend", "fit")
 
     def _on_settings_changed(self):
-        self._refresh.mark("layout", "edges", "nodes", "legend")
+        # A new seed, initialiser or activation keeps the layout (sizes and bias units), and with it what the
+        # node columns' and edges' pictures were worked out from; bias units switched on or off do not.
+        self._refresh.mark("edges", "nodes", "legend", *(() if self._layout_fits() else ("layout",)))
 
     def _on_weights_changed(self):
         self._refresh.mark("edges", "legend")
