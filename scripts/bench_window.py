@@ -110,8 +110,8 @@ def _settle(app, log: WorkLog, change, repaints: bool = True) -> tuple[float, fl
     ticker = QTimer()
     ticker.start(int(1e3 * LOOK_S))
     start, cpu = time.perf_counter(), time.thread_time()
-    change()
     try:
+        change()
         while True:
             app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
             now = time.perf_counter()

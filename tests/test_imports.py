@@ -142,6 +142,13 @@ feature = sys.modules["shibokensupport.feature"]
 check = feature._mod_uses_pyside
 assert check.__wrapped__.__name__ == "_mod_uses_pyside"
 import nnviz.gui.main_window
+import os, tempfile, zipfile
+archive = os.path.join(tempfile.mkdtemp(), "zipped.zip")
+with zipfile.ZipFile(archive, "w") as zipped:  # its __file__ ends in .py, but no such file exists
+    zipped.writestr("zipped_probe.py", "import PySide6.QtCore\\n")
+sys.path.insert(0, archive)
+import zipped_probe
+assert check(zipped_probe) and check.__wrapped__(zipped_probe)
 modules = [module for module in list(sys.modules.values()) if module is not None]
 answers = [(check(module), check.__wrapped__(module)) for module in modules]
 assert all(new == old for new, old in answers), [m.__name__ for m, (new, old) in zip(modules, answers) if new != old]

@@ -84,13 +84,12 @@ def test_a_new_seed_or_activation_keeps_the_layout_and_paints_as_a_new_view_woul
     shown = grab(view)
     assert view._layout is layout  # the nodes stay where they are
     assert all(view._node_item._raster_cache.current[key][1] is masks[key][1] for key in masks)
-    fresh_state, fresh = make_view(qtbot, sizes=(12, 9, 3), inputs=np.linspace(-1, 1, 12))
-    fresh_state.set_activation("relu")
+    fresh_state, fresh = make_view(qtbot, sizes=(12, 9, 3), inputs=np.linspace(-1, 1, 12), activation="relu")
     for mine, theirs in zip(fresh_state.network.weights, state.network.weights):
         mine[:] = theirs
     fresh_state.notify_weights_changed()
     fresh_state.flush()
-    np.testing.assert_array_equal(shown, grab(fresh))
+    np.testing.assert_array_equal(shown, grab(fresh))  # fitted to the new activation's titles too
     state.set_bias(not state.network.bias)  # bias units come or go: laid out anew
     state.flush()
     grab(view)

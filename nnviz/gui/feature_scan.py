@@ -5,16 +5,18 @@ after each new module asks whether its source mentions PySide6 (``shibokensuppor
 It answers with ``inspect.getsource``, which finds the file, decodes it, splits it into lines kept in
 ``linecache`` for the rest of the process and joins them again: ~0.2 ms a module. The window imports 188
 modules after PySide6 before its first paint (37 ms of checks measured here) and ~400 more for its panels.
-:func:`install` answers the same question by looking for the bytes ``PySide6`` in a module's ``.py`` file
-(8 ms for the same 188) and leaves any other module to PySide6's own check. nnviz uses no ``__feature__``
-switch; the answers are the same either way (a test compares them). The check runs on every ``import``
-statement naming a module it has not answered for, one imported before PySide6 too (``import types`` in
+:func:`install` answers the same question by looking for the bytes ``PySide6`` in the ``.py`` file a module was
+loaded from (8 ms for the same 188), and leaves any other module (in a zip, frozen, an extension) to PySide6's own
+check: the same answers (a test compares them). nnviz uses no ``__feature__`` switch. The check runs on every
+``import`` statement naming a module it has not answered for, one imported before PySide6 too (``import types`` in
 ``copy``), so ``nnviz.gui`` installs this as it is imported, before any of its views.
 """
 
 from __future__ import annotations
 
+import os
 import sys
+from importlib.machinery import SourceFileLoader
 
 
 def install() -> None:
@@ -28,12 +30,14 @@ def install() -> None:
 
     def uses_pyside(module) -> bool:
         path = getattr(module, "__file__", None)
-        if not (isinstance(path, str) and path.endswith(".py")):
-            return check(module)  # an extension, a module without a file: PySide6's own answer
+        loader = getattr(getattr(module, "__spec__", None), "loader", None)
+        if not (isinstance(loader, SourceFileLoader) and isinstance(path, str) and path.endswith(".py")
+                and os.path.isabs(path)):
+            return check(module)  # in a zip, frozen, an extension: PySide6's own answer
         try:
             with open(path, "rb") as source:
                 return b"PySide6" in source.read()
-        except OSError:  # as inspect.getsource: no source, no PySide6
+        except (OSError, ValueError):  # as inspect.getsource: no source, no PySide6 (never an error in an import)
             return False
 
     uses_pyside.__wrapped__ = check

@@ -68,6 +68,7 @@ class NetworkView(ViewInteraction, GrowingColours, pg.GraphicsView):
         self._legend: Legend | None = None
         self._top_margin = 0
         self._auto_fit = True  # until the user zooms or pans, keep the network fitted
+        self._fitted_titles: list | None = None  # the column titles the last fit made room for
         self._editor: WeightEditor | None = None
         self._growing = GrowingLimits()
         self._refresh = DeferredRefresh(self, self._bring_up_to_date, ("layout", "edges", "nodes", "legend", "fit"))
@@ -140,8 +141,9 @@ class NetworkView(ViewInteraction, GrowingColours, pg.GraphicsView):
         if rect.width() < 20 or rect.height() < 20:
             self._refresh.stale.add("fit")  # not laid out yet: fit once the view box has a size
             return
-        ppu, left, top = fit_network(self._layout, network_text.column_titles(self.state.network), rect.width(),
-                                     rect.height(), self.appearance.scale, self._top_margin)
+        self._fitted_titles = network_text.column_titles(self.state.network)
+        ppu, left, top = fit_network(self._layout, self._fitted_titles, rect.width(), rect.height(),
+                                     self.appearance.scale, self._top_margin)
         self._viewbox.setRange(QRectF(left, top, rect.width() / ppu, rect.height() / ppu), padding=0)
         self._auto_fit = True
 
@@ -194,8 +196,14 @@ class NetworkView(ViewInteraction, GrowingColours, pg.GraphicsView):
 
     def _on_settings_changed(self):
         # A new seed, initialiser or activation keeps the layout (sizes and bias units), and with it what the
-        # node columns' and edges' pictures were worked out from; bias units switched on or off do not.
-        self._refresh.mark("edges", "nodes", "legend", *(() if self._layout_fits() else ("layout",)))
+        # node columns' and edges' pictures were worked out from; bias units switched on or off do not. The fit
+        # follows the columns' titles, which name their activations.
+        parts = ["edges", "nodes", "legend"]
+        if not self._layout_fits():
+            parts.append("layout")
+        elif self._auto_fit and network_text.column_titles(self.state.network) != self._fitted_titles:
+            parts.append("fit")
+        self._refresh.mark(*parts)
 
     def _on_weights_changed(self):
         self._refresh.mark("edges", "legend")
