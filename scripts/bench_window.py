@@ -98,8 +98,8 @@ def _window(sizes):
 
 def _settle(app, log: WorkLog, change, repaints: bool = True) -> tuple[float, float, float, float, float]:
     """``(view ms, settled ms, CPU ms until the view painted, CPU ms in all, settled but the statistics ms)`` of
-    ``change()`` followed
-    by the event loop until quiet (and until the view has painted, if the change ``repaints`` it).
+    ``change()`` followed by the event loop until quiet (and until the view has painted, if the change
+    ``repaints`` it).
 
     The loop waits for events as the window's own does, letting go of the interpreter meanwhile: a loop that
     looked every millisecond took the interpreter from the explorer's statistics threads a thousand times a
